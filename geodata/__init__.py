@@ -1,0 +1,1 @@
+"""Geometrie, Karten und (später) Einzugsbereiche, Flächenumrechnung, Erreichbarkeit."""

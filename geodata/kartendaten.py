@@ -1,0 +1,83 @@
+"""Reine Funktionen zwischen Daten und Karte: Feature-Eigenschaften bauen, Klicks auswerten."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.anzeige import feature_collection, punkte_wgs84
+from geodata.klassen import Klassierung
+from kommune.format import wert_mit_einheit, zahl
+
+
+def flaechen_features(
+    anzeige: gpd.GeoDataFrame, werte: pd.Series, klassen: Klassierung, einheit: str, stellen: int = 1
+) -> dict[str, Any]:
+    """FeatureCollection der Gebiete mit id, name (HTML-maskiert), formatiertem Wert und Farbe."""
+    gdf = anzeige[["name", anzeige.geometry.name]].copy()
+    gdf["id"] = gdf.index.astype(str)
+    gdf["name"] = gdf["name"].map(lambda n: escape(str(n)))
+    w = werte.reindex(gdf.index)
+    gdf["wert"] = [wert_mit_einheit(v, einheit, stellen, leer="keine Daten") for v in w]
+    gdf["farbe"] = [klassen.farbe(i) for i in gdf.index]
+    gdf["art"] = "gebiet"
+    return feature_collection(gdf, ["id", "name", "wert", "farbe", "art"])
+
+
+def angebots_features(angebote: gpd.GeoDataFrame) -> list[tuple[str, dict[str, Any]]]:
+    """Je Kategorie eine FeatureCollection (WGS84, gerundet) mit maskiertem Namen und Kurzinfo."""
+    if angebote.empty:
+        return []
+    punkte = punkte_wgs84(angebote)
+    punkte["name"] = punkte["name"].map(lambda n: escape(str(n)) or "(ohne Namen)")
+
+    def info(z: Any) -> str:
+        teile = []
+        if z.traeger:
+            teile.append(f"Träger: {z.traeger}")
+        if pd.notna(z.kapazitaet):
+            teile.append(f"Plätze: {zahl(z.kapazitaet, 0)}")
+        return escape(" · ".join(teile))
+
+    punkte["info"] = [info(z) for z in punkte.itertuples()]
+    return [
+        (str(kat), feature_collection(teil, ["name", "info"])) for kat, teil in punkte.groupby("kategorie", sort=True)
+    ]
+
+
+def gebiet_aus_klick(ergebnis: dict[str, Any] | None, gueltige_ids: pd.Index | set[str]) -> str | None:
+    """Die ID des angeklickten Gebiets aus der Rückgabe von `st_folium`, sonst None.
+
+    Klicks auf Angebotspunkte und unbekannte IDs werden ignoriert.
+    """
+    if not ergebnis:
+        return None
+    feature = ergebnis.get("last_active_drawing") or {}
+    props = feature.get("properties") or {}
+    if props.get("art") != "gebiet":
+        return None
+    gebiet = str(props.get("id", ""))
+    return gebiet if gebiet in gueltige_ids else None
+
+
+def kurzbeschreibung(
+    werte: pd.Series, namen: pd.Series, indikator_name: str, einheit: str, ebene_name: str, stand: str, stellen: int = 1
+) -> str:
+    """Ein deutscher Satz, der die Karte zusammenfasst (Barrierefreiheit, Text-Zwilling)."""
+    gueltig = werte.dropna()
+    n_gesamt = len(werte)
+    if gueltig.empty:
+        return f"Für {indikator_name} liegen auf der Ebene {ebene_name} keine Daten vor."
+    hoch, tief = gueltig.idxmax(), gueltig.idxmin()
+    fehlend = n_gesamt - len(gueltig)
+    satz = (
+        f"Die Karte zeigt {indikator_name} (Stand {stand}) für {len(gueltig)} von {n_gesamt} Gebieten der "
+        f"Ebene {ebene_name}: von {wert_mit_einheit(gueltig[tief], einheit, stellen)} in {namen.get(tief, tief)} "
+        f"bis {wert_mit_einheit(gueltig[hoch], einheit, stellen)} in {namen.get(hoch, hoch)}"
+    )
+    if fehlend:
+        satz += f"; {fehlend} {'Gebiet hat' if fehlend == 1 else 'Gebiete haben'} keine Daten"
+    return satz + "."

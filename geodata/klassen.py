@@ -1,0 +1,118 @@
+"""Choroplethen-Klassen (mapclassify) und farbenblind-sichere ColorBrewer-Farben."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # „Numba not installed“: die reine Python-Variante reicht hier
+    import mapclassify
+import numpy as np
+import pandas as pd
+
+from kommune.format import zahl
+
+KEINE_DATEN = "#d9d9d9"
+GESPERRT = "#737373"
+
+#: ColorBrewer-Schemata (farbenblind-sicher), je Klassenzahl 3–7.
+SCHEMATA: dict[str, dict[int, list[str]]] = {
+    "YlOrRd": {
+        3: ["#ffeda0", "#feb24c", "#f03b20"],
+        4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
+        5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+        6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+        7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
+    },
+    "YlGnBu": {
+        3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+        4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+        5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+        6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+        7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+    },
+    "RdYlBu_r": {
+        3: ["#91bfdb", "#ffffbf", "#fc8d59"],
+        4: ["#2c7bb6", "#abd9e9", "#fdae61", "#d7191c"],
+        5: ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"],
+        6: ["#4575b4", "#91bfdb", "#e0f3f8", "#fee090", "#fc8d59", "#d73027"],
+        7: ["#4575b4", "#91bfdb", "#e0f3f8", "#ffffbf", "#fee090", "#fc8d59", "#d73027"],
+    },
+}
+
+METHODEN = {
+    "quantile": "Quantile (gleich viele Gebiete je Klasse)",
+    "fisher_jenks": "Natürliche Brüche (Fisher-Jenks)",
+    "equal_interval": "Gleiche Abstände",
+    "std_mean": "Standardabweichung um den Mittelwert",
+}
+
+
+@dataclass(frozen=True)
+class Klassierung:
+    """Das Ergebnis einer Klassenbildung: Klasse je Gebiet (-1 = keine Daten), Farben, Legende."""
+
+    klasse: pd.Series
+    grenzen: tuple[float, ...]
+    farben: tuple[str, ...]
+    beschriftungen: tuple[str, ...]
+    anzahl: tuple[int, ...]
+    keine_daten: int
+
+    def farbe(self, gebiet: str) -> str:
+        """Füllfarbe eines Gebiets."""
+        k = int(self.klasse.get(gebiet, -1))
+        return self.farben[k] if k >= 0 else KEINE_DATEN
+
+
+def schema_waehlen(richtung: int, werte: pd.Series) -> str:
+    """Divergierend für Werte um 0 (z. B. Veränderungen), sonst sequenziell nach Richtung."""
+    w = werte.dropna()
+    if len(w) and w.min() < 0 < w.max():
+        return "RdYlBu_r"
+    return "YlOrRd" if richtung >= 0 else "YlGnBu"
+
+
+def klassen_bilden(
+    werte: pd.Series, methode: str = "quantile", k: int = 5, schema: str = "YlOrRd", stellen: int = 1
+) -> Klassierung:
+    """Gültige Werte in `k` Klassen einteilen; fehlende Werte bleiben Klasse -1."""
+    gueltig = werte.dropna().astype(float)
+    n_eindeutig = gueltig.nunique()
+    klasse = pd.Series(-1, index=werte.index, dtype=int)
+    if n_eindeutig == 0:
+        return Klassierung(klasse, (), (), (), (), int(werte.isna().sum()))
+    k = int(max(3, min(k, 7)))
+    k_eff = min(k, n_eindeutig)
+    y = gueltig.to_numpy()
+    if k_eff < 3 or methode not in METHODEN:
+        methode = "equal_interval" if k_eff >= 3 else "user"
+    if methode == "user":
+        grenzen = np.unique(y)
+        yb = np.searchsorted(grenzen, y)
+    else:
+        if methode == "quantile":
+            kl = mapclassify.Quantiles(y, k=k_eff)
+        elif methode == "fisher_jenks":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # „Numba not installed“
+                kl = mapclassify.FisherJenks(y, k=k_eff)
+        elif methode == "std_mean":
+            kl = mapclassify.StdMean(y, multiples=[-1.5, -0.5, 0.5, 1.5])
+        else:
+            kl = mapclassify.EqualInterval(y, k=k_eff)
+        grenzen, yb = np.asarray(kl.bins, dtype=float), np.asarray(kl.yb)
+    klasse.loc[gueltig.index] = yb.astype(int)
+    n = len(grenzen)
+    palette = SCHEMATA[schema][max(3, min(n, 7))]
+    farben = tuple(palette[:n]) if n >= 3 else tuple(palette[:: max(1, 3 - n)][:n])
+    untere = [float(y.min())] + [float(g) for g in grenzen[:-1]]
+    beschriftungen = tuple(
+        f"{zahl(u, stellen)} bis {zahl(o, stellen)}" if i == 0 else f"über {zahl(u, stellen)} bis {zahl(o, stellen)}"
+        for i, (u, o) in enumerate(zip(untere, grenzen, strict=True))
+    )
+    anzahl = tuple(int((klasse == i).sum()) for i in range(n))
+    return Klassierung(
+        klasse, tuple(float(g) for g in grenzen), farben, beschriftungen, anzahl, int(werte.isna().sum())
+    )

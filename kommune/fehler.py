@@ -1,0 +1,37 @@
+"""Fehler, die Nutzerinnen und Nutzern als ein deutscher Satz gezeigt werden."""
+
+from __future__ import annotations
+
+
+class KommuneFehler(Exception):
+    """Ein Problem mit den Daten oder der Konfiguration einer Kommune.
+
+    Die Meldung ist ein vollständiger deutscher Satz, der Datei, Zeile und Spalte nennt,
+    soweit sie bekannt sind. Sie wird ohne Traceback angezeigt.
+    """
+
+    def __init__(
+        self,
+        meldung: str,
+        *,
+        datei: str | None = None,
+        zeile: int | None = None,
+        spalte: str | None = None,
+    ) -> None:
+        self.meldung = meldung
+        self.datei = datei
+        self.zeile = zeile
+        self.spalte = spalte
+        super().__init__(self.text)
+
+    @property
+    def text(self) -> str:
+        """Die Meldung mit Fundstelle (Datei, Zeile, Spalte)."""
+        ort = []
+        if self.datei:
+            ort.append(f"Datei „{self.datei}“")
+        if self.zeile is not None:
+            ort.append(f"Zeile {self.zeile}")
+        if self.spalte:
+            ort.append(f"Spalte „{self.spalte}“")
+        return f"{', '.join(ort)}: {self.meldung}" if ort else self.meldung

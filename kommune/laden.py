@@ -1,0 +1,293 @@
+"""Eine Kommune vollständig laden: Gebiete, Indikatoren, Katalog, Angebote."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from kommune.fehler import KommuneFehler
+from kommune.geometrie import crs_pruefen, datei_lesen, polygone_reparieren, schluessel_pruefen
+from kommune.katalog import katalog_lesen
+from kommune.konfiguration import (
+    AngebotsQuelle,
+    Gebietsschicht,
+    IndikatorTabelle,
+    KommuneKonfiguration,
+    konfiguration_lesen,
+)
+from kommune.tabellen import tabelle_lesen, zahlen_parsen
+
+PROJEKT = Path(__file__).resolve().parent.parent
+#: Kurznamen für die mitgelieferten Kommunen.
+BEKANNTE_KOMMUNEN = {
+    "musterstadt": PROJEKT / "sample_data" / "musterstadt",
+    "berlin": PROJEKT / "kommune" / "profile" / "berlin",
+}
+INDIKATOR_SPALTEN = ["schicht", "gebiet", "indikator", "periode", "wert", "zaehler", "nenner"]
+
+
+@dataclass
+class Kommune:
+    """Eine geladene Kommune. Gebiets-IDs sind Text, Geometrien im metrischen CRS der Kommune."""
+
+    konfiguration: KommuneKonfiguration
+    gebiete: dict[str, gpd.GeoDataFrame]
+    indikatoren: pd.DataFrame
+    katalog: pd.DataFrame
+    angebote: gpd.GeoDataFrame
+    hinweise: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.konfiguration.name
+
+    def schicht(self, schicht_id: str) -> Gebietsschicht:
+        """Die Konfiguration einer Ebene oder eines Einzugsbereichs."""
+        for s in self.konfiguration.schichten:
+            if s.id == schicht_id:
+                return s
+        raise KommuneFehler(f"Die Ebene „{schicht_id}“ gibt es in {self.name} nicht.")
+
+    @property
+    def perioden(self) -> list[str]:
+        """Alle Perioden, aufsteigend."""
+        return sorted(self.indikatoren["periode"].unique().tolist())
+
+
+def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
+    """`musterstadt`, `berlin` oder ein Pfad zu einem Ordner mit `kommune.toml`."""
+    text = str(name_oder_pfad)
+    if text.lower() in BEKANNTE_KOMMUNEN:
+        return BEKANNTE_KOMMUNEN[text.lower()]
+    pfad = Path(text)
+    if pfad.is_file() and pfad.name == "kommune.toml":
+        return pfad.parent
+    if not pfad.is_dir():
+        raise KommuneFehler(
+            f"Die Kommune „{text}“ gibt es nicht: erwartet wird „musterstadt“, „berlin“ oder ein Ordner "
+            "mit einer kommune.toml."
+        )
+    return pfad
+
+
+def _gebiete_lesen(konf: KommuneKonfiguration, s: Gebietsschicht, hinweise: list[str]) -> gpd.GeoDataFrame:
+    """Eine Polygonschicht lesen und in die Standardform bringen (Index = ID)."""
+    pfad = konf.daten / s.datei
+    anzeige = s.datei + (f" (Ebene {s.layer})" if s.layer else "")
+    roh = crs_pruefen(datei_lesen(pfad, s.layer), konf.crs, anzeige)
+    ids = schluessel_pruefen(roh, s.id_spalte, anzeige)
+    geometrie, repariert = polygone_reparieren(roh.geometry, anzeige)
+    if repariert:
+        hinweise.append(f"{s.name}: {repariert} ungültige Polygone wurden repariert ({anzeige}).")
+    if s.name_spalte and s.name_spalte not in roh.columns:
+        raise KommuneFehler("Die Namensspalte fehlt.", datei=anzeige, spalte=s.name_spalte)
+    namen = roh[s.name_spalte].astype(str).str.strip() if s.name_spalte else ids
+    if s.eltern_aus_praefix:
+        eltern = ids.str[: s.eltern_aus_praefix]
+    elif s.eltern_spalte:
+        if s.eltern_spalte not in roh.columns:
+            raise KommuneFehler("Die Spalte mit dem Elternschlüssel fehlt.", datei=anzeige, spalte=s.eltern_spalte)
+        eltern = roh[s.eltern_spalte].astype(str).str.strip()
+    else:
+        eltern = pd.Series([None] * len(roh), index=roh.index, dtype=object)
+    gdf = gpd.GeoDataFrame(
+        {"name": namen.to_numpy(), "eltern": eltern.to_numpy()},
+        geometry=geometrie.to_numpy(),
+        index=pd.Index(ids.to_numpy(), name="id"),
+        crs=konf.crs,
+    )
+    return gdf
+
+
+def _verschachtelung_pruefen(
+    konf: KommuneKonfiguration, gebiete: dict[str, gpd.GeoDataFrame], hinweise: list[str]
+) -> None:
+    """Jeder Elternschlüssel existiert; jedes Kind liegt (fast) ganz in seinem Elterngebiet."""
+    for e in konf.ebenen:
+        if not e.eltern:
+            continue
+        kind, eltern = gebiete[e.id], gebiete[e.eltern]
+        unbekannt = ~kind["eltern"].isin(eltern.index)
+        if unbekannt.any():
+            pos = int(unbekannt.to_numpy().nonzero()[0][0])
+            raise KommuneFehler(
+                f"Der Elternschlüssel „{kind['eltern'].iloc[pos]}“ von Gebiet „{kind.index[pos]}“ "
+                f"gibt es in der Ebene „{e.eltern}“ nicht.",
+                datei=e.datei,
+                zeile=pos + 1,
+                spalte=e.eltern_spalte or e.id_spalte,
+            )
+        eltern_geom = eltern.geometry.reindex(kind["eltern"]).to_numpy()
+        innen = kind.geometry.intersection(gpd.GeoSeries(eltern_geom, index=kind.index, crs=kind.crs)).area
+        anteil = innen / kind.geometry.area.where(kind.geometry.area > 0)
+        ausserhalb = anteil < 0.99
+        if ausserhalb.any():
+            beispiele = ", ".join(kind.index[ausserhalb][:3])
+            hinweise.append(
+                f"{e.name}: {int(ausserhalb.sum())} Gebiete liegen zu mehr als 1 % außerhalb ihres "
+                f"Elterngebiets ({beispiele})."
+            )
+
+
+def _indikatoren_lesen(konf: KommuneKonfiguration, t: IndikatorTabelle, katalog_ids: set[str]) -> pd.DataFrame:
+    """Eine Indikatortabelle in die lange Standardform bringen."""
+    pfad = konf.daten / t.datei
+    df = tabelle_lesen(pfad, trennzeichen=t.trennzeichen, blatt=t.blatt)
+    anzeige = t.datei + (f" (Blatt {t.blatt})" if t.blatt else "")
+
+    def spalte(name: str | None) -> pd.Series:
+        if name not in df.columns:
+            raise KommuneFehler("Die Spalte fehlt.", datei=anzeige, spalte=name)
+        return df[name]
+
+    if t.format == "lang":
+        lang = pd.DataFrame(
+            {
+                "gebiet": spalte(t.einheit_spalte).astype(str).str.strip(),
+                "indikator": spalte(t.indikator_spalte).astype(str).str.strip(),
+                "periode": spalte(t.periode_spalte).astype(str).str.strip(),
+            }
+        )
+        lang["wert"] = zahlen_parsen(
+            spalte(t.wert_spalte), dezimalzeichen=t.dezimalzeichen, datei=anzeige, spalte=t.wert_spalte
+        )
+        for ziel, quelle in (("zaehler", t.zaehler_spalte), ("nenner", t.nenner_spalte)):
+            lang[ziel] = (
+                zahlen_parsen(spalte(quelle), dezimalzeichen=t.dezimalzeichen, datei=anzeige, spalte=quelle)
+                if quelle
+                else float("nan")
+            )
+    else:
+        spalten = list(t.spalten) or [c for c in df.columns if c in katalog_ids]
+        teile = []
+        ids = spalte(t.id_spalte).astype(str).str.strip()
+        for name in spalten:
+            werte = zahlen_parsen(spalte(name), dezimalzeichen=t.dezimalzeichen, datei=anzeige, spalte=name)
+            teile.append(pd.DataFrame({"gebiet": ids, "indikator": name, "periode": t.periode, "wert": werte}))
+        lang = pd.concat(teile, ignore_index=True) if teile else pd.DataFrame(columns=INDIKATOR_SPALTEN)
+        lang["zaehler"] = float("nan")
+        lang["nenner"] = float("nan")
+    lang["schicht"] = t.ebene
+    unbekannt = sorted(set(lang["indikator"]) - katalog_ids)
+    if unbekannt:
+        raise KommuneFehler(
+            f"Der Indikator „{unbekannt[0]}“ steht nicht im Indikatorenkatalog.",
+            datei=anzeige,
+            spalte=t.indikator_spalte if t.format == "lang" else unbekannt[0],
+        )
+    doppelt = lang.duplicated(["gebiet", "indikator", "periode"])
+    if doppelt.any():
+        z = lang[doppelt].iloc[0]
+        raise KommuneFehler(
+            f"Für Gebiet „{z.gebiet}“, Indikator „{z.indikator}“, Periode {z.periode} gibt es mehrere Werte.",
+            datei=anzeige,
+        )
+    return lang[INDIKATOR_SPALTEN]
+
+
+def _adresse(roh: pd.DataFrame, spalten: tuple[str, ...], text: Any) -> pd.Series:
+    """Adressteile verbinden: Teile mit „+“ (Straße+Hausnummer) mit Leerzeichen, sonst mit Komma."""
+    teile = []
+    for eintrag in spalten:
+        stuecke = [text(s) for s in eintrag.split("+")]
+        verbunden = stuecke[0]
+        for s in stuecke[1:]:
+            verbunden = verbunden.str.cat(s, sep=" ").str.strip()
+        teile.append(verbunden)
+    if not teile:
+        return pd.Series([""] * len(roh), index=roh.index, dtype=str)
+    ergebnis = teile[0]
+    for t in teile[1:]:
+        ergebnis = ergebnis.str.cat(t, sep=", ").str.strip(", ")
+    return ergebnis
+
+
+def _kapazitaet(roh: pd.DataFrame, spalte: str | None, datei: str) -> pd.Series:
+    """Kapazitäten als Zahl: Zahlspalten direkt, Textspalten im deutschen Format; Unlesbares bleibt leer."""
+    if not spalte:
+        return pd.Series(float("nan"), index=roh.index)
+    if spalte not in roh.columns:
+        raise KommuneFehler("Die Spalte fehlt.", datei=datei, spalte=spalte)
+    werte = roh[spalte]
+    if pd.api.types.is_numeric_dtype(werte):
+        return werte.astype(float)
+    text = werte.astype("string").fillna("").str.strip()
+    deutsch = text.str.contains(",", regex=False)
+    normal = text.where(~deutsch, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    return pd.to_numeric(normal, errors="coerce").astype(float)
+
+
+def _angebote_lesen(konf: KommuneKonfiguration, a: AngebotsQuelle) -> gpd.GeoDataFrame:
+    """Eine Angebotsschicht in die Standardform bringen (Punkte im CRS der Kommune)."""
+    anzeige = a.datei + (f" (Ebene {a.layer})" if a.layer else "")
+    roh = datei_lesen(konf.daten / a.datei, a.layer)
+    if a.filter:
+        if a.filter.spalte not in roh.columns:
+            raise KommuneFehler("Die Filterspalte fehlt.", datei=anzeige, spalte=a.filter.spalte)
+        roh = roh[roh[a.filter.spalte].astype(str).isin(a.filter.werte)]
+    roh = crs_pruefen(roh, konf.crs, anzeige) if len(roh) else roh.set_crs(konf.crs, allow_override=True)
+    roh = roh.copy()
+    roh["geometry"] = roh.geometry.representative_point()
+
+    def text(name: str | None) -> pd.Series:
+        if not name:
+            return pd.Series([""] * len(roh), index=roh.index, dtype=str)
+        if name not in roh.columns:
+            raise KommuneFehler("Die Spalte fehlt.", datei=anzeige, spalte=name)
+        return roh[name].astype("string").fillna("").str.strip().astype(str)
+
+    adresse = _adresse(roh, a.adresse_spalten, text)
+    kap = _kapazitaet(roh, a.kapazitaet_spalte, anzeige)
+    ids = (
+        text(a.id_spalte)
+        if a.id_spalte
+        else pd.Series([f"{a.kategorie}-{i + 1}" for i in range(len(roh))], index=roh.index)
+    )
+    return gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "kategorie": a.kategorie,
+            "bildungsstufe": a.bildungsstufe,
+            "name": text(a.name_spalte),
+            "traeger": text(a.traeger_spalte),
+            "kapazitaet": kap,
+            "adresse": adresse,
+            "alter_von": a.alter_von,
+            "alter_bis": a.alter_bis,
+            "stand": a.stand,
+            "quelle": a.quelle,
+        },
+        geometry=roh.geometry,
+        crs=konf.crs,
+    ).reset_index(drop=True)
+
+
+def kommune_laden(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
+    """Eine Kommune laden und prüfen. Jeder Fehler wird als `KommuneFehler` gemeldet."""
+    konf = konfiguration_lesen(kommune_ordner(name_oder_pfad))
+    hinweise: list[str] = []
+    katalog = katalog_lesen(konf.katalog)
+    gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
+    _verschachtelung_pruefen(konf, gebiete, hinweise)
+    tabellen = [_indikatoren_lesen(konf, t, set(katalog.index)) for t in konf.indikatoren]
+    indikatoren = pd.concat(tabellen, ignore_index=True) if tabellen else pd.DataFrame(columns=INDIKATOR_SPALTEN)
+    for schicht_id, teil in indikatoren.groupby("schicht"):
+        fremd = sorted(set(teil["gebiet"]) - set(gebiete[schicht_id].index))
+        if fremd:
+            hinweise.append(
+                f"{len(fremd)} Gebietsschlüssel der Ebene „{schicht_id}“ aus den Indikatortabellen fehlen in "
+                f"der Geometrie und werden nicht angezeigt (z. B. {', '.join(fremd[:3])})."
+            )
+    angebote_teile = [_angebote_lesen(konf, a) for a in konf.angebote]
+    angebote = (
+        pd.concat(angebote_teile, ignore_index=True)
+        if angebote_teile
+        else gpd.GeoDataFrame({"kategorie": []}, geometry=[], crs=konf.crs)
+    )
+    angebote = gpd.GeoDataFrame(angebote, geometry="geometry", crs=konf.crs)
+    return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise)

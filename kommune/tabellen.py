@@ -1,0 +1,96 @@
+"""CSV- und XLSX-Tabellen lesen, wie Statistikstellen sie schreiben (`;`, Dezimalkomma)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kommune.fehler import KommuneFehler
+
+#: Zellinhalte, die als „kein Wert“ gelten (amtlich: „.“ geheim, „-“ nichts vorhanden, „x“ gesperrt).
+FEHLWERTE = frozenset({"", ".", "-", "–", "x", "X", "NA", "nan", "NaN", "None", "…", "..."})
+
+
+def _text_lesen(pfad: Path) -> str:
+    """Text in UTF-8 lesen, bei Bedarf Windows-1252 (ältere Excel-Exporte)."""
+    roh = pfad.read_bytes()
+    if b"\x00" in roh[:4096]:
+        raise KommuneFehler("Die Datei ist keine Texttabelle (Binärdaten).", datei=pfad.name)
+    for kodierung in ("utf-8-sig", "cp1252"):
+        try:
+            return roh.decode(kodierung)
+        except UnicodeDecodeError:
+            continue
+    raise KommuneFehler("Die Zeichenkodierung ist weder UTF-8 noch Windows-1252.", datei=pfad.name)
+
+
+def trennzeichen_erkennen(text: str) -> str:
+    """`;` oder `,` (oder Tab) aus der Kopfzeile erkennen."""
+    kopf = text.splitlines()[0] if text else ""
+    zaehlung = {z: kopf.count(z) for z in (";", ",", "\t")}
+    return max(zaehlung, key=lambda z: zaehlung[z]) if any(zaehlung.values()) else ";"
+
+
+def tabelle_lesen(pfad: Path, *, trennzeichen: str | None = None, blatt: str | None = None) -> pd.DataFrame:
+    """Eine CSV- oder XLSX-Tabelle vollständig als Text lesen (Schlüssel behalten führende Nullen)."""
+    if not pfad.is_file():
+        raise KommuneFehler("Die Datei wurde nicht gefunden.", datei=str(pfad))
+    endung = pfad.suffix.lower()
+    if endung in (".xlsx", ".xlsm"):
+        try:
+            df = pd.read_excel(pfad, sheet_name=blatt or 0, dtype=str, engine="openpyxl")
+        except ValueError as e:
+            raise KommuneFehler(f"Das Tabellenblatt konnte nicht gelesen werden ({e}).", datei=pfad.name) from None
+        except Exception:
+            raise KommuneFehler("Die Datei ist keine lesbare XLSX-Arbeitsmappe.", datei=pfad.name) from None
+    elif endung in (".csv", ".txt"):
+        text = _text_lesen(pfad)
+        sep = trennzeichen or trennzeichen_erkennen(text)
+        try:
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+        except pd.errors.ParserError as e:
+            raise KommuneFehler(f"Die CSV-Datei ist fehlerhaft aufgebaut ({e}).", datei=pfad.name) from None
+        except pd.errors.EmptyDataError:
+            raise KommuneFehler("Die Datei ist leer.", datei=pfad.name) from None
+    else:
+        raise KommuneFehler(
+            f"Das Dateiformat „{endung or '(ohne Endung)'}“ wird nicht unterstützt (CSV oder XLSX).",
+            datei=pfad.name,
+        )
+    df.columns = [str(c).strip() for c in df.columns]
+    return df.fillna("")
+
+
+def zahlen_parsen(
+    werte: pd.Series, *, dezimalzeichen: str | None, datei: str, spalte: str, zeilen_offset: int = 2
+) -> pd.Series:
+    """Text in Zahlen wandeln; deutsches Format (1.234,5) und Fehlwertzeichen verstehen.
+
+    Ein nicht lesbarer Wert löst einen Fehler mit Datei, Zeile und Spalte aus. `zeilen_offset`
+    rechnet den Tabellenindex in die Zeilennummer der Datei um (Kopfzeile = Zeile 1).
+    """
+    text = werte.astype(str).str.strip()
+    fehlt = text.isin(FEHLWERTE)
+    if dezimalzeichen is None:
+        probe = text[~fehlt]
+        dezimalzeichen = "," if probe.str.contains(r"^-?[\d.]*,\d+$", regex=True).any() else "."
+    if dezimalzeichen == ",":
+        normal = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        normal = text.str.replace(",", "", regex=False)
+    normal = normal.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
+    zahlen = pd.to_numeric(normal.where(~fehlt, None), errors="coerce")
+    kaputt = zahlen.isna() & ~fehlt
+    if kaputt.any():
+        pos = int(np.flatnonzero(kaputt.to_numpy())[0])
+        raise KommuneFehler(
+            f"Der Wert „{werte.iloc[pos]}“ ist keine Zahl.",
+            datei=datei,
+            zeile=pos + zeilen_offset,
+            spalte=spalte,
+        )
+    return zahlen.astype(float)

@@ -1,0 +1,1 @@
+"""Streamlit-Oberfläche: Zustand, Seitenleiste, wiederkehrende Bausteine. Seiten bleiben dünn."""

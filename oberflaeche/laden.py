@@ -1,0 +1,65 @@
+"""Gecachtes Laden der Kommune und der Anzeigegeometrien (einmal je Datenstand, nicht je Seite)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from geodata.anzeige import vereinfachen
+from kommune.fehler import KommuneFehler
+from kommune.konfiguration import konfiguration_lesen
+from kommune.laden import BEKANNTE_KOMMUNEN, Kommune, kommune_laden, kommune_ordner
+
+
+def verfuegbare_kommunen() -> dict[str, str]:
+    """Kurzname → Anzeigename der mitgelieferten Kommunen (Berlin nur mit Datenordner)."""
+    kommunen = {"musterstadt": "Musterstadt (Beispieldaten)"}
+    daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
+    if daten and (Path(daten) / "berlin").is_dir():
+        kommunen["berlin"] = "Berlin (offene Daten)"
+    return kommunen
+
+
+def _signatur(name: str) -> tuple[Any, ...]:
+    """Änderungszeiten aller Dateien der Kommune: ändert sich eine, wird neu geladen."""
+    konf = konfiguration_lesen(kommune_ordner(name))
+    dateien = {konf.ordner / "kommune.toml", konf.katalog}
+    dateien |= {konf.daten / s.datei for s in konf.schichten}
+    dateien |= {konf.daten / t.datei for t in konf.indikatoren}
+    dateien |= {konf.daten / a.datei for a in konf.angebote}
+    return tuple(sorted((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Daten der Kommune werden geladen …")
+def _laden(name: str, signatur_text: str) -> Kommune:
+    return kommune_laden(name)
+
+
+def kommune_holen(name: str) -> Kommune:
+    """Die Kommune aus dem Cache (neu geladen, wenn sich eine Datei geändert hat)."""
+    return _laden(name, repr(_signatur(name)))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _anzeige(name: str, schicht: str, signatur_text: str) -> Any:
+    return vereinfachen(kommune_holen(name).gebiete[schicht])
+
+
+def anzeige_geometrie(name: str, schicht: str) -> Any:
+    """Vereinfachte WGS84-Geometrie einer Ebene für die Karte (gecacht)."""
+    return _anzeige(name, schicht, repr(_signatur(name)))
+
+
+def fehlertext(e: Exception) -> str:
+    """Deutscher Satz für jeden Fehler beim Laden (nie ein Traceback)."""
+    if isinstance(e, KommuneFehler):
+        return e.text
+    if isinstance(e, FileNotFoundError):
+        return f"Eine Datei wurde nicht gefunden: {Path(str(e.filename or '')).name}."
+    return f"Die Daten konnten nicht geladen werden ({type(e).__name__})."
+
+
+__all__ = ["BEKANNTE_KOMMUNEN", "anzeige_geometrie", "fehlertext", "kommune_holen", "verfuegbare_kommunen"]

@@ -1,0 +1,79 @@
+"""Übersicht: was geladen ist, mit Stand und Quellen."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kommune.info import kommune_info
+from oberflaeche.auswahl import seitenleiste
+from oberflaeche.bausteine import quellen_zeigen
+
+auswahl = seitenleiste()
+st.title("Übersicht")
+if auswahl is None:
+    st.stop()
+kommune = auswahl.kommune
+konf = kommune.konfiguration
+info = kommune_info(kommune)
+
+st.subheader(f"{konf.name}")
+st.write(f"Amtlicher Gemeindeschlüssel {konf.ags or '–'} · Koordinatensystem {konf.crs}")
+spalten = st.columns(4)
+spalten[0].metric("Gebiete (feinste Ebene)", f"{info['ebenen'][0]['gebiete']:,}".replace(",", "."))
+spalten[1].metric("Indikatoren", info["indikatoren"])
+spalten[2].metric("Perioden", len(info["perioden"]))
+spalten[3].metric("Angebotsstandorte", f"{info['angebote_gesamt']:,}".replace(",", "."))
+
+st.markdown("#### Räumliche Ebenen und Einzugsbereiche")
+schichten = pd.DataFrame(
+    [
+        {
+            "Ebene": s.name,
+            "ID": s.id,
+            "Art": "Einzugsbereich" if s.art == "einzugsbereich" else "statistische Ebene",
+            "Gebiete": len(kommune.gebiete[s.id]),
+            "übergeordnet": s.eltern or "–",
+            "Gebietsstand": s.stand or "–",
+            "Quelle": (konf.quelle(s.quelle).namensnennung if konf.quelle(s.quelle) else "–"),
+        }
+        for s in konf.schichten
+    ]
+)
+st.dataframe(schichten, hide_index=True, width="stretch")
+
+st.markdown("#### Indikatoren nach Thema")
+vorhanden = kommune.indikatoren.groupby("indikator")["periode"].agg(lambda p: ", ".join(sorted(set(p))))
+katalog = kommune.katalog.loc[kommune.katalog.index.isin(vorhanden.index)]
+tabelle = pd.DataFrame(
+    {
+        "Thema": katalog["thema"],
+        "Indikator": katalog["name"],
+        "ID": katalog.index,
+        "Einheit": katalog["einheit"],
+        "Perioden": vorhanden.reindex(katalog.index),
+        "Stichtag": katalog["stand"],
+        "Quelle": [konf.quelle(q).namensnennung if konf.quelle(q) else q for q in katalog["quelle"]],
+    }
+).sort_values(["Thema", "Indikator"])
+st.dataframe(tabelle, hide_index=True, width="stretch")
+
+st.markdown("#### Bildungsangebote")
+if kommune.angebote.empty:
+    st.info("Für diese Kommune sind keine Angebotsstandorte hinterlegt.")
+else:
+    angebote = kommune.angebote.groupby(["kategorie", "bildungsstufe", "stand"], dropna=False).size()
+    angebote = angebote.reset_index(name="Standorte").rename(
+        columns={"kategorie": "Kategorie", "bildungsstufe": "Bildungsstufe", "stand": "Stand"}
+    )
+    st.dataframe(angebote, hide_index=True, width="stretch")
+
+if kommune.hinweise:
+    st.markdown("#### Hinweise aus der Datenprüfung")
+    for h in kommune.hinweise:
+        st.warning(h)
+
+st.markdown("#### Quellen und Lizenzen")
+for q in konf.quellen:
+    st.markdown(f"- **{q.titel}**: {q.namensnennung}, Lizenz {q.lizenz}" + (f" ({q.url})" if q.url else ""))
+quellen_zeigen(kommune, [])

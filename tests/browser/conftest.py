@@ -1,0 +1,110 @@
+"""Streamlit als Unterprozess starten und Debians Chromium mit Playwright steuern.
+
+Ohne Chromium wird übersprungen – außer in CI (CI=true): dort ist ein fehlender Browser ein Fehler.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, PROJEKT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+def _freier_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """Ein laufender `streamlit run app.py` auf 127.0.0.1."""
+
+    def __init__(self, kommune: str, protokoll: Path) -> None:
+        self.port = _freier_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "BILDUNGSMONITOR_KOMMUNE": kommune}
+        self._log = protokoll.open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=PROJEKT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        frist = time.monotonic() + 90
+        while time.monotonic() < frist:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Streamlit ist beendet: {protokoll.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("Streamlit startet nicht innerhalb von 90 s.")
+
+    def stoppen(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} fehlt: .ci/run muss Debians Paket chromium installieren.")
+        pytest.skip("Debians Chromium ist nicht installiert")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server_musterstadt(tmp_path_factory) -> Iterator[StreamlitServer]:
+    s = StreamlitServer("musterstadt", tmp_path_factory.mktemp("log") / "streamlit.log")
+    yield s
+    s.stoppen()

@@ -1,0 +1,112 @@
+"""Karte: Klassen, Farben, Legende, Klickauswertung, Offline-Leaflet, maskierte Namen."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geodata.anzeige import vereinfachen
+from geodata.karte import externe_adressen, karte_bauen
+from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
+from geodata.klassen import KEINE_DATEN, SCHEMATA, klassen_bilden, schema_waehlen
+from geodata.legende import kartentabelle, legende_html
+
+
+@pytest.fixture
+def reihe() -> pd.Series:
+    werte = np.r_[np.arange(1.0, 21.0), [np.nan, np.nan]]
+    return pd.Series(werte, index=[f"{i:02d}" for i in range(22)])
+
+
+def test_quantile_mit_anzahl_und_keine_daten(reihe):
+    k = klassen_bilden(reihe, "quantile", 4, "YlOrRd")
+    assert k.anzahl == (5, 5, 5, 5)
+    assert k.keine_daten == 2
+    assert k.farben == tuple(SCHEMATA["YlOrRd"][4])
+    assert k.beschriftungen[0] == "1,0 bis 5,8" and k.beschriftungen[-1] == "über 15,2 bis 20,0"
+    assert k.farbe("20") == KEINE_DATEN and k.farbe("00") == SCHEMATA["YlOrRd"][4][0]
+
+
+@pytest.mark.parametrize("methode", ["quantile", "fisher_jenks", "equal_interval", "std_mean"])
+def test_jede_methode_ordnet_alle_gueltigen_werte_zu(reihe, methode):
+    k = klassen_bilden(reihe, methode, 5)
+    assert sum(k.anzahl) == 20
+    assert (k.klasse[reihe.notna()] >= 0).all() and (k.klasse[reihe.isna()] == -1).all()
+    assert list(k.grenzen) == sorted(k.grenzen)
+
+
+def test_wenige_eindeutige_werte_und_leere_reihe():
+    k = klassen_bilden(pd.Series([1.0, 1.0, 2.0], index=list("abc")), "quantile", 5)
+    assert sum(k.anzahl) == 3 and len(k.farben) == len(k.grenzen) == 2
+    leer = klassen_bilden(pd.Series([np.nan, np.nan], index=list("ab")))
+    assert leer.anzahl == () and leer.keine_daten == 2 and leer.farbe("a") == KEINE_DATEN
+
+
+def test_schema_divergierend_fuer_veraenderungen():
+    assert schema_waehlen(1, pd.Series([-1.0, 2.0])) == "RdYlBu_r"
+    assert schema_waehlen(1, pd.Series([1.0, 2.0])) == "YlOrRd"
+    assert schema_waehlen(-1, pd.Series([1.0, 2.0])) == "YlGnBu"
+
+
+def test_legende_zeigt_anzahl_und_maskiert_kategorien(reihe):
+    k = klassen_bilden(reihe, "quantile", 4)
+    html = legende_html(k, ["<b>Kita</b>"])
+    assert html.count("(5 Gebiete)") == 4 and "keine Daten" in html and "(2 Gebiete)" in html
+    assert "&lt;b&gt;Kita&lt;/b&gt;" in html and "<b>Kita" not in html
+
+
+def test_kartentabelle_deutsch_formatiert(reihe):
+    namen = pd.Series([f"Gebiet {i}" for i in range(22)], index=reihe.index)
+    t = kartentabelle(namen, reihe * 100.5, klassen_bilden(reihe), "%", 1)
+    assert t.loc[19, "Wert"] == "2.010,0 %"
+    assert t.loc[21, "Wert"] == "keine Daten" and t.loc[21, "Klasse"] == "keine Daten"
+
+
+def test_kurzbeschreibung(reihe):
+    namen = pd.Series([f"G{i}" for i in range(22)], index=reihe.index)
+    satz = kurzbeschreibung(reihe, namen, "Kinderarmut", "%", "Viertel", "31.12.2024")
+    assert satz == (
+        "Die Karte zeigt Kinderarmut (Stand 31.12.2024) für 20 von 22 Gebieten der Ebene Viertel: "
+        "von 1,0 % in G0 bis 20,0 % in G19; 2 Gebiete haben keine Daten."
+    )
+
+
+def test_klick_auf_gebiet_angebot_und_unbekanntes():
+    ids = pd.Index(["0101", "0102"])
+    assert gebiet_aus_klick({"last_active_drawing": {"properties": {"art": "gebiet", "id": "0102"}}}, ids) == "0102"
+    assert gebiet_aus_klick({"last_active_drawing": {"properties": {"name": "Kita Sonne"}}}, ids) is None
+    assert gebiet_aus_klick({"last_active_drawing": {"properties": {"art": "gebiet", "id": "9999"}}}, ids) is None
+    assert gebiet_aus_klick({"last_active_drawing": None}, ids) is None
+    assert gebiet_aus_klick(None, ids) is None
+
+
+def test_karte_laedt_nichts_von_aussen_und_maskiert_namen(musterstadt):
+    g = musterstadt.gebiete["viertel"].copy()
+    g.loc[g.index[0], "name"] = "<script>alert(1)</script>"
+    anzeige = vereinfachen(g)
+    w = pd.Series(np.arange(len(g), dtype=float), index=g.index)
+    angebote = musterstadt.angebote.copy()
+    angebote.loc[0, "name"] = "<img src=x onerror=alert(1)>"
+    karte = karte_bauen(
+        flaechen_features(anzeige, w, klassen_bilden(w), "%"), angebots_features(angebote), mitte=(48.1, 11.6)
+    )
+    assert externe_adressen(karte) == []
+    html = karte.get_root().render()
+    assert "<script>alert(1)" not in html and "\\u0026lt;script\\u0026gt;alert(1)" in html
+    assert "<img src=x" not in html
+    assert "cdn.jsdelivr" not in html and "tile.openstreetmap" not in html
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+
+
+def test_vereinfachung_bleibt_gueltig_und_klein(berlin):
+    anzeige = vereinfachen(berlin.gebiete["planungsraum"])
+    assert len(anzeige) == 542 and anzeige.geometry.is_valid.all()
+    assert anzeige.crs.to_epsg() == 4326
+    groesse = len(json.dumps(json.loads(anzeige.to_json(drop_id=True)), separators=(",", ":")))
+    assert groesse < 600_000  # statt ~8 MB in voller Auflösung
+    # Fläche bleibt erhalten (Vereinfachung um 20 m, Rundung auf 1e-5°)
+    verhaeltnis = anzeige.to_crs(25833).area.sum() / berlin.gebiete["planungsraum"].area.sum()
+    assert verhaeltnis == pytest.approx(1.0, abs=0.002)
