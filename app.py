@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Bildungsmonitor", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="Bildungsmonitor", layout="wide")
 
 SEITEN = [
-    st.Page("pages/uebersicht.py", title="Übersicht", icon=":material/home:", default=True),
-    st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
-    st.Page("pages/gebietsprofil.py", title="Gebietsprofil", icon=":material/assignment:", url_path="gebietsprofil"),
+    st.Page("pages/uebersicht.py", title="Übersicht", default=True),
+    st.Page("pages/karte.py", title="Karte", url_path="karte"),
+    st.Page("pages/gebietsprofil.py", title="Gebietsprofil", url_path="gebietsprofil"),
 ]
 
 st.sidebar.title("Bildungsmonitor")

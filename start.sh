@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/umgebung.sh app
-exec .venv/bin/python -m streamlit run app.py --server.headless true "$@"
+exec .venv/bin/python -m oberflaeche.server --server.headless true "$@"

@@ -44,8 +44,7 @@ def kartennutzlast(kommune_id: str) -> dict[str, float]:
     reihe = werte(k, indikator, ebene, neueste_periode(k, indikator))
     flaechen = flaechen_features(anzeige, reihe, klassen_bilden(reihe), "%")
     angebote = angebots_features(k.angebote)
-    m = karte_bauen(flaechen, angebote, mitte=(0, 0))
-    html = m.get_root().render()
+    html = karte_bauen(flaechen, angebote, mitte=(0, 0)).als_eine_karte().get_root().render()
     return {
         "laden_ms": laden_ms,
         "vereinfachen_ms": vereinfachen_ms,

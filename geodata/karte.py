@@ -1,42 +1,123 @@
-"""Die Folium-Karte: Choropleth der Gebiete, Angebote als Punktschichten, komplett offline.
+"""Die Folium-Karte: Choropleth der Gebiete, Angebote als Symbolschichten, komplett offline.
 
-Leaflet wird aus dem App-eigenen Ordner `static/vendor/leaflet` geladen (Streamlit
-static serving unter `/app/static/`); Hintergrundkacheln gibt es nur, wenn eine URL
-konfiguriert ist. So verlässt die Karte localhost nicht.
+Leaflet und Leaflet.markercluster werden aus `static/vendor/` geladen (Streamlit static serving
+unter `/app/static/`); Hintergrundkacheln gibt es nur, wenn eine URL konfiguriert ist. Die Karte
+besteht aus einer gleichbleibenden Basiskarte und wechselnden Ebenen (`KartenTeile`), damit
+`st_folium` beim Wechsel des Indikators nicht neu lädt und Zoom und Ausschnitt erhalten bleiben.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 import branca.element
 import folium
+from folium.plugins import MarkerCluster
 
-STATIC_URL = "/app/static/vendor"
-OFFLINE_JS = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
-OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
+STATIC_URL = "/app/static"
+OFFLINE_JS = [
+    ("leaflet", f"{STATIC_URL}/vendor/leaflet/leaflet.js"),
+    ("markercluster", f"{STATIC_URL}/vendor/markercluster/leaflet.markercluster.js"),
+]
+OFFLINE_CSS = [
+    ("leaflet_css", f"{STATIC_URL}/vendor/leaflet/leaflet.css"),
+    ("markercluster_css", f"{STATIC_URL}/vendor/markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC_URL}/vendor/markercluster/MarkerCluster.Default.css"),
+    ("bildungsmonitor_css", f"{STATIC_URL}/bildungsmonitor/karte.css"),
+]
 
-#: Farbe je Angebotskategorie (ColorBrewer Dark2/Set1, gut unterscheidbar).
-KATEGORIE_FARBEN = {
-    "Kita": "#1b9e77",
-    "Grundschule": "#d95f02",
-    "weiterführende Schule": "#7570b3",
-    "berufliche Schule": "#e7298a",
-    "Schule in freier Trägerschaft": "#a6761d",
-    "Förderschule": "#e6ab02",
-    "Jugendfreizeiteinrichtung": "#66a61e",
-    "Bibliothek": "#1f78b4",
-    "VHS": "#b15928",
-    "Familienzentrum": "#fb9a99",
+#: Farbe und Kennzeichen je Angebotskategorie (ColorBrewer Dark2/Paired; Buchstabe statt nur Farbe).
+KATEGORIEN: dict[str, tuple[str, str]] = {
+    "Kita": ("#1b9e77", "K"),
+    "Grundschule": ("#d95f02", "G"),
+    "weiterführende Schule": ("#7570b3", "W"),
+    "berufliche Schule": ("#e7298a", "B"),
+    "Schule in freier Trägerschaft": ("#a6761d", "P"),
+    "Schule mit sonderpädagogischem Förderschwerpunkt": ("#b8860b", "F"),
+    "Förderschule": ("#b8860b", "F"),
+    "Jugendfreizeiteinrichtung": ("#4d8a16", "J"),
+    "Bibliothek": ("#1f78b4", "Bi"),
+    "VHS": ("#b15928", "V"),
+    "Familienzentrum": ("#c51b7d", "Fz"),
 }
-ANDERE_FARBE = "#666666"
+ANDERE = ("#666666", "•")
+SCHULEN = {
+    "Grundschule",
+    "weiterführende Schule",
+    "berufliche Schule",
+    "Schule in freier Trägerschaft",
+    "Schule mit sonderpädagogischem Förderschwerpunkt",
+    "Förderschule",
+}
+
+
+#: Reihenfolge, in der Kategorien vorausgewählt werden, bis die Punktgrenze erreicht ist.
+VORAUSWAHL = [
+    "Grundschule",
+    "Kita",
+    "weiterführende Schule",
+    "Jugendfreizeiteinrichtung",
+    "Bibliothek",
+    "VHS",
+    "Familienzentrum",
+    "berufliche Schule",
+]
+
+
+def standard_kategorien(anzahl: dict[str, int], grenze: int = 1000) -> list[str]:
+    """Vorauswahl der Angebotsebenen: alle, wenn es wenige Punkte sind, sonst nach `VORAUSWAHL` bis zur Grenze."""
+    if sum(anzahl.values()) <= grenze:
+        return sorted(anzahl)
+    gewaehlt, summe = [], 0
+    for kat in [*VORAUSWAHL, *sorted(set(anzahl) - set(VORAUSWAHL))]:
+        n = anzahl.get(kat, 0)
+        if n and summe + n <= grenze:
+            gewaehlt.append(kat)
+            summe += n
+    return sorted(gewaehlt)
 
 
 def kategorie_farbe(kategorie: str) -> str:
     """Farbe einer Angebotskategorie (unbekannte Kategorien grau)."""
-    return KATEGORIE_FARBEN.get(kategorie, ANDERE_FARBE)
+    return KATEGORIEN.get(kategorie, ANDERE)[0]
+
+
+def kategorie_symbol(kategorie: str, *, eigenstaendig: bool = False) -> str:
+    """HTML des Kartensymbols: Kreis (Schulen: Quadrat) in Kategoriefarbe mit Kennbuchstabe.
+
+    `eigenstaendig` schreibt die Form inline (für die Legende außerhalb der Karte, ohne karte.css).
+    """
+    farbe, zeichen = KATEGORIEN.get(kategorie, ANDERE)
+    schule = kategorie in SCHULEN
+    if eigenstaendig:
+        radius = "3px" if schule else "50%"
+        return (
+            f'<span style="display:inline-block;width:18px;height:18px;border-radius:{radius};background:{farbe};'
+            f"color:#fff;font:bold 10px/18px sans-serif;text-align:center;vertical-align:middle;"
+            f'margin-right:.4em">{escape(zeichen)}</span>'
+        )
+    form = " eckig" if schule else ""
+    return f'<div class="bm-sym{form}" style="background:{farbe}">{escape(zeichen)}</div>'
+
+
+@dataclass
+class KartenTeile:
+    """Basiskarte (bleibt gleich) und Ebenen (wechseln) für `st_folium(feature_group_to_add=…)`."""
+
+    basis: folium.Map
+    ebenen: list[folium.FeatureGroup]
+    steuerung: folium.LayerControl | None
+
+    def als_eine_karte(self) -> folium.Map:
+        """Alles in einer Karte (für Export, Tests und Nutzlastmessung)."""
+        for ebene in self.ebenen:
+            ebene.add_to(self.basis)
+        if self.steuerung is not None:
+            self.steuerung.add_to(self.basis)
+        return self.basis
 
 
 def _stil(gewaehlt: str | None) -> Any:
@@ -53,6 +134,70 @@ def _stil(gewaehlt: str | None) -> Any:
     return stil
 
 
+def basiskarte(
+    mitte: tuple[float, float], zoom: int = 11, kachel_url: str | None = None, kachel_attribution: str = ""
+) -> folium.Map:
+    """Leere Basiskarte mit lokalem Leaflet; Kacheln nur mit konfigurierter URL."""
+    karte = folium.Map(
+        location=mitte,
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        attribution_control=bool(kachel_url),
+        maxZoom=18,  # ohne Kachelebene nötig (Leaflet.markercluster verlangt ein maxZoom)
+        minZoom=8,
+    )
+    karte.default_js = OFFLINE_JS
+    karte.default_css = OFFLINE_CSS
+    if kachel_url:
+        folium.TileLayer(
+            kachel_url, attr=kachel_attribution or "Hintergrundkarte", name="Hintergrund", control=False
+        ).add_to(karte)
+    return karte
+
+
+def gebiets_ebene(flaechen: dict[str, Any], gewaehlt: str | None = None) -> folium.FeatureGroup:
+    """Die Gebietsflächen (FeatureCollection mit id, name, wert, farbe, art) als Ebene."""
+    gruppe = folium.FeatureGroup(name="Gebiete", control=False)
+    folium.GeoJson(
+        flaechen,
+        style_function=_stil(gewaehlt),
+        highlight_function=lambda _f: {"weight": 3, "color": "#333333"},
+        tooltip=folium.GeoJsonTooltip(["name", "wert"], aliases=["Gebiet", "Wert"], sticky=True),
+    ).add_to(gruppe)
+    return gruppe
+
+
+def angebots_ebene(kategorie: str, punkte: dict[str, Any]) -> folium.FeatureGroup:
+    """Eine Angebotskategorie als Ebene: Symbole, ab 1.000 Punkten (und unter Zoom 15) gebündelt."""
+    n = len(punkte.get("features", []))
+    gruppe = folium.FeatureGroup(name=f"{escape(kategorie)} ({n})", show=True)
+    ziel: Any = gruppe
+    if n > 150:
+        cluster = MarkerCluster(
+            options={
+                "disableClusteringAtZoom": 15,
+                "showCoverageOnHover": False,
+                "maxClusterRadius": 40,
+                "chunkedLoading": True,
+            }
+        )
+        cluster.default_js, cluster.default_css = [], []  # kommen lokal über die Basiskarte
+        cluster.add_to(gruppe)
+        ziel = cluster
+    folium.GeoJson(
+        punkte,
+        marker=folium.Marker(
+            icon=folium.DivIcon(
+                html=kategorie_symbol(kategorie), icon_size=(18, 18), icon_anchor=(9, 9), class_name="bm-angebot"
+            )
+        ),
+        tooltip=folium.GeoJsonTooltip(["name", "info"], aliases=[escape(kategorie), ""], labels=True),
+    ).add_to(ziel)
+    return gruppe
+
+
 def karte_bauen(
     flaechen: dict[str, Any],
     angebote: Iterable[tuple[str, dict[str, Any]]] = (),
@@ -62,52 +207,16 @@ def karte_bauen(
     gewaehlt: str | None = None,
     kachel_url: str | None = None,
     kachel_attribution: str = "",
-) -> folium.Map:
-    """Karte mit Gebietsflächen (`flaechen`: FeatureCollection mit id, name, wert, farbe).
-
-    `angebote` sind Paare (Kategorie, FeatureCollection mit name, traeger, kapazitaet).
-    """
-    karte = folium.Map(
-        location=mitte,
-        zoom_start=zoom,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        attribution_control=bool(kachel_url),
-    )
-    karte.default_js = OFFLINE_JS
-    karte.default_css = OFFLINE_CSS
-    if kachel_url:
-        folium.TileLayer(
-            kachel_url, attr=kachel_attribution or "Hintergrundkarte", name="Hintergrund", control=False
-        ).add_to(karte)
-    folium.GeoJson(
-        flaechen,
-        name="Gebiete",
-        style_function=_stil(gewaehlt),
-        highlight_function=lambda _f: {"weight": 3, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(["name", "wert"], aliases=["Gebiet", "Wert"], sticky=True),
-        control=False,
-    ).add_to(karte)
-    for kategorie, punkte in angebote:
-        n = len(punkte.get("features", []))
-        farbe = kategorie_farbe(kategorie)
-        gruppe = folium.FeatureGroup(name=f"{escape(kategorie)} ({n})", show=True)
-        folium.GeoJson(
-            punkte,
-            marker=folium.CircleMarker(
-                radius=3.5, fill=True, fill_opacity=0.95, weight=1, color="#ffffff", fill_color=farbe
-            ),
-            tooltip=folium.GeoJsonTooltip(["name", "info"], aliases=[kategorie, ""], labels=True),
-        ).add_to(gruppe)
-        gruppe.add_to(karte)
-    if angebote:
-        folium.LayerControl(collapsed=True).add_to(karte)
-    return karte
+) -> KartenTeile:
+    """Basiskarte plus Gebietsebene und je Angebotskategorie eine umschaltbare Ebene."""
+    angebote = list(angebote)
+    ebenen = [gebiets_ebene(flaechen, gewaehlt)] + [angebots_ebene(k, p) for k, p in angebote]
+    steuerung = folium.LayerControl(collapsed=True) if angebote else None
+    return KartenTeile(basiskarte(mitte, zoom, kachel_url, kachel_attribution), ebenen, steuerung)
 
 
-def externe_adressen(karte: folium.Map) -> list[str]:
-    """Alle JS/CSS-Adressen der Karte, die nicht vom eigenen Server kommen (soll leer sein)."""
+def externe_adressen(*elemente: branca.element.Element) -> list[str]:
+    """Alle JS/CSS-Adressen der Elemente, die nicht vom eigenen Server kommen (soll leer sein)."""
     adressen: list[str] = []
 
     def laufen(element: branca.element.Element) -> None:
@@ -117,5 +226,6 @@ def externe_adressen(karte: folium.Map) -> list[str]:
         for kind in getattr(element, "_children", {}).values():
             laufen(kind)
 
-    laufen(karte)
+    for e in elemente:
+        laufen(e)
     return adressen

@@ -6,17 +6,13 @@ from html import escape
 
 import pandas as pd
 
-from geodata.karte import kategorie_farbe
+from geodata.karte import kategorie_symbol
 from geodata.klassen import KEINE_DATEN, Klassierung
 from kommune.format import wert_mit_einheit
 
 _KASTEN = (
     "<span style='display:inline-block;width:1.1em;height:1.1em;background:{farbe};"
     "border:1px solid #999;vertical-align:middle;margin-right:.4em'></span>"
-)
-_PUNKT = (
-    "<span style='display:inline-block;width:.8em;height:.8em;border-radius:50%;"
-    "background:{farbe};margin-right:.4em'></span>"
 )
 
 
@@ -35,7 +31,7 @@ def legende_html(klassen: Klassierung, kategorien: list[str] = ()) -> str:
             f"<div>{_KASTEN.format(farbe=KEINE_DATEN)}keine Daten "
             f"<span style='color:#444'>({_gebiete(klassen.keine_daten)})</span></div>"
         )
-    zeilen += [f"<div>{_PUNKT.format(farbe=kategorie_farbe(k))}{escape(k)}</div>" for k in kategorien]
+    zeilen += [f"<div>{kategorie_symbol(k, eigenstaendig=True)}{escape(k)}</div>" for k in kategorien]
     return "".join(zeilen)
 
 

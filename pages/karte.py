@@ -7,7 +7,7 @@ import os
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata.karte import karte_bauen
+from geodata.karte import karte_bauen, standard_kategorien
 from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
 from geodata.klassen import METHODEN, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
@@ -34,8 +34,14 @@ indikator, periode = gewaehlt
 eintrag = kommune.katalog.loc[indikator]
 methode = oben[1].selectbox("Klassen", list(METHODEN), format_func=METHODEN.__getitem__, key="klassen_methode")
 k = oben[2].slider("Anzahl Klassen", 3, 7, 5, key="klassen_anzahl")
-kategorien = sorted(kommune.angebote["kategorie"].unique()) if not kommune.angebote.empty else []
-zeigen = st.multiselect("Angebote auf der Karte", kategorien, default=kategorien, key=f"angebote_{kommune.name}")
+anzahl = kommune.angebote["kategorie"].value_counts().to_dict()
+zeigen = st.multiselect(
+    "Angebote auf der Karte",
+    sorted(anzahl),
+    default=standard_kategorien(anzahl),
+    format_func=lambda kat: f"{kat} ({anzahl[kat]:,})".replace(",", "."),
+    key=f"angebote_{kommune.name}",
+)
 
 reihe = werte(kommune, indikator, ebene, periode)
 stellen = 0 if eintrag["art"] == "anzahl" else 1
@@ -46,7 +52,7 @@ if gebiet not in kommune.gebiete[ebene].index:
     gebiet = None
 
 mitte = anzeige.geometry.union_all().centroid
-karte = karte_bauen(
+teile = karte_bauen(
     flaechen_features(anzeige, reihe, klassen, eintrag["einheit"], stellen),
     angebots_features(kommune.angebote[kommune.angebote["kategorie"].isin(zeigen)]),
     mitte=(mitte.y, mitte.x),
@@ -58,8 +64,15 @@ karte = karte_bauen(
 
 links, rechts = st.columns([5, 2])
 with links:
+    # Basiskarte bleibt gleich, Ebenen wechseln: kein Neuladen, Zoom und Ausschnitt bleiben
     ergebnis = st_folium(
-        karte, key="karte", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
+        teile.basis,
+        key=f"karte_{auswahl.kommune_id}_{ebene}",
+        feature_group_to_add=teile.ebenen,
+        layer_control=teile.steuerung,
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
     )
     geklickt = gebiet_aus_klick(ergebnis, kommune.gebiete[ebene].index)
     if geklickt and geklickt != gebiet:
@@ -83,7 +96,7 @@ with rechts:
         )
         if r:
             st.markdown(f"Rang {r} von {n} (1 = höchster Wert)")
-        st.page_link("pages/gebietsprofil.py", label="Zum Gebietsprofil", icon=":material/assignment:")
+        st.page_link("pages/gebietsprofil.py", label="Zum Gebietsprofil")
     else:
         st.markdown("#### Kein Gebiet ausgewählt")
         st.caption("Klicken Sie auf ein Gebiet in der Karte.")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geodata.anzeige import vereinfachen
-from geodata.karte import externe_adressen, karte_bauen
+from geodata.karte import externe_adressen, karte_bauen, kategorie_symbol, standard_kategorien
 from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
 from geodata.klassen import KEINE_DATEN, SCHEMATA, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
@@ -90,15 +90,16 @@ def test_karte_laedt_nichts_von_aussen_und_maskiert_namen(musterstadt):
     w = pd.Series(np.arange(len(g), dtype=float), index=g.index)
     angebote = musterstadt.angebote.copy()
     angebote.loc[0, "name"] = "<img src=x onerror=alert(1)>"
-    karte = karte_bauen(
+    teile = karte_bauen(
         flaechen_features(anzeige, w, klassen_bilden(w), "%"), angebots_features(angebote), mitte=(48.1, 11.6)
     )
-    assert externe_adressen(karte) == []
-    html = karte.get_root().render()
+    assert externe_adressen(teile.basis, *teile.ebenen) == []
+    html = teile.als_eine_karte().get_root().render()
     assert "<script>alert(1)" not in html and "\\u0026lt;script\\u0026gt;alert(1)" in html
     assert "<img src=x" not in html
     assert "cdn.jsdelivr" not in html and "tile.openstreetmap" not in html
     assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html
 
 
 def test_vereinfachung_bleibt_gueltig_und_klein(berlin):
@@ -110,3 +111,25 @@ def test_vereinfachung_bleibt_gueltig_und_klein(berlin):
     # Fläche bleibt erhalten (Vereinfachung um 20 m, Rundung auf 1e-5°)
     verhaeltnis = anzeige.to_crs(25833).area.sum() / berlin.gebiete["planungsraum"].area.sum()
     assert verhaeltnis == pytest.approx(1.0, abs=0.002)
+
+
+def test_vorauswahl_der_angebotsebenen_bleibt_unter_der_grenze():
+    wenige = {"Kita": 145, "Grundschule": 32}
+    assert standard_kategorien(wenige) == ["Grundschule", "Kita"]
+    berlin = {
+        "Kita": 2893,
+        "Grundschule": 376,
+        "weiterführende Schule": 220,
+        "Jugendfreizeiteinrichtung": 407,
+        "Bibliothek": 150,
+    }
+    gewaehlt = standard_kategorien(berlin, grenze=1000)
+    assert "Grundschule" in gewaehlt and "Kita" not in gewaehlt
+    assert sum(berlin[k] for k in gewaehlt) <= 1000
+
+
+def test_symbole_unterscheiden_sich_nicht_nur_in_der_farbe():
+    assert ">K<" in kategorie_symbol("Kita") and "eckig" not in kategorie_symbol("Kita")
+    assert ">G<" in kategorie_symbol("Grundschule") and "eckig" in kategorie_symbol("Grundschule")
+    assert "border-radius:3px" in kategorie_symbol("Grundschule", eigenstaendig=True)
+    assert "&lt;" in kategorie_symbol("<neu>") or ">•<" in kategorie_symbol("<neu>")

@@ -38,7 +38,7 @@ def _freier_port() -> int:
 
 
 class StreamlitServer:
-    """Ein laufender `streamlit run app.py` auf 127.0.0.1."""
+    """Ein frisch gestarteter Server (`python -m oberflaeche.server`, wie `start.sh`) auf 127.0.0.1."""
 
     def __init__(self, kommune: str, protokoll: Path) -> None:
         self.port = _freier_port()
@@ -49,9 +49,7 @@ class StreamlitServer:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "oberflaeche.server",
                 "--server.headless",
                 "true",
                 "--server.port",
