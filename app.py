@@ -10,6 +10,8 @@ SEITEN = [
     st.Page("pages/uebersicht.py", title="Übersicht", default=True),
     st.Page("pages/karte.py", title="Karte", url_path="karte"),
     st.Page("pages/gebietsprofil.py", title="Gebietsprofil", url_path="gebietsprofil"),
+    st.Page("pages/index_baukasten.py", title="Index-Baukasten", url_path="index"),
+    st.Page("pages/angebote.py", title="Angebote & Versorgung", url_path="angebote"),
 ]
 
 st.sidebar.title("Bildungsmonitor")

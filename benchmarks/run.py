@@ -46,6 +46,8 @@ def kartennutzlast(kommune_id: str) -> dict[str, float]:
     angebote = angebots_features(k.angebote)
     html = karte_bauen(flaechen, angebote, mitte=(0, 0)).als_eine_karte().get_root().render()
     return {
+        "map_payload_kb": round(len(json.dumps(flaechen, separators=(",", ":"))) / 1024, 1),
+        "naive_choropleth_payload_kb": naive_choropleth_kb(k.gebiete[ebene], reihe),
         "laden_ms": laden_ms,
         "vereinfachen_ms": vereinfachen_ms,
         "flaechen_geojson_kb": round(len(json.dumps(flaechen, separators=(",", ":"))) / 1024, 1),
@@ -54,6 +56,18 @@ def kartennutzlast(kommune_id: str) -> dict[str, float]:
         "gebiete": len(anzeige),
         "angebote": len(k.angebote),
     }
+
+
+def naive_choropleth_kb(gebiete, reihe) -> float:
+    """Vergleich: ein einfacher folium.Choropleth der unvereinfachten Ebene (volle Koordinaten)."""
+    import folium
+
+    m = folium.Map(tiles=None)
+    daten = reihe.rename("wert").rename_axis("id").reset_index()
+    folium.Choropleth(
+        gebiete.to_crs(4326).reset_index(), data=daten, columns=["id", "wert"], key_on="feature.properties.id"
+    ).add_to(m)
+    return round(len(m.get_root().render().encode()) / 1024, 1)
 
 
 def kaltstart(kommune_id: str) -> dict[str, float]:
@@ -90,6 +104,11 @@ def main() -> None:
     parser.add_argument("--ohne-browser", action="store_true")
     args = parser.parse_args()
     ergebnis = {"kommune": args.kommune, **kartennutzlast(args.kommune)}
+    if args.kommune == "berlin":
+        from benchmarks import indices_bench, interpolation_bench
+
+        ergebnis.update(interpolation_bench.messen())
+        ergebnis.update(indices_bench.messen())
     if not args.ohne_browser and Path("/usr/bin/chromium").exists():
         ergebnis.update(kaltstart(args.kommune))
     print(json.dumps(ergebnis, ensure_ascii=False, indent=2))

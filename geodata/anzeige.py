@@ -12,10 +12,10 @@ import shapely
 WGS84 = "EPSG:4326"
 
 
-def vereinfachen(gdf: gpd.GeoDataFrame, toleranz_m: float = 20.0, stellen: int = 5) -> gpd.GeoDataFrame:
+def vereinfachen(gdf: gpd.GeoDataFrame, toleranz_m: float = 30.0, stellen: int = 5) -> gpd.GeoDataFrame:
     """Flächen gemeinsam vereinfachen (gemeinsame Kanten bleiben gemeinsam), nach WGS84, runden.
 
-    `toleranz_m` gilt im metrischen CRS der Kommune; 5 Nachkommastellen ≈ 1 m.
+    `toleranz_m` gilt im metrischen CRS der Kommune (30 m ≈ ein Pixel bei Zoom 12); 5 Nachkommastellen ≈ 1 m.
     """
     geom = gdf.geometry.to_numpy()
     try:

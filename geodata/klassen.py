@@ -116,3 +116,20 @@ def klassen_bilden(
     return Klassierung(
         klasse, tuple(float(g) for g in grenzen), farben, beschriftungen, anzahl, int(werte.isna().sum())
     )
+
+
+def klassierung_aus_codes(
+    klasse: pd.Series, codes: tuple[int, ...], labels: tuple[str, ...], schema: str = "YlOrRd", umkehren: bool = False
+) -> Klassierung:
+    """Fertige Klassen (z. B. eines Index: Codes 1…n, <NA> = nicht bewertet) als Kartenklassen."""
+    position = {c: i for i, c in enumerate(codes)}
+    k = pd.Series([position.get(int(c), -1) if pd.notna(c) else -1 for c in klasse], index=klasse.index, dtype=int)
+    n = len(codes)
+    palette = (
+        SCHEMATA.get(schema, SCHEMATA["YlOrRd"])[max(3, min(n, 7))][:n]
+        if n >= 3
+        else SCHEMATA.get(schema, SCHEMATA["YlOrRd"])[3][:n]
+    )
+    farben = tuple(reversed(palette)) if umkehren else tuple(palette)
+    anzahl = tuple(int((k == i).sum()) for i in range(n))
+    return Klassierung(k, tuple(float(c) for c in codes), farben, tuple(labels), anzahl, int((k < 0).sum()))

@@ -107,8 +107,8 @@ def test_vereinfachung_bleibt_gueltig_und_klein(berlin):
     assert len(anzeige) == 542 and anzeige.geometry.is_valid.all()
     assert anzeige.crs.to_epsg() == 4326
     groesse = len(json.dumps(json.loads(anzeige.to_json(drop_id=True)), separators=(",", ":")))
-    assert groesse < 600_000  # statt ~8 MB in voller Auflösung
-    # Fläche bleibt erhalten (Vereinfachung um 20 m, Rundung auf 1e-5°)
+    assert groesse < 400_000  # statt ~8 MB in voller Auflösung
+    # Fläche bleibt erhalten (Vereinfachung um 30 m, Rundung auf 1e-5°)
     verhaeltnis = anzeige.to_crs(25833).area.sum() / berlin.gebiete["planungsraum"].area.sum()
     assert verhaeltnis == pytest.approx(1.0, abs=0.002)
 

@@ -9,7 +9,13 @@ from tests.conftest import IN_CI, PROJEKT, berlin_daten_da
 
 APP = PROJEKT / "app.py"
 
-SEITEN = ["pages/uebersicht.py", "pages/karte.py", "pages/gebietsprofil.py"]
+SEITEN = [
+    "pages/uebersicht.py",
+    "pages/karte.py",
+    "pages/gebietsprofil.py",
+    "pages/angebote.py",
+    "pages/index_baukasten.py",
+]
 KOMMUNEN = ["musterstadt", "berlin"]
 
 
@@ -88,12 +94,14 @@ def test_profil_per_url_und_rang():
     assert "Kinderarmut" in alle and "von 5" in alle  # Rang „x von 5xx“
 
 
-def test_ebene_einzugsbereich_ohne_daten_sagt_das():
-    at = _app("musterstadt", ebene="schulbezirk")
+def test_einzugsbereiche_haben_umgerechnete_werte():
+    at = _app("musterstadt", ebene="schulbezirk", indikator="kinderarmut")
     at.run()
     at.switch_page("pages/karte.py").run()
     assert not at.exception
-    assert "keine Daten" in _texte(at)
+    texte = _texte(at)
+    assert "für 32 von 32 Gebieten der Ebene Grundschulbezirk" in texte
+    assert any("umgerechnet" in i.value for i in at.info)
 
 
 def test_unbekannte_kommune_in_url_faellt_auf_musterstadt_zurueck():
@@ -103,3 +111,15 @@ def test_unbekannte_kommune_in_url_faellt_auf_musterstadt_zurueck():
     assert not at.exception
     assert at.sidebar.selectbox[0].value == "musterstadt"
     assert any("nicht verfügbar" in w.value for w in at.sidebar.warning)
+
+
+def test_angebote_berlin_versorgung_und_handlungsbedarf():
+    at = _app("berlin", ebene="einschulbereich")
+    at.run()
+    at.switch_page("pages/angebote.py").run()
+    assert not at.exception
+    texte = _texte(at)
+    assert "Gesamtstadt: **95,7 Kita-Plätze je 100 Kinder unter 6**" in texte or "95,7" in texte
+    assert "Gebiete mit Handlungsbedarf" in texte
+    assert "Luftlinie" in texte
+    assert "292 genau eine Schule" in texte

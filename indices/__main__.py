@@ -1,0 +1,68 @@
+"""Kommandozeile: ``python -m indices compute KOMMUNE --preset ID [--level L] [--period P] --out FILE``
+und ``python -m indices presets KOMMUNE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kommune.fehler import KommuneFehler
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
+    parser = argparse.ArgumentParser(prog="python -m indices", description="Bildungsmonitor: Indizes berechnen.")
+    befehle = parser.add_subparsers(dest="befehl", required=True)
+    rechnen = befehle.add_parser("compute", help="einen Index berechnen und als CSV oder XLSX schreiben")
+    rechnen.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
+    rechnen.add_argument(
+        "--preset", required=True, help="ID des Presets (siehe „presets“) oder Pfad zu einer TOML-Datei"
+    )
+    rechnen.add_argument("--level", help="Ebene (Standard: die der Definition)")
+    rechnen.add_argument("--period", help="Periode (Standard: die der Definition bzw. die jüngste)")
+    rechnen.add_argument("--out", required=True, help="Ausgabedatei (.csv oder .xlsx)")
+    liste = befehle.add_parser("presets", help="die mitgelieferten Presets einer Kommune auflisten")
+    liste.add_argument("kommune")
+    args = parser.parse_args(argv)
+    try:
+        from indices.presets import preset, presets_fuer
+        from kommune.laden import kommune_laden
+
+        if args.befehl == "presets":
+            k = kommune_laden(args.kommune)
+            alle = presets_fuer(k)
+            if not alle:
+                print(f"Für {k.name} gibt es keine Presets.")
+            for d in alle.values():
+                ebene = d.ebene or "Standardebene"
+                print(f"{d.id}\t{d.name}\t{d.familie}\t{ebene}\t{', '.join(d.indikator_ids)}")
+        else:
+            from pathlib import Path
+
+            from indices.berechnung import index_berechnen
+            from indices.definition import definition_laden
+            from indices.export import exportieren
+
+            k = kommune_laden(args.kommune)
+            if args.preset.endswith(".toml") and Path(args.preset).is_file():
+                d = definition_laden(args.preset)
+            else:
+                d = preset(k, args.preset)
+            if Path(args.out).suffix.lower() not in (".csv", ".xlsx"):
+                raise KommuneFehler(
+                    f"Das Ausgabeformat von „{args.out}“ wird nicht unterstützt (erlaubt: .csv, .xlsx)."
+                )
+            ergebnis = index_berechnen(k, d, ebene=args.level, periode=args.period)
+            dateien = exportieren(ergebnis, args.out, kommune=k.name)
+            print(
+                f"{d.name}: {ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet → "
+                + ", ".join(str(p) for p in dateien)
+            )
+    except KommuneFehler as e:
+        print(f"Fehler: {e.text}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

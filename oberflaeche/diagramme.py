@@ -1,0 +1,12 @@
+"""Altair-Diagramme im deutschen Zahlformat (1.234,5), ohne Netzzugriff."""
+
+from __future__ import annotations
+
+import altair as alt
+
+DEUTSCH = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " €"]))
+
+
+def deutsch(diagramm: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Deutsches Zahlformat für Achsen, Tooltips und Beschriftungen."""
+    return diagramm.configure(locale=DEUTSCH)
