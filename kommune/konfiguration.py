@@ -12,6 +12,8 @@ from typing import Any
 from kommune.fehler import KommuneFehler
 
 TOML_NAME = "kommune.toml"
+#: Abschnitte der kommune.toml, die von Fachmodulen gelesen werden (nicht von diesem Modul geprüft).
+ERWEITERUNGEN = ("kachel", "cockpit", "geheimhaltung", "anmeldung", "rollen", "sitzung")
 _ID_MUSTER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -115,6 +117,8 @@ class KommuneKonfiguration:
     einzugsbereiche: tuple[Gebietsschicht, ...] = ()
     indikatoren: tuple[IndikatorTabelle, ...] = ()
     angebote: tuple[AngebotsQuelle, ...] = field(default_factory=tuple)
+    #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
+    erweiterungen: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def quelle(self, quelle_id: str) -> Quelle | None:
         """Die Quelle mit dieser ID oder None."""
@@ -245,6 +249,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         einzugsbereiche=einzugsbereiche,
         indikatoren=liste("indikatoren", IndikatorTabelle),
         angebote=liste("angebote", AngebotsQuelle),
+        erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
     )
     _querverweise_pruefen(konf, anzeige)
     return konf
