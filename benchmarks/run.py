@@ -98,6 +98,27 @@ def kaltstart(kommune_id: str) -> dict[str, float]:
     }
 
 
+def rerun_nach_gewichtsaenderung_ms(kommune_id: str = "berlin", wiederholungen: int = 5) -> float:
+    """Serverseitige Zeit bis zur aktualisierten Seite nach einer Gewichtsänderung (AppTest, Median)."""
+    import statistics
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PROJEKT / "app.py"), default_timeout=120)
+    at.query_params["kommune"] = kommune_id
+    at.run()
+    at.switch_page("pages/index_baukasten.py").run()
+    preset = at.selectbox(key=f"idx_preset_{'Berlin' if kommune_id == 'berlin' else 'Musterstadt'}").value
+    at.selectbox(key=f"idx_gew_{preset}").set_value("manuell").run()
+    regler = next(s for s in at.slider if s.key and s.key.startswith(f"idx_w_{preset}_"))
+    zeiten = []
+    for i in range(wiederholungen):
+        t = time.perf_counter()
+        at.slider(key=regler.key).set_value(1.0 + (i % 2) * 2.0).run()
+        zeiten.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(zeiten), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kommune", default="berlin")
@@ -109,6 +130,7 @@ def main() -> None:
 
         ergebnis.update(interpolation_bench.messen())
         ergebnis.update(indices_bench.messen())
+        ergebnis["rerun_after_weight_change_ms"] = rerun_nach_gewichtsaenderung_ms("berlin")
     if not args.ohne_browser and Path("/usr/bin/chromium").exists():
         ergebnis.update(kaltstart(args.kommune))
     print(json.dumps(ergebnis, ensure_ascii=False, indent=2))

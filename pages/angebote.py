@@ -144,14 +144,14 @@ with tab_bedarf:
         d1, d2 = st.columns(2)
         d1.download_button(
             "Als CSV herunterladen",
-            csv_bytes(liste.tabelle.reset_index()),
+            lambda: csv_bytes(liste.tabelle.reset_index()),
             "handlungsbedarf.csv",
             "text/csv",
             key="hb_csv",
         )
         d2.download_button(
             "Als Excel herunterladen",
-            xlsx_bytes(liste.tabelle.reset_index(), "Handlungsbedarf", liste.kriterien),
+            lambda: xlsx_bytes(liste.tabelle.reset_index(), "Handlungsbedarf", liste.kriterien),
             "handlungsbedarf.xlsx",
             key="hb_xlsx",
         )

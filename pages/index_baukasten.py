@@ -55,203 +55,232 @@ if hochgeladen is not None:
 st.caption(basis.beschreibung)
 
 katalog = kommune.katalog[kommune.katalog.index.isin(set(kommune.indikatoren["indikator"]))]
-with st.expander("Indikatoren, Gewichte und Methode", expanded=True):
-    ids = st.multiselect(
-        "Indikatoren",
-        list(katalog.index),
-        default=[i for i in basis.indikator_ids if i in katalog.index],
-        format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
-        key=f"idx_ids_{preset_id}",
-    )
-    eintraege = []
-    basis_gewichte = {e.id: e for e in basis.indikatoren}
-    for i in ids:
-        e = basis_gewichte.get(i, IndikatorEintrag(i, 1.0, int(katalog.loc[i, "richtung"]) or 1))
-        c1, c2, c3 = st.columns([3, 3, 2])
-        c1.markdown(f"**{katalog.loc[i, 'name']}** [{i}]")
-        c1.caption(str(katalog.loc[i, "definition"]))
-        gewicht = c2.slider(f"Gewicht {i}", 0.0, 5.0, float(e.gewicht), 0.25, key=f"idx_w_{preset_id}_{i}")
-        richtung = c3.selectbox(
-            f"Richtung {i}",
-            [1, -1],
-            index=0 if e.richtung >= 0 else 1,
-            format_func=lambda r: "höher = mehr Bedarf" if r == 1 else "höher = weniger Bedarf",
-            key=f"idx_r_{preset_id}_{i}",
+
+
+@st.fragment
+def baukasten() -> None:
+    """Gewichte, Methode, Karte, Rangliste: ein Schieberegler rechnet nur diesen Teil neu."""
+    with st.expander("Indikatoren, Gewichte und Methode", expanded=True):
+        ids = st.multiselect(
+            "Indikatoren",
+            list(katalog.index),
+            default=[i for i in basis.indikator_ids if i in katalog.index],
+            format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
+            key=f"idx_ids_{preset_id}",
         )
-        eintraege.append(IndikatorEintrag(i, gewicht, richtung))
-    m1, m2, m3, m4 = st.columns(4)
-    std = m1.selectbox(
-        "Standardisierung",
-        list(d.STANDARDISIERUNGEN),
-        list(d.STANDARDISIERUNGEN).index(basis.standardisierung),
-        format_func=d.STANDARDISIERUNGEN.__getitem__,
-        key=f"idx_std_{preset_id}",
-    )
-    gew = m2.selectbox(
-        "Gewichtung",
-        list(d.GEWICHTUNGEN),
-        list(d.GEWICHTUNGEN).index(basis.gewichtung),
-        format_func=d.GEWICHTUNGEN.__getitem__,
-        key=f"idx_gew_{preset_id}",
-    )
-    agg = m3.selectbox(
-        "Aggregation",
-        list(d.AGGREGATIONEN),
-        list(d.AGGREGATIONEN).index(basis.aggregation),
-        format_func=d.AGGREGATIONEN.__getitem__,
-        key=f"idx_agg_{preset_id}",
-    )
-    restd = m4.checkbox("Ergebnis erneut standardisieren", basis.restandardisieren, key=f"idx_restd_{preset_id}")
-    mindest = m4.number_input(
-        "Mindestbevölkerung", 0, 100_000, int(basis.mindest_einwohner), 50, key=f"idx_min_{preset_id}"
-    )
-
-if not eintraege:
-    st.info("Bitte mindestens einen Indikator wählen.")
-    st.stop()
-try:
-    definition = basis.mit(
-        indikatoren=tuple(eintraege),
-        standardisierung=std,
-        gewichtung=gew,
-        aggregation=agg,
-        restandardisieren=restd,
-        mindest_einwohner=float(mindest),
-    )
-    ebene = definition.ebene or auswahl.ebene
-    eingaben = _eingaben(auswahl.kommune_id, definition.benoetigte_indikatoren(), ebene, definition.periode, kommune)
-    ergebnis = index_aus_matrix(eingaben, definition)
-    basis_ergebnis = index_aus_matrix(
-        _eingaben(auswahl.kommune_id, basis.benoetigte_indikatoren(), ebene, basis.periode, kommune), basis
-    )
-except KommuneFehler as e:
-    st.error(e.text)
-    st.stop()
-
-schicht = kommune.schicht(ebene)
-tab = ergebnis.tabelle
-st.markdown(
-    f"**{definition.name}** auf der Ebene {schicht.name}: {ergebnis.anzahl_bewertet} von {len(tab)} Gebieten bewertet "
-    f"({ergebnis.lesart}). Gewichte: "
-    + ", ".join(f"{i} {zahl(100 * w, 0)} %" for i, w in ergebnis.gewichte.items())
-    + (
-        f". Erklärte Varianz (PCA): {zahl(100 * ergebnis.erklaerte_varianz[0], 0)} %"
-        if ergebnis.erklaerte_varianz
-        else ""
-    )
-)
-for h in ergebnis.hinweise:
-    st.caption(h)
-_, warnungen = redundanz_pruefen(eingaben, definition)
-for w in warnungen:
-    st.warning(w)
-
-schema = (
-    definition.klassierung.farbschema
-    if definition.klassierung.farbschema in SCHEMATA
-    else ("YlOrRd" if definition.familie == "benachteiligung" else "YlGnBu")
-)
-klassen = klassierung_aus_codes(tab["klasse"], ergebnis.klassen_codes, ergebnis.klassen_labels, schema)
-karte_zeigen(
-    auswahl,
-    tab["score"],
-    Darstellung(
-        definition.name,
-        "",
-        (ergebnis.perioden and ", ".join(sorted({p for p in ergebnis.perioden.values() if p}))) or "–",
-        stellen=2,
-    ),
-    kommune.angebote.iloc[0:0],
-    schluessel="index",
-    klassen=klassen,
-    ebene=ebene,
-)
-
-links, rechts = st.columns(2)
-with links:
-    st.subheader("Rangliste")
-    rangliste = tab.sort_values("rang")[["name", "score", "klasse_label", "rang", "grund"]].rename(
-        columns={
-            "name": "Gebiet",
-            "score": "Score",
-            "klasse_label": "Klasse",
-            "rang": "Rang",
-            "grund": "nicht bewertet, weil",
-        }
-    )
-    st.dataframe(rangliste, width="stretch", column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
-with rechts:
-    st.subheader("Was hat sich verändert?")
-    wechsel = klassenwechsel(basis_ergebnis, ergebnis)
-    if wechsel.empty:
-        st.markdown(f"Keine Klassenwechsel gegenüber der Voreinstellung „{basis.name}“.")
-    else:
-        st.markdown(f"{len(wechsel)} Gebiete wechseln die Klasse gegenüber „{basis.name}“.")
-        st.dataframe(wechsel, width="stretch")
-
-with st.expander("Sensitivität (Monte-Carlo, Leave-one-out, andere Standardisierung)"):
-    s1, s2 = st.columns(2)
-    spanne = s1.slider("Gewichte schwanken um ± %", 5, 50, 20, 5, key="idx_spanne")
-    n = s2.select_slider("Ziehungen", [200, 500, 1000, 2000], 1000, key="idx_n")
-    if st.button("Sensitivität berechnen", key="idx_sens"):
-        sens = sensitivitaet(eingaben, definition, n=int(n), spanne=spanne / 100)
-        st.markdown(sens.beschreibung)
-        t = sens.tabelle.reset_index(names="id").sort_values("median_rang").head(40)
-        diagramm = alt.Chart(t).mark_rule(strokeWidth=3).encode(
-            y=alt.Y("name:N", sort=None, title=None),
-            x=alt.X("rang_p05:Q", title="Rang (5 % bis 95 % der Ziehungen)"),
-            x2="rang_p95:Q",
-            tooltip=["name", "median_rang", "rang_p05", "rang_p95", "p_klassenwechsel"],
-        ) + alt.Chart(t).mark_point(color="black").encode(y=alt.Y("name:N", sort=None), x="median_rang:Q")
-        st.altair_chart(
-            deutsch(diagramm.properties(height=600)),
-            width="stretch",
-            alt="Rangintervalle der 40 Gebiete mit den höchsten Rängen",
+        m1, m2, m3, m4 = st.columns(4)
+        std = m1.selectbox(
+            "Standardisierung",
+            list(d.STANDARDISIERUNGEN),
+            list(d.STANDARDISIERUNGEN).index(basis.standardisierung),
+            format_func=d.STANDARDISIERUNGEN.__getitem__,
+            key=f"idx_std_{preset_id}",
         )
-        st.dataframe(sens.nicht_robust, width="stretch")
-
-with st.expander("Zusammenhang mit einem Ergebnisindikator"):
-    ziel = st.selectbox(
-        "Indikator",
-        [i for i in katalog.index if i not in ids],
-        format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
-        key="idx_ziel",
-    )
-    if ziel:
-        zus = zusammenhang_fuer(kommune, ergebnis, ziel, werte_fn=gebietswerte)
-        st.markdown(zus.text)
-        st.dataframe(zus.je_klasse, width="stretch")
-        punkte = zus.streuung.dropna(subset=["score", "wert"])
-        st.altair_chart(
-            deutsch(
-                alt.Chart(punkte)
-                .mark_circle(opacity=0.6)
-                .encode(
-                    x=alt.X("score:Q", title=f"{definition.name} (Score)"),
-                    y=alt.Y("wert:Q", title=katalog.loc[ziel, "name"]),
-                    tooltip=["name", "score", "wert", "klasse_label"],
-                )
-            ),
-            width="stretch",
-            alt=f"Streudiagramm {definition.name} gegen {katalog.loc[ziel, 'name']}",
+        gew = m2.selectbox(
+            "Gewichtung",
+            list(d.GEWICHTUNGEN),
+            list(d.GEWICHTUNGEN).index(basis.gewichtung),
+            format_func=d.GEWICHTUNGEN.__getitem__,
+            key=f"idx_gew_{preset_id}",
         )
+        agg = m3.selectbox(
+            "Aggregation",
+            list(d.AGGREGATIONEN),
+            list(d.AGGREGATIONEN).index(basis.aggregation),
+            format_func=d.AGGREGATIONEN.__getitem__,
+            key=f"idx_agg_{preset_id}",
+        )
+        restd = m4.checkbox("Ergebnis erneut standardisieren", basis.restandardisieren, key=f"idx_restd_{preset_id}")
+        mindest = m4.number_input(
+            "Mindestbevölkerung", 0, 100_000, int(basis.mindest_einwohner), 50, key=f"idx_min_{preset_id}"
+        )
+        if gew != "manuell":
+            st.caption(
+                f"Gewichtung „{d.GEWICHTUNGEN[gew]}“: die Schieberegler sind gesperrt. "
+                "Für eigene Gewichte „eigene Gewichte (normiert)“ wählen."
+            )
+        eintraege = []
+        basis_gewichte = {e.id: e for e in basis.indikatoren}
+        for i in ids:
+            e = basis_gewichte.get(i, IndikatorEintrag(i, 1.0, int(katalog.loc[i, "richtung"]) or 1))
+            c1, c2, c3 = st.columns([3, 3, 2])
+            c1.markdown(f"**{katalog.loc[i, 'name']}** [{i}]")
+            c1.caption(str(katalog.loc[i, "definition"]))
+            gewicht = c2.slider(
+                f"Gewicht {i}",
+                0.0,
+                5.0,
+                float(e.gewicht),
+                0.25,
+                key=f"idx_w_{preset_id}_{i}",
+                disabled=gew != "manuell",
+            )
+            richtung = c3.selectbox(
+                f"Richtung {i}",
+                [1, -1],
+                index=0 if e.richtung >= 0 else 1,
+                format_func=lambda r: "höher = mehr Bedarf" if r == 1 else "höher = weniger Bedarf",
+                key=f"idx_r_{preset_id}_{i}",
+            )
+            eintraege.append(IndikatorEintrag(i, gewicht, richtung))
 
-st.subheader("Export")
-e1, e2, e3 = st.columns(3)
-tabelle_export = export_tabelle(ergebnis)
-text = definition_text(ergebnis, kommune.name)
-e1.download_button("Ergebnis als CSV", csv_bytes(tabelle_export), f"{definition.id}.csv", "text/csv", key="idx_csv")
-e2.download_button(
-    "Ergebnis als Excel (mit Definition)",
-    xlsx_bytes(tabelle_export, "Index", text),
-    f"{definition.id}.xlsx",
-    key="idx_xlsx",
-)
-e3.download_button(
-    "Definition speichern (TOML)",
-    definition.als_toml().encode("utf-8"),
-    f"{definition.id}.toml",
-    "application/toml",
-    key="idx_toml",
-)
-quellen_zeigen(kommune, [kommune.katalog.loc[i, "quelle"] for i in ids] + [schicht.quelle])
+    if not eintraege:
+        st.info("Bitte mindestens einen Indikator wählen.")
+        return
+    try:
+        definition = basis.mit(
+            indikatoren=tuple(eintraege),
+            standardisierung=std,
+            gewichtung=gew,
+            aggregation=agg,
+            restandardisieren=restd,
+            mindest_einwohner=float(mindest),
+        )
+        ebene = definition.ebene or auswahl.ebene
+        eingaben = _eingaben(
+            auswahl.kommune_id, definition.benoetigte_indikatoren(), ebene, definition.periode, kommune
+        )
+        ergebnis = index_aus_matrix(eingaben, definition)
+        basis_ergebnis = index_aus_matrix(
+            _eingaben(auswahl.kommune_id, basis.benoetigte_indikatoren(), ebene, basis.periode, kommune), basis
+        )
+    except KommuneFehler as e:
+        st.error(e.text)
+        return
+
+    schicht = kommune.schicht(ebene)
+    tab = ergebnis.tabelle
+    st.markdown(
+        f"**{definition.name}** auf der Ebene {schicht.name}: {ergebnis.anzahl_bewertet} von {len(tab)} "
+        f"Gebieten bewertet ({ergebnis.lesart}). Gewichte: "
+        + ", ".join(f"{i} {zahl(100 * w, 0)} %" for i, w in ergebnis.gewichte.items())
+        + (
+            f". Erklärte Varianz (PCA): {zahl(100 * ergebnis.erklaerte_varianz[0], 0)} %"
+            if ergebnis.erklaerte_varianz
+            else ""
+        )
+    )
+    for h in ergebnis.hinweise:
+        st.caption(h)
+    _, warnungen = redundanz_pruefen(eingaben, definition)
+    for w in warnungen:
+        st.warning(w)
+
+    schema = (
+        definition.klassierung.farbschema
+        if definition.klassierung.farbschema in SCHEMATA
+        else ("YlOrRd" if definition.familie == "benachteiligung" else "YlGnBu")
+    )
+    klassen = klassierung_aus_codes(tab["klasse"], ergebnis.klassen_codes, ergebnis.klassen_labels, schema)
+    karte_zeigen(
+        auswahl,
+        tab["score"],
+        Darstellung(
+            definition.name,
+            "",
+            (ergebnis.perioden and ", ".join(sorted({p for p in ergebnis.perioden.values() if p}))) or "–",
+            stellen=2,
+        ),
+        kommune.angebote.iloc[0:0],
+        schluessel="index",
+        klassen=klassen,
+        ebene=ebene,
+    )
+
+    links, rechts = st.columns(2)
+    with links:
+        st.subheader("Rangliste")
+        rangliste = tab.sort_values("rang")[["name", "score", "klasse_label", "rang", "grund"]].rename(
+            columns={
+                "name": "Gebiet",
+                "score": "Score",
+                "klasse_label": "Klasse",
+                "rang": "Rang",
+                "grund": "nicht bewertet, weil",
+            }
+        )
+        st.dataframe(rangliste, width="stretch", column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+    with rechts:
+        st.subheader("Was hat sich verändert?")
+        wechsel = klassenwechsel(basis_ergebnis, ergebnis)
+        if wechsel.empty:
+            st.markdown(f"Keine Klassenwechsel gegenüber der Voreinstellung „{basis.name}“.")
+        else:
+            st.markdown(f"{len(wechsel)} Gebiete wechseln die Klasse gegenüber „{basis.name}“.")
+            st.dataframe(wechsel, width="stretch")
+
+    with st.expander("Sensitivität (Monte-Carlo, Leave-one-out, andere Standardisierung)"):
+        s1, s2 = st.columns(2)
+        spanne = s1.slider("Gewichte schwanken um ± %", 5, 50, 20, 5, key="idx_spanne")
+        n = s2.select_slider("Ziehungen", [200, 500, 1000, 2000], 1000, key="idx_n")
+        if st.button("Sensitivität berechnen", key="idx_sens"):
+            sens = sensitivitaet(eingaben, definition, n=int(n), spanne=spanne / 100)
+            st.markdown(sens.beschreibung)
+            t = sens.tabelle.reset_index(names="id").sort_values("median_rang").head(40)
+            diagramm = alt.Chart(t).mark_rule(strokeWidth=3).encode(
+                y=alt.Y("name:N", sort=None, title=None),
+                x=alt.X("rang_p05:Q", title="Rang (5 % bis 95 % der Ziehungen)"),
+                x2="rang_p95:Q",
+                tooltip=["name", "median_rang", "rang_p05", "rang_p95", "p_klassenwechsel"],
+            ) + alt.Chart(t).mark_point(color="black").encode(y=alt.Y("name:N", sort=None), x="median_rang:Q")
+            st.altair_chart(
+                deutsch(diagramm.properties(height=600)),
+                width="stretch",
+                alt="Rangintervalle der 40 Gebiete mit den höchsten Rängen",
+            )
+            st.dataframe(sens.nicht_robust, width="stretch")
+
+    with st.expander("Zusammenhang mit einem Ergebnisindikator"):
+        ziel = st.selectbox(
+            "Indikator",
+            [i for i in katalog.index if i not in ids],
+            format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
+            key="idx_ziel",
+            index=None,
+            placeholder="Ergebnisindikator wählen …",
+        )
+        if ziel:
+            zus = zusammenhang_fuer(kommune, ergebnis, ziel, werte_fn=gebietswerte)
+            st.markdown(zus.text)
+            st.dataframe(zus.je_klasse, width="stretch")
+            punkte = zus.streuung.dropna(subset=["score", "wert"])
+            st.altair_chart(
+                deutsch(
+                    alt.Chart(punkte)
+                    .mark_circle(opacity=0.6)
+                    .encode(
+                        x=alt.X("score:Q", title=f"{definition.name} (Score)"),
+                        y=alt.Y("wert:Q", title=katalog.loc[ziel, "name"]),
+                        tooltip=["name", "score", "wert", "klasse_label"],
+                    )
+                ),
+                width="stretch",
+                alt=f"Streudiagramm {definition.name} gegen {katalog.loc[ziel, 'name']}",
+            )
+
+    st.subheader("Export")
+    e1, e2, e3 = st.columns(3)
+    e1.download_button(
+        "Ergebnis als CSV",
+        lambda: csv_bytes(export_tabelle(ergebnis)),
+        f"{definition.id}.csv",
+        "text/csv",
+        key="idx_csv",
+    )
+    e2.download_button(
+        "Ergebnis als Excel (mit Definition)",
+        lambda: xlsx_bytes(export_tabelle(ergebnis), "Index", definition_text(ergebnis, kommune.name)),
+        f"{definition.id}.xlsx",
+        key="idx_xlsx",
+    )
+    e3.download_button(
+        "Definition speichern (TOML)",
+        lambda: definition.als_toml().encode("utf-8"),
+        f"{definition.id}.toml",
+        "application/toml",
+        key="idx_toml",
+    )
+    quellen_zeigen(kommune, [kommune.katalog.loc[i, "quelle"] for i in ids] + [schicht.quelle])
+
+
+baukasten()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -123,3 +125,37 @@ def test_angebote_berlin_versorgung_und_handlungsbedarf():
     assert "Gebiete mit Handlungsbedarf" in texte
     assert "Luftlinie" in texte
     assert "292 genau eine Schule" in texte
+
+
+def _markdown_html(at: AppTest) -> str:
+    """Markdown-Texte ohne HTML-Tags (Legenden sind HTML)."""
+    return re.sub(r"<[^>]+>", "", "\n".join(m.value for m in at.markdown))
+
+
+def test_baukasten_berlin_mss_status_und_gewichtsaenderung():
+    at = _app("berlin")
+    at.run()
+    at.switch_page("pages/index_baukasten.py").run()
+    assert not at.exception
+    assert at.selectbox(key="idx_preset_Berlin").value == "mss2021-status"
+    html = _markdown_html(at)
+    # amtliche Klassenbesetzung des MSS 2021 (SI_N)
+    for text in ("hoch (75 Gebiete)", "mittel (366 Gebiete)", "niedrig (46 Gebiete)", "sehr niedrig (49 Gebiete)"):
+        assert text in html
+    assert "Keine Klassenwechsel" in html
+    at.selectbox(key="idx_gew_mss2021-status").set_value("manuell").run()
+    assert "Keine Klassenwechsel" in _markdown_html(at)  # gleiche Gewichte 1/1/1, nur anders benannt
+    at.slider(key="idx_w_mss2021-status_S4").set_value(5.0).run()
+    assert not at.exception
+    assert "Gebiete wechseln die Klasse" in _markdown_html(at)
+
+
+def test_baukasten_musterstadt_alle_presets():
+    at = _app("musterstadt")
+    at.run()
+    at.switch_page("pages/index_baukasten.py").run()
+    for preset in at.selectbox(key="idx_preset_Musterstadt").options:
+        at.selectbox(key="idx_preset_Musterstadt").set_value(preset).run()
+        assert not at.exception, preset
+        assert not at.error, (preset, [e.value for e in at.error])
+        assert "Gebieten bewertet" in _markdown_html(at)

@@ -106,3 +106,27 @@ def server_musterstadt(tmp_path_factory) -> Iterator[StreamlitServer]:
     s = StreamlitServer("musterstadt", tmp_path_factory.mktemp("log") / "streamlit.log")
     yield s
     s.stoppen()
+
+
+@pytest.fixture(scope="module")
+def server_berlin(tmp_path_factory) -> Iterator[StreamlitServer]:
+    from tests.conftest import berlin_daten_da
+
+    if not berlin_daten_da():
+        if IN_CI:
+            pytest.fail("In CI müssen die Berliner Daten vorhanden sein.")
+        pytest.skip("Berliner Daten nicht vorhanden")
+    s = StreamlitServer("berlin", tmp_path_factory.mktemp("log") / "streamlit.log")
+    yield s
+    s.stoppen()
+
+
+@pytest.fixture
+def seite(browser):
+    """Eine neue Seite (1280×1200) mit Protokoll aller Anfragen in `seite.anfragen`."""
+    kontext = browser.new_context(viewport={"width": 1280, "height": 1200}, locale="de-DE")
+    page = kontext.new_page()
+    page.anfragen = []
+    page.on("request", lambda r: page.anfragen.append(r.url))
+    yield page
+    kontext.close()

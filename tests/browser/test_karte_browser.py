@@ -96,3 +96,21 @@ def test_karte_klick_waehlt_gebiet_offline(browser, server_musterstadt):
     assert fremd == [], f"Anfragen außerhalb von localhost: {fremd}"
     assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in anfragen)
     kontext.close()
+
+
+def test_angebotsebene_umschalten_und_einzugsbereiche(seite, server_musterstadt):
+    seite.goto(f"{server_musterstadt.url}/karte?ebene=schulbezirk&indikator=kinderarmut", wait_until="domcontentloaded")
+    seite.wait_for_selector(KARTE, timeout=90_000)
+    iframe = seite.locator(KARTE).element_handle().content_frame()
+    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
+    vorher = iframe.evaluate(JS_ZAEHLEN)
+    assert vorher["gebiete"] == 32  # Grundschulbezirke, Werte umgerechnet
+    seite.get_by_text("für 32 von 32 Gebieten der Ebene Grundschulbezirk").wait_for(timeout=30_000)
+    # Ebenen-Umschalter der Karte öffnen und die Kitas ausblenden
+    iframe.locator(".leaflet-control-layers").hover()
+    kita = iframe.locator(".leaflet-control-layers-overlays label", has_text="Kita").locator("input")
+    kita.uncheck()
+    iframe.wait_for_function(f"({JS_ZAEHLEN})().angebote < {vorher['angebote']}", timeout=30_000)
+    nachher = iframe.evaluate(JS_ZAEHLEN)
+    assert vorher["angebote"] - nachher["angebote"] == 145  # alle Kitas der Musterstadt
+    assert nachher["gebiete"] == 32

@@ -1,0 +1,48 @@
+"""Im Browser: der Index-Baukasten auf beiden Kommunen, Gewichte ändern die Klassen sofort."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.test_karte_browser import JS_ZAEHLEN, KARTE
+
+pytestmark = pytest.mark.browser
+
+
+def _karte_gezeichnet(page) -> dict:
+    page.wait_for_selector(KARTE, timeout=90_000)
+    iframe = page.locator(KARTE).first.element_handle().content_frame()
+    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
+    return iframe.evaluate(JS_ZAEHLEN)
+
+
+def _nur_localhost(page) -> None:
+    fremd = sorted({urlparse(u).hostname for u in page.anfragen} - {"127.0.0.1", "localhost", None})
+    assert fremd == [], fremd
+
+
+def test_baukasten_berlin_mss_status(seite, server_berlin):
+    seite.goto(f"{server_berlin.url}/index", wait_until="domcontentloaded")
+    zahlen = _karte_gezeichnet(seite)
+    assert zahlen["gebiete"] == 542
+    seite.get_by_text("536 von 542 Gebieten bewertet", exact=False).wait_for(timeout=60_000)
+    for text in ("hoch (75 Gebiete)", "mittel (366 Gebiete)", "sehr niedrig (49 Gebiete)"):
+        seite.get_by_text(text).first.wait_for(timeout=30_000)
+    seite.get_by_text("Keine Klassenwechsel").wait_for()
+    _nur_localhost(seite)
+
+
+def test_baukasten_musterstadt_gewicht_aendert_klassen(seite, server_musterstadt):
+    seite.goto(f"{server_musterstadt.url}/index", wait_until="domcontentloaded")
+    zahlen = _karte_gezeichnet(seite)
+    assert zahlen["gebiete"] >= 80
+    seite.get_by_text("Keine Klassenwechsel").wait_for(timeout=60_000)
+    # ersten Gewichtsregler mit der Tastatur ganz nach rechts schieben (Gewicht 5)
+    regler = seite.get_by_role("slider").first
+    regler.focus()
+    regler.press("End")
+    seite.get_by_text(re.compile(r"\d+ Gebiete wechseln die Klasse")).wait_for(timeout=60_000)
+    _nur_localhost(seite)
