@@ -219,6 +219,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "einzugsbereich",
         "indikatoren",
         "angebote",
+        *ERWEITERUNGEN,
     }
     unbekannt = sorted(set(roh) - bekannt)
     if unbekannt:

@@ -160,11 +160,14 @@ def baukasten() -> None:
             else ""
         )
     )
+    st.caption(f"Fehlende Werte: {ergebnis.fehlwert_text}")
     for h in ergebnis.hinweise:
         st.caption(h)
-    _, warnungen = redundanz_pruefen(eingaben, definition)
+    korrelation, warnungen = redundanz_pruefen(eingaben, definition)
     for w in warnungen:
         st.warning(w)
+    with st.expander("Korrelationen der gewählten Indikatoren (Doppelzählung prüfen)"):
+        st.dataframe(korrelation.round(2), width="stretch")
 
     schema = (
         definition.klassierung.farbschema

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from geodata.gebietswerte import gebietswerte
+from geodata.interpolation import alle_interpolieren
 from geodata.karte import standard_kategorien
 from geodata.klassen import METHODEN
+from kommune.fehler import KommuneFehler
 from kommune.format import wert_mit_einheit
 from kommune.profil import rang
 from kommune.werte import gesamtwert
@@ -39,7 +41,22 @@ zeigen = st.multiselect(
     key=f"angebote_{kommune.name}",
 )
 
-reihe = gebietswerte(kommune, indikator, ebene, periode)
+methode_umrechnung = "area"
+if schicht.art == "einzugsbereich":
+    methode_umrechnung = st.radio(
+        f"Umrechnung auf {schicht.name}e",
+        ["area", "dasymetric"],
+        format_func={"area": "nach Flächenanteil", "dasymetric": "nach Wohnbevölkerung (Zensus-Raster)"}.__getitem__,
+        horizontal=True,
+        key="umrechnung",
+        help="Dasymetrisch: Parks, Gewässer und Gewerbeflächen ohne Einwohner bekommen keine Kinder zugeteilt.",
+    )
+try:
+    reihe = gebietswerte(kommune, indikator, ebene, periode, methode_umrechnung)
+except KommuneFehler as e:
+    st.error(f"{e.text} Es wird nach Flächenanteil umgerechnet.")
+    methode_umrechnung = "area"
+    reihe = gebietswerte(kommune, indikator, ebene, periode)
 stellen = 0 if eintrag["art"] == "anzahl" else 1
 stand = eintrag["stand"] or periode
 namen = kommune.gebiete[ebene]["name"]
@@ -77,9 +94,13 @@ karte_zeigen(
 
 if schicht.art == "einzugsbereich":
     st.info(
-        f"Die Werte der {schicht.name}e sind aus den Gebietsdaten flächenanteilig umgerechnet "
-        "(Anzahlen nach Flächenanteil, Anteile aus umgerechnetem Zähler und Nenner bzw. bevölkerungsgewichtet)."
+        f"Die Werte der {schicht.name}e sind aus den Gebietsdaten umgerechnet "
+        + ("nach Flächenanteil" if methode_umrechnung == "area" else "nach der Wohnbevölkerung im Zensus-Raster")
+        + " (Anzahlen anteilig, Anteile aus umgerechnetem Zähler und Nenner bzw. bevölkerungsgewichtet)."
     )
+    with st.expander("Überlagerung: Splitter und Lücken zwischen den Ebenen"):
+        for satz in alle_interpolieren(kommune, ebene, methode_umrechnung).attrs.get("bericht", []):
+            st.markdown(f"- {satz}")
 if eintrag["definition"]:
     st.caption(f"Definition: {eintrag['definition']}")
 stand_angebote = ", ".join(

@@ -133,3 +133,10 @@ def test_unbekannte_kommune():
     with pytest.raises(KommuneFehler) as e:
         kommune_laden("gibtsnicht")
     assert "„gibtsnicht“ gibt es nicht" in e.value.text
+
+
+def test_erweiterungsabschnitte_werden_durchgereicht(tmp_path):
+    toml = TOML + '\n[[kachel]]\nid = "a"\ntitel = "A"\n\n[geheimhaltung]\nmindestfallzahl = 3\n'
+    k = kommune_laden(mini_kommune(tmp_path / "k", toml=toml))
+    assert k.konfiguration.erweiterungen["kachel"] == [{"id": "a", "titel": "A"}]
+    assert k.konfiguration.erweiterungen["geheimhaltung"] == {"mindestfallzahl": 3}
