@@ -114,3 +114,22 @@ def test_angebotsebene_umschalten_und_einzugsbereiche(seite, server_musterstadt)
     nachher = iframe.evaluate(JS_ZAEHLEN)
     assert vorher["angebote"] - nachher["angebote"] == 145  # alle Kitas der Musterstadt
     assert nachher["gebiete"] == 32
+
+
+def test_indikatorwechsel_laedt_karte_nicht_neu(seite, server_musterstadt):
+    seite.goto(f"{server_musterstadt.url}/karte?indikator=kinderarmut", wait_until="domcontentloaded")
+    seite.wait_for_selector(KARTE, timeout=90_000)
+    iframe = seite.locator(KARTE).element_handle().content_frame()
+    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
+    # Ausschnitt ändern und das iframe markieren: nach dem Wechsel müssen beide noch da sein
+    iframe.evaluate("() => { window.map.setZoom(14); window.__bm_marke = 'bleibt'; }")
+    iframe.wait_for_function("() => window.map.getZoom() === 14")
+    seite.get_by_text("Die Karte zeigt Kinderarmut").wait_for(timeout=30_000)
+    auswahl = seite.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first
+    auswahl.click()
+    seite.keyboard.type("Gymnasial")
+    seite.keyboard.press("Enter")
+    seite.get_by_text("Die Karte zeigt Übertritt an das Gymnasium", exact=False).wait_for(timeout=60_000)
+    iframe = seite.locator(KARTE).element_handle().content_frame()
+    assert iframe.evaluate("() => window.__bm_marke") == "bleibt"
+    assert iframe.evaluate("() => window.map.getZoom()") == 14
