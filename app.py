@@ -1,19 +1,29 @@
-"""Bildungsmonitor: Einstieg und Navigation (`streamlit run app.py`)."""
+"""Bildungsmonitor: Einstieg und Navigation (`python -m oberflaeche.server` bzw. `streamlit run app.py`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from oberflaeche.rollen import darf
+from oberflaeche.zugang import rolle_ermitteln
+
 st.set_page_config(page_title="Bildungsmonitor", layout="wide")
 
+#: (Datei in pages/, Titel, URL-Pfad); die Startseite liegt unter „/“.
 SEITEN = [
-    st.Page("pages/uebersicht.py", title="Übersicht", default=True),
-    st.Page("pages/karte.py", title="Karte", url_path="karte"),
-    st.Page("pages/gebietsprofil.py", title="Gebietsprofil", url_path="gebietsprofil"),
-    st.Page("pages/index_baukasten.py", title="Index-Baukasten", url_path="index"),
-    st.Page("pages/angebote.py", title="Angebote & Versorgung", url_path="angebote"),
+    ("uebersicht", "Übersicht", None),
+    ("karte", "Karte", "karte"),
+    ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
+    ("index_baukasten", "Index-Baukasten", "index"),
+    ("angebote", "Angebote & Versorgung", "angebote"),
 ]
 
 st.sidebar.title("Bildungsmonitor")
-seite = st.navigation(SEITEN)
-seite.run()
+rolle = rolle_ermitteln()
+st.session_state["aktive_rolle"] = rolle
+seiten = [
+    st.Page(f"pages/{datei}.py", title=titel, default=url is None, **({"url_path": url} if url else {}))
+    for datei, titel, url in SEITEN
+    if darf(rolle, datei)
+]
+st.navigation(seiten).run()

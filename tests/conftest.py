@@ -37,3 +37,19 @@ def berlin():
     from kommune import kommune_laden
 
     return kommune_laden("berlin")
+
+
+@pytest.fixture(autouse=True)
+def _ohne_alte_pages_automatik(monkeypatch):
+    """AppTest setzt vor jedem Lauf Streamlits alte pages/-Automatik zurück; dann liefe ab dem zweiten
+    Lauf nur noch die Seite ohne app.py (ohne Rollen, ohne Navigation). Wie im Startprogramm
+    `oberflaeche/server.py` wird sie hier abgeschaltet, damit die Tests die echte App prüfen."""
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import app_test
+
+    class OhneAutomatik(pages_manager.PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", OhneAutomatik)

@@ -47,7 +47,7 @@ def test_seite_rendert_ohne_fehler(kommune, seite):
     at.switch_page(seite).run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert at.sidebar.selectbox[0].value == kommune
+    assert at.sidebar.selectbox(key="sb_kommune").value == kommune
 
 
 def test_uebersicht_berlin_zeigt_ebenen_und_quellen():
@@ -111,7 +111,7 @@ def test_unbekannte_kommune_in_url_faellt_auf_musterstadt_zurueck():
     at.query_params["kommune"] = "atlantis"
     at.run()
     assert not at.exception
-    assert at.sidebar.selectbox[0].value == "musterstadt"
+    assert at.sidebar.selectbox(key="sb_kommune").value == "musterstadt"
     assert any("nicht verfügbar" in w.value for w in at.sidebar.warning)
 
 
@@ -159,3 +159,57 @@ def test_baukasten_musterstadt_alle_presets():
         assert not at.exception, preset
         assert not at.error, (preset, [e.value for e in at.error])
         assert "Gebieten bewertet" in _markdown_html(at)
+
+
+@pytest.mark.parametrize(
+    ("rolle", "sichtbar", "verborgen"),
+    [
+        ("oeffentlich", {"Übersicht", "Karte", "Gebietsprofil"}, {"Index-Baukasten", "Angebote & Versorgung"}),
+        ("intern", {"Übersicht", "Karte", "Index-Baukasten", "Angebote & Versorgung"}, set()),
+        ("admin", {"Übersicht", "Index-Baukasten", "Angebote & Versorgung"}, set()),
+    ],
+)
+def test_seiten_je_rolle(rolle, sichtbar, verborgen):
+    at = _app("musterstadt")
+    at.run()
+    assert any("Demo-Modus" in w.value for w in at.warning)
+    at.sidebar.selectbox(key="demo_rolle").set_value(rolle).run()
+    assert not at.exception
+    seiten = {
+        "Übersicht": "uebersicht",
+        "Karte": "karte",
+        "Gebietsprofil": "gebietsprofil",
+        "Index-Baukasten": "index_baukasten",
+        "Angebote & Versorgung": "angebote",
+    }
+    for titel in sichtbar:
+        at.switch_page(f"pages/{seiten[titel]}.py").run()
+        assert not at.exception and at.title[0].value == titel
+    # Eine niedrigere Rolle erreicht die Seite einer höheren nicht: sie ist gar nicht registriert
+    for titel in verborgen:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"pages/{seiten[titel]}.py")
+
+
+def test_lokale_anmeldung(tmp_path, monkeypatch):
+    from oberflaeche.rollen import benutzer_zeile
+
+    datei = tmp_path / "benutzer.toml"
+    datei.write_text(benutzer_zeile("mueller", "intern", "geheim-und-lang"), encoding="utf-8")
+    monkeypatch.setenv("BILDUNGSMONITOR_BENUTZER", str(datei))
+    at = _app("musterstadt")
+    at.run()
+    assert not at.exception
+    assert not any("Demo-Modus" in w.value for w in at.warning)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # ohne Anmeldung öffentlich
+        at.switch_page("pages/index_baukasten.py")
+    at.sidebar.text_input[0].input("mueller")
+    at.sidebar.text_input[1].input("falsch")
+    at.sidebar.button[0].click().run()
+    assert any("falsch" in e.value for e in at.error)
+    at.sidebar.text_input[0].input("mueller")
+    at.sidebar.text_input[1].input("geheim-und-lang")
+    at.sidebar.button[0].click().run()
+    assert at.session_state["rolle"] == "intern"
+    at.switch_page("pages/index_baukasten.py").run()
+    assert at.title[0].value == "Index-Baukasten"

@@ -1,0 +1,59 @@
+"""Anmeldung in der Seitenleiste: OIDC (st.login), lokale Benutzerdatei oder gekennzeichneter Demo-Modus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from oberflaeche.rollen import ROLLEN, ROLLEN_NAMEN, anmelden, benutzer_lesen, modus, rolle_fuer_email
+
+
+def _oidc_konfiguriert() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def rolle_ermitteln() -> str:
+    """Die Rolle dieser Sitzung; zeigt Anmeldung/Abmeldung in der Seitenleiste. Ohne Anmeldung: öffentlich."""
+    art = modus(oidc_konfiguriert=_oidc_konfiguriert())
+    if art == "oidc":
+        if not st.user.is_logged_in:
+            st.sidebar.button("Anmelden", on_click=st.login, key="anmelden_oidc")
+            return "oeffentlich"
+        pfad = os.environ.get("BILDUNGSMONITOR_ROLLEN")
+        rolle = rolle_fuer_email(st.user.get("email"), Path(pfad) if pfad else None)
+        st.sidebar.caption(f"Angemeldet: {st.user.get('name') or st.user.get('email')} · {ROLLEN_NAMEN[rolle]}")
+        st.sidebar.button("Abmelden", on_click=st.logout, key="abmelden_oidc")
+        return rolle
+    if art == "lokal":
+        if st.session_state.get("rolle") in ROLLEN and st.session_state.get("benutzer"):
+            st.sidebar.caption(
+                f"Angemeldet: {st.session_state['benutzer']} · {ROLLEN_NAMEN[st.session_state['rolle']]}"
+            )
+            if st.sidebar.button("Abmelden", key="abmelden_lokal"):
+                st.session_state.pop("rolle", None)
+                st.session_state.pop("benutzer", None)
+                st.rerun()
+            return st.session_state["rolle"]
+        with st.sidebar.expander("Anmelden"), st.form("anmeldung", clear_on_submit=True):
+            name = st.text_input("Benutzername")
+            passwort = st.text_input("Passwort", type="password")
+            if st.form_submit_button("Anmelden"):
+                rolle = anmelden(benutzer_lesen(Path(os.environ["BILDUNGSMONITOR_BENUTZER"])), name, passwort)
+                if rolle:
+                    st.session_state["rolle"], st.session_state["benutzer"] = rolle, name
+                    st.rerun()
+                st.error("Benutzername oder Passwort ist falsch.")
+        return "oeffentlich"
+    st.sidebar.warning("Demo-Modus: keine Anmeldung eingerichtet. Nur für Tests und lokale Vorführungen.")
+    return st.sidebar.selectbox(
+        "Rolle (Vorschau)",
+        list(ROLLEN),
+        index=ROLLEN.index("admin"),
+        format_func=ROLLEN_NAMEN.__getitem__,
+        key="demo_rolle",
+    )
