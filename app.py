@@ -12,6 +12,7 @@ st.set_page_config(page_title="Bildungsmonitor", layout="wide")
 #: (Datei in pages/, Titel, URL-Pfad); die Startseite liegt unter „/“.
 SEITEN = [
     ("uebersicht", "Übersicht", None),
+    ("cockpit", "Cockpit", "cockpit"),
     ("karte", "Karte", "karte"),
     ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
     ("index_baukasten", "Index-Baukasten", "index"),

@@ -42,6 +42,8 @@ def karte_zeigen(
     rechts: Callable[[Klassierung], None] | None = None,
     klassen: Klassierung | None = None,
     ebene: str | None = None,
+    hoehe: int = 620,
+    tabelle: bool = True,
 ) -> Klassierung:
     """Karte links, Legende (und `rechts`) rechts, darunter Kurzbeschreibung und Tabelle. Klick wählt ein Gebiet.
 
@@ -75,7 +77,7 @@ def karte_zeigen(
             key=f"{schluessel}_{auswahl.kommune_id}_{ebene}",
             feature_group_to_add=teile.ebenen,
             layer_control=teile.steuerung,
-            height=620,
+            height=hoehe,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
         )
@@ -101,6 +103,8 @@ def karte_zeigen(
         if rechts is not None:
             st.divider()
             rechts(klassen)
+    if not tabelle:
+        return klassen
     with st.expander("Tabelle zur Karte"):
         st.dataframe(
             kartentabelle(namen, reihe, klassen, darstellung.einheit, darstellung.stellen),

@@ -543,6 +543,30 @@ def angebote_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], werte: pd.DataFrame, 
     return angebote.astype({"plaetze": "Int64", "alter_von": "Int64", "alter_bis": "Int64"})
 
 
+#: Cockpit-Kacheln (Abschnitte [[kachel]] und [cockpit], gelesen von berichte/cockpit.py). Die Ziele sind
+#: Beispiele für die synthetische Stadt, keine echten Beschlüsse.
+KACHELN = [
+    {"id": "kinderarmut", "titel": "Kinderarmut", "indikator": "kinderarmut", "ziel": 15.0,
+     "ziel_richtung": "hoechstens", "ziel_quelle": "Beispiel: Ratsbeschluss 2023/117", "gelb_toleranz": 1.5},
+    {"id": "viertel_kinderarmut", "titel": "Viertel mit Kinderarmut über 25 %", "art": "anzahl_gebiete",
+     "indikator": "kinderarmut", "ebene": "viertel", "schwelle": 25.0, "vergleich": "ueber", "ziel": 15.0,
+     "ziel_richtung": "hoechstens", "ziel_quelle": "Beispiel: Ratsbeschluss 2023/117", "gelb_toleranz": 3.0},
+    {"id": "kita_plaetze", "titel": "Kita-Plätze je 100 Kinder unter 6", "art": "versorgung",
+     "indikator": "kita_plaetze", "ziel": 65.0, "ziel_richtung": "mindestens",
+     "ziel_quelle": "Beispiel: Kita-Bedarfsplan 2024", "gelb_toleranz": 5.0},
+    {"id": "kita_quote_u3", "titel": "Betreuungsquote unter 3", "indikator": "kita_quote_u3", "ziel": 40.0,
+     "ziel_richtung": "mindestens", "ziel_quelle": "Beispiel: Jugendhilfeausschuss 2022/45", "gelb_toleranz": 2.0},
+    {"id": "gymnasialuebergang", "titel": "Übertritt an das Gymnasium", "indikator": "gymnasialuebergang"},
+    {"id": "ohne_abschluss", "titel": "Abgänge ohne Abschluss", "indikator": "ohne_abschluss", "ziel": 6.5,
+     "ziel_richtung": "hoechstens", "ziel_quelle": "Beispiel: Bildungsleitbild 2021", "gelb_toleranz": 1.0},
+    {"id": "kita_erreichbarkeit", "titel": "Kinder unter 6 ohne Kita in 500 m", "art": "erreichbarkeit",
+     "kategorie": "Kita", "radius": 500, "mass": "ohne_personen"},
+    {"id": "sozialindex_sehr_hoch", "titel": "Viertel mit sehr hohem Sozialindex", "art": "anzahl_gebiete",
+     "index": "sozialindex", "klasse": "sehr hoch", "ebene": "viertel", "richtung": 1},
+]
+COCKPIT = {"titel": "Bildungscockpit Musterstadt", "ebene": "viertel", "indikator": "kinderarmut", "anzahl": 5}
+
+
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
     def wert(x: object) -> str:
@@ -576,10 +600,12 @@ def toml_text() -> str:
             "traeger_spalte": "traeger", "kapazitaet_spalte": "plaetze" if kapazitaet else None,
             "adresse_spalten": ["strasse", "plz"], "alter_von": alter and alter[0], "alter_bis": alter and alter[1],
             "stand": "01.09.2024", "quelle": "angebote"}))
+    abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = ["# Synthetische Beispielkommune, erzeugt von sample_data/generate_musterstadt.py – nicht von Hand "
               "bearbeiten.", "", *(f"{k} = {wert(v)}" for k, v in kopf.items())]
     for name, eintrag in abschnitte:
         zeilen += ["", f"[[{name}]]", *(f"{k} = {wert(v)}" for k, v in eintrag.items() if v is not None)]
+    zeilen += ["", "[cockpit]", *(f"{k} = {wert(v)}" for k, v in COCKPIT.items())]
     return "\n".join(zeilen) + "\n"
 
 

@@ -17,6 +17,7 @@ SEITEN = [
     "pages/gebietsprofil.py",
     "pages/angebote.py",
     "pages/index_baukasten.py",
+    "pages/cockpit.py",
 ]
 KOMMUNEN = ["musterstadt", "berlin"]
 

@@ -1,0 +1,364 @@
+"""Altair-Diagramme für Profile, Vergleiche und Berichte – deutsches Zahl- und Datumsformat, Stand im Titel.
+
+Rein, ohne Streamlit. Jedes Diagramm nennt den Stichtag im Untertitel („Stand: 31.12.2024“).
+Export als PNG/SVG über vl-convert: Vega und Vega-Lite sind in vl-convert eingebaut, Schriften kommen
+vom System; externe Datenquellen sind beim Export gesperrt (``allowed_base_urls=[]``), es gibt also
+keinen Netzzugriff.
+
+Öffentliche Schnittstelle
+    ``spine_daten(kommune, schicht, gebiet, periode=None, indikatoren=None) -> DataFrame``
+    ``spine_chart(kommune, schicht, gebiet, periode=None, indikatoren=None) -> alt.Chart``
+    ``zeitreihe(kommune, indikator, schicht, gebiete, mit_gesamt=True) -> alt.Chart``
+    ``punktvergleich(kommune, schicht, gebiete, periode=None, indikatoren=None) -> alt.Chart`` (bis 5 Gebiete)
+    ``sparkline(verlauf, breite=160, hoehe=40) -> alt.Chart``
+    ``als_png(chart, scale=2.0) -> bytes``, ``als_svg(chart) -> str``
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from berichte.grundlagen import stand_fuer, stellen_fuer, werte_auf
+from kommune.format import wert_mit_einheit
+from kommune.laden import Kommune
+from kommune.werte import gesamtwert, neueste_periode, perioden_von
+
+MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember"]
+MONATE_KURZ = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
+TAGE = ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"]
+TAGE_KURZ = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"]
+
+ZAHLFORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}
+ZEITFORMAT = {
+    "dateTime": "%A, %e. %B %Y, %X",
+    "date": "%d.%m.%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": TAGE,
+    "shortDays": TAGE_KURZ,
+    "months": MONATE,
+    "shortMonths": MONATE_KURZ,
+}
+DEUTSCH = alt.Locale(number=alt.NumberLocale(**ZAHLFORMAT), time=alt.TimeLocale(**ZEITFORMAT))
+#: Farben (ColorBrewer Dark2, farbenblind-freundlich) für bis zu 5 Gebiete.
+GEBIETSFARBEN = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"]
+SCHRIFT = 14  # gut lesbar auf dem Beamer
+
+
+def _fertig(chart: Any, titel: str, stand: str) -> Any:
+    """Titel mit Stand, deutsches Format, große Schrift."""
+    untertitel = f"Stand: {stand}" if stand else ""
+    return (
+        chart.properties(title=alt.TitleParams(text=titel, subtitle=untertitel, anchor="start", fontSize=SCHRIFT + 2))
+        .configure(locale=DEUTSCH)
+        .configure_axis(labelFontSize=SCHRIFT - 2, titleFontSize=SCHRIFT - 1, labelLimit=320)
+        .configure_legend(labelFontSize=SCHRIFT - 2, titleFontSize=SCHRIFT - 1, labelLimit=320)
+        .configure_title(subtitleFontSize=SCHRIFT - 2)
+        .configure_view(stroke=None)
+    )
+
+
+def _staende(kommune: Kommune, paare: Iterable[tuple[str, str | None]]) -> str:
+    """Die verschiedenen Stichtage, kurz zusammengefasst („31.12.2024; 01.10.2024“)."""
+    st = [stand_fuer(kommune, i, p) for i, p in paare]
+    return "; ".join(dict.fromkeys(s for s in st if s))
+
+
+def _standard_indikatoren(kommune: Kommune, indikatoren: Sequence[str] | None) -> list[str]:
+    if indikatoren is not None:
+        return [i for i in indikatoren if i in kommune.katalog.index]
+    vorhanden = set(kommune.indikatoren["indikator"])
+    kat = kommune.katalog
+    return [i for i in kat.index if i in vorhanden and kat.loc[i, "art"] != "anzahl"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Spine-Chart
+# ---------------------------------------------------------------------------------------------
+
+
+def spine_daten(
+    kommune: Kommune,
+    schicht: str,
+    gebiet: str | Sequence[str],
+    periode: str | None = None,
+    indikatoren: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Je Indikator die Verteilung über alle Gebiete der Ebene, standardisiert.
+
+    Skala je Indikator: 0 = Wert der ganzen Kommune, ±1 = der am weitesten entfernte Gebietswert;
+    mit der Richtung des Katalogs gedreht, sodass **rechts immer „mehr Bedarf“** bedeutet (bei
+    neutralen Indikatoren: rechts = höher). Spalten: ``indikator, name, einheit, periode, stand, min,
+    q1, median, q3, max, gesamt, wert, gebiet, gebiet_name, pos_min, pos_q1, pos_median, pos_q3,
+    pos_max, pos_gesamt, pos_wert, wert_text, gesamt_text``; je Gebiet eine Zeile.
+    """
+    gebiete = [gebiet] if isinstance(gebiet, str) else list(gebiet)
+    namen = kommune.gebiete[schicht]["name"]
+    zeilen = []
+    for ind in _standard_indikatoren(kommune, indikatoren):
+        p = neueste_periode(kommune, ind, periode)
+        if p is None:
+            continue
+        reihe = werte_auf(kommune, ind, schicht, p).dropna()
+        if reihe.empty:
+            continue
+        e = kommune.katalog.loc[ind]
+        g = gesamtwert(kommune, ind, p)
+        if math.isnan(g):
+            g = float(reihe.median())
+        richtung = -1 if int(e["richtung"]) < 0 else 1
+        spanne = float(max(abs(reihe.max() - g), abs(reihe.min() - g))) or 1.0
+        q = reihe.quantile([0.0, 0.25, 0.5, 0.75, 1.0]).to_numpy()
+
+        def pos(x: float, richtung: int = richtung, g: float = g, spanne: float = spanne) -> float:
+            return float(richtung * (x - g) / spanne)
+
+        stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
+        lo, hi = sorted((pos(q[0]), pos(q[4])))
+        q1, q3 = sorted((pos(q[1]), pos(q[3])))
+        for geb in gebiete:
+            w = float(reihe.get(geb, float("nan")))
+            zeilen.append(
+                {
+                    "indikator": ind,
+                    "name": str(e["name"]),
+                    "einheit": str(e["einheit"]),
+                    "periode": p,
+                    "stand": stand_fuer(kommune, ind, p),
+                    "min": float(q[0]),
+                    "q1": float(q[1]),
+                    "median": float(q[2]),
+                    "q3": float(q[3]),
+                    "max": float(q[4]),
+                    "gesamt": g,
+                    "wert": w,
+                    "gebiet": geb,
+                    "gebiet_name": str(namen.get(geb, geb)),
+                    "pos_min": lo,
+                    "pos_q1": q1,
+                    "pos_median": pos(q[2]),
+                    "pos_q3": q3,
+                    "pos_max": hi,
+                    "pos_gesamt": 0.0,
+                    "pos_wert": pos(w) if not math.isnan(w) else float("nan"),
+                    "wert_text": wert_mit_einheit(w, str(e["einheit"]), stellen),
+                    "gesamt_text": wert_mit_einheit(g, str(e["einheit"]), stellen),
+                }
+            )
+    return pd.DataFrame(zeilen)
+
+
+def spine_chart(
+    kommune: Kommune,
+    schicht: str,
+    gebiet: str,
+    periode: str | None = None,
+    indikatoren: Sequence[str] | None = None,
+    daten: pd.DataFrame | None = None,
+) -> alt.VConcatChart | alt.LayerChart:
+    """Spine-Chart: Lage eines Gebiets in der Verteilung aller Gebiete, je Indikator eine Zeile.
+
+    Grauer Balken = Spanne aller Gebiete, dunkler Kasten = mittlere Hälfte (Quartile), schwarzer
+    Strich = ganze Kommune, Punkt = das Gebiet. Rechts stehen Gebietswert und Kommunenwert als Text
+    (keine Information nur im Tooltip).
+    """
+    df = spine_daten(kommune, schicht, gebiet, periode, indikatoren) if daten is None else daten
+    name = str(kommune.gebiete[schicht]["name"].get(gebiet, gebiet))
+    stand = "; ".join(dict.fromkeys(df["stand"])) if len(df) else ""
+    if df.empty:
+        leer = alt.Chart(pd.DataFrame({"t": ["Keine Daten"]})).mark_text(size=SCHRIFT).encode(text="t:N")
+        return _fertig(leer, f"{name}: keine Indikatorwerte", stand)
+    df = df.assign(
+        beschriftung=df["wert_text"] + " (" + kommune.name + ": " + df["gesamt_text"] + ")",
+    )
+    reihenfolge = list(dict.fromkeys(df["name"]))
+    y = alt.Y("name:N", sort=reihenfolge, title=None)
+    x_skala = alt.Scale(domain=[-1.05, 1.05])
+    tooltip = [
+        alt.Tooltip("name:N", title="Indikator"),
+        alt.Tooltip("wert_text:N", title=name),
+        alt.Tooltip("gesamt_text:N", title=kommune.name),
+        alt.Tooltip("periode:N", title="Periode"),
+    ]
+    basis = alt.Chart(df)
+    spanne = basis.mark_rule(color="#bdbdbd", strokeWidth=10).encode(
+        y=y,
+        x=alt.X("pos_min:Q", scale=x_skala, axis=alt.Axis(values=[-1, 0, 1], labelExpr=_achsentext(), grid=False),
+                title="← weniger Bedarf · mehr Bedarf →"),
+        x2="pos_max:Q",
+    )
+    quartile = basis.mark_rule(color="#737373", strokeWidth=10).encode(y=y, x="pos_q1:Q", x2="pos_q3:Q")
+    stadt = basis.mark_tick(color="#000000", thickness=3, size=22).encode(y=y, x="pos_gesamt:Q")
+    punkt = basis.mark_point(filled=True, size=160, color="#d95f02", stroke="#000000", strokeWidth=1).encode(
+        y=y, x="pos_wert:Q", tooltip=tooltip, shape=alt.value("diamond")
+    )
+    text = (
+        alt.Chart(df)
+        .mark_text(align="left", fontSize=SCHRIFT - 2)
+        .encode(y=alt.Y("name:N", sort=reihenfolge, axis=None), x=alt.value(0), text="beschriftung:N")
+        .properties(width=230)
+    )
+    hoehe = max(120, 28 * len(reihenfolge))
+    links = alt.layer(spanne, quartile, stadt, punkt).properties(width=420, height=hoehe)
+    chart = alt.hconcat(links, text.properties(height=hoehe), spacing=8)
+    titel = f"{name} im Vergleich aller {kommune.schicht(schicht).name}-Gebiete"
+    return _fertig(chart, titel, stand)
+
+
+def _achsentext() -> str:
+    return "datum.value == 0 ? 'Gesamt' : (datum.value < 0 ? 'günstigster Wert' : 'ungünstigster Wert')"
+
+
+# ---------------------------------------------------------------------------------------------
+# Zeitreihe, Vergleich, Sparkline
+# ---------------------------------------------------------------------------------------------
+
+
+def zeitreihe(
+    kommune: Kommune, indikator: str, schicht: str, gebiete: Sequence[str], mit_gesamt: bool = True
+) -> alt.LayerChart:
+    """Verlauf eines Indikators für einige Gebiete (und die ganze Kommune), Periode auf der x-Achse."""
+    e = kommune.katalog.loc[indikator]
+    namen = kommune.gebiete[schicht]["name"]
+    zeilen = []
+    perioden = perioden_von(kommune, indikator)
+    stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
+    for p in perioden:
+        reihe = werte_auf(kommune, indikator, schicht, p)
+        for g in gebiete:
+            w = float(reihe.get(g, float("nan")))
+            zeilen.append({"periode": p, "gebiet": str(namen.get(g, g)), "wert": w})
+        if mit_gesamt:
+            zeilen.append({"periode": p, "gebiet": f"{kommune.name} gesamt", "wert": gesamtwert(kommune, indikator, p)})
+    df = pd.DataFrame(zeilen)
+    df["wert_text"] = [wert_mit_einheit(w, str(e["einheit"]), stellen) for w in df["wert"]]
+    reihenfolge = list(dict.fromkeys(df["gebiet"]))
+    farben = GEBIETSFARBEN[: len(gebiete)] + (["#000000"] if mit_gesamt else [])
+    farbe = alt.Color("gebiet:N", sort=reihenfolge, scale=alt.Scale(domain=reihenfolge, range=farben),
+                      title=None, legend=alt.Legend(orient="bottom", columns=2))
+    fmt = ",.0f" if stellen == 0 else ",.1f"
+    basis = alt.Chart(df).encode(
+        x=alt.X("periode:O", title="Periode", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("wert:Q", title=f"{e['name']} ({e['einheit']})", axis=alt.Axis(format=fmt)),
+        color=farbe,
+        tooltip=[alt.Tooltip("gebiet:N", title="Gebiet"), alt.Tooltip("periode:N", title="Periode"),
+                 alt.Tooltip("wert_text:N", title=str(e["name"]))],
+    )
+    linien = basis.mark_line(strokeWidth=3) + basis.mark_point(filled=True, size=80)
+    letzte = df[df["periode"] == perioden[-1]] if perioden else df
+    text = alt.Chart(letzte).mark_text(align="left", dx=8, fontSize=SCHRIFT - 3).encode(
+        x="periode:O", y="wert:Q", text="wert_text:N", color=farbe
+    )
+    stand = _staende(kommune, [(indikator, perioden[-1] if perioden else None)])
+    chart = alt.layer(linien, text).properties(width=520, height=300)
+    return _fertig(chart, f"{e['name']} im Zeitverlauf", stand)
+
+
+def punktvergleich(
+    kommune: Kommune,
+    schicht: str,
+    gebiete: Sequence[str],
+    periode: str | None = None,
+    indikatoren: Sequence[str] | None = None,
+) -> alt.LayerChart:
+    """Punktdiagramm: bis zu 5 Gebiete je Indikator auf der standardisierten Skala des Spine-Charts."""
+    if not 1 <= len(gebiete) <= 5:
+        raise ValueError("Es lassen sich 1 bis 5 Gebiete vergleichen.")
+    df = spine_daten(kommune, schicht, list(gebiete), periode, indikatoren)
+    stand = "; ".join(dict.fromkeys(df["stand"])) if len(df) else ""
+    reihenfolge = list(dict.fromkeys(df["name"])) if len(df) else []
+    namen = [str(kommune.gebiete[schicht]["name"].get(g, g)) for g in gebiete]
+    y = alt.Y("name:N", sort=reihenfolge, title=None)
+    basis = alt.Chart(df)
+    spanne = basis.mark_rule(color="#d9d9d9", strokeWidth=8).encode(
+        y=y,
+        x=alt.X("pos_min:Q", scale=alt.Scale(domain=[-1.05, 1.05]),
+                axis=alt.Axis(values=[-1, 0, 1], labelExpr=_achsentext(), grid=False),
+                title="← weniger Bedarf · mehr Bedarf →"),
+        x2="pos_max:Q",
+    )
+    stadt = basis.mark_tick(color="#000000", thickness=3, size=20).encode(y=y, x="pos_gesamt:Q")
+    punkte = basis.mark_point(filled=True, size=140, opacity=0.9).encode(
+        y=y,
+        x="pos_wert:Q",
+        color=alt.Color("gebiet_name:N", scale=alt.Scale(domain=namen, range=GEBIETSFARBEN[: len(namen)]),
+                        title=None, legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("gebiet_name:N", scale=alt.Scale(domain=namen), legend=None),
+        tooltip=[alt.Tooltip("gebiet_name:N", title="Gebiet"), alt.Tooltip("name:N", title="Indikator"),
+                 alt.Tooltip("wert_text:N", title="Wert"), alt.Tooltip("gesamt_text:N", title=kommune.name)],
+    )
+    chart = alt.layer(spanne, stadt, punkte).properties(width=520, height=max(120, 28 * len(reihenfolge)))
+    return _fertig(chart, f"Vergleich: {', '.join(namen)}", stand)
+
+
+def sparkline(verlauf: Sequence[tuple[str, float]], breite: int = 160, hoehe: int = 40, stand: str = "") -> Any:
+    """Kleine Verlaufslinie ohne Achsen (für Kacheln); letzter Punkt hervorgehoben."""
+    df = pd.DataFrame(list(verlauf), columns=["periode", "wert"])
+    basis = alt.Chart(df).encode(
+        x=alt.X("periode:O", axis=None), y=alt.Y("wert:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("wert:Q", title="Wert", format=",.1f")],
+    )
+    linie = basis.mark_line(color="#08519c", strokeWidth=2)
+    letzter = alt.Chart(df.tail(1)).mark_point(filled=True, color="#08519c", size=40).encode(
+        x=alt.X("periode:O", axis=None), y=alt.Y("wert:Q", axis=None, scale=alt.Scale(zero=False))
+    )
+    chart = alt.layer(linie, letzter).properties(width=breite, height=hoehe)
+    if stand:
+        chart = chart.properties(title=alt.TitleParams(text="", subtitle=f"Stand: {stand}", fontSize=9))
+    return chart.configure(locale=DEUTSCH).configure_view(stroke=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+
+def _spec(chart: Any) -> str:
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
+    return json.dumps(spec, default=_json_default)
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return None if np.isnan(o) else float(o)
+    raise TypeError(type(o))
+
+
+def als_png(chart: Any, scale: float = 2.0) -> bytes:
+    """PNG über vl-convert (offline: externe Datenquellen gesperrt, deutsches Format)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(
+        _spec(chart), scale=scale, allowed_base_urls=[], format_locale=ZAHLFORMAT, time_format_locale=ZEITFORMAT
+    )
+
+
+def als_svg(chart: Any) -> str:
+    """SVG-Text über vl-convert (offline)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(
+        _spec(chart), allowed_base_urls=[], format_locale=ZAHLFORMAT, time_format_locale=ZEITFORMAT
+    )
+
+
+__all__ = [
+    "DEUTSCH",
+    "als_png",
+    "als_svg",
+    "punktvergleich",
+    "sparkline",
+    "spine_chart",
+    "spine_daten",
+    "zeitreihe",
+]

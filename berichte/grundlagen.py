@@ -1,0 +1,204 @@
+"""Gemeinsame Bausteine der Berichte: Stichtage, Quellen, Mehrzahl der Ebenennamen, Veränderungstexte.
+
+Rein, ohne Streamlit. Alle Texte deutsch, Zahlen im deutschen Format (1.234,5).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from geodata.gebietswerte import gebietswerte
+from kommune.format import zahl
+from kommune.laden import Kommune
+from kommune.werte import neueste_periode, werte
+
+#: Geheimhaltung: bekommt eine Reihe von Werten, liefert sie mit NaN für gesperrte Zellen zurück.
+Sperren = Callable[[pd.Series], pd.Series]
+
+#: Mehrzahl bekannter Ebenennamen: (Nominativ, Dativ).
+_MEHRZAHL = {
+    "Planungsraum": ("Planungsräume", "Planungsräumen"),
+    "Prognoseraum": ("Prognoseräume", "Prognoseräumen"),
+    "Bezirksregion": ("Bezirksregionen", "Bezirksregionen"),
+    "Bezirk": ("Bezirke", "Bezirken"),
+    "Stadtbezirk": ("Stadtbezirke", "Stadtbezirken"),
+    "Stadtteil": ("Stadtteile", "Stadtteilen"),
+    "Stadtviertel": ("Stadtviertel", "Stadtvierteln"),
+    "Viertel": ("Viertel", "Vierteln"),
+    "Einschulbereich": ("Einschulbereiche", "Einschulbereichen"),
+    "Grundschulbezirk": ("Grundschulbezirke", "Grundschulbezirken"),
+    "Schulbezirk": ("Schulbezirke", "Schulbezirken"),
+    "Sozialraum": ("Sozialräume", "Sozialräumen"),
+    "Ortsteil": ("Ortsteile", "Ortsteilen"),
+    "Gemeinde": ("Gemeinden", "Gemeinden"),
+    "Wahlbezirk": ("Wahlbezirke", "Wahlbezirken"),
+}
+
+
+def mehrzahl(name: str, fall: str = "nominativ") -> str:
+    """Mehrzahl eines Ebenennamens („Planungsraum“ → „Planungsräume“ bzw. Dativ „Planungsräumen“)."""
+    if name in _MEHRZAHL:
+        nom, dat = _MEHRZAHL[name]
+    elif name.endswith("raum"):
+        nom = name[:-4] + "räume"
+        dat = nom + "n"
+    elif name.endswith(("el", "er")):
+        nom, dat = name, name + "n"
+    elif name.endswith("e"):
+        nom = dat = name + "n"
+    elif name.endswith(("ion", "ung", "heit", "keit")):
+        nom = dat = name + "en"
+    else:
+        nom, dat = name + "e", name + "en"
+    return dat if fall == "dativ" else nom
+
+
+def ist_prozent(einheit: str) -> bool:
+    """Anteile in Prozent (Veränderungen dann in Prozentpunkten)."""
+    return einheit.strip() in ("%", "Prozent")
+
+
+def stellen_fuer(einheit: str, art: str = "anteil") -> int:
+    """Nachkommastellen: Zählgrößen ganz, alles andere eine Stelle."""
+    return 0 if art == "anzahl" or einheit in ("Personen", "Anzahl", "Fälle", "Plätze") else 1
+
+
+def stand_fuer(kommune: Kommune, indikator: str, periode: str | None) -> str:
+    """Stichtag eines Indikators in einer Periode.
+
+    Der Katalog nennt den Stichtag der jüngsten Periode (z. B. „31.12.2024“). Für ältere Perioden
+    wird das Jahr ersetzt, wenn Periode und Stichtag Jahreszahlen sind („31.12.2022“); sonst bleibt
+    es bei „Periode 2022“.
+    """
+    stand = str(kommune.katalog.loc[indikator, "stand"]) if indikator in kommune.katalog.index else ""
+    if not periode:
+        return stand
+    perioden = [p for p in kommune.perioden if p]
+    juengste = neueste_periode(kommune, indikator) or (perioden[-1] if perioden else None)
+    if stand and periode == juengste:
+        return stand
+    if stand and re.fullmatch(r"\d{4}", periode) and juengste and re.search(rf"{juengste}$", stand):
+        return stand[: -len(juengste)] + periode
+    return f"Periode {periode}"
+
+
+def quelle_text(kommune: Kommune, quelle_id: str) -> str:
+    """Namensnennung mit Lizenz, z. B. „Amt für Statistik Berlin-Brandenburg (CC BY 3.0 DE)“."""
+    q = kommune.konfiguration.quelle(quelle_id) if quelle_id else None
+    return q.zitat if q else ""
+
+
+def indikator_quelle(kommune: Kommune, indikator: str) -> str:
+    """Quellenangabe eines Katalogindikators."""
+    if indikator not in kommune.katalog.index:
+        return ""
+    return quelle_text(kommune, str(kommune.katalog.loc[indikator, "quelle"]))
+
+
+def quellebene(kommune: Kommune, indikator: str) -> str:
+    """Die feinste Ebene, auf der ein Indikator vorliegt."""
+    df = kommune.indikatoren
+    vorhanden = set(df.loc[df["indikator"] == indikator, "schicht"])
+    for s in kommune.konfiguration.schichten:
+        if s.id in vorhanden:
+            return s.id
+    return kommune.konfiguration.ebenen[0].id
+
+
+def werte_auf(kommune: Kommune, indikator: str, schicht: str, periode: str) -> pd.Series:
+    """Werte auf einer Ebene oder einem Einzugsbereich (dann über die Flächenumrechnung)."""
+    if kommune.schicht(schicht).art == "einzugsbereich":
+        return gebietswerte(kommune, indikator, schicht, periode)
+    return werte(kommune, indikator, schicht, periode)
+
+
+def gesamt_ueber_gueltige(kommune: Kommune, indikator: str, periode: str) -> tuple[float, str]:
+    """Gesamtwert eines Anteils über die Gebiete mit Wert (gewichtet), wenn der exakte Gesamtwert fehlt.
+
+    Gewichtet wird mit der Bezugsbevölkerung des Katalogs (`gewicht`, sonst `nenner`). Liefert den
+    Wert und einen Hinweis („ohne 6 von 542 Planungsräumen ohne Wert, gewichtet mit …“); ohne
+    Gewicht oder bei Zählgrößen (Teilsummen wären zu klein) NaN und ein leerer Hinweis.
+    """
+    e = kommune.katalog.loc[indikator]
+    if e["art"] == "anzahl":
+        return float("nan"), ""
+    gewicht_id = e["gewicht"] or e["nenner"]
+    if not gewicht_id or gewicht_id not in kommune.katalog.index:
+        return float("nan"), ""
+    schicht = quellebene(kommune, indikator)
+    w = werte(kommune, indikator, schicht, periode)
+    pg = neueste_periode(kommune, gewicht_id, periode)
+    if pg is None:
+        return float("nan"), ""
+    g = werte(kommune, gewicht_id, schicht, pg).reindex(w.index)
+    ok = w.notna() & g.notna() & (g > 0)
+    if not ok.any():
+        return float("nan"), ""
+    ergebnis = float(np.sum(w[ok] * g[ok]) / np.sum(g[ok]))
+    name = kommune.schicht(schicht).name
+    fehlend = int((~ok).sum())
+    gname = kommune.katalog.loc[gewicht_id, "name"]
+    hinweis = (
+        f"Gesamtwert über die {mehrzahl(name)} mit Wert, gewichtet mit „{gname}“; "
+        f"ohne {fehlend} von {len(w)} {mehrzahl(name, 'dativ')} ohne Wert."
+    )
+    return ergebnis, hinweis
+
+
+def vorzeichen_zahl(d: float, stellen: int) -> str:
+    """„+1,2“ / „−0,4“ (typografisches Minus) / „0,0“."""
+    if math.isnan(d):
+        return "–"
+    if round(d, stellen) == 0:
+        return zahl(0.0, stellen)
+    return ("+" if d > 0 else "−") + zahl(abs(d), stellen)
+
+
+def veraenderung_text(
+    wert: float,
+    vorwert: float | None,
+    vorperiode: str | None,
+    *,
+    einheit: str,
+    art: str,
+    stellen: int,
+) -> tuple[float | None, str, str]:
+    """Veränderung gegen die Vorperiode: (Differenz, Text, Pfeil).
+
+    Anteile in % → „+1,2 Prozentpunkte seit 2022“; Zählgrößen (`art` „anzahl“) → „+3,4 % seit 2022“;
+    Anzahl von Gebieten (`art` „gebiete“) → „+2 seit 2022“; andere Einheiten → absolute Differenz mit
+    Einheit. Gerundet gleich → „unverändert seit 2022“. Ohne Vorperiode → „keine Vorperiode“.
+    """
+    if vorperiode is None or vorwert is None or math.isnan(vorwert):
+        return None, "keine Vorperiode", ""
+    if math.isnan(wert):
+        return None, f"kein aktueller Wert (Vorperiode {vorperiode})", ""
+    d = wert - vorwert
+    if round(d, stellen) == 0 and round(wert, stellen) == round(vorwert, stellen):
+        return 0.0, f"unverändert seit {vorperiode}", "→"
+    pfeil = "↑" if d > 0 else "↓"
+    if art == "gebiete":
+        return d, f"{vorzeichen_zahl(d, 0)} seit {vorperiode}", pfeil
+    if ist_prozent(einheit):
+        return d, f"{vorzeichen_zahl(d, 1)} Prozentpunkte seit {vorperiode}", pfeil
+    if art == "anzahl" and vorwert:
+        rel = 100 * d / abs(vorwert)
+        if round(rel, 1) == 0:
+            return d, f"{vorzeichen_zahl(d, stellen)} seit {vorperiode}", pfeil
+        return d, f"{vorzeichen_zahl(rel, 1)} % seit {vorperiode}", pfeil
+    einheit_text = f" {einheit}" if einheit and einheit not in ("Index", "Anzahl") else ""
+    if einheit == "Index":
+        einheit_text = " Indexpunkte"
+    return d, f"{vorzeichen_zahl(d, stellen)}{einheit_text} seit {vorperiode}", pfeil
+
+
+def sperren_anwenden(reihe: pd.Series, sperren: Sperren | None) -> pd.Series:
+    """Geheimhaltung anwenden (NaN = gesperrt); ohne `sperren` unverändert."""
+    if sperren is None:
+        return reihe
+    return sperren(reihe).reindex(reihe.index)

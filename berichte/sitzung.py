@@ -1,0 +1,466 @@
+"""Sitzungsmodus: eine kuratierte Folge von Ansichten (TOML), jede aus ihrer URL reproduzierbar.
+
+Rein, ohne Streamlit. Eine Sitzungsdatei sieht so aus:
+
+.. code-block:: toml
+
+    titel = "Jugendhilfeausschuss 12.03.2025"
+    kommune = "musterstadt"
+    beschreibung = "Kinderarmut und Kita-Versorgung"   # optional
+
+    [[ansicht]]
+    titel = "Kinderarmut je Viertel"       # Pflicht, höchstens 120 Zeichen
+    seite = "karte"                        # karte | gebietsprofil | vergleich | index | cockpit
+    ebene = "viertel"                      # Ebene oder Einzugsbereich
+    indikator = "kinderarmut"              # Katalog-ID oder Versorgungsindikator (z. B. kita_plaetze)
+    gebiete = ["020103"]                   # gebietsprofil: genau 1; vergleich: 2 bis 5; sonst bis 5 (hervorheben)
+    index = "sozialindex"                  # Index-Preset (Seite „index“)
+    periode = "2024"                       # optional
+    text = "Erläuterung für den Ausschuss" # optional, höchstens 500 Zeichen
+
+URL-Parameter (``ansicht_zu_query`` / ``query_zu_ansicht``): ``kommune, seite, ebene, periode,
+indikator, gebiet`` (ein Gebiet) bzw. ``gebiete`` (mehrere, kommagetrennt), ``index, titel, text``.
+Werte aus der URL werden streng geprüft (IDs nur aus Buchstaben, Ziffern, ``_ . -``; Texte ohne
+spitze Klammern und Steuerzeichen; Längengrenzen); alles andere wird mit einem deutschen Satz
+abgewiesen (``SitzungsFehler``). Ob Ebene, Indikator und Gebiete in der Kommune existieren, prüft
+``ansicht_pruefen(ansicht, kommune)``.
+
+``qr_svg(url)`` erzeugt den QR-Code zur aktuellen Ansicht als SVG-Text (segno, ohne Netz).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from kommune.fehler import KommuneFehler
+from kommune.laden import Kommune
+
+SEITEN: dict[str, str] = {
+    "karte": "Karte",
+    "gebietsprofil": "Gebietsprofil",
+    "vergleich": "Vergleich",
+    "index": "Index",
+    "cockpit": "Cockpit",
+}
+SITZUNGEN_ORDNER = Path(__file__).resolve().parent / "sitzungen"
+MAX_TITEL = 120
+MAX_TEXT = 500
+MAX_GEBIETE = 5
+MAX_ANSICHTEN = 50
+#: URL-Parameter einer Ansicht (zusätzlich „kommune“).
+URL_SCHLUESSEL = ("kommune", "seite", "ebene", "periode", "indikator", "gebiet", "gebiete", "index", "titel", "text")
+#: Parameter der App, die eine Ansicht nicht beschreiben und ignoriert werden.
+FREMDE_SCHLUESSEL = frozenset({"schritt", "sitzung", "modus", "embed", "embed_options"})
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_KOMMUNE_ID = re.compile(r"^[a-z][a-z0-9_\-]{0,63}$")
+_ANSICHT_SCHLUESSEL = {"titel", "seite", "ebene", "indikator", "gebiete", "index", "periode", "text"}
+_SITZUNG_SCHLUESSEL = {"titel", "kommune", "beschreibung", "ansicht"}
+
+
+class SitzungsFehler(KommuneFehler):
+    """Eine Sitzungsdatei oder URL ist ungültig (deutscher Satz)."""
+
+
+@dataclass(frozen=True)
+class Ansicht:
+    """Eine Ansicht im Sitzungsmodus."""
+
+    titel: str
+    seite: str
+    ebene: str | None = None
+    indikator: str | None = None
+    gebiete: tuple[str, ...] = ()
+    index: str | None = None
+    periode: str | None = None
+    text: str = ""
+
+    def mit(self, **felder: Any) -> Ansicht:
+        """Eine geänderte Kopie (z. B. live im Ausschuss: anderes Gebiet), neu geprüft."""
+        neu = replace(self, **felder)
+        ansicht_validieren(neu)
+        return neu
+
+
+@dataclass(frozen=True)
+class Sitzung:
+    """Eine Folge von Ansichten für eine Kommune."""
+
+    titel: str
+    kommune: str
+    ansichten: tuple[Ansicht, ...] = field(default_factory=tuple)
+    beschreibung: str = ""
+
+    def __len__(self) -> int:
+        return len(self.ansichten)
+
+    def schritt(self, nr: int) -> Ansicht:
+        """Die Ansicht Nr. `nr` (0-basiert), auf den gültigen Bereich begrenzt (Weiter/Zurück)."""
+        if not self.ansichten:
+            raise SitzungsFehler("Die Sitzung enthält keine Ansicht.")
+        return self.ansichten[max(0, min(nr, len(self.ansichten) - 1))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Prüfen
+# ---------------------------------------------------------------------------------------------
+
+
+def _text_pruefen(wert: Any, name: str, hoechstens: int, *, pflicht: bool = False, wo: str = "") -> str:
+    if not isinstance(wert, str):
+        raise SitzungsFehler(f"„{name}“{wo} muss ein Text sein.")
+    wert = unicodedata.normalize("NFC", wert)
+    if pflicht and not wert.strip():
+        raise SitzungsFehler(f"„{name}“{wo} darf nicht leer sein.")
+    if len(wert) > hoechstens:
+        raise SitzungsFehler(f"„{name}“{wo} ist zu lang ({len(wert)} Zeichen, höchstens {hoechstens}).")
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\n" for c in wert):
+        raise SitzungsFehler(f"„{name}“{wo} enthält Steuerzeichen.")
+    if "<" in wert or ">" in wert:
+        raise SitzungsFehler(f"„{name}“{wo} darf keine spitzen Klammern (< >) enthalten.")
+    return wert
+
+
+def _id_pruefen(wert: Any, name: str, wo: str = "") -> str:
+    if not isinstance(wert, str) or not _ID.match(wert):
+        anzeige = str(wert)[:40]
+        raise SitzungsFehler(
+            f"„{name}“{wo} ist ungültig („{anzeige}“): erlaubt sind Buchstaben, Ziffern, _ . - (höchstens 64 Zeichen)."
+        )
+    return wert
+
+
+def ansicht_validieren(a: Ansicht, wo: str = "") -> None:
+    """Form einer Ansicht prüfen (ohne Kommune); SitzungsFehler mit deutschem Satz."""
+    _text_pruefen(a.titel, "titel", MAX_TITEL, pflicht=True, wo=wo)
+    _text_pruefen(a.text, "text", MAX_TEXT, wo=wo)
+    if a.seite not in SEITEN:
+        raise SitzungsFehler(f"„seite“{wo} muss eine von {', '.join(SEITEN)} sein, nicht „{str(a.seite)[:40]}“.")
+    for name in ("ebene", "indikator", "index", "periode"):
+        w = getattr(a, name)
+        if w is not None:
+            _id_pruefen(w, name, wo)
+    if len(a.gebiete) > MAX_GEBIETE:
+        raise SitzungsFehler(f"Es sind höchstens {MAX_GEBIETE} Gebiete möglich{wo}, nicht {len(a.gebiete)}.")
+    for g in a.gebiete:
+        _id_pruefen(g, "gebiete", wo)
+    if len(set(a.gebiete)) != len(a.gebiete):
+        raise SitzungsFehler(f"Ein Gebiet ist doppelt angegeben{wo}.")
+    if a.seite in ("karte", "gebietsprofil", "vergleich", "index") and a.ebene is None:
+        raise SitzungsFehler(f"Die Seite „{SEITEN[a.seite]}“ braucht eine „ebene“{wo}.")
+    if a.seite == "karte" and a.indikator is None and a.index is None:
+        raise SitzungsFehler(f"Die Karte braucht einen „indikator“ oder einen „index“{wo}.")
+    if a.seite == "gebietsprofil" and len(a.gebiete) != 1:
+        raise SitzungsFehler(f"Das Gebietsprofil braucht genau ein Gebiet in „gebiete“{wo}.")
+    if a.seite == "vergleich" and not 2 <= len(a.gebiete) <= MAX_GEBIETE:
+        raise SitzungsFehler(f"Der Vergleich braucht 2 bis {MAX_GEBIETE} Gebiete in „gebiete“{wo}.")
+    if a.seite == "index" and a.index is None:
+        raise SitzungsFehler(f"Die Seite „Index“ braucht ein Index-Preset in „index“{wo}.")
+
+
+def ansicht_pruefen(a: Ansicht, kommune: Kommune) -> list[str]:
+    """Passt die Ansicht zur Kommune? Liste deutscher Meldungen (leer = in Ordnung)."""
+    from geodata.versorgung import VERSORGUNG
+
+    fehler: list[str] = []
+    schichten = {s.id for s in kommune.konfiguration.schichten}
+    if a.ebene is not None and a.ebene not in schichten:
+        fehler.append(f"Die Ebene „{a.ebene}“ gibt es in {kommune.name} nicht.")
+    if a.indikator is not None and a.indikator not in kommune.katalog.index:
+        if a.indikator not in {v.id for v in VERSORGUNG}:
+            fehler.append(f"Den Indikator „{a.indikator}“ gibt es im Katalog von {kommune.name} nicht.")
+    if a.ebene in schichten:
+        fremd = [g for g in a.gebiete if g not in kommune.gebiete[a.ebene].index]
+        if fremd:
+            fehler.append(f"Das Gebiet „{fremd[0]}“ gibt es in der Ebene „{a.ebene}“ nicht.")
+    if a.index is not None:
+        from indices.presets import presets_fuer
+
+        vorhanden = presets_fuer(kommune)
+        if a.index not in vorhanden:
+            fehler.append(f"Das Index-Preset „{a.index}“ gibt es für {kommune.name} nicht.")
+    if a.periode is not None and a.periode not in kommune.perioden:
+        fehler.append(f"Die Periode „{a.periode}“ gibt es in {kommune.name} nicht.")
+    return fehler
+
+
+def sitzung_pruefen(sitzung: Sitzung, kommune: Kommune) -> list[str]:
+    """Alle Ansichten gegen die Kommune prüfen; Meldungen mit Nummer der Ansicht."""
+    return [
+        f"Ansicht {i + 1} („{a.titel}“): {m}"
+        for i, a in enumerate(sitzung.ansichten)
+        for m in ansicht_pruefen(a, kommune)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# TOML lesen und schreiben
+# ---------------------------------------------------------------------------------------------
+
+
+def _ansicht_aus_dict(roh: Any, nr: int) -> Ansicht:
+    wo = f" in Ansicht {nr}"
+    if not isinstance(roh, dict):
+        raise SitzungsFehler(f"Ansicht {nr} muss ein Abschnitt [[ansicht]] mit Schlüsseln sein.")
+    unbekannt = sorted(set(roh) - _ANSICHT_SCHLUESSEL)
+    if unbekannt:
+        raise SitzungsFehler(
+            f"Unbekannter Schlüssel „{unbekannt[0]}“{wo}. Erlaubt sind: {', '.join(sorted(_ANSICHT_SCHLUESSEL))}."
+        )
+    if "titel" not in roh:
+        raise SitzungsFehler(f"Der Pflichtschlüssel „titel“ fehlt{wo}.")
+    if "seite" not in roh:
+        raise SitzungsFehler(f"Der Pflichtschlüssel „seite“ fehlt{wo}.")
+    gebiete = roh.get("gebiete", [])
+    if isinstance(gebiete, str):
+        gebiete = [gebiete]
+    if not isinstance(gebiete, list):
+        raise SitzungsFehler(f"„gebiete“{wo} muss eine Liste sein, z. B. [\"0101\", \"0102\"].")
+
+    def opt(name: str) -> str | None:
+        w = roh.get(name)
+        if w is None:
+            return None
+        if isinstance(w, (int, float)) and not isinstance(w, bool):
+            w = str(w)  # periode = 2024 statt "2024"
+        if not isinstance(w, str):
+            raise SitzungsFehler(f"„{name}“{wo} muss ein Text sein.")
+        return w
+
+    a = Ansicht(
+        titel=roh["titel"],
+        seite=str(roh["seite"]),
+        ebene=opt("ebene"),
+        indikator=opt("indikator"),
+        gebiete=tuple(str(g) for g in gebiete),
+        index=opt("index"),
+        periode=opt("periode"),
+        text=roh.get("text", ""),
+    )
+    ansicht_validieren(a, wo)
+    return a
+
+
+def sitzung_aus_toml(text: str, datei: str | None = None) -> Sitzung:
+    """Eine Sitzung aus TOML-Text lesen und prüfen."""
+    try:
+        roh = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise SitzungsFehler(
+            "Die Sitzungsdatei ist kein gültiges TOML (oft fehlt ein Anführungszeichen oder eine Klammer).",
+            datei=datei,
+            zeile=int(m.group(1)) if m else None,
+        ) from None
+    try:
+        unbekannt = sorted(set(roh) - _SITZUNG_SCHLUESSEL)
+        if unbekannt:
+            raise SitzungsFehler(
+                f"Unbekannter Schlüssel „{unbekannt[0]}“. Erlaubt sind: {', '.join(sorted(_SITZUNG_SCHLUESSEL))}."
+            )
+        for pflicht in ("titel", "kommune"):
+            if pflicht not in roh:
+                raise SitzungsFehler(f"Der Pflichtschlüssel „{pflicht}“ fehlt.")
+        titel = _text_pruefen(roh["titel"], "titel", MAX_TITEL, pflicht=True)
+        kommune = roh["kommune"]
+        if not isinstance(kommune, str) or not _KOMMUNE_ID.match(kommune):
+            raise SitzungsFehler("„kommune“ muss eine Kurz-ID sein, z. B. „musterstadt“ oder „berlin“.")
+        beschreibung = _text_pruefen(roh.get("beschreibung", ""), "beschreibung", MAX_TEXT)
+        eintraege = roh.get("ansicht", [])
+        if not isinstance(eintraege, list) or not eintraege:
+            raise SitzungsFehler("Die Sitzung braucht mindestens eine [[ansicht]].")
+        if len(eintraege) > MAX_ANSICHTEN:
+            raise SitzungsFehler(f"Eine Sitzung hat höchstens {MAX_ANSICHTEN} Ansichten.")
+        ansichten = tuple(_ansicht_aus_dict(e, i + 1) for i, e in enumerate(eintraege))
+    except SitzungsFehler as f:
+        if datei and not f.datei:
+            raise SitzungsFehler(f.meldung, datei=datei) from None
+        raise
+    return Sitzung(titel=titel, kommune=kommune, ansichten=ansichten, beschreibung=beschreibung)
+
+
+def sitzung_laden(pfad: str | Path) -> Sitzung:
+    """Eine Sitzungsdatei laden (UTF-8)."""
+    pfad = Path(pfad)
+    if not pfad.is_file():
+        raise SitzungsFehler(f"Die Sitzungsdatei „{pfad}“ gibt es nicht.")
+    try:
+        text = pfad.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SitzungsFehler("Die Sitzungsdatei ist nicht UTF-8-kodiert.", datei=pfad.name) from None
+    return sitzung_aus_toml(text, datei=pfad.name)
+
+
+def _toml_wert(w: Any) -> str:
+    if isinstance(w, (list, tuple)):
+        return "[" + ", ".join(_toml_wert(x) for x in w) + "]"
+    return json.dumps(w, ensure_ascii=False)  # JSON-Zeichenketten sind gültige TOML-Basic-Strings
+
+
+def sitzung_als_toml(sitzung: Sitzung) -> str:
+    """Die Sitzung als TOML-Text (liest sich mit `sitzung_aus_toml` wieder identisch ein)."""
+    zeilen = [f"titel = {_toml_wert(sitzung.titel)}", f"kommune = {_toml_wert(sitzung.kommune)}"]
+    if sitzung.beschreibung:
+        zeilen.append(f"beschreibung = {_toml_wert(sitzung.beschreibung)}")
+    for a in sitzung.ansichten:
+        zeilen += ["", "[[ansicht]]", f"titel = {_toml_wert(a.titel)}", f"seite = {_toml_wert(a.seite)}"]
+        for name in ("ebene", "indikator", "index", "periode"):
+            w = getattr(a, name)
+            if w is not None:
+                zeilen.append(f"{name} = {_toml_wert(w)}")
+        if a.gebiete:
+            zeilen.append(f"gebiete = {_toml_wert(list(a.gebiete))}")
+        if a.text:
+            zeilen.append(f"text = {_toml_wert(a.text)}")
+    return "\n".join(zeilen) + "\n"
+
+
+def sitzung_speichern(sitzung: Sitzung, pfad: str | Path) -> None:
+    """Die Sitzung als TOML-Datei speichern (vorher geprüft)."""
+    for i, a in enumerate(sitzung.ansichten):
+        ansicht_validieren(a, f" in Ansicht {i + 1}")
+    Path(pfad).write_text(sitzung_als_toml(sitzung), encoding="utf-8")
+
+
+def beispiel_sitzung(kommune_id: str) -> Sitzung:
+    """Die mitgelieferte Beispielfolge (`berichte/sitzungen/<kommune>.toml`)."""
+    if not _KOMMUNE_ID.match(kommune_id):
+        raise SitzungsFehler(f"Ungültige Kommune „{kommune_id[:40]}“.")
+    return sitzung_laden(SITZUNGEN_ORDNER / f"{kommune_id}.toml")
+
+
+# ---------------------------------------------------------------------------------------------
+# URL
+# ---------------------------------------------------------------------------------------------
+
+
+def ansicht_zu_query(ansicht: Ansicht, kommune_id: str, *, mit_text: bool = True) -> dict[str, str]:
+    """Die URL-Parameter einer Ansicht (ohne leere Werte). `mit_text=False` für kurze QR-Codes."""
+    ansicht_validieren(ansicht)
+    if not _KOMMUNE_ID.match(kommune_id):
+        raise SitzungsFehler(f"Ungültige Kommune „{kommune_id[:40]}“.")
+    q: dict[str, str] = {"kommune": kommune_id, "seite": ansicht.seite}
+    for name in ("ebene", "periode", "indikator", "index"):
+        w = getattr(ansicht, name)
+        if w is not None:
+            q[name] = w
+    if len(ansicht.gebiete) == 1:
+        q["gebiet"] = ansicht.gebiete[0]
+    elif ansicht.gebiete:
+        q["gebiete"] = ",".join(ansicht.gebiete)
+    q["titel"] = ansicht.titel
+    if mit_text and ansicht.text:
+        q["text"] = ansicht.text
+    return q
+
+
+def _einzeln(params: Mapping[str, Any], name: str) -> str | None:
+    if name not in params:
+        return None
+    w = params[name]
+    if isinstance(w, (list, tuple)):
+        if len(w) != 1:
+            raise SitzungsFehler(f"Der URL-Parameter „{name}“ darf nur einmal vorkommen.")
+        w = w[0]
+    if not isinstance(w, str):
+        raise SitzungsFehler(f"Der URL-Parameter „{name}“ muss Text sein.")
+    return w
+
+
+def kommune_aus_query(params: Mapping[str, Any]) -> str:
+    """Die Kommune-ID aus den URL-Parametern (geprüft; kein Pfad)."""
+    k = _einzeln(params, "kommune")
+    if k is None:
+        raise SitzungsFehler("In der Adresse fehlt die Kommune („kommune=…“).")
+    if not _KOMMUNE_ID.match(k):
+        raise SitzungsFehler(f"Die Kommune „{k[:40]}“ in der Adresse ist ungültig.")
+    return k
+
+
+def query_zu_ansicht(params: Mapping[str, Any], *, streng: bool = True) -> Ansicht:
+    """Eine Ansicht aus URL-Parametern (z. B. `st.query_params.to_dict()`), streng geprüft.
+
+    Unbekannte Parameter werden abgewiesen (`streng=False`: ignoriert); Parameter der App
+    (`FREMDE_SCHLUESSEL`) werden immer ignoriert.
+    """
+    if streng:
+        unbekannt = sorted(set(params) - set(URL_SCHLUESSEL) - FREMDE_SCHLUESSEL)
+        if unbekannt:
+            raise SitzungsFehler(f"Der URL-Parameter „{str(unbekannt[0])[:40]}“ ist unbekannt.")
+    if "kommune" in params:
+        kommune_aus_query(params)
+    seite = _einzeln(params, "seite")
+    if seite is None:
+        raise SitzungsFehler("In der Adresse fehlt die Seite („seite=…“).")
+    gebiet = _einzeln(params, "gebiet")
+    gebiete_text = _einzeln(params, "gebiete")
+    if gebiet is not None and gebiete_text is not None:
+        raise SitzungsFehler("Die Adresse darf nur „gebiet“ oder „gebiete“ enthalten, nicht beides.")
+    if gebiet is not None:
+        gebiete: tuple[str, ...] = (gebiet,)
+    elif gebiete_text is not None:
+        gebiete = tuple(gebiete_text.split(","))
+        if len(gebiete) < 2:
+            raise SitzungsFehler("„gebiete“ in der Adresse braucht mindestens zwei kommagetrennte Gebiete.")
+    else:
+        gebiete = ()
+    titel = _einzeln(params, "titel")
+    a = Ansicht(
+        titel=titel if titel is not None else SEITEN.get(seite, "Ansicht"),
+        seite=seite,
+        ebene=_einzeln(params, "ebene"),
+        indikator=_einzeln(params, "indikator"),
+        gebiete=gebiete,
+        index=_einzeln(params, "index"),
+        periode=_einzeln(params, "periode"),
+        text=_einzeln(params, "text") or "",
+    )
+    ansicht_validieren(a, " in der Adresse")
+    return a
+
+
+def ansicht_url(basis: str, ansicht: Ansicht, kommune_id: str, *, mit_text: bool = False) -> str:
+    """Vollständige Adresse einer Ansicht, z. B. für den QR-Code (`basis` = Seitenadresse ohne `?`)."""
+    return f"{basis}?{urlencode(ansicht_zu_query(ansicht, kommune_id, mit_text=mit_text))}"
+
+
+def qr_svg(url: str, *, massstab: int = 4, titel: str = "QR-Code zur aktuellen Ansicht") -> str:
+    """Ein QR-Code als SVG-Text (segno, offline), mit Titel für Screenreader."""
+    import segno
+
+    if not isinstance(url, str) or not url or len(url) > 2000:
+        raise SitzungsFehler("Die Adresse für den QR-Code ist leer oder länger als 2.000 Zeichen.")
+    qr = segno.make(url, error="m", micro=False)
+    puffer = io.BytesIO()
+    qr.save(puffer, kind="svg", scale=massstab, border=4, xmldecl=False, svgns=True, title=titel, nl=False)
+    return puffer.getvalue().decode("utf-8")
+
+
+__all__ = [
+    "SEITEN",
+    "SITZUNGEN_ORDNER",
+    "Ansicht",
+    "Sitzung",
+    "SitzungsFehler",
+    "ansicht_pruefen",
+    "ansicht_url",
+    "ansicht_validieren",
+    "ansicht_zu_query",
+    "beispiel_sitzung",
+    "kommune_aus_query",
+    "qr_svg",
+    "query_zu_ansicht",
+    "sitzung_als_toml",
+    "sitzung_aus_toml",
+    "sitzung_laden",
+    "sitzung_pruefen",
+    "sitzung_speichern",
+]

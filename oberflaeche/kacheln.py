@@ -1,0 +1,81 @@
+"""Cockpit-Kacheln als HTML: große Schrift, hoher Kontrast, alles sichtbar (nichts nur beim Überfahren)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from berichte.cockpit import Kachel
+
+AMPEL = {
+    "gruen": ("#1a7f37", "grün"),
+    "grün": ("#1a7f37", "grün"),
+    "gelb": ("#b58100", "gelb"),
+    "rot": ("#c62828", "rot"),
+    "grau": ("#6b6b6b", "ohne Ziel"),
+}
+
+CSS = """
+<style>
+.bm-kacheln { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 14px; }
+.bm-kachel { border: 2px solid #1f2933; border-radius: 8px; padding: 12px 14px; background: #fff; color: #111; }
+.bm-kachel h3 { font-size: 1.05rem; margin: 0 0 4px 0; line-height: 1.25; color: #111; }
+.bm-kachel .wert { font-size: 2.1rem; font-weight: 700; line-height: 1.1; }
+.bm-kachel .veraenderung { font-size: 1.05rem; margin-top: 2px; }
+.bm-kachel .ampel { display: inline-block; font-weight: 700; color: #fff; border-radius: 4px; padding: 1px 8px; }
+.bm-kachel .klein { font-size: .9rem; color: #333; margin-top: 4px; }
+</style>
+"""
+
+
+def sparkline_svg(verlauf: Sequence[tuple[str, float]], breite: int = 150, hoehe: int = 36) -> str:
+    """Kleiner Verlauf als SVG-Linie mit beschrifteten Endpunkten (Jahre), ohne Tooltips."""
+    punkte = [(p, w) for p, w in verlauf if w == w]  # NaN raus
+    if len(punkte) < 2:
+        return ""
+    werte = [w for _, w in punkte]
+    lo, hi = min(werte), max(werte)
+    spanne = (hi - lo) or 1.0
+    xs = [8 + i * (breite - 16) / (len(punkte) - 1) for i in range(len(punkte))]
+    ys = [4 + (hoehe - 18) * (1 - (w - lo) / spanne) for w in werte]
+    linie = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    return (
+        f'<svg width="{breite}" height="{hoehe}" role="img" aria-label="Verlauf {escape(punkte[0][0])} bis '
+        f'{escape(punkte[-1][0])}"><polyline points="{linie}" fill="none" stroke="#1f2933" stroke-width="2"/>'
+        f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="3" fill="#1f2933"/>'
+        f'<text x="2" y="{hoehe - 2}" font-size="10">{escape(punkte[0][0])}</text>'
+        f'<text x="{breite - 2}" y="{hoehe - 2}" font-size="10" text-anchor="end">{escape(punkte[-1][0])}</text></svg>'
+    )
+
+
+def _wert_html(k: Kachel) -> str:
+    """Zahl groß, längere Einheiten klein darunter („60,5“ / „Plätze je 100 Kinder unter 6“)."""
+    text, einheit = k.wert_text, k.einheit or ""
+    if einheit and len(einheit) > 3 and text.endswith(einheit):
+        zahl_text = text[: -len(einheit)].strip()
+        return f'<div class="wert">{escape(zahl_text)}</div><div class="klein">{escape(einheit)}</div>'
+    return f'<div class="wert">{escape(text)}</div>'
+
+
+def kachel_html(k: Kachel) -> str:
+    """Eine Kachel: Titel, Wert, Veränderung mit Pfeil und Worten, Ampel mit Wort, Ziel, Stand, Verlauf."""
+    farbe, wort = AMPEL.get(k.ampel, AMPEL["grau"])
+    veraenderung = f"{escape(k.pfeil)} {escape(k.veraenderung_text)}".strip()
+    teile = [
+        f'<div class="bm-kachel"><h3>{escape(k.titel)}</h3>',
+        _wert_html(k),
+        f'<div class="veraenderung">{veraenderung}</div>',
+        f'<div class="klein"><span class="ampel" style="background:{farbe}">Ampel: {escape(wort)}</span> '
+        f"{escape(k.ziel_text or k.ampel_text)}</div>",
+    ]
+    teile.append(sparkline_svg(k.verlauf))
+    teile.append(f'<div class="klein">Stand {escape(k.stand)}</div>')
+    if k.hinweis:
+        teile.append(f'<div class="klein">{escape(k.hinweis)}</div>')
+    teile.append("</div>")
+    return "".join(teile)
+
+
+def kacheln_html(kacheln: Sequence[Kachel]) -> str:
+    """Alle Kacheln im Raster."""
+    return CSS + '<div class="bm-kacheln">' + "".join(kachel_html(k) for k in kacheln) + "</div>"

@@ -1,0 +1,57 @@
+"""Cockpit für Oberbürgermeisterin und Dezernat: wenige Kennzahlen, Trends, Ampeln – lesbar am Beamer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from berichte.cockpit import cockpit_einstellungen, cockpit_text, kacheln_berechnen, top_und_flop
+from geodata.gebietswerte import gebietswerte
+from kommune.werte import neueste_periode
+from oberflaeche.auswahl import seitenleiste
+from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.kacheln import kacheln_html
+from oberflaeche.kartenblock import Darstellung, karte_zeigen
+
+auswahl = seitenleiste()
+if auswahl is None:
+    st.stop()
+kommune = auswahl.kommune
+einstellungen = cockpit_einstellungen(kommune)
+st.title(einstellungen.titel or f"Bildungscockpit {kommune.name}")
+
+
+@st.cache_resource(max_entries=8, show_spinner="Kennzahlen werden berechnet …")
+def _kacheln(kommune_id: str, periode: str | None, _kommune: object) -> list:
+    return kacheln_berechnen(_kommune, periode)
+
+
+kacheln = _kacheln(auswahl.kommune_id, auswahl.periode, kommune)
+if not kacheln:
+    st.info("Für diese Kommune sind keine Kennzahlen ([[kachel]] in der kommune.toml) eingerichtet.")
+else:
+    st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
+    st.subheader("Was sich verändert hat")
+    st.markdown(cockpit_text(kommune, auswahl.periode, kacheln))
+
+if einstellungen.indikator:
+    ind, ebene = einstellungen.indikator, einstellungen.ebene
+    eintrag = kommune.katalog.loc[ind]
+    tf = top_und_flop(kommune, ind, ebene, einstellungen.anzahl, auswahl.periode)
+    st.subheader(f"{eintrag['name']}: höchste und niedrigste Werte ({kommune.schicht(ebene).name})")
+    links, rechts = st.columns(2)
+    spalten = {"rang": "Rang", "name": "Gebiet", "wert_text": "Wert"}
+    links.markdown("**Höchste Werte**")
+    links.dataframe(tf.hoechste[list(spalten)].rename(columns=spalten), hide_index=True, width="stretch")
+    rechts.markdown("**Niedrigste Werte**")
+    rechts.dataframe(tf.niedrigste[list(spalten)].rename(columns=spalten), hide_index=True, width="stretch")
+    p = neueste_periode(kommune, ind, auswahl.periode)
+    karte_zeigen(
+        auswahl,
+        gebietswerte(kommune, ind, ebene, p),
+        Darstellung(eintrag["name"], eintrag["einheit"], eintrag["stand"] or p, int(eintrag["richtung"]), 1),
+        kommune.angebote.iloc[0:0],
+        schluessel="cockpit",
+        ebene=ebene,
+        hoehe=420,
+    )
+quellen_zeigen(kommune, [q.id for q in kommune.konfiguration.quellen])

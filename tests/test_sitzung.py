@@ -1,0 +1,148 @@
+"""Sitzungsmodus: TOML- und URL-Rundreise, Prüfungen mit deutschen Meldungen, QR-Code."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from berichte.sitzung import (
+    SEITEN,
+    Ansicht,
+    Sitzung,
+    SitzungsFehler,
+    ansicht_pruefen,
+    ansicht_url,
+    ansicht_zu_query,
+    beispiel_sitzung,
+    kommune_aus_query,
+    qr_svg,
+    query_zu_ansicht,
+    sitzung_als_toml,
+    sitzung_aus_toml,
+    sitzung_laden,
+    sitzung_pruefen,
+    sitzung_speichern,
+)
+
+IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,20}", fullmatch=True)
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs"), blacklist_characters="<>"), max_size=60
+)
+
+
+@st.composite
+def ansichten(draw) -> Ansicht:
+    seite = draw(st.sampled_from(list(SEITEN)))
+    n = {"gebietsprofil": 1, "vergleich": draw(st.integers(2, 5))}.get(seite, draw(st.integers(0, 5)))
+    gebiete = tuple(draw(st.lists(IDS, min_size=n, max_size=n, unique=True)))
+    index = draw(IDS) if seite == "index" else draw(st.none() | IDS)
+    indikator = draw(IDS) if seite == "karte" and index is None else draw(st.none() | IDS)
+    return Ansicht(
+        titel=draw(TEXT.filter(lambda t: t.strip())),
+        seite=seite,
+        ebene=None if seite == "cockpit" and draw(st.booleans()) else draw(IDS),
+        indikator=indikator,
+        gebiete=gebiete,
+        index=index,
+        periode=draw(st.none() | st.from_regex(r"20[0-9]{2}", fullmatch=True)),
+        text=draw(TEXT),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(ansichten())
+def test_url_rundreise(a):
+    q = ansicht_zu_query(a, "musterstadt")
+    assert all(isinstance(v, str) for v in q.values())
+    assert query_zu_ansicht(q) == a
+    # auch über eine echte Adresse (Kodierung von Umlauten, Kommas, Leerzeichen)
+    url = ansicht_url("http://localhost:8501/sitzung", a, "musterstadt", mit_text=True)
+    params = {k: v for k, v in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
+    assert query_zu_ansicht(params) == a
+    assert kommune_aus_query(params) == "musterstadt"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ansichten(), min_size=1, max_size=6), TEXT.filter(lambda t: t.strip()))
+def test_toml_rundreise(liste, titel):
+    s = Sitzung(titel=titel, kommune="berlin", ansichten=tuple(liste), beschreibung="Test „mit“ \\ und \"")
+    assert sitzung_aus_toml(sitzung_als_toml(s)) == s
+
+
+@pytest.mark.parametrize(
+    ("params", "teil"),
+    [
+        ({"seite": "karte", "ebene": "viertel", "indikator": "<script>alert(1)</script>"}, "ungültig"),
+        ({"seite": "admin"}, "muss eine von"),
+        ({"seite": "karte", "ebene": "../../etc/passwd", "indikator": "x"}, "ungültig"),
+        ({"seite": "cockpit", "titel": "<img src=x onerror=alert(1)>"}, "spitzen Klammern"),
+        ({"seite": "cockpit", "titel": "a\x00b"}, "Steuerzeichen"),
+        ({"seite": "cockpit", "titel": "x" * 500}, "zu lang"),
+        ({"seite": "vergleich", "ebene": "viertel", "gebiete": "a,b,c,d,e,f"}, "höchstens 5"),
+        ({"seite": "vergleich", "ebene": "viertel", "gebiete": "a,a"}, "doppelt"),
+        ({"seite": "gebietsprofil", "ebene": "viertel"}, "genau ein Gebiet"),
+        ({"seite": "karte", "ebene": "viertel", "indikator": "x", "hacker": "1"}, "unbekannt"),
+        ({"seite": "karte", "ebene": "viertel", "indikator": ["a", "b"]}, "nur einmal"),
+        ({"kommune": "/etc", "seite": "cockpit"}, "ungültig"),
+        ({"ebene": "viertel"}, "fehlt die Seite"),
+    ],
+)
+def test_boesartige_oder_falsche_adressen_werden_abgewiesen(params, teil):
+    with pytest.raises(SitzungsFehler, match=teil):
+        query_zu_ansicht(params)
+
+
+def test_app_parameter_werden_ignoriert():
+    a = query_zu_ansicht({"seite": "cockpit", "schritt": "3", "sitzung": "musterstadt"})
+    assert a.seite == "cockpit" and a.titel == "Cockpit"
+
+
+def test_beispielsitzungen_passen_zur_kommune(musterstadt, berlin):
+    for kommune, kid in ((musterstadt, "musterstadt"), (berlin, "berlin")):
+        s = beispiel_sitzung(kid)
+        assert 5 <= len(s) <= 7 and s.kommune == kid
+        assert sitzung_pruefen(s, kommune) == []
+        assert {a.seite for a in s.ansichten} >= {"karte", "gebietsprofil", "vergleich", "index", "cockpit"}
+        for a in s.ansichten:
+            assert query_zu_ansicht(ansicht_zu_query(a, kid)) == a
+
+
+def test_pruefen_gegen_kommune(musterstadt):
+    a = Ansicht(titel="X", seite="vergleich", ebene="viertel", indikator="gibtsnicht", gebiete=("010101", "999"))
+    meldungen = ansicht_pruefen(a, musterstadt)
+    assert any("Indikator „gibtsnicht“" in m for m in meldungen)
+    assert any("Gebiet „999“" in m for m in meldungen)
+    assert ansicht_pruefen(a.mit(indikator="kita_plaetze", gebiete=("010101", "010102")), musterstadt) == []
+
+
+def test_datei_speichern_laden_und_fehler(tmp_path):
+    s = beispiel_sitzung("musterstadt")
+    pfad = tmp_path / "s.toml"
+    sitzung_speichern(s, pfad)
+    assert sitzung_laden(pfad) == s
+    pfad.write_text('titel = "A"\nkommune = "musterstadt"\n[[ansicht]]\ntitel = "B"\nseite = "karte"\n')
+    with pytest.raises(SitzungsFehler, match="braucht eine „ebene“") as e:
+        sitzung_laden(pfad)
+    assert "s.toml" in e.value.text
+    pfad.write_text('titel = "A\nkommune = 1')
+    with pytest.raises(SitzungsFehler, match="kein gültiges TOML"):
+        sitzung_laden(pfad)
+    with pytest.raises(SitzungsFehler, match="mindestens eine"):
+        sitzung_aus_toml('titel = "A"\nkommune = "berlin"\n')
+
+
+def test_schritte_bleiben_im_bereich():
+    s = beispiel_sitzung("berlin")
+    assert s.schritt(-1) == s.ansichten[0] and s.schritt(99) == s.ansichten[-1]
+
+
+def test_qr_svg():
+    url = ansicht_url("http://localhost:8501/sitzung", beispiel_sitzung("musterstadt").ansichten[3], "musterstadt")
+    svg = qr_svg(url)
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "<title>" in svg and "<script" not in svg and "href" not in svg
+    with pytest.raises(SitzungsFehler):
+        qr_svg("")
