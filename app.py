@@ -17,6 +17,7 @@ SEITEN = [
     ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
+    ("sitzung", "Sitzungsmodus", "sitzung"),
 ]
 
 st.sidebar.title("Bildungsmonitor")

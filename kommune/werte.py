@@ -1,8 +1,9 @@
 """Indikatorwerte je Gebiet abfragen und exakt auf gröbere Ebenen aggregieren.
 
 Zählgrößen werden summiert, Anteile aus Zähler und Nenner neu gebildet (oder mit der
-Bezugsbevölkerung gewichtet). Fehlt ein Kindwert, bleibt der Elternwert leer: lieber
-„keine Daten“ als eine zu kleine Summe.
+Bezugsbevölkerung gewichtet). Fehlt bei einer Zählgröße ein Kindwert, bleibt der Elternwert leer:
+lieber „keine Daten“ als eine zu kleine Summe. Anteile werden aus den Kindern mit Wert gebildet,
+wenn diese mindestens 99 % der Bezugsgröße tragen (`MINDESTDECKUNG`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,45 @@ def _gruppensumme(werte: pd.Series, gruppen: pd.Series) -> pd.Series:
     return df.groupby("g")["w"].sum(min_count=1).where(df.groupby("g")["w"].apply(lambda s: s.notna().all()))
 
 
+#: Anteile und Indizes: so viel der Bezugsgröße (Nenner bzw. Gewicht) muss Werte haben, sonst leer.
+MINDESTDECKUNG = 0.99
+
+
+def _gedeckter_quotient(
+    oben: pd.Series,
+    unten: pd.Series,
+    vorhanden: pd.Series,
+    referenz: pd.Series,
+    gruppen: pd.Series,
+    hat_wert: pd.Series,
+) -> pd.Series:
+    """Σ oben / Σ unten über die Kinder mit Wert, wenn sie ≥ MINDESTDECKUNG der `referenz` tragen.
+
+    `referenz` ist die Bezugsgröße aller Kinder (Nenner, sonst Nenner- oder Gewichtsindikator). So machen
+    einzelne kleine Gebiete ohne Wert (z. B. amtlich als ungültig markiert) einen Anteil für den Bezirk
+    nicht unbekannt, ein großes fehlendes Gebiet aber schon. Hat ein Kind einen Wert, aber keine
+    Bezugsgröße, bleibt das Elterngebiet leer (es ließe sich nicht gewichten); Kinder ohne Wert und
+    ohne Bezugsgröße (in amtlichen Tabellen die gesperrten Kleinstgebiete) zählen nicht zur Deckung.
+    """
+    df = pd.DataFrame(
+        {
+            "o": oben.where(vorhanden),
+            "u": unten.where(vorhanden),
+            "r": referenz.where(vorhanden),
+            "alle": referenz,
+            "g": gruppen,
+        }
+    ).dropna(subset=["g"])
+    je = df.groupby("g")
+    df["unbrauchbar"] = df["alle"].isna() & hat_wert.reindex(df.index).fillna(False)
+    je = df.groupby("g")
+    bekannt = ~je["unbrauchbar"].any()
+    summe_r, summe_alle = je["r"].sum(min_count=1), je["alle"].sum(min_count=1)
+    deckung = (summe_r / summe_alle.where(summe_alle > 0)).where(bekannt)
+    summe_u = je["u"].sum(min_count=1)
+    return (je["o"].sum(min_count=1) / summe_u.where(summe_u > 0)).where(deckung >= MINDESTDECKUNG)
+
+
 def _aggregieren(
     kommune: Kommune, indikator: str, periode: str, schicht: str, teil: pd.DataFrame, gruppen: pd.Series
 ) -> pd.Series:
@@ -79,14 +119,16 @@ def _aggregieren(
         z, n = begleitwerte(eintrag["zaehler"]), begleitwerte(eintrag["nenner"])
     if z is not None and n is not None and z.notna().any():
         faktor = _faktor(wert, z, n, eintrag["einheit"])
-        summe_z, summe_n = _gruppensumme(z, gruppen), _gruppensumme(n, gruppen)
-        return faktor * summe_z / summe_n.where(summe_n > 0)
+        referenz = n
+        for anderer in (eintrag["nenner"], eintrag["gewicht"]):
+            ersatz = begleitwerte(anderer)
+            if ersatz is not None:
+                referenz = referenz.fillna(ersatz)
+        return faktor * _gedeckter_quotient(z, n, z.notna() & n.notna(), referenz, gruppen, wert.notna() | z.notna())
     gewicht = begleitwerte(eintrag["gewicht"])
     if gewicht is None:
         return pd.Series(dtype=float)
-    produkt = _gruppensumme(wert * gewicht, gruppen)
-    summe_g = _gruppensumme(gewicht, gruppen)
-    return produkt / summe_g.where(summe_g > 0)
+    return _gedeckter_quotient(wert * gewicht, gewicht, wert.notna() & gewicht.notna(), gewicht, gruppen, wert.notna())
 
 
 def werte(kommune: Kommune, indikator: str, schicht_id: str, periode: str) -> pd.Series:

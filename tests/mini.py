@@ -52,7 +52,7 @@ nenner_spalte = "nenner"
 
 KATALOG = """id;name;definition;einheit;art;zaehler;nenner;gewicht;richtung;thema;quelle;stand;ebene;sensibel;hinweise
 kinder;Kinder;Kinder unter 15;Personen;anzahl;;;;0;Rahmenbedingungen;test;31.12.2024;viertel;nein;
-armut;Kinderarmut;Anteil Kinder in SGB II;%;anteil;;;;1;Rahmenbedingungen;test;31.12.2024;viertel;nein;
+armut;Kinderarmut;Anteil Kinder in SGB II;%;anteil;;kinder;;1;Rahmenbedingungen;test;31.12.2024;viertel;nein;
 quote;Quote;gewichtete Quote;%;anteil;;;kinder;-1;frühkindliche Bildung;test;31.12.2024;viertel;nein;
 """
 

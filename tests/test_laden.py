@@ -140,3 +140,24 @@ def test_erweiterungsabschnitte_werden_durchgereicht(tmp_path):
     k = kommune_laden(mini_kommune(tmp_path / "k", toml=toml))
     assert k.konfiguration.erweiterungen["kachel"] == [{"id": "a", "titel": "A"}]
     assert k.konfiguration.erweiterungen["geheimhaltung"] == {"mindestfallzahl": 3}
+
+
+def test_anteil_aus_kindern_mit_wert_wenn_die_bezugsgroesse_gedeckt_ist(tmp_path):
+    # 0102 (300 von 400 Kindern im Bezirk 01) ohne Armutswert: Deckung 25 % → leer
+    ohne_grosses = WERTE.replace("0102;armut;2024;30,0;90;300\n", "")
+    k = kommune_laden(mini_kommune(tmp_path / "a", werte=ohne_grosses))
+    assert werte(k, "armut", "bezirk", "2024").isna()["01"]
+    # mit einem sehr kleinen fehlenden Gebiet (1 von 401 Kindern, Deckung 99,75 %) wird gerechnet
+    klein = WERTE.replace("0101;kinder;2024;100;;", "0101;kinder;2024;1;;").replace(
+        "0101;quote;2024;50,0;;", "0101;quote;2024;;;"
+    )
+    k = kommune_laden(mini_kommune(tmp_path / "b", werte=klein))
+    assert werte(k, "quote", "bezirk", "2024")["01"] == pytest.approx(90.0)
+    assert werte(k, "kinder", "bezirk", "2024")["01"] == 301  # Zählgröße bleibt exakt
+
+
+def test_wert_ohne_bezugsgroesse_macht_anteil_leer(tmp_path):
+    # 0102 hat eine Quote, aber keine Kinderzahl: nicht gewichtbar → Bezirk 01 leer
+    k = kommune_laden(mini_kommune(tmp_path / "c", werte=WERTE.replace("0102;kinder;2024;300;;\n", "")))
+    assert werte(k, "quote", "bezirk", "2024").isna()["01"]
+    assert werte(k, "quote", "bezirk", "2024")["02"] == 70.0

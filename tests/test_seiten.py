@@ -18,6 +18,7 @@ SEITEN = [
     "pages/angebote.py",
     "pages/index_baukasten.py",
     "pages/cockpit.py",
+    "pages/sitzung.py",
 ]
 KOMMUNEN = ["musterstadt", "berlin"]
 
@@ -214,3 +215,31 @@ def test_lokale_anmeldung(tmp_path, monkeypatch):
     assert at.session_state["rolle"] == "intern"
     at.switch_page("pages/index_baukasten.py").run()
     assert at.title[0].value == "Index-Baukasten"
+
+
+@pytest.mark.parametrize("kommune", KOMMUNEN)
+def test_sitzungsmodus_alle_schritte(kommune):
+    at = _app(kommune)
+    at.run()
+    at.switch_page("pages/sitzung.py").run()
+    schritte = 0
+    while True:
+        assert not at.exception, (schritte, at.exception)
+        assert not at.error, (schritte, [e.value for e in at.error])
+        assert not at.dataframe  # keine Rohtabellen im Ausschuss
+        schritte += 1
+        weiter = at.button(key="sitzung_weiter")
+        if weiter.disabled:
+            break
+        weiter.click().run()
+    assert schritte >= 5
+    assert at.query_params["schritt"] == [str(schritte - 1)] or at.query_params["schritt"] == str(schritte - 1)
+
+
+def test_sitzungsmodus_link_reproduziert_ansicht():
+    at = _app("berlin", seite="karte", ebene="bezirk", indikator="S4", titel="Kinderarmut je Bezirk", schritt="1")
+    at.run()
+    at.switch_page("pages/sitzung.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Kinderarmut je Bezirk"
+    assert "für 12 von 12 Gebieten der Ebene Bezirk" in _texte(at)

@@ -1,0 +1,211 @@
+"""Sitzungsmodus für den Jugendhilfeausschuss: kuratierte Ansichten, Weiter/Zurück, Link und QR-Code.
+
+Geheimhaltung ist hier immer an (Rolle „öffentlich“), Rohtabellen und Exporte gibt es nicht,
+sensible Indikatoren erscheinen nur auf der gröbsten Ebene.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from berichte.cockpit import kacheln_berechnen
+from berichte.diagramme import punktvergleich, spine_chart
+from berichte.sitzung import (
+    SEITEN,
+    Ansicht,
+    SitzungsFehler,
+    ansicht_zu_query,
+    beispiel_sitzung,
+    qr_svg,
+    query_zu_ansicht,
+    sitzung_aus_toml,
+    sitzung_pruefen,
+)
+from geodata.gebietswerte import gebietswerte
+from geodata.klassen import SCHEMATA, klassierung_aus_codes
+from geodata.versorgung import VERSORGUNG, versorgungsindikatoren
+from indices.berechnung import index_berechnen
+from indices.presets import presets_fuer
+from kommune.werte import neueste_periode
+from oberflaeche.auswahl import seitenleiste
+from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.kacheln import kacheln_html
+from oberflaeche.kartenblock import Darstellung, karte_zeigen
+
+auswahl = seitenleiste()
+if auswahl is None:
+    st.stop()
+kommune, kommune_id = auswahl.kommune, auswahl.kommune_id
+st.session_state["geheimhaltung_erzwungen"] = True
+
+# --- Ablauf laden ----------------------------------------------------------------------------------
+with st.sidebar.expander("Sitzung laden"):
+    datei = st.file_uploader("Ablauf (TOML)", type=["toml"], key="sitzung_datei")
+sitzung = None
+if datei is not None:
+    try:
+        sitzung = sitzung_aus_toml(datei.getvalue().decode("utf-8"), datei.name)
+    except (SitzungsFehler, UnicodeDecodeError) as e:
+        st.sidebar.error(f"Der Ablauf konnte nicht gelesen werden: {getattr(e, 'text', e)}")
+if sitzung is None:
+    try:
+        sitzung = beispiel_sitzung(kommune_id)
+    except SitzungsFehler as e:
+        st.error(e.text)
+        st.stop()
+for meldung in sitzung_pruefen(sitzung, kommune):
+    st.sidebar.warning(meldung)
+
+# --- Schritt und Ansicht (aus der Adresse reproduzierbar) ---------------------------------------
+try:
+    schritt = int(st.query_params.get("schritt", st.session_state.get("sitzung_schritt", 0)))
+except ValueError:
+    schritt = 0
+schritt = max(0, min(schritt, len(sitzung) - 1))
+ansicht = sitzung.schritt(schritt)
+if not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_params:
+    try:  # ein geteilter Link beschreibt die Ansicht selbst
+        ansicht = query_zu_ansicht(st.query_params.to_dict(), streng=False)
+    except SitzungsFehler as e:
+        st.warning(f"Der Link beschreibt keine gültige Ansicht ({e.text}); gezeigt wird Schritt {schritt + 1}.")
+st.session_state["_sitzung_url_gelesen"] = True
+
+kopf, zurueck, weiter = st.columns([6, 1, 1])
+kopf.markdown(f"**{sitzung.titel}** · Ansicht {schritt + 1} von {len(sitzung)}")
+if zurueck.button("◀ Zurück", disabled=schritt == 0, key="sitzung_zurueck", width="stretch"):
+    st.session_state["sitzung_schritt"] = schritt - 1
+    st.query_params["schritt"] = str(schritt - 1)
+    for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
+        st.query_params.pop(k, None)
+    st.rerun()
+if weiter.button("Weiter ▶", disabled=schritt >= len(sitzung) - 1, key="sitzung_weiter", width="stretch"):
+    st.session_state["sitzung_schritt"] = schritt + 1
+    st.query_params["schritt"] = str(schritt + 1)
+    for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
+        st.query_params.pop(k, None)
+    st.rerun()
+
+# --- Live-Änderung: „und wie sieht das im Bezirk X aus?“ ----------------------------------------
+ebenen = [s.id for s in kommune.konfiguration.schichten]
+with st.expander("Ansicht live anpassen (Frage aus dem Ausschuss)"):
+    a1, a2 = st.columns(2)
+    ebene = a1.selectbox(
+        "Ebene",
+        ebenen,
+        index=ebenen.index(ansicht.ebene) if ansicht.ebene in ebenen else 0,
+        format_func=lambda e: kommune.schicht(e).name,
+        key=f"live_ebene_{schritt}",
+    )
+    gebiete_alle = kommune.gebiete[ebene]["name"].sort_values()
+    gebiete = a2.multiselect(
+        "Gebiete",
+        list(gebiete_alle.index),
+        default=[g for g in ansicht.gebiete if g in gebiete_alle.index],
+        format_func=lambda g: gebiete_alle[g],
+        max_selections=5,
+        key=f"live_gebiete_{schritt}_{ebene}",
+    )
+    try:
+        ansicht = ansicht.mit(ebene=ebene, gebiete=tuple(gebiete))
+    except SitzungsFehler as e:
+        st.warning(e.text)
+
+st.title(ansicht.titel)
+if ansicht.text:
+    st.markdown(ansicht.text)
+
+# Sensible Indikatoren nur zusammengefasst: auf der gröbsten statistischen Ebene
+if ansicht.indikator in kommune.katalog.index and bool(kommune.katalog.loc[ansicht.indikator, "sensibel"]):
+    grobste = kommune.konfiguration.ebenen[-1].id
+    if ansicht.ebene != grobste:
+        st.info("Sensibler Indikator: im Sitzungsmodus nur für die gröbste Ebene gezeigt.")
+        ansicht = ansicht.mit(ebene=grobste, gebiete=())
+
+
+def _karte(a: Ansicht) -> None:
+    ebene = a.ebene or auswahl.ebene
+    if a.indikator in kommune.katalog.index:
+        e = kommune.katalog.loc[a.indikator]
+        p = neueste_periode(kommune, a.indikator, a.periode) or ""
+        reihe = gebietswerte(kommune, a.indikator, ebene, p)
+        darstellung = Darstellung(
+            e["name"], e["einheit"], e["stand"] or p, int(e["richtung"]), 0 if e["art"] == "anzahl" else 1
+        )
+    elif a.indikator in {v.id for v in VERSORGUNG}:
+        tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=gebietswerte)
+        spalte = tab.attrs["indikatoren"][a.indikator]
+        reihe = tab[spalte]
+        darstellung = Darstellung(spalte, tab.attrs["einheiten"][spalte], "aktuell", -1, 1)
+    else:
+        st.warning(f"Den Indikator „{a.indikator}“ gibt es für {kommune.name} nicht.")
+        return
+    if a.gebiete:
+        st.session_state["wahl_gebiet"] = a.gebiete[0]
+    karte_zeigen(
+        auswahl,
+        reihe,
+        darstellung,
+        kommune.angebote.iloc[0:0],
+        schluessel="sitzung",
+        ebene=ebene,
+        hoehe=560,
+        tabelle=False,
+    )
+
+
+def _index(a: Ansicht) -> None:
+    presets = presets_fuer(kommune)
+    if a.index not in presets:
+        st.warning(f"Den Index „{a.index}“ gibt es für {kommune.name} nicht.")
+        return
+    d = presets[a.index]
+    ergebnis = index_berechnen(kommune, d, ebene=a.ebene or d.ebene, werte_fn=gebietswerte)
+    schema = d.klassierung.farbschema if d.klassierung.farbschema in SCHEMATA else "YlOrRd"
+    klassen = klassierung_aus_codes(ergebnis.tabelle["klasse"], ergebnis.klassen_codes, ergebnis.klassen_labels, schema)
+    karte_zeigen(
+        auswahl,
+        ergebnis.tabelle["score"],
+        Darstellung(d.name, "", "", stellen=2),
+        kommune.angebote.iloc[0:0],
+        schluessel="sitzung_index",
+        klassen=klassen,
+        ebene=ergebnis.ebene,
+        hoehe=560,
+        tabelle=False,
+    )
+    st.caption(f"{ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet ({ergebnis.lesart}).")
+
+
+if ansicht.seite == "karte":
+    _karte(ansicht)
+elif ansicht.seite == "index":
+    _index(ansicht)
+elif ansicht.seite == "gebietsprofil":
+    if not ansicht.gebiete:
+        st.info("Bitte oben ein Gebiet wählen.")
+    else:
+        st.altair_chart(spine_chart(kommune, ansicht.ebene, ansicht.gebiete[0], ansicht.periode), width="stretch")
+elif ansicht.seite == "vergleich":
+    if not ansicht.gebiete:
+        st.info("Bitte oben bis zu fünf Gebiete wählen.")
+    else:
+        st.altair_chart(punktvergleich(kommune, ansicht.ebene, list(ansicht.gebiete), ansicht.periode), width="stretch")
+elif ansicht.seite == "cockpit":
+    st.markdown(kacheln_html(kacheln_berechnen(kommune, ansicht.periode)), unsafe_allow_html=True)
+else:
+    st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
+
+# --- Link und QR-Code zur aktuellen Ansicht -----------------------------------------------------
+abfrage = {**ansicht_zu_query(ansicht, kommune_id, mit_text=False), "schritt": str(schritt)}
+for schluessel, wert in abfrage.items():
+    st.query_params[schluessel] = wert
+teile = urlsplit(st.context.url or "http://localhost:8501/sitzung")
+link = f"{teile.scheme}://{teile.netloc}/sitzung?{urlencode(abfrage)}"
+with st.expander("Link und QR-Code zu dieser Ansicht"):
+    q1, q2 = st.columns([1, 2])
+    q1.markdown(qr_svg(link), unsafe_allow_html=True)
+    q2.markdown("Mit dem Handy scannen oder den Link teilen – er öffnet genau diese Ansicht:")
+    q2.code(link, language=None)
+quellen_zeigen(kommune, [q.id for q in kommune.konfiguration.quellen])
