@@ -15,6 +15,7 @@ SEITEN = [
     ("cockpit", "Cockpit", "cockpit"),
     ("karte", "Karte", "karte"),
     ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
+    ("vergleich", "Vergleich", "vergleich"),
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
     ("sitzung", "Sitzungsmodus", "sitzung"),

@@ -1,14 +1,20 @@
-"""Gebietsprofil: alle Indikatoren eines Gebiets gegen Gesamtstadt und Elterngebiet, mit Rang."""
+"""Gebietsprofil: alle Indikatoren eines Gebiets gegen Gesamtstadt und Elterngebiet, Lage, Verlauf, Angebote."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
+from berichte.profilbericht import profil_html
+from berichte.xlsx import xlsx_bytes
+from geodata.versorgung import punkte_zuordnen
 from kommune.format import wert_mit_einheit
 from kommune.profil import gebietsprofil
+from kommune.werte import perioden_von
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.gebietsbezug import einzugsbereiche_von
 
 auswahl = seitenleiste()
 st.title("Gebietsprofil")
@@ -36,49 +42,124 @@ eltern_text = ""
 if schicht.eltern:
     eltern_schicht = kommune.schicht(schicht.eltern)
     eltern_id = gebiete.at[gebiet, "eltern"]
-    eltern_text = (
-        f" · gehört zu {eltern_schicht.name} {kommune.gebiete[schicht.eltern]['name'].get(eltern_id, eltern_id)}"
-    )
+    eltern_name = kommune.gebiete[schicht.eltern]["name"].get(eltern_id, eltern_id)
+    eltern_text = f" · gehört zu {eltern_schicht.name} {eltern_name}"
 flaeche = gebiete.geometry[gebiet].area / 1e6
 st.markdown(f"{schicht.name} {gebiet}{eltern_text} · Fläche {wert_mit_einheit(flaeche, 'km²', 2)}")
 
 profil = gebietsprofil(kommune, ebene, gebiet, auswahl.periode)
 if profil.empty or profil["wert"].isna().all():
-    st.info(
-        f"Für dieses Gebiet liegen auf der Ebene {schicht.name} keine Indikatorwerte vor "
-        "(Einzugsbereiche werden in einem späteren Schritt aus den Gebietsdaten umgerechnet)."
-    )
+    st.info(f"Für dieses Gebiet liegen auf der Ebene {schicht.name} keine Indikatorwerte vor.")
+    st.stop()
+
+tab_werte, tab_lage, tab_verlauf, tab_angebote = st.tabs(
+    ["Indikatoren", "Lage in der Verteilung", "Zeitverlauf", "Angebote und Einzugsbereiche"]
+)
 
 
 def _fmt(v: float, einheit: str, art: str) -> str:
     return wert_mit_einheit(v, einheit, 0 if art == "anzahl" else 1, leer="keine Daten")
 
 
-for thema, teil in profil.groupby("thema", sort=True):
-    st.subheader(thema)
+with tab_werte:
     arten = kommune.katalog["art"]
-    tabelle = pd.DataFrame(
-        {
-            "Indikator": teil["name"] + " [" + teil["indikator"] + "]",
-            "Gebiet": [
-                _fmt(v, e, arten[i]) for v, e, i in zip(teil["wert"], teil["einheit"], teil["indikator"], strict=True)
-            ],
-            "übergeordnet": [
-                _fmt(v, e, arten[i]) for v, e, i in zip(teil["eltern"], teil["einheit"], teil["indikator"], strict=True)
-            ],
-            "Gesamtstadt": [
-                _fmt(v, e, arten[i]) for v, e, i in zip(teil["gesamt"], teil["einheit"], teil["indikator"], strict=True)
-            ],
-            "Rang": [f"{int(r)} von {n}" if pd.notna(r) else "–" for r, n in zip(teil["rang"], teil["n"], strict=True)],
-            "Stichtag": teil["stand"].where(teil["stand"] != "", teil["periode"]),
-            "Definition": teil["definition"],
-        }
+    for thema, teil in profil.groupby("thema", sort=True):
+        st.subheader(thema)
+        zeilen = list(zip(teil["indikator"], teil["einheit"], strict=True))
+        tabelle = pd.DataFrame(
+            {
+                "Indikator": teil["name"] + " [" + teil["indikator"] + "]",
+                "Gebiet": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["wert"], zeilen, strict=True)],
+                "übergeordnet": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["eltern"], zeilen, strict=True)],
+                "Gesamtstadt": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["gesamt"], zeilen, strict=True)],
+                "Rang": [
+                    f"{int(r)} von {n}" if pd.notna(r) else "–" for r, n in zip(teil["rang"], teil["n"], strict=True)
+                ],
+                "Stichtag": teil["stand"].where(teil["stand"] != "", teil["periode"]),
+                "Definition": teil["definition"],
+            }
+        )
+        if not schicht.eltern:
+            tabelle = tabelle.drop(columns="übergeordnet")
+        st.dataframe(tabelle, hide_index=True, width="stretch")
+    st.caption("Rang 1 = höchster Wert unter den Gebieten mit Daten auf dieser Ebene.")
+
+with tab_lage:
+    st.markdown(
+        "Je Indikator: grauer Balken = Spanne aller Gebiete, dunkler Kasten = mittlere Hälfte, schwarzer Strich = "
+        "Gesamtstadt, Punkt = dieses Gebiet. Rechts steht immer mehr Bedarf."
     )
-    if not schicht.eltern:
-        tabelle = tabelle.drop(columns="übergeordnet")
-    st.dataframe(tabelle, hide_index=True, width="stretch")
-st.caption("Rang 1 = höchster Wert unter den Gebieten mit Daten auf dieser Ebene.")
-quellen_zeigen(
-    kommune,
-    [schicht.quelle, *kommune.katalog.loc[profil["indikator"], "quelle"]] if not profil.empty else [schicht.quelle],
+    spine = spine_chart(kommune, ebene, gebiet, auswahl.periode)
+    st.altair_chart(spine, width="stretch")
+    d1, d2 = st.columns(2)
+    d1.download_button("Diagramm als PNG", lambda: als_png(spine), f"lage_{gebiet}.png", "image/png", key="spine_png")
+    d2.download_button(
+        "Diagramm als SVG", lambda: als_svg(spine), f"lage_{gebiet}.svg", "image/svg+xml", key="spine_svg"
+    )
+
+with tab_verlauf:
+    mit_verlauf = [i for i in profil["indikator"] if len(perioden_von(kommune, i)) > 1]
+    if not mit_verlauf:
+        st.info("Für diese Kommune liegt je Indikator nur ein Stand vor – kein Zeitverlauf.")
+    else:
+        ind = st.selectbox(
+            "Indikator", mit_verlauf, format_func=lambda i: kommune.katalog.loc[i, "name"], key="profil_verlauf"
+        )
+        st.altair_chart(zeitreihe(kommune, ind, ebene, [gebiet]), width="stretch")
+
+with tab_angebote:
+    im_gebiet = kommune.angebote[punkte_zuordnen(kommune.angebote, gebiete.loc[[gebiet]]).notna().to_numpy()]
+    st.markdown(f"**{len(im_gebiet)} Angebote im Gebiet**")
+    if not im_gebiet.empty:
+        st.dataframe(
+            im_gebiet[["kategorie", "name", "traeger", "kapazitaet", "adresse"]]
+            .rename(
+                columns={
+                    "kategorie": "Kategorie",
+                    "name": "Name",
+                    "traeger": "Träger",
+                    "kapazitaet": "Plätze",
+                    "adresse": "Adresse",
+                }
+            )
+            .sort_values(["Kategorie", "Name"]),
+            hide_index=True,
+            width="stretch",
+        )
+    for s, anteile in einzugsbereiche_von(kommune, ebene, gebiet).items():
+        st.markdown(f"**{s}:** " + ", ".join(anteile))
+
+st.subheader("Bericht und Export")
+b1, b2 = st.columns(2)
+b1.download_button(
+    "Druckfertiges Profil (HTML)",
+    lambda: profil_html(kommune, ebene, gebiet, auswahl.periode).encode("utf-8"),
+    f"gebietsprofil_{gebiet}.html",
+    "text/html",
+    key="profil_html",
 )
+b2.download_button(
+    "Profiltabelle (Excel mit Methodik)",
+    lambda: xlsx_bytes(
+        profil[["thema", "indikator", "name", "einheit", "wert", "eltern", "gesamt", "rang", "n", "stand"]].rename(
+            columns={
+                "thema": "Thema",
+                "indikator": "ID",
+                "name": "Indikator",
+                "einheit": "Einheit",
+                "wert": name,
+                "eltern": "übergeordnet",
+                "gesamt": "Gesamtstadt",
+                "rang": "Rang",
+                "n": "Gebiete mit Wert",
+                "stand": "Stichtag",
+            }
+        ),
+        titel=f"Gebietsprofil {name}",
+        kommune=kommune,
+        blatt="Gebietsprofil",
+    ),
+    f"gebietsprofil_{gebiet}.xlsx",
+    key="profil_xlsx",
+)
+quellen_zeigen(kommune, [schicht.quelle, *kommune.katalog.loc[profil["indikator"], "quelle"]])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from berichte.bildungsbericht import bildungsbericht_docx
 from kommune.info import kommune_info
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
@@ -72,6 +73,20 @@ if kommune.hinweise:
     st.markdown("#### Hinweise aus der Datenprüfung")
     for h in kommune.hinweise:
         st.warning(h)
+
+if st.session_state.get("aktive_rolle", "oeffentlich") != "oeffentlich":
+    st.markdown("#### Bildungsbericht")
+    st.markdown(
+        "Ein Entwurf als Word-Dokument: je Kapitel nach dem Leitfaden „Lernen vor Ort“ die Indikatoren des "
+        "Katalogs als Tabellen, eine Karte, ein Zeitdiagramm und neutrale Sätze zum Überarbeiten."
+    )
+    st.download_button(
+        "Bildungsbericht-Entwurf (Word)",
+        lambda: bildungsbericht_docx(kommune, None),
+        f"bildungsbericht_entwurf_{konf.name.lower()}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="bildungsbericht",
+    )
 
 st.markdown("#### Quellen und Lizenzen")
 for q in konf.quellen:

@@ -96,3 +96,15 @@ def test_cli_fehler_ist_eine_deutsche_zeile(tmp_path):
     assert len(zeilen) == 1 and "keine kommune.toml" in zeilen[0]
     r = _cli("info", "atlantis")
     assert r.returncode == 1 and "„atlantis“ gibt es nicht" in r.stderr
+
+
+def test_einzugsbereiche_eines_planungsraums_mit_flaechenanteil(berlin):
+    from oberflaeche.gebietsbezug import einzugsbereiche_von
+
+    bezug = einzugsbereiche_von(berlin, "planungsraum", "01100101")
+    eintraege = bezug["Einschulbereich"]
+    assert 1 <= len(eintraege) <= 5  # laut MANIFEST höchstens 5 ESB je PLR
+    anteile = [int(e.rsplit("(", 1)[1].split(" ")[0]) for e in eintraege]
+    assert anteile == sorted(anteile, reverse=True) and 95 <= sum(anteile) <= 102
+    zurueck = einzugsbereiche_von(berlin, "einschulbereich", berlin.gebiete["einschulbereich"].index[0])
+    assert list(zurueck) == ["Planungsraum"] and zurueck["Planungsraum"]

@@ -19,6 +19,7 @@ SEITEN = [
     "pages/index_baukasten.py",
     "pages/cockpit.py",
     "pages/sitzung.py",
+    "pages/vergleich.py",
 ]
 KOMMUNEN = ["musterstadt", "berlin"]
 

@@ -1,0 +1,60 @@
+"""Vergleich: bis zu fünf Gebiete nebeneinander (Tabelle und Punktdiagramm), Zeitreihen mit Stichtag."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from berichte.diagramme import punktvergleich, zeitreihe
+from geodata.gebietswerte import gebietswerte
+from kommune.format import wert_mit_einheit
+from kommune.werte import gesamtwert, neueste_periode, perioden_von
+from oberflaeche.auswahl import seitenleiste
+from oberflaeche.bausteine import quellen_zeigen
+
+auswahl = seitenleiste()
+st.title("Vergleich")
+if auswahl is None:
+    st.stop()
+kommune, ebene = auswahl.kommune, auswahl.ebene
+schicht = kommune.schicht(ebene)
+namen = kommune.gebiete[ebene]["name"].sort_values()
+start = [g for g in [st.session_state.get("wahl_gebiet")] if g in namen.index]
+gewaehlt = st.multiselect(
+    f"{schicht.name}e (bis zu 5)",
+    list(namen.index),
+    default=start or list(namen.index[:3]),
+    format_func=lambda g: f"{namen[g]} ({g})",
+    max_selections=5,
+    key=f"vergleich_{kommune.name}_{ebene}",
+)
+if not gewaehlt:
+    st.info("Bitte mindestens ein Gebiet wählen.")
+    st.stop()
+
+vorhanden = [i for i in kommune.katalog.index if neueste_periode(kommune, i, auswahl.periode)]
+zeilen = []
+for i in vorhanden:
+    e = kommune.katalog.loc[i]
+    p = neueste_periode(kommune, i, auswahl.periode)
+    reihe = gebietswerte(kommune, i, ebene, p)
+    stellen = 0 if e["art"] == "anzahl" else 1
+    zeile = {"Thema": e["thema"], "Indikator": f"{e['name']} [{i}]", "Stichtag": e["stand"] or p}
+    for g in gewaehlt:
+        zeile[namen[g]] = wert_mit_einheit(reihe.get(g), e["einheit"], stellen, leer="keine Daten")
+    zeile["Gesamtstadt"] = wert_mit_einheit(gesamtwert(kommune, i, p), e["einheit"], stellen)
+    zeilen.append(zeile)
+st.dataframe(pd.DataFrame(zeilen).sort_values(["Thema", "Indikator"]), hide_index=True, width="stretch")
+
+st.subheader("Lage im Vergleich")
+st.caption("Standardisiert je Indikator: 0 = Gesamtstadt, ±1 = extremstes Gebiet; rechts = mehr Bedarf.")
+st.altair_chart(punktvergleich(kommune, ebene, gewaehlt, auswahl.periode), width="stretch")
+
+mit_verlauf = [i for i in vorhanden if len(perioden_von(kommune, i)) > 1]
+if mit_verlauf:
+    st.subheader("Zeitreihe")
+    ind = st.selectbox(
+        "Indikator", mit_verlauf, format_func=lambda i: kommune.katalog.loc[i, "name"], key="vergleich_zeitreihe"
+    )
+    st.altair_chart(zeitreihe(kommune, ind, ebene, gewaehlt), width="stretch")
+quellen_zeigen(kommune, [schicht.quelle, *kommune.katalog.loc[vorhanden, "quelle"]])
