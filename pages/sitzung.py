@@ -72,7 +72,13 @@ if not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_para
         st.warning(f"Der Link beschreibt keine gültige Ansicht ({e.text}); gezeigt wird Schritt {schritt + 1}.")
 st.session_state["_sitzung_url_gelesen"] = True
 
-kopf, zurueck, weiter = st.columns([6, 1, 1])
+kopf, praesentation, zurueck, weiter = st.columns([5, 2, 1, 1])
+if praesentation.toggle("Präsentation", key="sitzung_praesentation", help="Seitenleiste und Kopfzeile ausblenden"):
+    st.markdown(
+        "<style>section[data-testid='stSidebar'], header[data-testid='stHeader'],"
+        " [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>",
+        unsafe_allow_html=True,
+    )
 kopf.markdown(f"**{sitzung.titel}** · Ansicht {schritt + 1} von {len(sitzung)}")
 if zurueck.button("◀ Zurück", disabled=schritt == 0, key="sitzung_zurueck", width="stretch"):
     st.session_state["sitzung_schritt"] = schritt - 1

@@ -1,0 +1,112 @@
+"""Cockpit, Sitzungsmodus und Gebietsprofil bei 1280×720 im Browser; der Link einer Ansicht reproduziert sie.
+
+Bildschirmfotos landen in `artifacts/screenshots/` (Pfad wird ausgegeben).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import PROJEKT
+
+pytestmark = pytest.mark.browser
+FOTOS = PROJEKT / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def klein(browser):
+    kontext = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    page = kontext.new_page()
+    page.anfragen = []
+    page.on("request", lambda r: page.anfragen.append(r.url))
+    yield page
+    kontext.close()
+
+
+def _foto(page, name: str) -> Path:
+    FOTOS.mkdir(parents=True, exist_ok=True)
+    pfad = FOTOS / f"{name}.png"
+    page.screenshot(path=str(pfad))
+    print(f"Bildschirmfoto: {pfad}")
+    return pfad
+
+
+def _ruhig(page) -> None:
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=60_000)
+
+
+def _karte_falls_da(page) -> None:
+    """Zeigt die Ansicht eine Karte, warten bis Leaflet gezeichnet hat."""
+    rahmen = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    if rahmen.count():
+        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+            ".leaflet-container canvas"
+        ).first.wait_for(timeout=60_000)
+
+
+def _nur_localhost(page) -> None:
+    fremd = sorted({urlparse(u).hostname for u in page.anfragen} - {"127.0.0.1", "localhost", None})
+    assert fremd == [], fremd
+
+
+@pytest.mark.parametrize("kommune", ["musterstadt", "berlin"])
+def test_cockpit_1280x720(klein, kommune, request):
+    server = request.getfixturevalue(f"server_{kommune}")
+    klein.goto(f"{server.url}/cockpit?kommune={kommune}", wait_until="domcontentloaded")
+    klein.locator(".bm-kachel").first.wait_for(timeout=90_000)
+    _ruhig(klein)
+    kacheln = klein.locator(".bm-kachel")
+    assert kacheln.count() >= 6
+    # Wert, Ampel als Wort und Stand stehen sichtbar in der Kachel (nicht nur im Tooltip)
+    erste = kacheln.first.inner_text()
+    assert "Ampel:" in erste and "Stand" in erste
+    assert kacheln.first.bounding_box()["y"] < 720  # erste Kachel ohne Scrollen sichtbar
+    _foto(klein, f"cockpit_{kommune}_1280x720")
+    _nur_localhost(klein)
+
+
+@pytest.mark.parametrize("kommune", ["musterstadt", "berlin"])
+def test_sitzungsmodus_weiter_und_link(klein, kommune, request, browser):
+    server = request.getfixturevalue(f"server_{kommune}")
+    klein.goto(f"{server.url}/sitzung?kommune={kommune}", wait_until="domcontentloaded")
+    klein.get_by_text("Ansicht 1 von").wait_for(timeout=90_000)
+    _ruhig(klein)
+    _foto(klein, f"sitzung_{kommune}_schritt1")
+    klein.get_by_role("button", name="Weiter ▶").click()
+    klein.get_by_text("Ansicht 2 von").wait_for(timeout=60_000)
+    klein.wait_for_url(re.compile(r"seite=.*schritt=1|schritt=1.*seite="), timeout=60_000)
+    _ruhig(klein)
+    _karte_falls_da(klein)
+    titel = klein.locator("h1").first.inner_text()
+    link = klein.url
+    assert "schritt=1" in link and "seite=" in link
+    klein.get_by_text("Präsentation").click()  # Seitenleiste aus, wie im Ausschuss am Beamer
+    klein.locator("section[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
+    _ruhig(klein)
+    _karte_falls_da(klein)
+    _foto(klein, f"sitzung_{kommune}_schritt2_praesentation")
+    # Ein Ausschussmitglied öffnet den Link auf seinem Gerät: dieselbe Ansicht
+    andere = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE").new_page()
+    andere.goto(link, wait_until="domcontentloaded")
+    andere.get_by_text("Ansicht 2 von").wait_for(timeout=90_000)
+    assert andere.locator("h1").first.inner_text() == titel
+    andere.context.close()
+    _nur_localhost(klein)
+
+
+def test_gebietsprofil_1280x720_per_link(klein, server_berlin):
+    klein.goto(
+        f"{server_berlin.url}/gebietsprofil?kommune=berlin&ebene=bezirk&gebiet=08", wait_until="domcontentloaded"
+    )
+    klein.get_by_role("heading", name="Neukölln").wait_for(timeout=90_000)
+    _ruhig(klein)
+    _foto(klein, "gebietsprofil_berlin_neukoelln_1280x720")
+    klein.get_by_role("tab", name="Lage in der Verteilung").click()
+    klein.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+    _foto(klein, "gebietsprofil_berlin_neukoelln_lage")
+    assert "gebiet=08" in klein.url
+    _nur_localhost(klein)
