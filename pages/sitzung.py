@@ -73,12 +73,17 @@ if not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_para
 st.session_state["_sitzung_url_gelesen"] = True
 
 kopf, praesentation, zurueck, weiter = st.columns([5, 2, 1, 1])
-if praesentation.toggle("Präsentation", key="sitzung_praesentation", help="Seitenleiste und Kopfzeile ausblenden"):
-    st.markdown(
-        "<style>section[data-testid='stSidebar'], header[data-testid='stHeader'],"
-        " [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>",
-        unsafe_allow_html=True,
-    )
+vollbild = praesentation.toggle(
+    "Präsentation", key="sitzung_praesentation", help="Seitenleiste und Kopfzeile ausblenden"
+)
+# immer ein Element an derselben Stelle, damit die Karte darunter beim Umschalten nicht neu aufgebaut wird
+praesentation.markdown(
+    "<style>section[data-testid='stSidebar'], header[data-testid='stHeader'],"
+    " [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>"
+    if vollbild
+    else "<span></span>",
+    unsafe_allow_html=True,
+)
 kopf.markdown(f"**{sitzung.titel}** · Ansicht {schritt + 1} von {len(sitzung)}")
 if zurueck.button("◀ Zurück", disabled=schritt == 0, key="sitzung_zurueck", width="stretch"):
     st.session_state["sitzung_schritt"] = schritt - 1
