@@ -24,6 +24,7 @@ SEITEN = [
 st.sidebar.title("Bildungsmonitor")
 rolle = rolle_ermitteln()
 st.session_state["aktive_rolle"] = rolle
+st.session_state["geheimhaltung_erzwungen"] = False  # der Sitzungsmodus schaltet sie für seinen Lauf ein
 seiten = [
     st.Page(f"pages/{datei}.py", title=titel, default=url is None, **({"url_path": url} if url else {}))
     for datei, titel, url in SEITEN

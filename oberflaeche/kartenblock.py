@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from berichte.xlsx import xlsx_bytes
 from geodata.karte import karte_bauen
 from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
@@ -106,9 +107,28 @@ def karte_zeigen(
     if not tabelle:
         return klassen
     with st.expander("Tabelle zur Karte"):
-        st.dataframe(
-            kartentabelle(namen, reihe, klassen, darstellung.einheit, darstellung.stellen),
-            hide_index=True,
-            width="stretch",
-        )
+        twin = kartentabelle(namen, reihe, klassen, darstellung.einheit, darstellung.stellen)
+        st.dataframe(twin, hide_index=True, width="stretch")
+        if not st.session_state.get("geheimhaltung_erzwungen"):
+            daten = pd.DataFrame(
+                {
+                    "ID": namen.index,
+                    "Gebiet": namen.to_numpy(),
+                    darstellung.titel: reihe.reindex(namen.index).to_numpy(),
+                }
+            )
+            st.download_button(
+                "Tabelle als Excel (mit Methodik)",
+                lambda: xlsx_bytes(
+                    daten,
+                    titel=darstellung.titel,
+                    einheiten={darstellung.titel: darstellung.einheit},
+                    stellen={darstellung.titel: darstellung.stellen},
+                    kommune=kommune,
+                    stichtage={darstellung.titel: darstellung.stand},
+                    blatt="Karte",
+                ),
+                f"{schluessel}_{ebene}.xlsx",
+                key=f"{schluessel}_xlsx",
+            )
     return klassen
