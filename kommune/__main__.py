@@ -1,4 +1,4 @@
-"""Kommandozeile: `python -m kommune info KOMMUNE`."""
+"""Kommandozeile: `python -m kommune info|export|import …`."""
 
 from __future__ import annotations
 
@@ -11,16 +11,79 @@ from kommune.info import kommune_info
 from kommune.laden import kommune_laden
 
 
+def _export(args: argparse.Namespace) -> int:
+    from kommune.tabellenexport import exportieren
+
+    kommune = kommune_laden(args.kommune)
+    df = exportieren(kommune, args.level, args.out, periode=args.period, rolle=args.role)
+    print(
+        f"Geschrieben: {args.out} ({len(df)} Gebiete, {len(df.attrs['indikatoren'])} Indikatoren, "
+        f"Rolle {args.role}). {df.attrs['vermerk']}"
+    )
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kommune.pruefung import pruefprotokoll_xlsx, zuordnung_lesen
+    from kommune.versionen import importieren
+
+    zuordnung = zuordnung_lesen(args.mapping) if args.mapping else None
+    ergebnis = importieren(
+        args.kommune,
+        args.datei,
+        zuordnung,
+        nutzer=args.user,
+        blatt=args.blatt,
+        ebene=args.level,
+        periode=args.period,
+        nur_pruefen=args.check_only,
+    )
+    print(ergebnis.protokoll.text())
+    if args.protocol:
+        pruefprotokoll_xlsx(ergebnis.protokoll, args.protocol)
+    if not ergebnis.protokoll.ok:
+        print(
+            "Fehler: Der Import wurde wegen der Fehler im Prüfprotokoll abgelehnt; nichts wurde geändert.",
+            file=sys.stderr,
+        )
+        return 1
+    if ergebnis.version:
+        print(f"Neue Datenversion {ergebnis.version} ist aktiv ({ergebnis.zeilen} Werte in {ergebnis.ziel}).")
+    else:
+        print("Nur geprüft; keine neue Version angelegt.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
     parser = argparse.ArgumentParser(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     info = befehle.add_parser("info", help="Überblick über eine Kommune als JSON ausgeben")
     info.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
+    export = befehle.add_parser("export", help="Indikatortabelle einer Ebene nach Geheimhaltung als XLSX/CSV")
+    export.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
+    export.add_argument("--level", required=True, help="Ebene oder Einzugsbereich (ID)")
+    export.add_argument("--period", help="Periode (je Indikator die jüngste bis einschließlich dieser)")
+    export.add_argument("--role", default="oeffentlich", choices=["oeffentlich", "intern", "admin"])
+    export.add_argument("--out", required=True, help="Ausgabedatei (.xlsx oder .csv)")
+    imp = befehle.add_parser("import", help="Eine Lieferung prüfen und als neue Datenversion übernehmen")
+    imp.add_argument("kommune", help="Ordner mit kommune.toml (oder musterstadt, berlin)")
+    imp.add_argument("datei", help="CSV- oder XLSX-Datei der Lieferung")
+    imp.add_argument("--indicator-sheet", dest="blatt", help="Tabellenblatt (XLSX)")
+    imp.add_argument("--mapping", help="Spaltenzuordnung (TOML); sonst die gespeicherte oder eine erkannte")
+    imp.add_argument("--user", default="", help="Wer importiert (für das Versionsprotokoll)")
+    imp.add_argument("--level", help="Ebene der Gebietsschlüssel (sonst aus der Zuordnung oder erkannt)")
+    imp.add_argument("--period", help="Periode aller Werte, wenn die Datei keine Spalte dafür hat")
+    imp.add_argument("--protocol", help="Prüfprotokoll zusätzlich als XLSX schreiben")
+    imp.add_argument("--check-only", action="store_true", help="nur prüfen, keine neue Version anlegen")
     args = parser.parse_args(argv)
     try:
         if args.befehl == "info":
             print(json.dumps(kommune_info(kommune_laden(args.kommune)), ensure_ascii=False, indent=2))
+        elif args.befehl == "export":
+            return _export(args)
+        elif args.befehl == "import":
+            return _import(args)
     except KommuneFehler as e:
         print(f"Fehler: {e.text}", file=sys.stderr)
         return 1

@@ -1,0 +1,881 @@
+"""Statistische Geheimhaltung an EINER Stelle: was eine Rolle von einem Indikatorwert sehen darf.
+
+Jede Ansicht (Karte, Tooltip, Tabelle, Diagramm, Export, Kommandozeile) fragt hier, bevor sie Werte zeigt:
+`schuetzen` für eine Tabelle (Gebiete × Indikatoren), `sperren_reihe` für eine Kartenspalte. Gesperrte
+Zellen werden NaN; angezeigt werden sie als `ANZEIGE_GESPERRT` („.“, amtliche Zeichenerklärung).
+
+Regeln je Kommune aus dem Abschnitt `[geheimhaltung]` der kommune.toml (alle Schlüssel optional)::
+
+    [geheimhaltung]
+    aktiv = true                    # false schaltet die Geheimhaltung ab (nur für reine Testdaten!)
+    mindestfallzahl = 3             # Anzahlen 1 … 2 werden gesperrt
+    mindestfallzahl_sensibel = 5    # für Indikatoren mit `sensibel = ja` im Katalog (Jugendhilfe u. ä.)
+    mindestnenner = 10              # Anteile, deren Nenner (Bezugsgröße) kleiner ist, werden gesperrt
+    mindestnenner_sensibel = 10     # dasselbe für sensible Anteile (Standard: wie mindestnenner)
+    mindestbevoelkerung = 300       # Gebiete mit weniger Einwohnern: alle Werte gesperrt
+    bevoelkerung = ["inhabitants", "EW"]  # Einwohner-Indikator(en); Standard: erkannt (s. u.)
+    sekundaer = true                # Sekundärsperrung in verschachtelten Ebenen
+    nullen_sperren = false          # Anzahl 0 ist kein Geheimnis (s. u.)
+    intern = "sensibel"             # Rolle „intern“: Regeln für "sensibel" | "alle" | "keine" Indikatoren
+    ausgenommen = []                # Indikatoren ohne Geheimhaltung (z. B. amtlich veröffentlichte Indizes)
+
+Die Regeln (primär, je Zelle):
+
+* **Fallzahl**: Anzahlen (`art = anzahl`) mit 0 < Wert < Mindestfallzahl; Anteile, deren Zähler
+  (Spalte `zaehler` der Indikatortabelle oder Zähler-Indikator im Katalog) 0 < Zähler < Mindestfallzahl ist.
+  Grund „Fallzahl unter 3“.
+* **Nenner**: Anteile, deren Nenner (Spalte `nenner`, Nenner-Indikator im Katalog oder die Bezugs-
+  bevölkerung `gewicht`) kleiner als der Mindestnenner ist, auch 0. Grund „Nenner unter 10“.
+* **Gebiet**: alle Werte eines Gebiets mit weniger als `mindestbevoelkerung` Einwohnern, außer der
+  Einwohnerzahl selbst (sie ist kein Merkmal einzelner Personen, macht die Regel nachvollziehbar und
+  unterliegt nur der Fallzahlregel). Grund „Gebiet unter 300 Einwohnern“. Einwohner-Indikator: je Periode
+  der erste aus `bevoelkerung` mit Werten in dieser Periode, sonst der jüngere Stand davor, sonst der
+  jüngste; ohne Angabe alle Katalog-Anzahlen mit der ID einwohner, inhabitants, EW, bevoelkerung, ew.
+
+**Nullen** sind nicht geheim: Eine leere Zelle sagt nichts über einzelne Personen (so hält es auch die
+Statistik der BA). Wer Gruppenaussagen („niemand im Viertel …“) vermeiden muss, setzt `nullen_sperren`.
+
+**Sekundärsperrung** (alle Ebenen einer Periode gemeinsam, für Anzahlen und Anteile mit Nenner/Gewicht):
+Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: die Gesamtstadt, die immer
+gezeigt wird). Ist darin genau EINE Zelle gesperrt, ließe sie sich aus Summe und übrigen Zellen errechnen;
+dann wird das kleinste noch sichtbare Kind (Nullen zuletzt) gesperrt, oder – gibt es keines – die
+Elternzelle. Dazu kommt die Verknüpfung Anteil ↔ Zähler: Ist der Zähler gesperrt, wird der Anteil
+gesperrt und umgekehrt (sonst Zähler = Anteil × Nenner). Das wiederholt sich, bis sich nichts mehr ändert.
+Gesperrt wird deshalb immer über einen kommunenweiten **Sperrplan** je Periode und Rolle, unabhängig davon,
+welche Spalten eine Ansicht gerade zeigt – so verraten sich Karte und Export nicht gegenseitig.
+Einzugsbereiche (quer zu den Ebenen, Werte nur geschätzt) bilden eine Teiltabelle unter der Gesamtstadt.
+
+**Rollen**: `oeffentlich` – alle Regeln; `intern` (Beschäftigte der Verwaltung, Dienstgebrauch) – Regeln
+nur für sensible Indikatoren (Katalog `sensibel = ja`, samt der Anteile, deren Zähler sensibel ist, und
+der Zähler sensibler Anteile), weil die übrigen Daten ohnehin an die Verwaltung geliefert werden, Einzel-
+angaben über Jugendhilfefälle aber auch intern nur gebündelt gezeigt werden; `admin` – nichts gesperrt
+(für Import und Prüfung der Rohdaten). Über `intern = "alle"` oder `"keine"` einstellbar.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kommune.fehler import KommuneFehler
+from kommune.laden import Kommune
+
+ANZEIGE_GESPERRT = "."
+ROLLEN = ("oeffentlich", "intern", "admin")
+ROLLEN_NAMEN = {"oeffentlich": "öffentlich", "intern": "intern", "admin": "Administration"}
+SEKUNDAER = "sekundäre Sperrung"
+GESAMT = "_gesamt"
+BEVOELKERUNG_KANDIDATEN = ("einwohner", "inhabitants", "EW", "bevoelkerung", "ew")
+
+
+@dataclass(frozen=True)
+class Regeln:
+    """Die Geheimhaltungsregeln einer Kommune (Abschnitt `[geheimhaltung]`)."""
+
+    aktiv: bool = True
+    mindestfallzahl: int = 3
+    mindestfallzahl_sensibel: int = 5
+    mindestnenner: int = 10
+    mindestnenner_sensibel: int = 10
+    mindestbevoelkerung: int = 300
+    bevoelkerung: tuple[str, ...] = ()
+    sekundaer: bool = True
+    nullen_sperren: bool = False
+    intern: str = "sensibel"
+    ausgenommen: tuple[str, ...] = ()
+
+    def beschreibung(self) -> list[str]:
+        """Die Regeln als deutsche Sätze (für Methodik-Blätter und Hilfetexte)."""
+        if not self.aktiv:
+            return ["Die Geheimhaltung ist für diese Kommune abgeschaltet (aktiv = false)."]
+        zeilen = [
+            f"Anzahlen von 1 bis {self.mindestfallzahl - 1} werden gesperrt (Mindestfallzahl {self.mindestfallzahl}; "
+            f"bei sensiblen Indikatoren {self.mindestfallzahl_sensibel}).",
+            f"Anteile werden gesperrt, wenn ihr Zähler unter der Mindestfallzahl liegt (aber über 0) oder ihr "
+            f"Nenner kleiner als {self.mindestnenner} ist (sensibel: {self.mindestnenner_sensibel}).",
+            f"In Gebieten mit weniger als {self.mindestbevoelkerung} Einwohnern werden alle Werte außer der "
+            "Einwohnerzahl gesperrt"
+            + (f" (Einwohner-Indikator: {', '.join(self.bevoelkerung)})." if self.bevoelkerung else "."),
+            "Nullen werden gesperrt."
+            if self.nullen_sperren
+            else "Nullen werden gezeigt (sie verraten nichts über einzelne Personen).",
+        ]
+        if self.sekundaer:
+            zeilen.append(
+                "Sekundärsperrung: Ist in einem Elterngebiet genau ein Kindgebiet gesperrt, wird zusätzlich das "
+                "kleinste sichtbare Nachbargebiet gesperrt, damit sich der Wert nicht aus der Summe errechnen lässt."
+            )
+        if self.ausgenommen:
+            zeilen.append("Ohne Geheimhaltung: " + ", ".join(self.ausgenommen) + ".")
+        zeilen.append(f"Gesperrte Werte erscheinen als „{ANZEIGE_GESPERRT}“.")
+        return zeilen
+
+
+def _zahl(roh: Mapping[str, Any], name: str, standard: int) -> int:
+    wert = roh.get(name, standard)
+    if isinstance(wert, bool) or not isinstance(wert, int) or wert < 0:
+        raise KommuneFehler(f"[geheimhaltung] „{name}“ muss eine ganze Zahl ab 0 sein, nicht „{wert}“.")
+    return wert
+
+
+def _wahr(roh: Mapping[str, Any], name: str, standard: bool) -> bool:
+    wert = roh.get(name, standard)
+    if not isinstance(wert, bool):
+        raise KommuneFehler(f"[geheimhaltung] „{name}“ muss true oder false sein, nicht „{wert}“.")
+    return wert
+
+
+def _liste(roh: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    wert = roh.get(name, [])
+    if isinstance(wert, str):
+        wert = [wert]
+    if not isinstance(wert, list):
+        raise KommuneFehler(f"[geheimhaltung] „{name}“ muss eine Liste von Indikator-IDs sein.")
+    return tuple(str(w) for w in wert)
+
+
+def regeln_aus_abschnitt(roh: Mapping[str, Any], katalog: pd.DataFrame | None = None) -> Regeln:
+    """Den Abschnitt `[geheimhaltung]` prüfen und in `Regeln` übersetzen (fehlende Schlüssel: Standard)."""
+    if not isinstance(roh, Mapping):
+        raise KommuneFehler("[geheimhaltung] muss ein Abschnitt mit Schlüsseln sein.")
+    erlaubt = {f for f in Regeln.__dataclass_fields__}
+    unbekannt = sorted(set(roh) - erlaubt)
+    if unbekannt:
+        raise KommuneFehler(
+            f"Unbekannter Schlüssel „{unbekannt[0]}“ in [geheimhaltung]. Erlaubt sind: {', '.join(sorted(erlaubt))}."
+        )
+    mindestnenner = _zahl(roh, "mindestnenner", 10)
+    intern = str(roh.get("intern", "sensibel"))
+    if intern not in ("sensibel", "alle", "keine"):
+        raise KommuneFehler(f"[geheimhaltung] „intern“ muss „sensibel“, „alle“ oder „keine“ sein, nicht „{intern}“.")
+    bevoelkerung = _liste(roh, "bevoelkerung")
+    if katalog is not None:
+        unbekannt = [b for b in bevoelkerung if b not in katalog.index]
+        if unbekannt:
+            raise KommuneFehler(
+                f"[geheimhaltung] „bevoelkerung“ nennt „{unbekannt[0]}“, das nicht im Indikatorenkatalog steht."
+            )
+        if not bevoelkerung:
+            bevoelkerung = tuple(
+                k for k in BEVOELKERUNG_KANDIDATEN if k in katalog.index and katalog.loc[k, "art"] == "anzahl"
+            )
+    return Regeln(
+        aktiv=_wahr(roh, "aktiv", True),
+        mindestfallzahl=max(_zahl(roh, "mindestfallzahl", 3), 1),
+        mindestfallzahl_sensibel=max(_zahl(roh, "mindestfallzahl_sensibel", 5), 1),
+        mindestnenner=mindestnenner,
+        mindestnenner_sensibel=_zahl(roh, "mindestnenner_sensibel", mindestnenner),
+        mindestbevoelkerung=_zahl(roh, "mindestbevoelkerung", 300),
+        bevoelkerung=bevoelkerung,
+        sekundaer=_wahr(roh, "sekundaer", True),
+        nullen_sperren=_wahr(roh, "nullen_sperren", False),
+        intern=intern,
+        ausgenommen=_liste(roh, "ausgenommen"),
+    )
+
+
+def regeln_fuer(kommune: Kommune) -> Regeln:
+    """Die Regeln einer geladenen Kommune (aus `[geheimhaltung]`, sonst Standard)."""
+    roh = kommune.konfiguration.erweiterungen.get("geheimhaltung", {})
+    return regeln_aus_abschnitt(roh, kommune.katalog)
+
+
+def rolle_pruefen(rolle: str) -> str:
+    """Rollennamen vereinheitlichen („öffentlich“ → „oeffentlich“); unbekannte Rollen ablehnen."""
+    r = str(rolle).strip().lower().replace("ö", "oe")
+    if r not in ROLLEN:
+        raise KommuneFehler(f"Die Rolle „{rolle}“ gibt es nicht (oeffentlich, intern oder admin).")
+    return r
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sperrplan: alle Ebenen einer Periode gemeinsam
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ebene:
+    """Werte und Sperren einer Ebene (Zeilen = Gebiete, Spalten = Indikatoren des Plans)."""
+
+    id: str
+    ids: pd.Index
+    eltern: str | None  # Ebene der Elternzellen (GESAMT für die oberste Ebene und Einzugsbereiche)
+    eltern_pos: np.ndarray  # Zeile der Elternzelle in der Elternebene, -1 = unbekannt
+    wert: np.ndarray
+    zaehler: np.ndarray
+    nenner: np.ndarray
+    bevoelkerung: np.ndarray
+    maske: np.ndarray = field(init=False)
+    gruende: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.maske = np.zeros(self.wert.shape, dtype=bool)
+        self.gruende = np.full(self.wert.shape, "", dtype=object)
+
+
+@dataclass
+class Sperrplan:
+    """Sperren aller Gebiete aller Ebenen für eine Periode und Rolle."""
+
+    periode: str
+    rolle: str
+    indikatoren: list[str]
+    ebenen: dict[str, _Ebene]
+
+    def gesperrt(self, schicht_id: str, indikator: str) -> tuple[pd.Series, pd.Series] | None:
+        """(Maske, Gründe) einer Spalte, oder None, wenn der Plan sie nicht kennt."""
+        e = self.ebenen.get(schicht_id)
+        if e is None or indikator not in self.indikatoren:
+            return None
+        j = self.indikatoren.index(indikator)
+        return (
+            pd.Series(e.maske[:, j], index=e.ids, name=indikator),
+            pd.Series(e.gruende[:, j], index=e.ids, name=indikator, dtype=object),
+        )
+
+
+def _gruppen_aggregieren(werte: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """Summe je Gruppe (Code −1 = ohne Gruppe); NaN, sobald ein Kindwert fehlt oder die Gruppe leer ist."""
+    ok = codes >= 0
+    c = codes[ok]
+    w = werte[ok]
+    fehlt = np.bincount(c, weights=np.isnan(w).astype(float), minlength=n)
+    anzahl = np.bincount(c, minlength=n)
+    summe = np.bincount(c, weights=np.nan_to_num(w), minlength=n)
+    return np.where((fehlt > 0) | (anzahl == 0), np.nan, summe)
+
+
+class _Rechner:
+    """Werte einer Periode auf allen verschachtelten Ebenen (wie `kommune.werte.werte`, aber vektoriell)."""
+
+    def __init__(self, kommune: Kommune, periode: str) -> None:
+        self.kommune = kommune
+        self.periode = periode
+        df = kommune.indikatoren
+        self.teil = df[df["periode"] == periode]
+        self.kommune_periode = dataclasses.replace(kommune, indikatoren=self.teil)
+        self.reihenfolge = [s.id for s in kommune.konfiguration.schichten]
+        self._quellen: dict[str, tuple[str, pd.DataFrame] | None] = {}
+        self._codes: dict[tuple[str, str], np.ndarray | None] = {}
+
+    def quelle(self, indikator: str) -> tuple[str, pd.DataFrame] | None:
+        """Feinste Schicht mit Werten und deren Zeilen (Index = Gebiet), wie `werte._quellwerte`."""
+        if indikator not in self._quellen:
+            t = self.teil[self.teil["indikator"] == indikator]
+            if t.empty:
+                self._quellen[indikator] = None
+            else:
+                s = min(t["schicht"].unique(), key=self.reihenfolge.index)
+                self._quellen[indikator] = (s, t[t["schicht"] == s].drop_duplicates("gebiet").set_index("gebiet"))
+        return self._quellen[indikator]
+
+    def codes(self, von: str, nach: str) -> np.ndarray | None:
+        """Für jedes Gebiet von `von` die Zeilennummer des umschließenden Gebiets in `nach` (−1 = keins)."""
+        if (von, nach) not in self._codes:
+            from kommune.werte import zuordnung
+
+            karte = zuordnung(self.kommune, von, nach)
+            if karte is None:
+                self._codes[(von, nach)] = None
+            else:
+                ziel = self.kommune.gebiete[nach].index
+                self._codes[(von, nach)] = ziel.get_indexer(karte.to_numpy())
+        return self._codes[(von, nach)]
+
+    def reihe(self, indikator: str, spalte: str, schicht: str, *, teilsumme: bool = False) -> np.ndarray:
+        """`wert`/`zaehler`/`nenner` eines Indikators auf einer Ebene, summiert aus der Quellebene.
+
+        Ohne `teilsumme` ist die Summe leer, sobald ein Kindwert fehlt (wie `werte` bei Anzahlen); mit
+        `teilsumme` zählt die Summe der vorhandenen Kinder (Bezugsgrößen für die Nenner- und Gebietsregel).
+        """
+        ziel = self.kommune.gebiete[schicht].index
+        q = self.quelle(indikator)
+        if q is None:
+            return np.full(len(ziel), np.nan)
+        s, t = q
+        if s == schicht:
+            return t[spalte].reindex(ziel).to_numpy(dtype=float)
+        codes = self.codes(s, schicht)
+        if codes is None:
+            return np.full(len(ziel), np.nan)
+        roh = t[spalte].reindex(self.kommune.gebiete[s].index).to_numpy(dtype=float)
+        if teilsumme:
+            ok = (codes >= 0) & ~np.isnan(roh)
+            summe = np.bincount(codes[ok], weights=roh[ok], minlength=len(ziel))
+            return np.where(np.bincount(codes[ok], minlength=len(ziel)) > 0, summe, np.nan)
+        return _gruppen_aggregieren(roh, codes, len(ziel))
+
+    def ebene(self, indikator: str, schicht: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(wert, zaehler, nenner) eines Indikators auf einer verschachtelten Ebene.
+
+        Anzahlen: Summen (wie `kommune.werte.werte`). Anteile und Indizes: der Wert kommt auf gröberen
+        Ebenen aus `kommune.werte.werte` (dort steht die Aggregationsregel), Zähler und Nenner bzw. die
+        Bezugsbevölkerung als Summe der Kinder mit Wert.
+        """
+        kat = self.kommune.katalog
+        n_ziel = len(self.kommune.gebiete[schicht])
+        leer = np.full(n_ziel, np.nan)
+        q = self.quelle(indikator)
+        if q is None:
+            return leer, leer, leer
+        s, t = q
+        if kat.loc[indikator, "art"] == "anzahl":
+            return self.reihe(indikator, "wert", schicht), leer, leer
+        if s != schicht and self.codes(s, schicht) is None:
+            return leer, leer, leer
+        eintrag = kat.loc[indikator]
+        teil = s != schicht
+        z = n = None
+        if t["zaehler"].notna().any() and t["nenner"].notna().any():
+            z = self.reihe(indikator, "zaehler", schicht, teilsumme=teil)
+            n = self.reihe(indikator, "nenner", schicht, teilsumme=teil)
+        else:
+            z_id, n_id = eintrag["zaehler"], eintrag["nenner"]
+            if all(i in kat.index and (self.quelle(i) or ("",))[0] == s for i in (z_id, n_id)):
+                z = self.reihe(z_id, "wert", schicht, teilsumme=teil)
+                n = self.reihe(n_id, "wert", schicht, teilsumme=teil)
+        if s == schicht:
+            wert = t["wert"].reindex(self.kommune.gebiete[schicht].index).to_numpy(dtype=float)
+        else:
+            from kommune.werte import werte
+
+            wert = werte(self.kommune_periode, indikator, schicht, self.periode).to_numpy(dtype=float)
+        if z is not None and n is not None and not np.isnan(z).all():
+            return wert, z, n
+        g_id = eintrag["gewicht"]
+        if g_id in kat.index and (self.quelle(g_id) or ("",))[0] == s:
+            return wert, leer, self.reihe(g_id, "wert", schicht, teilsumme=teil)
+        return wert, leer, leer
+
+
+def _bevoelkerungs_periode(kommune: Kommune, regeln: Regeln, periode: str) -> tuple[str, str] | None:
+    """(Indikator, Periode) der Einwohnerzahl für die Gebietsregel."""
+    df = kommune.indikatoren
+    vorhanden = {b: sorted(df.loc[df["indikator"] == b, "periode"].unique()) for b in regeln.bevoelkerung}
+    for b in regeln.bevoelkerung:
+        if periode in vorhanden[b]:
+            return b, periode
+    for b in regeln.bevoelkerung:
+        frueher = [p for p in vorhanden[b] if p <= periode]
+        if frueher:
+            return b, frueher[-1]
+    for b in regeln.bevoelkerung:
+        if vorhanden[b]:
+            return b, vorhanden[b][-1]
+    return None
+
+
+def _unter_regeln(kommune: Kommune, regeln: Regeln, rolle: str, indikatoren: list[str]) -> np.ndarray:
+    """Für welche Indikatoren gelten in dieser Rolle die Regeln?"""
+    kat = kommune.katalog
+    if not regeln.aktiv or rolle == "admin":
+        return np.zeros(len(indikatoren), dtype=bool)
+    if rolle == "intern" and regeln.intern != "alle":
+        if regeln.intern == "keine":
+            return np.zeros(len(indikatoren), dtype=bool)
+        sensibel = _sensibel(kat)
+        ja = np.array([sensibel.get(i, False) for i in indikatoren], dtype=bool)
+    else:
+        ja = np.ones(len(indikatoren), dtype=bool)
+    aus = set(regeln.ausgenommen)
+    return ja & np.array([i not in aus for i in indikatoren], dtype=bool)
+
+
+def _sensibel(kat: pd.DataFrame) -> dict[str, bool]:
+    """Sensibel sind Katalog-Indikatoren mit `sensibel`, Anteile mit sensiblem Zähler und Zähler sensibler Anteile."""
+    s = {i: bool(kat.loc[i, "sensibel"]) for i in kat.index}
+    for i in kat.index:
+        z = kat.loc[i, "zaehler"]
+        if z in s and (s[z] or s[i]):
+            s[i] = s[z] = True
+    return s
+
+
+def _primaer(
+    kommune: Kommune, regeln: Regeln, indikatoren: list[str], regel_an: np.ndarray, bev_ids: set[str], e: _Ebene
+) -> None:
+    """Fallzahl-, Nenner- und Gebietsregel auf eine Ebene anwenden."""
+    kat = kommune.katalog
+    sensibel = _sensibel(kat)
+    for j, ind in enumerate(indikatoren):
+        if not regel_an[j]:
+            continue
+        s = sensibel.get(ind, False)
+        min_fall = regeln.mindestfallzahl_sensibel if s else regeln.mindestfallzahl
+        min_nenner = regeln.mindestnenner_sensibel if s else regeln.mindestnenner
+        art = kat.loc[ind, "art"] if ind in kat.index else "index"
+        w, z, n = e.wert[:, j], e.zaehler[:, j], e.nenner[:, j]
+        with np.errstate(invalid="ignore"):
+            if art == "anzahl":
+                klein = (w > 0) & (w < min_fall)
+                if regeln.nullen_sperren:
+                    klein |= w == 0
+                _setzen(e, j, klein, f"Fallzahl unter {min_fall}")
+            elif art == "anteil":
+                klein = (z > 0) & (z < min_fall)
+                if regeln.nullen_sperren:
+                    klein |= z == 0
+                _setzen(e, j, klein, f"Fallzahl unter {min_fall}")
+                _setzen(e, j, n < min_nenner, f"Nenner unter {min_nenner}")
+            if ind not in bev_ids:
+                _setzen(
+                    e,
+                    j,
+                    e.bevoelkerung < regeln.mindestbevoelkerung,
+                    f"Gebiet unter {regeln.mindestbevoelkerung} Einwohnern",
+                )
+
+
+def _setzen(e: _Ebene, j: int, auswahl: np.ndarray, grund: str) -> np.ndarray:
+    """Spalte j: Zellen der Auswahl sperren (nur mit Wert, nur noch nicht gesperrte); neue Sperren zurück."""
+    neu = np.asarray(auswahl, dtype=bool) & ~e.maske[:, j] & ~np.isnan(e.wert[:, j])
+    e.maske[neu, j] = True
+    e.gruende[neu, j] = grund
+    return neu
+
+
+def _verknuepfen(kommune: Kommune, indikatoren: list[str], regel_an: np.ndarray, e: _Ebene) -> int:
+    """Anteil ↔ Zähler: wer gesperrt ist, sperrt den anderen mit (sonst Zähler = Anteil × Nenner)."""
+    kat = kommune.katalog
+    neu = 0
+    pos = {i: j for j, i in enumerate(indikatoren)}
+    for j, ind in enumerate(indikatoren):
+        if not regel_an[j] or ind not in kat.index or kat.loc[ind, "art"] == "anzahl":
+            continue
+        jz = pos.get(kat.loc[ind, "zaehler"])
+        if jz is None or not regel_an[jz]:
+            continue
+        neu += int(_setzen(e, j, e.maske[:, jz].copy(), SEKUNDAER).sum())
+        neu += int(_setzen(e, jz, e.maske[:, j].copy(), SEKUNDAER).sum())
+    return neu
+
+
+def _sekundaer(ebenen: dict[str, _Ebene], reihenfolge: list[str], spalten: np.ndarray) -> int:
+    """Teiltabellen (Elternzelle + Kinder) mit genau einer Sperre reparieren, von grob nach fein."""
+    neu = 0
+    for eid in reihenfolge:
+        e = ebenen[eid]
+        if e.eltern is None:
+            continue
+        p = ebenen[e.eltern]
+        n_eltern = len(p.ids)
+        ok = e.eltern_pos >= 0
+        for j in np.flatnonzero(spalten):
+            kind_hat = ~np.isnan(e.wert[:, j]) & ok
+            gesperrt = np.bincount(e.eltern_pos[ok], weights=(e.maske[ok, j]).astype(float), minlength=n_eltern)
+            eltern_hat = ~np.isnan(p.wert[:, j])
+            gesamt = gesperrt + p.maske[:, j]
+            for g in np.flatnonzero((gesamt == 1) & eltern_hat):
+                kinder = np.flatnonzero((e.eltern_pos == g) & kind_hat)
+                frei = [k for k in kinder if not e.maske[k, j]]
+                if frei:
+                    gewicht = np.where(np.isnan(e.nenner[frei, j]), 1.0, e.nenner[frei, j])
+                    schluessel = [
+                        (float(e.wert[k, j]) == 0.0, abs(float(e.wert[k, j]) * float(gw)), str(e.ids[k]))
+                        for k, gw in zip(frei, gewicht, strict=True)
+                    ]
+                    k = frei[min(range(len(frei)), key=schluessel.__getitem__)]
+                    e.maske[k, j] = True
+                    e.gruende[k, j] = SEKUNDAER
+                    neu += 1
+                elif e.eltern != GESAMT and not p.maske[g, j]:
+                    p.maske[g, j] = True
+                    p.gruende[g, j] = SEKUNDAER
+                    neu += 1
+    return neu
+
+
+def _ebenen_reihenfolge(kommune: Kommune) -> list[str]:
+    """Verschachtelte Ebenen von grob nach fein (Eltern vor Kindern)."""
+    ebenen = kommune.konfiguration.ebenen
+    tiefe: dict[str, int] = {}
+
+    def t(eid: str) -> int:
+        if eid not in tiefe:
+            eltern = next(e.eltern for e in ebenen if e.id == eid)
+            tiefe[eid] = 0 if not eltern else t(eltern) + 1
+        return tiefe[eid]
+
+    return sorted((e.id for e in ebenen), key=t)
+
+
+def _basis_rechnen(kommune: Kommune, periode: str, einzugsbereich: str | None, methode: str) -> _Basis:
+    regeln = regeln_fuer(kommune)
+    df = kommune.indikatoren
+    indikatoren = sorted(
+        i for i in df.loc[df["periode"] == periode, "indikator"].unique() if i in kommune.katalog.index
+    )
+    k = len(indikatoren)
+    bev = _bevoelkerungs_periode(kommune, regeln, periode)
+    rechner = _Rechner(kommune, periode)
+    bev_rechner = rechner if bev is None or bev[1] == periode else _Rechner(kommune, bev[1])
+    ebenen: dict[str, _Ebene] = {}
+    gesamt = _Ebene(
+        GESAMT,
+        pd.Index([GESAMT]),
+        None,
+        np.zeros(0, dtype=int),
+        np.full((1, k), np.nan),
+        np.full((1, k), np.nan),
+        np.full((1, k), np.nan),
+        np.full(1, np.nan),
+    )
+    if einzugsbereich is None:
+        reihenfolge = _ebenen_reihenfolge(kommune)
+        for eid in reihenfolge:
+            s = kommune.schicht(eid)
+            ids = kommune.gebiete[eid].index
+            w, z, n = (np.full((len(ids), k), np.nan) for _ in range(3))
+            for j, ind in enumerate(indikatoren):
+                w[:, j], z[:, j], n[:, j] = rechner.ebene(ind, eid)
+            bevoelkerung = bev_rechner.reihe(bev[0], "wert", eid, teilsumme=True) if bev else np.full(len(ids), np.nan)
+            if s.eltern:
+                eltern, pos = s.eltern, kommune.gebiete[s.eltern].index.get_indexer(kommune.gebiete[eid]["eltern"])
+            else:
+                eltern, pos = GESAMT, np.zeros(len(ids), dtype=int)
+            ebenen[eid] = _Ebene(eid, ids, eltern, pos, w, z, n, bevoelkerung)
+        # Gesamtstadt: Summe der obersten Ebene (nur ob ein Wert existiert, zählt)
+        oben = ebenen[reihenfolge[0]]
+        gesamt.wert[0] = np.where(np.isnan(oben.wert).any(axis=0), np.nan, 0.0)
+    else:
+        reihenfolge = [einzugsbereich]
+        ids = kommune.gebiete[einzugsbereich].index
+        w, z, n = (np.full((len(ids), k), np.nan) for _ in range(3))
+        lang = _einzugswerte(kommune, einzugsbereich, methode)
+        teil = lang[lang["periode"] == periode]
+        breit = {
+            c: teil.pivot_table(index="gebiet", columns="indikator", values=c, aggfunc="first", dropna=False)
+            for c in ("wert", "zaehler", "nenner")
+        }
+        kat = kommune.katalog
+        for j, ind in enumerate(indikatoren):
+            for ziel, c in ((w, "wert"), (z, "zaehler"), (n, "nenner")):
+                if ind in breit[c].columns:
+                    ziel[:, j] = breit[c][ind].reindex(ids).to_numpy(dtype=float)
+            g = kat.loc[ind, "gewicht"]
+            if kat.loc[ind, "art"] != "anzahl" and np.isnan(n[:, j]).all() and g in breit["wert"].columns:
+                n[:, j] = breit["wert"][g].reindex(ids).to_numpy(dtype=float)
+        bevoelkerung = np.full(len(ids), np.nan)
+        if bev:
+            bt = lang[(lang["periode"] == bev[1]) & (lang["indikator"] == bev[0])].set_index("gebiet")["wert"]
+            bevoelkerung = bt.reindex(ids).to_numpy(dtype=float)
+        ebenen[einzugsbereich] = _Ebene(
+            einzugsbereich, ids, GESAMT, np.zeros(len(ids), dtype=int), w, z, n, bevoelkerung
+        )
+        gesamt.wert[0] = np.where(np.isnan(w).any(axis=0), np.nan, 0.0)
+    ebenen[GESAMT] = gesamt
+    return _Basis(indikatoren, reihenfolge, ebenen, rechner)
+
+
+@dataclass
+class _Basis:
+    """Die Werte aller Ebenen einer Periode (unabhängig von der Rolle, daher gemeinsam gecacht)."""
+
+    indikatoren: list[str]
+    reihenfolge: list[str]
+    ebenen: dict[str, _Ebene]
+    rechner: _Rechner
+
+
+_BASEN: dict[tuple, tuple[weakref.ref, _Basis]] = {}
+
+
+def _basis(kommune: Kommune, periode: str, einzugsbereich: str | None, methode: str) -> _Basis:
+    schluessel = (id(kommune), periode, einzugsbereich, methode)
+    eintrag = _BASEN.get(schluessel)
+    if eintrag is not None and eintrag[0]() is kommune:
+        return eintrag[1]
+    basis = _basis_rechnen(kommune, periode, einzugsbereich, methode)
+    _BASEN[schluessel] = (weakref.ref(kommune), basis)
+    return basis
+
+
+def _plan_rechnen(kommune: Kommune, periode: str, rolle: str, einzugsbereich: str | None, methode: str) -> Sperrplan:
+    regeln = regeln_fuer(kommune)
+    basis = _basis(kommune, periode, einzugsbereich, methode)
+    indikatoren, reihenfolge, rechner = basis.indikatoren, basis.reihenfolge, basis.rechner
+    k = len(indikatoren)
+    regel_an = _unter_regeln(kommune, regeln, rolle, indikatoren)
+    bev_ids = set(regeln.bevoelkerung)
+    ebenen = {
+        eid: _Ebene(e.id, e.ids, e.eltern, e.eltern_pos, e.wert, e.zaehler, e.nenner, e.bevoelkerung)
+        for eid, e in basis.ebenen.items()
+    }
+    for eid in reihenfolge:
+        _primaer(kommune, regeln, indikatoren, regel_an, bev_ids, ebenen[eid])
+    if einzugsbereich is not None and regel_an.any():
+        e = ebenen[einzugsbereich]
+        belastet = _belastet(kommune, periode, rolle, einzugsbereich, indikatoren, rechner)
+        for j in range(k):
+            _setzen(e, j, belastet[:, j] & regel_an[j], SEKUNDAER)
+    if regeln.sekundaer and regel_an.any():
+        kat = kommune.katalog
+        spalten = regel_an & np.array(
+            [kat.loc[i, "art"] == "anzahl" or (kat.loc[i, "art"] == "anteil") for i in indikatoren], dtype=bool
+        )
+        for _ in range(1000):
+            neu = sum(_verknuepfen(kommune, indikatoren, regel_an, ebenen[eid]) for eid in reihenfolge)
+            neu += _sekundaer(ebenen, reihenfolge, spalten)
+            if not neu:
+                break
+    return Sperrplan(periode, rolle, indikatoren, ebenen)
+
+
+def _belastet(
+    kommune: Kommune, periode: str, rolle: str, einzug: str, indikatoren: list[str], rechner: _Rechner
+) -> np.ndarray:
+    """Einzugsbereiche, in deren umgerechneten Wert ein gesperrter Wert eines Quellgebiets eingeht.
+
+    Die Umrechnung ist linear und die Geometrien sind öffentlich: Aus einem solchen Wert und den sichtbaren
+    Werten ließe sich der gesperrte Wert zurückrechnen. Deshalb wird er mitgesperrt (sekundäre Sperrung).
+    """
+    from geodata.interpolation import interpolieren
+    from geodata.overlay import overlay_gewichte
+
+    ziel = kommune.gebiete[einzug]
+    ergebnis = np.zeros((len(ziel), len(indikatoren)), dtype=bool)
+    plan = sperrplan(kommune, periode, rolle)
+    je_quelle: dict[str, list[int]] = {}
+    for j, ind in enumerate(indikatoren):
+        q = rechner.quelle(ind)
+        if q is not None and q[0] in plan.ebenen:
+            je_quelle.setdefault(q[0], []).append(j)
+    for schicht, spalten in je_quelle.items():
+        e = plan.ebenen[schicht]
+        masken = {indikatoren[j]: e.maske[:, plan.indikatoren.index(indikatoren[j])] for j in spalten}
+        masken = {i: m.astype(float) for i, m in masken.items() if m.any()}
+        if not masken:
+            continue
+        quelle = kommune.gebiete[schicht]
+        ov = overlay_gewichte(
+            quelle, ziel, quelle_name=kommune.schicht(schicht).name, ziel_name=kommune.schicht(einzug).name
+        )
+        daten = pd.DataFrame(masken, index=e.ids)
+        anteil = interpolieren(ov, daten, extensiv=list(masken), mindestdeckung=0.0).reindex(ziel.index)
+        for ind in masken:
+            ergebnis[:, indikatoren.index(ind)] = anteil[ind].fillna(0).to_numpy() > 0
+    return ergebnis
+
+
+def _einzugswerte(kommune: Kommune, schicht_id: str, methode: str) -> pd.DataFrame:
+    """Alle Werte auf einem Einzugsbereich (umgerechnet, lange Form), plus direkt gelieferte Werte."""
+    from geodata.interpolation import alle_interpolieren
+
+    direkt = kommune.indikatoren[kommune.indikatoren["schicht"] == schicht_id]
+    try:
+        umgerechnet = alle_interpolieren(kommune, schicht_id, methode)
+    except KommuneFehler:
+        umgerechnet = direkt.iloc[:0]
+    if direkt.empty:
+        return umgerechnet
+    schon = set(zip(direkt["indikator"], direkt["periode"], strict=True))
+    rest = umgerechnet[
+        [(i, p) not in schon for i, p in zip(umgerechnet["indikator"], umgerechnet["periode"], strict=True)]
+    ]
+    return pd.concat([direkt, rest], ignore_index=True)
+
+
+_PLAENE: dict[tuple, tuple[weakref.ref, Sperrplan]] = {}
+
+
+def sperrplan(
+    kommune: Kommune, periode: str, rolle: str, schicht_id: str | None = None, methode: str = "area"
+) -> Sperrplan:
+    """Der (gecachte) Sperrplan einer Periode und Rolle: für alle verschachtelten Ebenen gemeinsam,
+    oder – ist `schicht_id` ein Einzugsbereich – für diesen (Werte umgerechnet mit `methode`)."""
+    rolle = rolle_pruefen(rolle)
+    einzug = schicht_id if schicht_id and kommune.schicht(schicht_id).art == "einzugsbereich" else None
+    schluessel = (id(kommune), str(periode), rolle, einzug, methode if einzug else "")
+    eintrag = _PLAENE.get(schluessel)
+    if eintrag is not None and eintrag[0]() is kommune:
+        return eintrag[1]
+    plan = _plan_rechnen(kommune, str(periode), rolle, einzug, methode)
+    _PLAENE[schluessel] = (weakref.ref(kommune), plan)
+    return plan
+
+
+def cache_leeren() -> None:
+    """Alle gecachten Sperrpläne verwerfen (z. B. nach einem Import)."""
+    _PLAENE.clear()
+    _BASEN.clear()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Öffentliche Schnittstelle
+# ---------------------------------------------------------------------------------------------------
+
+GRUND_REIHENFOLGE = ("Fallzahl", "Nenner", "Gebiet", SEKUNDAER)
+
+
+def vermerk(gruende: pd.DataFrame | pd.Series) -> str:
+    """Prüfvermerk: „42 Werte gesperrt: 30 Fallzahl unter 3, 12 sekundäre Sperrung“."""
+    werte = pd.Series(np.asarray(gruende, dtype=object).ravel())
+    werte = werte[werte.astype(str) != ""]
+    if werte.empty:
+        return "Keine Werte gesperrt."
+    zaehlung = werte.value_counts()
+
+    def rang(g: str) -> tuple[int, str]:
+        return next((i for i, p in enumerate(GRUND_REIHENFOLGE) if g.startswith(p)), 9), g
+
+    teile = [f"{_tausender(int(zaehlung[g]))} {g}" for g in sorted(zaehlung.index, key=rang)]
+    n = len(werte)
+    return f"{_tausender(n)} {'Wert' if n == 1 else 'Werte'} gesperrt: " + ", ".join(teile)
+
+
+def _tausender(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+@dataclass
+class Geschuetzt:
+    """Eine Tabelle nach der Geheimhaltung: gesperrte Werte sind NaN."""
+
+    tabelle: pd.DataFrame
+    maske: pd.DataFrame
+    gruende: pd.DataFrame
+    rolle: str
+    regeln: Regeln
+
+    @property
+    def vermerk(self) -> str:
+        """Wie viele Werte warum gesperrt sind (deutscher Satz)."""
+        return vermerk(self.gruende)
+
+    @property
+    def anzahl_gesperrt(self) -> int:
+        return int(self.maske.to_numpy().sum())
+
+    def zaehlung(self) -> dict[str, int]:
+        """Gesperrte Zellen je Grund."""
+        werte = pd.Series(self.gruende.to_numpy().ravel())
+        return {str(k): int(v) for k, v in werte[werte != ""].value_counts().items()}
+
+    def anzeige(self, formatieren: Any = None) -> pd.DataFrame:
+        """Texttabelle für die Anzeige: gesperrte Zellen „.“, fehlende leer, sonst `formatieren(wert)`."""
+        fmt = formatieren or (lambda w: "" if pd.isna(w) else str(w))
+        text = self.tabelle.map(fmt).astype(object)
+        return text.mask(self.maske, ANZEIGE_GESPERRT)
+
+
+def _fallback(
+    kommune: Kommune, regeln: Regeln, rolle: str, indikator: str, werte: pd.Series, bevoelkerung: pd.Series | None
+) -> pd.Series:
+    """Primärregeln für Spalten, die der Sperrplan nicht kennt (eigene Werte einer Ansicht)."""
+    gruende = pd.Series("", index=werte.index, dtype=object)
+    an = _unter_regeln(kommune, regeln, rolle, [indikator])[0]
+    if not an:
+        return gruende
+    kat = kommune.katalog
+    sensibel = _sensibel(kat).get(indikator, False)
+    min_fall = regeln.mindestfallzahl_sensibel if sensibel else regeln.mindestfallzahl
+    w = werte.astype(float)
+    if indikator in kat.index and kat.loc[indikator, "art"] == "anzahl":
+        klein = (w > 0) & (w < min_fall) | ((w == 0) & regeln.nullen_sperren)
+        gruende[klein] = f"Fallzahl unter {min_fall}"
+    if bevoelkerung is not None and indikator not in regeln.bevoelkerung:
+        klein = (bevoelkerung.reindex(w.index) < regeln.mindestbevoelkerung) & w.notna() & (gruende == "")
+        gruende[klein] = f"Gebiet unter {regeln.mindestbevoelkerung} Einwohnern"
+    gruende[w.isna()] = ""
+    return gruende
+
+
+def _spalte_schuetzen(
+    kommune: Kommune,
+    regeln: Regeln,
+    rolle: str,
+    indikator: str,
+    schicht_id: str,
+    periode: str | None,
+    werte: pd.Series,
+    methode: str,
+) -> pd.Series:
+    """Gründe je Zelle einer Spalte ("" = sichtbar)."""
+    werte = pd.to_numeric(werte, errors="coerce").astype(float)
+    gruende = pd.Series("", index=werte.index, dtype=object)
+    if rolle == "admin" or not regeln.aktiv:
+        return gruende
+    bevoelkerung = None
+    if periode is not None:
+        plan = sperrplan(kommune, periode, rolle, schicht_id, methode)
+        treffer = plan.gesperrt(schicht_id, indikator)
+        if treffer is not None:
+            gruende = treffer[1].reindex(werte.index).fillna("").astype(object)
+        e = plan.ebenen.get(schicht_id)
+        if e is not None:
+            bevoelkerung = pd.Series(e.bevoelkerung, index=e.ids)
+    # Sicherheitsnetz: Werte, die der Plan nicht kennt (oder anders berechnet wurden), primär prüfen
+    zusatz = _fallback(kommune, regeln, rolle, indikator, werte, bevoelkerung)
+    gruende = gruende.where(gruende != "", zusatz)
+    gruende[werte.isna()] = ""
+    return gruende
+
+
+def schuetzen(
+    kommune: Kommune,
+    tabelle: pd.DataFrame,
+    schicht_id: str,
+    periode_je_indikator: Mapping[str, str | None] | str | None,
+    rolle: str = "oeffentlich",
+    *,
+    methode: str = "area",
+) -> Geschuetzt:
+    """Eine Tabelle (Index = Gebiets-IDs der Ebene `schicht_id`, Spalten = Indikator-IDs) schützen.
+
+    `periode_je_indikator`: die Periode jeder Spalte (oder eine Periode für alle). Spalten, die keine
+    Indikatoren sind oder deren Periode fehlt, bekommen nur die Fallzahl- und Gebietsregel.
+    `methode` nur für Einzugsbereiche (wie `geodata.gebietswerte`).
+    """
+    rolle = rolle_pruefen(rolle)
+    regeln = regeln_fuer(kommune)
+    kommune.schicht(schicht_id)
+    tabelle = tabelle.copy()
+    gruende = pd.DataFrame("", index=tabelle.index, columns=tabelle.columns, dtype=object)
+    for spalte in tabelle.columns:
+        if isinstance(periode_je_indikator, Mapping):
+            periode = periode_je_indikator.get(spalte)
+        else:
+            periode = periode_je_indikator
+        gruende[spalte] = _spalte_schuetzen(
+            kommune, regeln, rolle, str(spalte), schicht_id, periode, tabelle[spalte], methode
+        ).to_numpy()
+    maske = gruende != ""
+    for spalte in tabelle.columns:
+        werte = pd.to_numeric(tabelle[spalte], errors="coerce").astype(float)
+        tabelle[spalte] = werte.mask(maske[spalte])
+    return Geschuetzt(tabelle, maske, gruende, rolle, regeln)
+
+
+def sperren_reihe(
+    kommune: Kommune,
+    indikator: str,
+    schicht_id: str,
+    periode: str | None,
+    werte: pd.Series,
+    rolle: str = "oeffentlich",
+    *,
+    methode: str = "area",
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Eine Kartenspalte schützen: (Werte mit NaN für Gesperrtes, Maske, Gründe)."""
+    rolle = rolle_pruefen(rolle)
+    regeln = regeln_fuer(kommune)
+    gruende = _spalte_schuetzen(kommune, regeln, rolle, indikator, schicht_id, periode, werte, methode)
+    maske = gruende != ""
+    zahlen = pd.to_numeric(werte, errors="coerce").astype(float)
+    return zahlen.mask(maske).rename(werte.name), maske.rename(werte.name), gruende.rename(werte.name)
+
+
+def anzeige(wert: float | None, gesperrt: bool, formatieren: Any = None, leer: str = "–") -> str:
+    """Ein Zellentext: „.“ für gesperrt, `leer` für fehlend, sonst der formatierte Wert."""
+    if gesperrt:
+        return ANZEIGE_GESPERRT
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return leer
+    return formatieren(wert) if formatieren else str(wert)

@@ -1,0 +1,465 @@
+"""Datenversionen einer Kommune: Importe werden versioniert und atomar sichtbar.
+
+Ablage im Datenordner der Kommune (`daten` der kommune.toml)::
+
+    <daten>/versionen/versionen.json        Manifest: {"aktiv": "v0002", "versionen": [...]}
+    <daten>/versionen/v0001/indikatoren.csv  vollständige Kopie jeder je importierten Tabelle (gleicher Dateiname)
+    <daten>/versionen/v0001/version.json     wer, wann, Quelldatei + SHA-256, Zeilen, Prüfprotokoll-Zusammenfassung
+    <daten>/versionen/v0001/lieferung/…      die Originallieferung (unverändert)
+    <daten>/versionen/v0001/pruefprotokoll.xlsx, zuordnung.toml
+    <daten>/versionen/zuordnung.toml         zuletzt verwendete Spaltenzuordnung (für die nächste Lieferung)
+
+Eine Version entsteht in einem temporären Ordner im selben Verzeichnis und wird erst vollständig per
+`os.rename` an ihren Platz gebracht; danach wird das Manifest per `os.replace` ersetzt. Sichtbar ist nur,
+was im Manifest steht: Ein abgebrochener Import hinterlässt höchstens einen unsichtbaren Ordner, die
+bisherige Version bleibt unverändert. „Wiederherstellen“ setzt nur den Zeiger `aktiv` um (auch auf
+"original" = die Dateien im Datenordner ohne Import); keine Version wird gelöscht.
+
+Einbindung ins Laden: `datei_pfad(konf, datei, version)` liefert für jede Datendatei (Indikatortabelle,
+Geometrie) den Pfad, der für die aktive bzw. gewählte Version gilt – die Kopie in der Version, falls es
+sie dort gibt, sonst `konf.daten / datei`. `kommune_mit_version` lädt eine Kommune in einer Version,
+ohne `kommune/laden.py` zu ändern.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import getpass
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kommune.fehler import KommuneFehler
+from kommune.konfiguration import IndikatorTabelle, KommuneKonfiguration, konfiguration_lesen
+
+ORDNER = "versionen"
+MANIFEST = "versionen.json"
+ORIGINAL = "original"
+AKTIV = "aktiv"
+META = frozenset({"version.json", "lieferung", "pruefprotokoll.xlsx", "zuordnung.toml"})
+SPERRE_ALTER_S = 600
+
+
+def _konf(kommune_ordner_oder_konf: Any) -> KommuneKonfiguration:
+    if isinstance(kommune_ordner_oder_konf, KommuneKonfiguration):
+        return kommune_ordner_oder_konf
+    if hasattr(kommune_ordner_oder_konf, "konfiguration"):
+        return kommune_ordner_oder_konf.konfiguration
+    from kommune.laden import kommune_ordner  # spät: laden.py darf dieses Modul importieren
+
+    return konfiguration_lesen(kommune_ordner(kommune_ordner_oder_konf))
+
+
+def versionen_ordner(kommune_ordner_oder_konf: Any) -> Path:
+    """`<daten>/versionen` einer Kommune (Ordner mit kommune.toml, Konfiguration oder Kommune)."""
+    return _konf(kommune_ordner_oder_konf).daten / ORDNER
+
+
+def manifest_lesen(kommune_ordner_oder_konf: Any) -> dict[str, Any]:
+    """Das Manifest; ohne Importe `{"aktiv": None, "versionen": []}`."""
+    pfad = versionen_ordner(kommune_ordner_oder_konf) / MANIFEST
+    if not pfad.is_file():
+        return {"aktiv": None, "versionen": []}
+    try:
+        daten = json.loads(pfad.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise KommuneFehler("Das Versionsverzeichnis ist beschädigt.", datei=str(pfad)) from None
+    daten.setdefault("aktiv", None)
+    daten.setdefault("versionen", [])
+    return daten
+
+
+def _atomar_schreiben(pfad: Path, text: str) -> None:
+    tmp = pfad.with_name(f".{pfad.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, pfad)
+
+
+def _manifest_schreiben(vordner: Path, manifest: dict[str, Any]) -> None:
+    _atomar_schreiben(vordner / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def aktive_version(kommune_ordner_oder_konf: Any) -> str | None:
+    """ID der aktiven Version oder None (= Originaldateien)."""
+    return manifest_lesen(kommune_ordner_oder_konf)["aktiv"]
+
+
+def versionen_liste(kommune_ordner_oder_konf: Any) -> list[dict[str, Any]]:
+    """Alle Versionen, älteste zuerst, je mit `aktiv` = True/False."""
+    m = manifest_lesen(kommune_ordner_oder_konf)
+    return [{**v, "aktiv": v["id"] == m["aktiv"]} for v in m["versionen"]]
+
+
+def version_ordner(kommune_ordner_oder_konf: Any, version_id: str | None) -> Path | None:
+    """Der Ordner einer Version (None für "original"/None); unbekannte IDs → KommuneFehler."""
+    if version_id in (None, ORIGINAL):
+        return None
+    m = manifest_lesen(kommune_ordner_oder_konf)
+    if version_id == AKTIV:
+        version_id = m["aktiv"]
+        if version_id is None:
+            return None
+    if not any(v["id"] == version_id for v in m["versionen"]):
+        bekannt = ", ".join(v["id"] for v in m["versionen"]) or "keine"
+        raise KommuneFehler(f"Die Datenversion „{version_id}“ gibt es nicht (vorhanden: {bekannt}).")
+    return versionen_ordner(kommune_ordner_oder_konf) / str(version_id)
+
+
+def datei_pfad(konf: KommuneKonfiguration, datei: str, version: str | None = AKTIV) -> Path:
+    """Pfad einer Datendatei für eine Version ("aktiv", eine ID, "original"/None)."""
+    ordner = version_ordner(konf, version)
+    if ordner is not None and (ordner / datei).is_file():
+        return ordner / datei
+    return konf.daten / datei
+
+
+def tabellen_pfad(konf: KommuneKonfiguration, tabelle: IndikatorTabelle, version: str | None = AKTIV) -> Path:
+    """Pfad einer Indikatortabelle für eine Version (siehe `datei_pfad`)."""
+    return datei_pfad(konf, tabelle.datei, version)
+
+
+def kommune_mit_version(kommune: Any, version: str | None = AKTIV) -> Any:
+    """Die Kommune mit den Indikatortabellen und Geometrien einer Version (ohne laden.py zu ändern)."""
+    from kommune import laden
+
+    konf = kommune.konfiguration
+    ordner = version_ordner(konf, version)
+    if ordner is None:
+        return kommune
+    katalog_ids = set(kommune.katalog.index)
+    tabellen = []
+    for t in konf.indikatoren:
+        quelle = dataclasses.replace(konf, daten=ordner) if (ordner / t.datei).is_file() else konf
+        tabellen.append(laden._indikatoren_lesen(quelle, t, katalog_ids))
+    indikatoren = pd.concat(tabellen, ignore_index=True) if tabellen else kommune.indikatoren.iloc[:0]
+    gebiete = dict(kommune.gebiete)
+    hinweise = list(kommune.hinweise)
+    for s in konf.schichten:
+        if (ordner / s.datei).is_file():
+            gebiete[s.id] = laden._gebiete_lesen(dataclasses.replace(konf, daten=ordner), s, hinweise)
+    return dataclasses.replace(kommune, gebiete=gebiete, indikatoren=indikatoren, hinweise=hinweise)
+
+
+@contextlib.contextmanager
+def _sperre(vordner: Path) -> Iterator[None]:
+    """Nur ein Import zur Zeit je Kommune (Sperrdatei; verwaiste Sperren verfallen nach 10 Minuten)."""
+    vordner.mkdir(parents=True, exist_ok=True)
+    pfad = vordner / ".sperre"
+    for _ in range(2):
+        try:
+            fd = os.open(pfad, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            if time.time() - pfad.stat().st_mtime > SPERRE_ALTER_S:
+                pfad.unlink(missing_ok=True)
+                continue
+            raise KommuneFehler(
+                "Gerade läuft ein anderer Import dieser Kommune; bitte später erneut versuchen."
+            ) from None
+    else:
+        raise KommuneFehler("Die Importsperre konnte nicht gesetzt werden.")
+    try:
+        os.write(fd, f"{os.getpid()} {datetime.now().isoformat()}".encode())
+        os.close(fd)
+        yield
+    finally:
+        pfad.unlink(missing_ok=True)
+
+
+def sha256(pfad: Path) -> str:
+    h = hashlib.sha256()
+    with open(pfad, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _naechste_id(vordner: Path, manifest: dict[str, Any]) -> str:
+    nummern = [int(v["id"][1:]) for v in manifest["versionen"] if v["id"][1:].isdigit()]
+    nummern += [int(p.name[1:]) for p in vordner.glob("v[0-9]*") if p.name[1:].isdigit()]
+    return f"v{max(nummern, default=0) + 1:04d}"
+
+
+def version_anlegen(
+    kommune_ordner_oder_konf: Any,
+    dateien: dict[str, bytes | Path],
+    info: dict[str, Any],
+    *,
+    pruefen: Any = None,
+    extras: dict[str, bytes | Path] | None = None,
+) -> str:
+    """Eine neue Version atomar anlegen und aktiv setzen; ihre ID zurückgeben.
+
+    `dateien`: Datendateien (relativer Name wie in der kommune.toml → Inhalt oder Pfad); alle Datendateien
+    der bisher aktiven Version werden übernommen, `dateien` ersetzen sie. `extras`: Metadateien (Lieferung,
+    Prüfprotokoll, Zuordnung). `pruefen(ordner)` darf den fertigen temporären Ordner prüfen und mit
+    `KommuneFehler` ablehnen – dann bleibt alles, wie es war.
+    """
+    konf = _konf(kommune_ordner_oder_konf)
+    vordner = konf.daten / ORDNER
+    with _sperre(vordner):
+        manifest = manifest_lesen(konf)
+        for alt in vordner.glob(".tmp-*"):  # Reste abgebrochener Importe
+            shutil.rmtree(alt, ignore_errors=True)
+        neue_id = _naechste_id(vordner, manifest)
+        tmp = vordner / f".tmp-{neue_id}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        try:
+            basis = vordner / manifest["aktiv"] if manifest["aktiv"] else None
+            if basis is not None and basis.is_dir():
+                for p in basis.rglob("*"):
+                    rel = p.relative_to(basis)
+                    if rel.parts[0] in META or not p.is_file():
+                        continue
+                    (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(p, tmp / rel)
+            for name, inhalt in {**dateien, **(extras or {})}.items():
+                ziel = tmp / name
+                if ".." in Path(name).parts or Path(name).is_absolute():
+                    raise KommuneFehler(f"Unzulässiger Dateiname „{name}“.")
+                ziel.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(inhalt, Path):
+                    shutil.copy2(inhalt, ziel)
+                else:
+                    ziel.write_bytes(inhalt)
+            eintrag = {"id": neue_id, "basis": manifest["aktiv"], **info}
+            (tmp / "version.json").write_text(json.dumps(eintrag, ensure_ascii=False, indent=2), encoding="utf-8")
+            if pruefen is not None:
+                pruefen(tmp)
+            for p in tmp.rglob("*"):
+                if p.is_file():
+                    with open(p, "rb") as f:
+                        os.fsync(f.fileno())
+            os.rename(tmp, vordner / neue_id)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        manifest["versionen"].append(eintrag)
+        manifest["aktiv"] = neue_id
+        _manifest_schreiben(vordner, manifest)
+    _caches_leeren()
+    return neue_id
+
+
+def wiederherstellen(kommune_ordner_oder_konf: Any, version_id: str, nutzer: str = "") -> None:
+    """Eine frühere Version (oder "original") wieder aktiv setzen; nichts wird gelöscht."""
+    konf = _konf(kommune_ordner_oder_konf)
+    vordner = konf.daten / ORDNER
+    if version_id != ORIGINAL:
+        version_ordner(konf, version_id)  # prüft, dass es sie gibt
+    with _sperre(vordner):
+        manifest = manifest_lesen(konf)
+        manifest["aktiv"] = None if version_id == ORIGINAL else version_id
+        manifest.setdefault("protokoll", []).append(
+            {
+                "aktion": "wiederhergestellt",
+                "version": version_id,
+                "wer": nutzer or _nutzer(),
+                "wann": datetime.now().isoformat(timespec="seconds"),
+            }
+        )
+        _manifest_schreiben(vordner, manifest)
+    _caches_leeren()
+
+
+def _caches_leeren() -> None:
+    from kommune.geheimhaltung import cache_leeren
+
+    cache_leeren()
+
+
+def _nutzer() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unbekannt"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Import: prüfen, Zieltabelle fortschreiben, Version anlegen
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Importergebnis:
+    """Was ein Import ergeben hat: Prüfprotokoll, ggf. die neue Version."""
+
+    protokoll: Any
+    zuordnung: Any
+    version: str | None = None
+    zeilen: int = 0
+    ziel: str = ""
+
+
+def _zieltabelle(konf: KommuneKonfiguration, ebene: str, ziel: str) -> IndikatorTabelle:
+    if ziel:
+        for t in konf.indikatoren:
+            if t.datei == ziel:
+                if t.format != "lang":
+                    raise KommuneFehler(f"Die Zieltabelle „{ziel}“ ist nicht im langen Format.")
+                return t
+        raise KommuneFehler(f"Die Zieltabelle „{ziel}“ steht nicht als [[indikatoren]] in der kommune.toml.")
+    for t in konf.indikatoren:
+        if t.format == "lang" and t.ebene == ebene:
+            return t
+    raise KommuneFehler(
+        f"Für die Ebene „{ebene}“ ist keine Indikatortabelle im langen Format konfiguriert. Bitte in der kommune.toml "
+        'einen Abschnitt [[indikatoren]] mit format = "lang" und dieser Ebene anlegen (Zieltabelle der Importe).'
+    )
+
+
+def _zahl_text(wert: float, dezimal: str) -> str:
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return ""
+    text = f"{float(wert):.10f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if dezimal == "," else text
+
+
+def _fortschreiben(
+    konf: KommuneKonfiguration, t: IndikatorTabelle, lang: pd.DataFrame, version: str | None
+) -> tuple[str, bytes]:
+    """Die Zieltabelle der aktiven Version lesen, gelieferte Zeilen ersetzen/anfügen, als Bytes zurück."""
+    from kommune.tabellen import tabelle_lesen, trennzeichen_erkennen
+
+    pfad = datei_pfad(konf, t.datei, version)
+    spalten = [t.einheit_spalte, t.indikator_spalte, t.periode_spalte, t.wert_spalte]
+    spalten += [s for s in (t.zaehler_spalte, t.nenner_spalte) if s]
+    if pfad.is_file():
+        alt = tabelle_lesen(pfad, trennzeichen=t.trennzeichen, blatt=t.blatt)
+        for s in spalten:
+            if s not in alt.columns:
+                alt[s] = ""
+        text = pfad.read_text(encoding="utf-8-sig", errors="replace") if pfad.suffix.lower() == ".csv" else ""
+        trenner = t.trennzeichen or (trennzeichen_erkennen(text) if text else ";")
+    else:
+        alt = pd.DataFrame(columns=spalten, dtype=str)
+        trenner = t.trennzeichen or ";"
+    dezimal = t.dezimalzeichen or ("," if trenner == ";" else ".")
+    neu = pd.DataFrame(
+        {
+            t.einheit_spalte: lang["gebiet"].astype(str),
+            t.indikator_spalte: lang["indikator"].astype(str),
+            t.periode_spalte: lang["periode"].astype(str),
+            t.wert_spalte: [_zahl_text(w, dezimal) for w in lang["wert"]],
+        }
+    )
+    for quelle, s in (("zaehler", t.zaehler_spalte), ("nenner", t.nenner_spalte)):
+        if s:
+            neu[s] = [_zahl_text(w, dezimal) for w in lang[quelle]]
+    schluessel = [t.einheit_spalte, t.indikator_spalte, t.periode_spalte]
+    ersetzt = pd.MultiIndex.from_frame(neu[schluessel])
+    bleibt = ~pd.MultiIndex.from_frame(alt[schluessel].astype(str)).isin(ersetzt)
+    gesamt = pd.concat([alt[bleibt], neu], ignore_index=True).fillna("")
+    gesamt = gesamt[list(alt.columns) + [c for c in neu.columns if c not in alt.columns]]
+    if Path(t.datei).suffix.lower() in (".xlsx", ".xlsm"):
+        import io
+
+        puffer = io.BytesIO()
+        gesamt.to_excel(puffer, sheet_name=t.blatt or "Daten", index=False)
+        return t.datei, puffer.getvalue()
+    return t.datei, gesamt.to_csv(sep=trenner, index=False).encode("utf-8")
+
+
+def importieren(
+    kommune_oder_ordner: Any,
+    pfad: str | Path,
+    zuordnung: Any = None,
+    *,
+    nutzer: str = "",
+    blatt: str | None = None,
+    ebene: str | None = None,
+    periode: str | None = None,
+    nur_pruefen: bool = False,
+    grenzen: Any = None,
+) -> Importergebnis:
+    """Eine Lieferung prüfen und – ohne Fehler – als neue Version übernehmen (Warnungen halten nicht auf).
+
+    Ohne `zuordnung` wird die zuletzt gespeicherte verwendet, wenn sie passt, sonst erkannt. Fehler
+    (Prüfung, Schreiben, Gegenprobe beim Laden) lassen die bisherige Version unverändert.
+    """
+    from kommune.laden import Kommune, kommune_laden
+    from kommune.pruefung import FEHLER, HINWEIS, Zuordnung, lieferung_pruefen, pruefprotokoll_xlsx, zuordnung_lesen
+
+    kommune = kommune_oder_ordner if isinstance(kommune_oder_ordner, Kommune) else kommune_laden(kommune_oder_ordner)
+    kommune = kommune_mit_version(kommune, AKTIV)
+    konf = kommune.konfiguration
+    pfad = Path(pfad)
+    gespeichert = konf.daten / ORDNER / "zuordnung.toml"
+    vorgabe = zuordnung
+    aus_speicher = False
+    if vorgabe is None and gespeichert.is_file():
+        with contextlib.suppress(KommuneFehler):
+            vorgabe, aus_speicher = zuordnung_lesen(gespeichert), True
+    vorgabe = vorgabe or Zuordnung()
+    if ebene:
+        vorgabe.ebene = ebene
+    if periode:
+        vorgabe.periode = periode
+    ergebnis = lieferung_pruefen(kommune, pfad, vorgabe, blatt=blatt, grenzen=grenzen)
+    if aus_speicher and any(b.pruefung == "zuordnung" for b in ergebnis.protokoll.befunde):
+        neu = Zuordnung(ebene=ebene or "", periode=periode or "")
+        ergebnis = lieferung_pruefen(kommune, pfad, neu, blatt=blatt, grenzen=grenzen)
+        ergebnis.protokoll.melden(
+            HINWEIS, "Die gespeicherte Spaltenzuordnung passt nicht zu dieser Datei; die Spalten wurden neu erkannt."
+        )
+    protokoll, z = ergebnis.protokoll, ergebnis.zuordnung
+    out = Importergebnis(protokoll, z, zeilen=0 if ergebnis.lieferung is None else len(ergebnis.lieferung.lang))
+    if not protokoll.ok or ergebnis.lieferung is None or nur_pruefen:
+        return out
+    try:
+        t = _zieltabelle(konf, z.ebene, z.ziel)
+    except KommuneFehler as e:
+        protokoll.melden(FEHLER, e.text)
+        return out
+    lang = ergebnis.lieferung.lang
+    datei, inhalt = _fortschreiben(konf, t, lang, AKTIV)
+    info = {
+        "wer": nutzer or _nutzer(),
+        "wann": datetime.now().isoformat(timespec="seconds"),
+        "quelle": pfad.name,
+        "sha256": sha256(pfad),
+        "zeilen": len(lang),
+        "ziel": datei,
+        "ebene": z.ebene,
+        "indikatoren": sorted(lang["indikator"].unique().tolist()),
+        "perioden": sorted(lang["periode"].astype(str).unique().tolist()),
+        "pruefprotokoll": protokoll.kurz(),
+    }
+
+    def gegenprobe(ordner: Path) -> None:
+        from kommune import laden
+
+        laden._indikatoren_lesen(dataclasses.replace(konf, daten=ordner), t, set(kommune.katalog.index))
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        protokoll_pfad = pruefprotokoll_xlsx(protokoll, Path(tmp) / "pruefprotokoll.xlsx")
+        extras: dict[str, bytes | Path] = {
+            f"lieferung/{pfad.name}": pfad,
+            "pruefprotokoll.xlsx": protokoll_pfad,
+            "zuordnung.toml": z.toml().encode("utf-8"),
+        }
+        try:
+            out.version = version_anlegen(konf, {datei: inhalt}, info, pruefen=gegenprobe, extras=extras)
+        except KommuneFehler as e:
+            protokoll.melden(FEHLER, f"Die neue Version wurde nicht angelegt: {e.text}")
+            return out
+    z.speichern(gespeichert)
+    out.ziel = datei
+    return out

@@ -1,0 +1,1 @@
+"""Von Tests erzeugte Beispieldaten (Kleinstadt, realistische Lieferungen)."""

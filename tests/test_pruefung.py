@@ -1,0 +1,303 @@
+"""Lieferungen lesen und prüfen: Formate der Statistikstellen, feindliche Dateien, Plausibilitätsbefunde."""
+
+from __future__ import annotations
+
+import zipfile
+
+import geopandas as gpd
+import pytest
+from daten.kleinstadt import kleinstadt
+from shapely.geometry import box
+
+from kommune import kommune_laden
+from kommune.pruefung import (
+    FEHLER,
+    HINWEIS,
+    WARNUNG,
+    Grenzen,
+    Pruefprotokoll,
+    Zuordnung,
+    lieferung_lesen,
+    lieferung_pruefen,
+    pruefprotokoll_xlsx,
+    zahl_lesen,
+    zuordnung_lesen,
+)
+
+
+@pytest.fixture(scope="module")
+def klein(tmp_path_factory):
+    return kommune_laden(kleinstadt(tmp_path_factory.mktemp("kleinstadt")))
+
+
+def befunde(ergebnis, stufe=None):
+    return [b for b in ergebnis.protokoll.befunde if stufe is None or b.stufe == stufe]
+
+
+def texte(ergebnis, stufe=None):
+    return " | ".join(str(b) for b in befunde(ergebnis, stufe))
+
+
+LANG = "gebiet_id;indikator;periode;wert;zaehler;nenner\n"
+
+
+def test_zahlen_deutsch_und_englisch():
+    assert zahl_lesen("1.234,5", ",") == (1234.5, "")
+    assert zahl_lesen("12,5", ",") == (12.5, "")
+    assert zahl_lesen("1,234.5", ".") == (1234.5, "")
+    assert zahl_lesen("−3", ",") == (-3.0, "")
+    assert zahl_lesen("12 1)", ",") == (12.0, "marke")
+    assert zahl_lesen("7*", ",") == (7.0, "marke")
+    assert zahl_lesen(".", ",")[1] == "fehlwert" and zahl_lesen("x", ",")[1] == "fehlwert"
+    assert zahl_lesen("zwölf", ",")[1] == "kaputt"
+    assert zahl_lesen(3, ",") == (3.0, "")
+
+
+def test_csv_wie_statistikstelle(klein, tmp_path):
+    """Windows-1252, Titelzeilen, Tausenderpunkte, Dezimalkomma, Fußnoten."""
+    text = (
+        "Kinder nach Vierteln – Kleinstadt\n"
+        "Stand: 31.12.2024\n"
+        ";;;\n"
+        "Schlüssel;Viertel;Jahr;Kinder unter 15¹)\n"
+        "a1;Nord;2024;1.234\n"
+        "a2;Mitte;2024;10\n"
+        "a3;Süd;2024;7\n"
+        "b1;West;2024;20\n"
+        "b2;Ost;2024;30\n"
+        "b3;Hafen;2024;40\n"
+        "c1;Insel;2024;50\n"
+        ";;;\n"
+        "1) ohne Heimkinder\n"
+        "Quelle: Einwohnerregister Kleinstadt, Berechnungen der Statistikstelle\n"
+    )
+    pfad = tmp_path / "kinder.csv"
+    pfad.write_bytes(text.encode("cp1252"))
+    e = lieferung_pruefen(klein, pfad)
+    assert e.protokoll.ok, texte(e)
+    z = e.zuordnung
+    assert (z.format, z.ebene, z.einheit_spalte, z.periode_spalte) == ("breit", "viertel", "Schlüssel", "Jahr")
+    assert z.spalten == {"Kinder unter 15¹)": "kinder"}
+    lang = e.lieferung.lang.set_index("gebiet")
+    assert lang.loc["a1", "wert"] == 1234 and lang.loc["a1", "zeile"] == 5
+    t = texte(e)
+    assert "Windows-1252" in t and "Kopfzeile ist Zeile 4" in t and "2 Fußnotenzeile(n)" in t
+    assert "Sprung bei „kinder“ in Gebiet „a1“" in t  # 2 → 1.234 gegenüber 2023 (30) bzw. Bestand
+
+
+def test_csv_komma_und_punkt(klein, tmp_path):
+    pfad = tmp_path / "k.csv"
+    pfad.write_text(
+        "gebiet_id,indikator,periode,wert,zaehler,nenner\n"
+        + "\n".join(f"{v},quote,2024,{q},{z},{n}" for v, q, z, n in [("a2", "50.0", 5, 10), ("b2", "30.5", 9, 30)]),
+        encoding="utf-8",
+    )
+    e = lieferung_pruefen(klein, pfad)
+    assert e.zuordnung.format == "lang" and e.zuordnung.zaehler_spalte == "zaehler"
+    assert e.lieferung.lang["wert"].tolist() == [50.0, 30.5]
+    assert "passt nicht zu Zähler/Nenner" in texte(e, WARNUNG)  # 9/30 = 30 %, geliefert 30,5
+
+
+def test_plausibilitaet_befunde(klein, tmp_path):
+    zeilen = [
+        "a1;kinder;2024;2;;",
+        "a1;kinder;2024;3;;",  # Dublette
+        "a4;kinder;2024;5;;",  # unbekannt, Vorschlag a1/a2…
+        "Nord;kinder;2024;5;;",  # Name statt Schlüssel
+        "a2;kinder;2024;zehn;;",  # keine Zahl
+        "a3;kinder;2024;-7;;",  # negativ
+        "b1;quote;2024;140;12;8;",  # Anteil > 100, Zähler > Nenner
+        "b2;hze;2024;3;;",  # kein Stichtag im Katalog, kleine Fallzahl
+        "b3;armut;2024;1;;",  # unbekannter Indikator
+        "c1;kinder;2024;500;;",  # Sprung: 2023 2 → 500
+        "b1;sgb2;2024;30;;",  # sgb2 (Zähler) > kinder (Nenner) im Bestand: 30 > 20
+    ]
+    pfad = tmp_path / "l.csv"
+    pfad.write_text(LANG + "\n".join(zeilen) + "\n", encoding="utf-8")
+    e = lieferung_pruefen(klein, pfad, Zuordnung(ebene="viertel"))
+    assert not e.protokoll.ok
+    f = texte(e, FEHLER)
+    assert "Zeile 3" in f and "kommt mehrfach vor (Zeilen 2, 3)" in f
+    assert "„a4“ gibt es in der Ebene „Viertel“ nicht. Meinten Sie „a" in f
+    assert "„Nord“ ist ein Gebietsname; sein Schlüssel ist „a1“" in f
+    assert "Zeile 6, Spalte „wert“: Der Wert „zehn“ ist keine Zahl." in f
+    assert "Negative Anzahl (-7)" in f
+    assert "Anteil 140 % von „quote“ liegt nicht zwischen 0 und 100" in f
+    assert "Der Zähler (12) ist größer als der Nenner (8)" in f
+    assert "Der Indikator „armut“ steht nicht im Indikatorenkatalog" in f
+    assert "„sgb2“ (30) ist größer als „kinder“ (20)" in f
+    w = texte(e, WARNUNG)
+    assert "Für „hze“ ist kein Stichtag angegeben" in w
+    assert "Sprung bei „kinder“ in Gebiet „c1“: 2023 2 → 2024 500" in w
+    assert "fehlt ein Wert für „kinder“" in w
+    h = texte(e, HINWEIS)
+    assert "Kleine Fallzahl 3 bei „hze“ in Gebiet „b2“: unter der Mindestfallzahl 5" in h
+    assert e.protokoll.zusammenfassung.startswith(f"{len(e.protokoll.fehler)} Fehler")
+
+
+def test_summen(klein, tmp_path):
+    pfad = tmp_path / "s.csv"
+    pfad.write_text(LANG + "a1;einwohner;2025;100;;\na1;kinder;2025;30;;\na1;sgb2;2025;5;;\n", encoding="utf-8")
+    z = Zuordnung(ebene="viertel", summen={"einwohner": ["kinder", "sgb2"]})
+    e = lieferung_pruefen(klein, pfad, z)
+    assert "Teile ergeben nicht die Summe: „einwohner“ = 100, aber kinder + sgb2 = 35" in texte(e, WARNUNG)
+    pfad.write_text(LANG + "a1;kinder;2025;30;;\na2;kinder;2025;5;;\nInsgesamt;kinder;2025;40;;\n", encoding="utf-8")
+    e = lieferung_pruefen(klein, pfad, Zuordnung(ebene="viertel"))
+    assert "Summenzeile nennt 40 für „kinder“, die Gebiete ergeben zusammen 35" in texte(e, WARNUNG)
+
+
+@pytest.mark.parametrize(
+    ("name", "inhalt", "erwartet"),
+    [
+        ("leer.csv", b"", "Die Datei ist leer."),
+        ("nur_leer.csv", b"\n;;\n\n", "Die Datei ist leer"),
+        ("bild.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "Binärdaten"),
+        ("kaputt.xlsx", b"das ist kein zip" * 10, "keine lesbare XLSX-Arbeitsmappe"),
+        ("alt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "alte Excel-Format"),
+        ("daten.pdf", b"%PDF-1.4", "wird nicht unterstützt"),
+        (
+            "breit.csv",
+            (";".join(f"s{i}" for i in range(10_000)) + "\n" + ";".join("1" * 10_000)).encode(),
+            "10.000 Spalten",
+        ),
+    ],
+)
+def test_feindliche_dateien(klein, tmp_path, name, inhalt, erwartet):
+    pfad = tmp_path / name
+    pfad.write_bytes(inhalt)
+    e = lieferung_pruefen(klein, pfad)
+    assert not e.protokoll.ok
+    assert erwartet in texte(e, FEHLER)
+    assert pfad.read_bytes() == inhalt  # nichts verändert
+
+
+def test_zu_grosse_datei_ohne_100_mb_zu_schreiben(klein, tmp_path):
+    pfad = tmp_path / "riesig.csv"
+    with open(pfad, "wb") as f:
+        f.write(b"gebiet_id;wert\n")
+        f.truncate(120 * 1024 * 1024)  # dünn besetzt: belegt kaum Platz
+    e = lieferung_pruefen(klein, pfad)
+    assert "Die Datei ist 120 MB groß; erlaubt sind höchstens 50 MB." in texte(e, FEHLER)
+    klein_grenze = Grenzen(max_bytes=10)
+    e = lieferung_pruefen(klein, tmp_path / "riesig.csv", grenzen=klein_grenze)
+    assert "höchstens 0 MB" in texte(e, FEHLER)
+
+
+def test_xlsx_formeln_werden_nicht_ausgewertet(klein, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["gebiet_id", "indikator", "periode", "wert", "Link"])
+    ws.append(["a1", "kinder", "2024", "=1+1", '=HYPERLINK("http://x.example","klick")'])
+    ws.append(["a2", "kinder", "2024", 12, '=HYPERLINK("http://x.example","klick")'])
+    ws.append(["=cmd|'/C calc'!A0", "kinder", "2024", 3, ""])
+    wb.save(tmp_path / "f.xlsx")
+    e = lieferung_pruefen(klein, tmp_path / "f.xlsx", Zuordnung(ebene="viertel"))
+    f = texte(e, FEHLER)
+    assert "Zeile 2, Spalte „wert“: Die Zelle enthält eine Formel (=1+1)" in f
+    assert "Spalte „gebiet_id“: Die Zelle enthält eine Formel (=cmd" in f
+    assert "Die Spalte enthält 2 Formel(n), z. B. =HYPERLINK" in texte(e, WARNUNG)
+
+
+def test_html_und_formeltext_bleiben_text(klein, tmp_path):
+    pfad = tmp_path / "h.csv"
+    pfad.write_text(
+        "gebiet_id;name;indikator;periode;wert\na1;<img src=x onerror=alert(1)>;kinder;2024;2\n"
+        "a2;@SUMME(A1);kinder;2024;10\n",
+        encoding="utf-8",
+    )
+    e = lieferung_pruefen(klein, pfad, Zuordnung(ebene="viertel", name_spalte="name"))
+    h = texte(e, HINWEIS)
+    assert "„<img src=x onerror=alert(1)>“ enthält HTML-Zeichen" in h
+    assert "„@SUMME(A1)“ beginnt wie eine Formel" in h
+    assert e.lieferung.namen["a1"] == "<img src=x onerror=alert(1)>"
+
+
+def test_blatt_und_fehlendes_blatt(klein, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Deckblatt"
+    wb.active.append(["Bitte Blatt Daten lesen"])
+    ws = wb.create_sheet("Daten")
+    ws.append(["gebiet_id", "indikator", "periode", "wert"])
+    ws.append(["a1", "kinder", "2024", 2])
+    wb.save(tmp_path / "b.xlsx")
+    assert lieferung_pruefen(klein, tmp_path / "b.xlsx", blatt="Daten").lieferung.lang["wert"].tolist() == [2]
+    e = lieferung_pruefen(klein, tmp_path / "b.xlsx", blatt="Werte")
+    assert "Das Tabellenblatt „Werte“ gibt es nicht (vorhanden: Deckblatt, Daten)." in texte(e, FEHLER)
+
+
+def test_zuordnung_toml_hin_und_zurueck(tmp_path):
+    z = Zuordnung(
+        format="breit",
+        ebene="viertel",
+        einheit_spalte='Nr. "A"',
+        periode="2025",
+        spalten={"Hilfen zur Erziehung¹)": "hze"},
+        summen={"kinder": ["a", "b"]},
+    )
+    pfad = z.speichern(tmp_path / "z.toml")
+    assert zuordnung_lesen(pfad) == z
+    (tmp_path / "kaputt.toml").write_text("format = \n", encoding="utf-8")
+    with pytest.raises(Exception, match="kein gültiges TOML"):
+        zuordnung_lesen(tmp_path / "kaputt.toml")
+
+
+def test_pruefprotokoll_xlsx_entschaerft(tmp_path):
+    from openpyxl import load_workbook
+
+    p = Pruefprotokoll(datei="=evil.csv")
+    p.melden(FEHLER, '=HYPERLINK("http://x")', zeile=3, spalte="+wert")
+    p.melden(WARNUNG, "Sprung.")
+    pfad = pruefprotokoll_xlsx(p.abschliessen(), tmp_path / "p.xlsx")
+    ws = load_workbook(pfad)["Prüfprotokoll"]
+    werte = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert not any(v.startswith(("=", "+", "@")) for v in werte)
+    assert '\'=HYPERLINK("http://x")' in werte and "Fehler" in werte
+
+
+def test_lesen_grenze_zeilen(tmp_path):
+    pfad = tmp_path / "z.csv"
+    pfad.write_text("a;b\n" + "1;2\n" * 50, encoding="utf-8")
+    p = Pruefprotokoll(grenzen=Grenzen(max_zeilen=10))
+    assert lieferung_lesen(pfad, p) is None
+    assert "mehr als 10 Zeilen" in str(p.befunde[0])
+
+
+# ------------------------------------------------------------------------------------------------
+# Geometrie-Lieferungen
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_geometrie_geojson_und_zip(klein, tmp_path):
+    from kommune.pruefung import geometrie_pruefen
+
+    gdf = klein.gebiete["viertel"].reset_index().rename(columns={"id": "vid", "name": "vname"})
+    gdf = gdf[gdf["vid"] != "c1"]
+    gdf.loc[0, "vname"] = "<script>x</script>"
+    gdf.to_crs("EPSG:4326").to_file(tmp_path / "v.geojson", driver="GeoJSON")
+    p, neu = geometrie_pruefen(klein, tmp_path / "v.geojson", schicht_id="viertel")
+    assert p.ok and len(neu) == 6
+    assert "1 Gebiete der bisherigen Ebene „Viertel“ fehlen, z. B. „c1“" in " ".join(map(str, p.befunde))
+    assert any("HTML" in b.text for b in p.hinweise)
+    gdf.to_file(tmp_path / "v.shp")
+    with zipfile.ZipFile(tmp_path / "v.zip", "w") as zf:
+        for teil in tmp_path.glob("v.*"):
+            if teil.suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                zf.write(teil, f"lieferung/{teil.name}")
+    p, neu = geometrie_pruefen(klein, tmp_path / "v.zip", schicht_id="viertel")
+    assert p.ok, p.text()
+    with zipfile.ZipFile(tmp_path / "boese.zip", "w") as zf:
+        zf.writestr("../../etc/passwd.shp", "x")
+    p, neu = geometrie_pruefen(klein, tmp_path / "boese.zip", schicht_id="viertel")
+    assert neu is None and "unsicheren Pfad" in p.text()
+    ohne_crs = gpd.GeoDataFrame({"vid": ["a1"]}, geometry=[box(0, 0, 1, 1)])
+    ohne_crs.to_file(tmp_path / "o.gpkg", layer="viertel")
+    p, neu = geometrie_pruefen(klein, tmp_path / "o.gpkg", schicht_id="viertel")
+    assert neu is None and "kein Koordinatensystem" in p.text()
+    (tmp_path / "leer.geojson").write_bytes(b"")
+    p, _ = geometrie_pruefen(klein, tmp_path / "leer.geojson", schicht_id="viertel")
+    assert "leer" in p.text()
