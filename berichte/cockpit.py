@@ -54,6 +54,7 @@ in ``hinweis``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,9 +83,26 @@ ZIEL_RICHTUNGEN = ("hoechstens", "mindestens")
 MASSE = ("ohne_personen", "ohne_anteil", "mit_anteil")
 AMPELN = ("grün", "gelb", "rot", "grau")
 _SCHLUESSEL = {
-    "titel", "art", "indikator", "ebene", "gebiet", "schwelle", "vergleich", "index", "klasse", "kategorie",
-    "radius", "mass", "ziel", "ziel_richtung", "ziel_quelle", "gelb_toleranz", "richtung", "stellen",
-    "beschreibung", "id",
+    "titel",
+    "art",
+    "indikator",
+    "ebene",
+    "gebiet",
+    "schwelle",
+    "vergleich",
+    "index",
+    "klasse",
+    "kategorie",
+    "radius",
+    "mass",
+    "ziel",
+    "ziel_richtung",
+    "ziel_quelle",
+    "gelb_toleranz",
+    "richtung",
+    "stellen",
+    "beschreibung",
+    "id",
 }
 _COCKPIT_SCHLUESSEL = {"titel", "ebene", "indikator", "anzahl"}
 
@@ -561,9 +579,7 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
         p_bev = df.attrs.get("periode")
         verlauf = [(p_bev, float(wert))] if p_bev else []
         beschreibung = beschreibung or text
-        hinweis = (
-            "Luftlinie, Bewohner gleichmäßig über die Fläche verteilt; Angebote jenseits der Stadtgrenze fehlen."
-        )
+        hinweis = "Luftlinie, Bewohner gleichmäßig über die Fläche verteilt; Angebote jenseits der Stadtgrenze fehlen."
         angebote = kommune.angebote[kommune.angebote["kategorie"] == d.kategorie]
         stand_ang = ", ".join(sorted(set(angebote["stand"].astype(str)) - {""}))
         quelle = "; ".join(
@@ -656,9 +672,18 @@ def kacheln_berechnen(kommune: Kommune, periode: str | None = None) -> list[Kach
 
 
 def top_und_flop(
-    kommune: Kommune, indikator: str, ebene: str, n: int = 5, periode: str | None = None
+    kommune: Kommune,
+    indikator: str,
+    ebene: str,
+    n: int = 5,
+    periode: str | None = None,
+    sperren: Callable[[str, str, str, pd.Series], pd.Series] | None = None,
 ) -> TopFlop:
-    """Die `n` Gebiete mit den höchsten und den niedrigsten Werten (Gebiete ohne Wert fehlen)."""
+    """Die `n` Gebiete mit den höchsten und den niedrigsten Werten (Gebiete ohne Wert fehlen).
+
+    `sperren(indikator, ebene, periode, werte)` gibt NaN für geheim zu haltende Werte zurück; solche
+    Gebiete erscheinen dann nicht in den Listen (auch ihre Reihenfolge verriete etwas).
+    """
     if indikator not in kommune.katalog.index:
         raise KommuneFehler(f"Den Indikator „{indikator}“ gibt es im Katalog nicht.")
     p = neueste_periode(kommune, indikator, periode)
@@ -667,7 +692,10 @@ def top_und_flop(
     if p is None:
         leer = pd.DataFrame(columns=spalten)
         return TopFlop(leer, leer, 0, None, indikator, ebene)
-    reihe = werte_auf(kommune, indikator, ebene, p).dropna()
+    reihe = werte_auf(kommune, indikator, ebene, p)
+    if sperren is not None:
+        reihe = sperren(indikator, ebene, p, reihe)
+    reihe = reihe.dropna()
     namen = kommune.gebiete[ebene]["name"]
     stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
     rang = reihe.rank(ascending=False, method="min").astype(int)
@@ -689,7 +717,12 @@ def top_und_flop(
     return TopFlop(tabelle(absteigend.index[:n]), tabelle(aufsteigend.index[:n]), len(reihe), p, indikator, ebene)
 
 
-def cockpit_text(kommune: Kommune, periode: str | None = None, kacheln: list[Kachel] | None = None) -> str:
+def cockpit_text(
+    kommune: Kommune,
+    periode: str | None = None,
+    kacheln: list[Kachel] | None = None,
+    sperren: Callable[[str, str, str, pd.Series], pd.Series] | None = None,
+) -> str:
     """Ein kurzer deutscher Text: was sich verändert hat, was auffällt, wie die Ziele stehen."""
     kacheln = kacheln_berechnen(kommune, periode) if kacheln is None else kacheln
     einst = cockpit_einstellungen(kommune)
@@ -710,7 +743,7 @@ def cockpit_text(kommune: Kommune, periode: str | None = None, kacheln: list[Kac
             "Für die Kennzahlen liegt jeweils nur ein Stand vor; Veränderungen lassen sich noch nicht angeben."
         )
     if einst.indikator:
-        tf = top_und_flop(kommune, einst.indikator, einst.ebene, n=3, periode=periode)
+        tf = top_und_flop(kommune, einst.indikator, einst.ebene, n=3, periode=periode, sperren=sperren)
         if tf.anzahl_mit_wert:
             e = kommune.katalog.loc[einst.indikator]
             hoch = ", ".join(f"{r.name} ({r.wert_text})" for r in tf.hoechste.itertuples())

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.anzeige import feature_collection, punkte_wgs84
-from geodata.klassen import Klassierung
+from geodata.klassen import KLASSE_GESPERRT, Klassierung
 from kommune.format import wert_mit_einheit, zahl
 
 
@@ -21,7 +21,11 @@ def flaechen_features(
     gdf["id"] = gdf.index.astype(str)
     gdf["name"] = gdf["name"].map(lambda n: escape(str(n)))
     w = werte.reindex(gdf.index)
-    gdf["wert"] = [wert_mit_einheit(v, einheit, stellen, leer="keine Daten") for v in w]
+    gesperrt = (klassen.klasse.reindex(gdf.index) == KLASSE_GESPERRT).to_numpy()
+    gdf["wert"] = [
+        "gesperrt (.)" if g else wert_mit_einheit(v, einheit, stellen, leer="keine Daten")
+        for v, g in zip(w, gesperrt, strict=True)
+    ]
     gdf["farbe"] = [klassen.farbe(i) for i in gdf.index]
     gdf["art"] = "gebiet"
     return feature_collection(gdf, ["id", "name", "wert", "farbe", "art"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # „Numba not installed“: die reine Python-Variante reicht hier
@@ -15,6 +15,9 @@ from kommune.format import zahl
 
 KEINE_DATEN = "#d9d9d9"
 GESPERRT = "#737373"
+#: Klassennummern außerhalb der Farbskala.
+KLASSE_KEINE_DATEN = -1
+KLASSE_GESPERRT = -2
 
 #: ColorBrewer-Schemata (farbenblind-sicher), je Klassenzahl 3–7.
 SCHEMATA: dict[str, dict[int, list[str]]] = {
@@ -61,9 +64,25 @@ class Klassierung:
     keine_daten: int
 
     def farbe(self, gebiet: str) -> str:
-        """Füllfarbe eines Gebiets."""
+        """Füllfarbe eines Gebiets (eigene Farben für „keine Daten“ und „gesperrt“)."""
         k = int(self.klasse.get(gebiet, -1))
+        if k == KLASSE_GESPERRT:
+            return GESPERRT
         return self.farben[k] if k >= 0 else KEINE_DATEN
+
+    @property
+    def gesperrt(self) -> int:
+        """Zahl der gesperrten Gebiete (Geheimhaltung)."""
+        return int((self.klasse == KLASSE_GESPERRT).sum())
+
+    def mit_sperren(self, maske: pd.Series | None) -> Klassierung:
+        """Gebiete mit `maske` True als „gesperrt“ kennzeichnen (statt „keine Daten“)."""
+        if maske is None or not bool(maske.any()):
+            return self
+        klasse = self.klasse.copy()
+        gesperrt = maske.reindex(klasse.index).fillna(False).astype(bool)
+        klasse[gesperrt] = KLASSE_GESPERRT
+        return replace(self, klasse=klasse, keine_daten=int((klasse == KLASSE_KEINE_DATEN).sum()))
 
 
 def schema_waehlen(richtung: int, werte: pd.Series) -> str:

@@ -7,7 +7,7 @@ from html import escape
 import pandas as pd
 
 from geodata.karte import kategorie_symbol
-from geodata.klassen import KEINE_DATEN, Klassierung
+from geodata.klassen import GESPERRT, KEINE_DATEN, KLASSE_GESPERRT, Klassierung
 from kommune.format import wert_mit_einheit
 
 _KASTEN = (
@@ -31,6 +31,11 @@ def legende_html(klassen: Klassierung, kategorien: list[str] = ()) -> str:
             f"<div>{_KASTEN.format(farbe=KEINE_DATEN)}keine Daten "
             f"<span style='color:#444'>({_gebiete(klassen.keine_daten)})</span></div>"
         )
+    if klassen.gesperrt:
+        zeilen.append(
+            f"<div>{_KASTEN.format(farbe=GESPERRT)}gesperrt (Geheimhaltung) "
+            f"<span style='color:#444'>({_gebiete(klassen.gesperrt)})</span></div>"
+        )
     zeilen += [f"<div>{kategorie_symbol(k, eigenstaendig=True)}{escape(k)}</div>" for k in kategorien]
     return "".join(zeilen)
 
@@ -43,7 +48,13 @@ def kartentabelle(namen: pd.Series, werte: pd.Series, klassen: Klassierung, einh
         {
             "ID": namen.index,
             "Gebiet": namen.to_numpy(),
-            "Wert": [wert_mit_einheit(v, einheit, stellen, leer="keine Daten") for v in w],
-            "Klasse": [klassen.beschriftungen[c] if c >= 0 else "keine Daten" for c in k],
+            "Wert": [
+                "." if c == KLASSE_GESPERRT else wert_mit_einheit(v, einheit, stellen, leer="keine Daten")
+                for v, c in zip(w, k, strict=True)
+            ],
+            "Klasse": [
+                klassen.beschriftungen[c] if c >= 0 else "gesperrt" if c == KLASSE_GESPERRT else "keine Daten"
+                for c in k
+            ],
         }
     )

@@ -45,16 +45,19 @@ def karte_zeigen(
     ebene: str | None = None,
     hoehe: int = 620,
     tabelle: bool = True,
+    gesperrt: pd.Series | None = None,
 ) -> Klassierung:
     """Karte links, Legende (und `rechts`) rechts, darunter Kurzbeschreibung und Tabelle. Klick wählt ein Gebiet.
 
     `klassen` übernimmt fertige Klassen (z. B. eines Index), `ebene` ersetzt die Ebene der Seitenleiste.
+    `gesperrt` (Geheimhaltung) markiert Gebiete, deren Wert in `reihe` bereits entfernt ist.
     """
     kommune = auswahl.kommune
     ebene = ebene or auswahl.ebene
     schicht = kommune.schicht(ebene)
     if klassen is None:
         klassen = klassen_bilden(reihe, methode, k, schema_waehlen(darstellung.richtung, reihe), darstellung.stellen)
+    klassen = klassen.mit_sperren(gesperrt)
     anzeige = anzeige_geometrie(auswahl.kommune_id, ebene)
     gebiet = st.session_state.get("wahl_gebiet")
     if gebiet not in kommune.gebiete[ebene].index:
@@ -117,6 +120,9 @@ def karte_zeigen(
                     darstellung.titel: reihe.reindex(namen.index).to_numpy(),
                 }
             )
+            maske = pd.DataFrame(False, index=daten.index, columns=daten.columns)
+            if gesperrt is not None:
+                maske[darstellung.titel] = gesperrt.reindex(namen.index).fillna(False).to_numpy()
             st.download_button(
                 "Tabelle als Excel (mit Methodik)",
                 lambda: xlsx_bytes(
@@ -126,6 +132,7 @@ def karte_zeigen(
                     stellen={darstellung.titel: darstellung.stellen},
                     kommune=kommune,
                     stichtage={darstellung.titel: darstellung.stand},
+                    gesperrt=maske,
                     blatt="Karte",
                 ),
                 f"{schluessel}_{ebene}.xlsx",

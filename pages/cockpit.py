@@ -11,6 +11,7 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.schutz import geschuetzt
 
 auswahl = seitenleiste()
 if auswahl is None:
@@ -26,17 +27,24 @@ def _kacheln(kommune_id: str, periode: str | None, _kommune: object) -> list:
 
 
 kacheln = _kacheln(auswahl.kommune_id, auswahl.periode, kommune)
+
+
+def _sperren(indikator: str, ebene: str, periode: str, reihe: object) -> object:
+    """Geheim zu haltende Gebietswerte entfernen (Listen und Text des Cockpits sind öffentlich)."""
+    return geschuetzt(kommune, indikator, ebene, periode, reihe)[0]
+
+
 if not kacheln:
     st.info("Für diese Kommune sind keine Kennzahlen ([[kachel]] in der kommune.toml) eingerichtet.")
 else:
     st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
     st.subheader("Was sich verändert hat")
-    st.markdown(cockpit_text(kommune, auswahl.periode, kacheln))
+    st.markdown(cockpit_text(kommune, auswahl.periode, kacheln, sperren=_sperren))
 
 if einstellungen.indikator:
     ind, ebene = einstellungen.indikator, einstellungen.ebene
     eintrag = kommune.katalog.loc[ind]
-    tf = top_und_flop(kommune, ind, ebene, einstellungen.anzahl, auswahl.periode)
+    tf = top_und_flop(kommune, ind, ebene, einstellungen.anzahl, auswahl.periode, sperren=_sperren)
     st.subheader(f"{eintrag['name']}: höchste und niedrigste Werte ({kommune.schicht(ebene).name})")
     links, rechts = st.columns(2)
     spalten = {"rang": "Rang", "name": "Gebiet", "wert_text": "Wert"}
@@ -45,13 +53,15 @@ if einstellungen.indikator:
     rechts.markdown("**Niedrigste Werte**")
     rechts.dataframe(tf.niedrigste[list(spalten)].rename(columns=spalten), hide_index=True, width="stretch")
     p = neueste_periode(kommune, ind, auswahl.periode)
+    reihe, gesperrt = geschuetzt(kommune, ind, ebene, p, gebietswerte(kommune, ind, ebene, p))
     karte_zeigen(
         auswahl,
-        gebietswerte(kommune, ind, ebene, p),
+        reihe,
         Darstellung(eintrag["name"], eintrag["einheit"], eintrag["stand"] or p, int(eintrag["richtung"]), 1),
         kommune.angebote.iloc[0:0],
         schluessel="cockpit",
         ebene=ebene,
         hoehe=420,
+        gesperrt=gesperrt,
     )
 quellen_zeigen(kommune, [q.id for q in kommune.konfiguration.quellen])

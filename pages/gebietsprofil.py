@@ -8,6 +8,7 @@ import streamlit as st
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
 from berichte.profilbericht import profil_html
 from berichte.xlsx import xlsx_bytes
+from geodata.gebietswerte import gebietswerte
 from geodata.versorgung import punkte_zuordnen
 from kommune.format import wert_mit_einheit
 from kommune.profil import gebietsprofil
@@ -15,6 +16,7 @@ from kommune.werte import perioden_von
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
+from oberflaeche.schutz import profil_schuetzen
 
 auswahl = seitenleiste()
 st.title("Gebietsprofil")
@@ -47,7 +49,7 @@ if schicht.eltern:
 flaeche = gebiete.geometry[gebiet].area / 1e6
 st.markdown(f"{schicht.name} {gebiet}{eltern_text} · Fläche {wert_mit_einheit(flaeche, 'km²', 2)}")
 
-profil = gebietsprofil(kommune, ebene, gebiet, auswahl.periode)
+profil = profil_schuetzen(kommune, ebene, gebiet, gebietsprofil(kommune, ebene, gebiet, auswahl.periode), gebietswerte)
 if profil.empty or profil["wert"].isna().all():
     st.info(f"Für dieses Gebiet liegen auf der Ebene {schicht.name} keine Indikatorwerte vor.")
     st.stop()
@@ -69,7 +71,12 @@ with tab_werte:
         tabelle = pd.DataFrame(
             {
                 "Indikator": teil["name"] + " [" + teil["indikator"] + "]",
-                "Gebiet": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["wert"], zeilen, strict=True)],
+                "Gebiet": [
+                    "." if g else _fmt(v, e, arten[i])
+                    for v, g, (i, e) in zip(
+                        teil["wert"], teil.get("gesperrt", [False] * len(teil)), zeilen, strict=True
+                    )
+                ],
                 "übergeordnet": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["eltern"], zeilen, strict=True)],
                 "Gesamtstadt": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["gesamt"], zeilen, strict=True)],
                 "Rang": [
@@ -82,7 +89,10 @@ with tab_werte:
         if not schicht.eltern:
             tabelle = tabelle.drop(columns="übergeordnet")
         st.dataframe(tabelle, hide_index=True, width="stretch")
-    st.caption("Rang 1 = höchster Wert unter den Gebieten mit Daten auf dieser Ebene.")
+    st.caption(
+        "Rang 1 = höchster Wert unter den Gebieten mit Daten auf dieser Ebene. "
+        "„.“ = gesperrt (statistische Geheimhaltung)."
+    )
 
 with tab_lage:
     st.markdown(

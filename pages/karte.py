@@ -15,6 +15,7 @@ from kommune.werte import gesamtwert
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.schutz import geschuetzt
 
 auswahl = seitenleiste()
 st.title("Karte")
@@ -57,6 +58,7 @@ except KommuneFehler as e:
     st.error(f"{e.text} Es wird nach Flächenanteil umgerechnet.")
     methode_umrechnung = "area"
     reihe = gebietswerte(kommune, indikator, ebene, periode)
+reihe, gesperrt = geschuetzt(kommune, indikator, ebene, periode, reihe, methode_umrechnung)
 stellen = 0 if eintrag["art"] == "anzahl" else 1
 stand = eintrag["stand"] or periode
 namen = kommune.gebiete[ebene]["name"]
@@ -71,9 +73,12 @@ def ausgewaehlt(_klassen: object) -> None:
         return
     r, n = rang(reihe, gebiet)
     st.markdown(f"#### Ausgewählt: {namen[gebiet]}")
-    st.markdown(
-        f"{eintrag['name']}: **{wert_mit_einheit(reihe.get(gebiet), eintrag['einheit'], stellen, leer='keine Daten')}**"
+    wert_text = (
+        "gesperrt (.)"
+        if bool(gesperrt.get(gebiet, False))
+        else wert_mit_einheit(reihe.get(gebiet), eintrag["einheit"], stellen, leer="keine Daten")
     )
+    st.markdown(f"{eintrag['name']}: **{wert_text}**")
     st.markdown(
         f"Gesamtstadt: {wert_mit_einheit(gesamtwert(kommune, indikator, periode), eintrag['einheit'], stellen)}"
     )
@@ -90,6 +95,7 @@ karte_zeigen(
     methode=methode,
     k=k,
     rechts=ausgewaehlt,
+    gesperrt=gesperrt,
 )
 
 if schicht.art == "einzugsbereich":

@@ -33,12 +33,14 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.schutz import geschuetzt
 
 auswahl = seitenleiste()
 if auswahl is None:
     st.stop()
 kommune, kommune_id = auswahl.kommune, auswahl.kommune_id
 st.session_state["geheimhaltung_erzwungen"] = True
+VERSORGUNG_IDS = {v.id for v in VERSORGUNG}
 
 # --- Ablauf laden ----------------------------------------------------------------------------------
 with st.sidebar.expander("Sitzung laden"):
@@ -144,7 +146,8 @@ def _karte(a: Ansicht) -> None:
         darstellung = Darstellung(
             e["name"], e["einheit"], e["stand"] or p, int(e["richtung"]), 0 if e["art"] == "anzahl" else 1
         )
-    elif a.indikator in {v.id for v in VERSORGUNG}:
+    elif a.indikator in VERSORGUNG_IDS:
+        p = a.periode
         tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=gebietswerte)
         spalte = tab.attrs["indikatoren"][a.indikator]
         reihe = tab[spalte]
@@ -154,6 +157,7 @@ def _karte(a: Ansicht) -> None:
         return
     if a.gebiete:
         st.session_state["wahl_gebiet"] = a.gebiete[0]
+    reihe, gesperrt = geschuetzt(kommune, a.indikator, ebene, p, reihe)
     karte_zeigen(
         auswahl,
         reihe,
@@ -163,6 +167,7 @@ def _karte(a: Ansicht) -> None:
         ebene=ebene,
         hoehe=560,
         tabelle=False,
+        gesperrt=gesperrt,
     )
 
 

@@ -11,6 +11,7 @@ from kommune.format import wert_mit_einheit
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.schutz import geschuetzt
 
 auswahl = seitenleiste()
 st.title("Vergleich")
@@ -37,11 +38,15 @@ zeilen = []
 for i in vorhanden:
     e = kommune.katalog.loc[i]
     p = neueste_periode(kommune, i, auswahl.periode)
-    reihe = gebietswerte(kommune, i, ebene, p)
+    reihe, gesperrt = geschuetzt(kommune, i, ebene, p, gebietswerte(kommune, i, ebene, p))
     stellen = 0 if e["art"] == "anzahl" else 1
     zeile = {"Thema": e["thema"], "Indikator": f"{e['name']} [{i}]", "Stichtag": e["stand"] or p}
     for g in gewaehlt:
-        zeile[namen[g]] = wert_mit_einheit(reihe.get(g), e["einheit"], stellen, leer="keine Daten")
+        zeile[namen[g]] = (
+            "."
+            if bool(gesperrt.get(g, False))
+            else wert_mit_einheit(reihe.get(g), e["einheit"], stellen, leer="keine Daten")
+        )
     zeile["Gesamtstadt"] = wert_mit_einheit(gesamtwert(kommune, i, p), e["einheit"], stellen)
     zeilen.append(zeile)
 st.dataframe(pd.DataFrame(zeilen).sort_values(["Thema", "Indikator"]), hide_index=True, width="stretch")

@@ -244,3 +244,38 @@ def test_sitzungsmodus_link_reproduziert_ansicht():
     assert not at.exception
     assert at.title[0].value == "Kinderarmut je Bezirk"
     assert "für 12 von 12 Gebieten der Ebene Bezirk" in _texte(at)
+
+
+def _kleinstes_viertel(at: AppTest) -> str:
+    from kommune import kommune_laden
+    from kommune.werte import werte
+
+    k = kommune_laden("musterstadt")
+    return werte(k, "einwohner", "viertel", "2024").idxmin()
+
+
+def test_oeffentliche_rolle_sieht_kleine_gebiete_gesperrt():
+    at = _app("musterstadt", indikator="kinderarmut", ebene="viertel")
+    at.run()
+    at.sidebar.selectbox(key="demo_rolle").set_value("oeffentlich").run()
+    at.switch_page("pages/karte.py").run()
+    assert not at.exception
+    html = _markdown_html(at)
+    assert "gesperrt (Geheimhaltung)" in html  # eigene Klasse in der Legende
+    klein = _kleinstes_viertel(at)
+    tabelle = at.dataframe[0].value.set_index("ID")
+    assert tabelle.loc[klein, "Wert"] == "." and tabelle.loc[klein, "Klasse"] == "gesperrt"
+    # Admin sieht den Rohwert
+    at.sidebar.selectbox(key="demo_rolle").set_value("admin").run()
+    at.switch_page("pages/karte.py").run()
+    tabelle = at.dataframe[0].value.set_index("ID")
+    assert tabelle.loc[klein, "Wert"] != "."
+
+
+def test_sitzungsmodus_sperrt_auch_fuer_admin():
+    at = _app("musterstadt", seite="karte", ebene="viertel", indikator="kinderarmut", titel="Kinderarmut")
+    at.run()
+    assert at.sidebar.selectbox(key="demo_rolle").value == "admin"
+    at.switch_page("pages/sitzung.py").run()
+    assert not at.exception
+    assert "gesperrt (Geheimhaltung)" in _markdown_html(at)
