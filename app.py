@@ -19,6 +19,7 @@ SEITEN = [
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
     ("sitzung", "Sitzungsmodus", "sitzung"),
+    ("datenimport", "Datenimport", "import"),
 ]
 
 st.sidebar.title("Bildungsmonitor")

@@ -267,8 +267,19 @@ def _angebote_lesen(konf: KommuneKonfiguration, a: AngebotsQuelle) -> gpd.GeoDat
     ).reset_index(drop=True)
 
 
-def kommune_laden(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
-    """Eine Kommune laden und prüfen. Jeder Fehler wird als `KommuneFehler` gemeldet."""
+def kommune_laden(name_oder_pfad: str | os.PathLike[str], version: str | None = "aktiv") -> Kommune:
+    """Eine Kommune laden und prüfen. Jeder Fehler wird als `KommuneFehler` gemeldet.
+
+    `version`: „aktiv“ (zuletzt importierter Datenstand), eine Versions-ID (Stand festhalten) oder
+    None/„original“ (die Dateien ohne Import).
+    """
+    from kommune.versionen import kommune_mit_version
+
+    return kommune_mit_version(_laden_ohne_version(name_oder_pfad), version)
+
+
+def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
+    """Die Kommune aus den ursprünglichen Dateien."""
     konf = konfiguration_lesen(kommune_ordner(name_oder_pfad))
     hinweise: list[str] = []
     katalog = katalog_lesen(konf.katalog)

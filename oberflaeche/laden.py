@@ -30,6 +30,7 @@ def _signatur(name: str) -> tuple[Any, ...]:
     dateien |= {konf.daten / s.datei for s in konf.schichten}
     dateien |= {konf.daten / t.datei for t in konf.indikatoren}
     dateien |= {konf.daten / a.datei for a in konf.angebote}
+    dateien.add(konf.daten / "versionen" / "versionen.json")  # neuer Datenstand nach einem Import
     return tuple(sorted((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien))
 
 

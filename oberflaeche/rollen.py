@@ -40,7 +40,7 @@ SEITEN_ROLLE = {
     "sitzung": "oeffentlich",
     "index_baukasten": "intern",
     "angebote": "intern",
-    "import": "admin",
+    "datenimport": "admin",
 }
 
 

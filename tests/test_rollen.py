@@ -7,8 +7,8 @@ from oberflaeche.rollen import anmelden, benutzer_lesen, benutzer_zeile, darf, m
 
 def test_hoehere_rolle_darf_alles_der_niedrigeren():
     assert darf("oeffentlich", "karte") and not darf("oeffentlich", "index_baukasten")
-    assert darf("intern", "index_baukasten") and not darf("intern", "import")
-    assert darf("admin", "import") and darf("admin", "karte")
+    assert darf("intern", "index_baukasten") and not darf("intern", "datenimport")
+    assert darf("admin", "datenimport") and darf("admin", "karte")
     assert not darf("gast", "karte") and not darf("oeffentlich", "unbekannte_seite")
 
 

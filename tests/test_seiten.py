@@ -20,6 +20,7 @@ SEITEN = [
     "pages/cockpit.py",
     "pages/sitzung.py",
     "pages/vergleich.py",
+    "pages/datenimport.py",
 ]
 KOMMUNEN = ["musterstadt", "berlin"]
 
