@@ -17,10 +17,17 @@ def wirksame_rolle() -> str:
 
 
 def geschuetzt(
-    kommune: Kommune, indikator: str, ebene: str, periode: str | None, reihe: pd.Series, methode: str = "area"
+    kommune: Kommune,
+    indikator: str,
+    ebene: str,
+    periode: str | None,
+    reihe: pd.Series,
+    methode: str = "area",
+    rolle: str | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(Werte mit NaN für Gesperrtes, Maske) – über die eine Geheimhaltungsfunktion der Kommune."""
-    werte, maske, _ = sperren_reihe(kommune, indikator, ebene, periode, reihe, wirksame_rolle(), methode=methode)
+    rolle = rolle or wirksame_rolle()
+    werte, maske, _ = sperren_reihe(kommune, indikator, ebene, periode, reihe, rolle, methode=methode)
     return werte, maske
 
 
@@ -43,3 +50,20 @@ def profil_schuetzen(kommune: Kommune, ebene: str, gebiet: str, profil: pd.DataF
             if bool(maske_e.get(eltern_id, False)):
                 profil.loc[i, "eltern"] = float("nan")
     return profil
+
+
+def sperren_fuer_berichte(kommune: Kommune, periode: str | None = None):
+    """`sperren`-Funktion für berichte.* (Series → Series mit NaN): Ebene aus dem Index, Periode wie im Bericht."""
+    from kommune.werte import neueste_periode
+
+    rolle = wirksame_rolle()  # jetzt festhalten: die Datei entsteht später in einem eigenen Thread
+
+    def sperren(reihe: pd.Series) -> pd.Series:
+        ebene = next((s for s, g in kommune.gebiete.items() if g.index.equals(reihe.index)), None)
+        indikator = str(reihe.name)
+        if ebene is None or indikator not in kommune.katalog.index:
+            return reihe
+        p = neueste_periode(kommune, indikator, periode)
+        return geschuetzt(kommune, indikator, ebene, p, reihe, rolle=rolle)[0]
+
+    return sperren

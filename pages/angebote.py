@@ -22,6 +22,7 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
 st.title("Angebote & Versorgung")
@@ -77,7 +78,9 @@ with tab_karte:
         )
         for grund in tabelle.attrs.get("nicht_verfuegbar", {}).values():
             st.caption(f"Nicht berechnet: {grund}")
-        st.dataframe(tabelle.reset_index().rename(columns={"index": "ID", "id": "ID"}), hide_index=True)
+        st.dataframe(
+            tabelle_deutsch(tabelle.reset_index().rename(columns={"index": "ID", "id": "ID"})), hide_index=True
+        )
 
 with tab_erreich:
     st.markdown(
@@ -98,7 +101,7 @@ with tab_erreich:
             werte_fn=gebietswerte,
             angebote=gefiltert,
         )
-        st.dataframe(err.reset_index(), hide_index=True)
+        st.dataframe(tabelle_deutsch(err.reset_index()), hide_index=True)
     else:
         st.info("Mit diesem Filter gibt es keine Angebote der Kategorie.")
 
@@ -140,7 +143,7 @@ with tab_bedarf:
             werte_fn=gebietswerte,
         )
         st.markdown(f"**{liste.anzahl} Gebiete mit Handlungsbedarf.** Kriterien: {liste.kriterien}")
-        st.dataframe(liste.tabelle.reset_index(), hide_index=True)
+        st.dataframe(tabelle_deutsch(liste.tabelle.reset_index()), hide_index=True)
         d1, d2 = st.columns(2)
         d1.download_button(
             "Als CSV herunterladen",

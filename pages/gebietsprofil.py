@@ -16,7 +16,8 @@ from kommune.werte import perioden_von
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
-from oberflaeche.schutz import profil_schuetzen
+from oberflaeche.schutz import profil_schuetzen, sperren_fuer_berichte
+from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
 st.title("Gebietsprofil")
@@ -121,21 +122,16 @@ with tab_angebote:
     im_gebiet = kommune.angebote[punkte_zuordnen(kommune.angebote, gebiete.loc[[gebiet]]).notna().to_numpy()]
     st.markdown(f"**{len(im_gebiet)} Angebote im Gebiet**")
     if not im_gebiet.empty:
-        st.dataframe(
-            im_gebiet[["kategorie", "name", "traeger", "kapazitaet", "adresse"]]
-            .rename(
-                columns={
-                    "kategorie": "Kategorie",
-                    "name": "Name",
-                    "traeger": "Träger",
-                    "kapazitaet": "Plätze",
-                    "adresse": "Adresse",
-                }
-            )
-            .sort_values(["Kategorie", "Name"]),
-            hide_index=True,
-            width="stretch",
+        anzeige = im_gebiet[["kategorie", "name", "traeger", "kapazitaet", "adresse"]].rename(
+            columns={
+                "kategorie": "Kategorie",
+                "name": "Name",
+                "traeger": "Träger",
+                "kapazitaet": "Plätze",
+                "adresse": "Adresse",
+            }
         )
+        st.dataframe(tabelle_deutsch(anzeige.sort_values(["Kategorie", "Name"])), hide_index=True, width="stretch")
     for s, anteile in einzugsbereiche_von(kommune, ebene, gebiet).items():
         st.markdown(f"**{s}:** " + ", ".join(anteile))
 
@@ -143,7 +139,9 @@ st.subheader("Bericht und Export")
 b1, b2 = st.columns(2)
 b1.download_button(
     "Druckfertiges Profil (HTML)",
-    lambda: profil_html(kommune, ebene, gebiet, auswahl.periode).encode("utf-8"),
+    lambda: profil_html(
+        kommune, ebene, gebiet, auswahl.periode, sperren=sperren_fuer_berichte(kommune, auswahl.periode)
+    ).encode("utf-8"),
     f"gebietsprofil_{gebiet}.html",
     "text/html",
     key="profil_html",

@@ -23,6 +23,7 @@ from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.diagramme import deutsch
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
 st.title("Index-Baukasten")
@@ -202,7 +203,7 @@ def baukasten() -> None:
                 "grund": "nicht bewertet, weil",
             }
         )
-        st.dataframe(rangliste, width="stretch", column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+        st.dataframe(tabelle_deutsch(rangliste, stellen=2), width="stretch")
     with rechts:
         st.subheader("Was hat sich verändert?")
         wechsel = klassenwechsel(basis_ergebnis, ergebnis)
@@ -210,7 +211,7 @@ def baukasten() -> None:
             st.markdown(f"Keine Klassenwechsel gegenüber der Voreinstellung „{basis.name}“.")
         else:
             st.markdown(f"{len(wechsel)} Gebiete wechseln die Klasse gegenüber „{basis.name}“.")
-            st.dataframe(wechsel, width="stretch")
+            st.dataframe(tabelle_deutsch(wechsel, stellen=2), width="stretch")
 
     with st.expander("Sensitivität (Monte-Carlo, Leave-one-out, andere Standardisierung)"):
         s1, s2 = st.columns(2)
@@ -231,7 +232,7 @@ def baukasten() -> None:
                 width="stretch",
                 alt="Rangintervalle der 40 Gebiete mit den höchsten Rängen",
             )
-            st.dataframe(sens.nicht_robust, width="stretch")
+            st.dataframe(tabelle_deutsch(sens.nicht_robust, stellen=2), width="stretch")
 
     with st.expander("Zusammenhang mit einem Ergebnisindikator"):
         ziel = st.selectbox(
@@ -245,7 +246,7 @@ def baukasten() -> None:
         if ziel:
             zus = zusammenhang_fuer(kommune, ergebnis, ziel, werte_fn=gebietswerte)
             st.markdown(zus.text)
-            st.dataframe(zus.je_klasse, width="stretch")
+            st.dataframe(tabelle_deutsch(zus.je_klasse), width="stretch")
             punkte = zus.streuung.dropna(subset=["score", "wert"])
             st.altair_chart(
                 deutsch(

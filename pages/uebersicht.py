@@ -9,6 +9,7 @@ from berichte.bildungsbericht import bildungsbericht_docx
 from kommune.info import kommune_info
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.schutz import sperren_fuer_berichte
 
 auswahl = seitenleiste()
 st.title("Übersicht")
@@ -82,7 +83,7 @@ if st.session_state.get("aktive_rolle", "oeffentlich") != "oeffentlich":
     )
     st.download_button(
         "Bildungsbericht-Entwurf (Word)",
-        lambda: bildungsbericht_docx(kommune, None),
+        lambda: bildungsbericht_docx(kommune, None, sperren=sperren_fuer_berichte(kommune)),
         f"bildungsbericht_entwurf_{konf.name.lower()}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="bildungsbericht",

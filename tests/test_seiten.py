@@ -280,3 +280,15 @@ def test_sitzungsmodus_sperrt_auch_fuer_admin():
     at.switch_page("pages/sitzung.py").run()
     assert not at.exception
     assert "gesperrt (Geheimhaltung)" in _markdown_html(at)
+
+
+def test_berichte_sperren_nach_rolle():
+    from kommune import kommune_laden
+    from kommune.werte import werte
+    from oberflaeche import schutz
+
+    k = kommune_laden("musterstadt")
+    reihe = werte(k, "kinderarmut", "viertel", "2024")
+    oeffentlich = schutz.geschuetzt(k, "kinderarmut", "viertel", "2024", reihe, rolle="oeffentlich")[0]
+    admin = schutz.geschuetzt(k, "kinderarmut", "viertel", "2024", reihe, rolle="admin")[0]
+    assert oeffentlich.notna().sum() < reihe.notna().sum() == admin.notna().sum()
