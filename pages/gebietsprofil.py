@@ -7,12 +7,14 @@ import streamlit as st
 
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
 from berichte.profilbericht import profil_html
+from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
 from geodata.gebietswerte import gebietswerte
 from geodata.versorgung import punkte_zuordnen
 from kommune.format import wert_mit_einheit
 from kommune.profil import gebietsprofil
 from kommune.werte import perioden_von
+from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
@@ -49,6 +51,7 @@ if schicht.eltern:
     eltern_text = f" · gehört zu {eltern_schicht.name} {eltern_name}"
 flaeche = gebiete.geometry[gebiet].area / 1e6
 st.markdown(f"{schicht.name} {gebiet}{eltern_text} · Fläche {wert_mit_einheit(flaeche, 'km²', 2)}")
+hinzufuegen_knopf(Ansicht(f"Profil {name}", "gebietsprofil", ebene=ebene, gebiete=(gebiet,)), "profil_zur_sitzung")
 
 profil = profil_schuetzen(kommune, ebene, gebiet, gebietsprofil(kommune, ebene, gebiet, auswahl.periode), gebietswerte)
 if profil.empty or profil["wert"].isna().all():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import alle_interpolieren
 from geodata.karte import standard_kategorien
@@ -12,6 +13,7 @@ from kommune.fehler import KommuneFehler
 from kommune.format import wert_mit_einheit
 from kommune.profil import rang
 from kommune.werte import gesamtwert
+from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
@@ -65,8 +67,19 @@ namen = kommune.gebiete[ebene]["name"]
 
 
 def ausgewaehlt(_klassen: object) -> None:
-    """Rechte Spalte: das angeklickte Gebiet mit Wert, Gesamtstadt und Rang."""
+    """Rechte Spalte: das angeklickte Gebiet mit Wert, Gesamtstadt und Rang; Ansicht für die Sitzung sammeln."""
     gebiet = st.session_state.get("wahl_gebiet")
+    hinzufuegen_knopf(
+        Ansicht(
+            f"{eintrag['name']} je {schicht.name}",
+            "karte",
+            ebene=ebene,
+            indikator=indikator,
+            gebiete=(gebiet,) if gebiet in namen.index else (),
+            periode=auswahl.periode,
+        ),
+        "karte_zur_sitzung",
+    )
     if gebiet not in namen.index:
         st.markdown("#### Kein Gebiet ausgewählt")
         st.caption("Klicken Sie auf ein Gebiet in der Karte.")

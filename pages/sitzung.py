@@ -15,11 +15,13 @@ from berichte.diagramme import punktvergleich, spine_chart
 from berichte.sitzung import (
     SEITEN,
     Ansicht,
+    Sitzung,
     SitzungsFehler,
     ansicht_zu_query,
     beispiel_sitzung,
     qr_svg,
     query_zu_ansicht,
+    sitzung_als_toml,
     sitzung_aus_toml,
     sitzung_pruefen,
 )
@@ -29,6 +31,7 @@ from geodata.versorgung import VERSORGUNG, versorgungsindikatoren
 from indices.berechnung import index_berechnen
 from indices.presets import presets_fuer
 from kommune.werte import neueste_periode
+from oberflaeche.ablauf import eigener_ablauf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
@@ -43,15 +46,26 @@ st.session_state["geheimhaltung_erzwungen"] = True
 VERSORGUNG_IDS = {v.id for v in VERSORGUNG}
 
 # --- Ablauf laden ----------------------------------------------------------------------------------
-with st.sidebar.expander("Sitzung laden"):
+gesammelt = eigener_ablauf()
+with st.sidebar.expander("Ablauf wählen oder laden"):
+    quelle = st.radio(
+        "Ablauf",
+        ["beispiel", "eigen"],
+        key="sitzung_quelle",
+        format_func={"beispiel": "mitgelieferter Ablauf", "eigen": f"eigener Ablauf ({len(gesammelt)} Ansichten)"}.get,
+    )
     datei = st.file_uploader("Ablauf (TOML)", type=["toml"], key="sitzung_datei")
 sitzung = None
+if quelle == "eigen" and gesammelt:
+    sitzung = Sitzung(f"Ausschusssitzung {kommune.name}", kommune_id, tuple(gesammelt))
 if datei is not None:
     try:
         sitzung = sitzung_aus_toml(datei.getvalue().decode("utf-8"), datei.name)
     except (SitzungsFehler, UnicodeDecodeError) as e:
         st.sidebar.error(f"Der Ablauf konnte nicht gelesen werden: {getattr(e, 'text', e)}")
 if sitzung is None:
+    if quelle == "eigen":
+        st.sidebar.info("Noch keine Ansicht gesammelt: auf Karte oder Gebietsprofil „Zur Ausschusssitzung hinzufügen“.")
     try:
         sitzung = beispiel_sitzung(kommune_id)
     except SitzungsFehler as e:
@@ -59,6 +73,13 @@ if sitzung is None:
         st.stop()
 for meldung in sitzung_pruefen(sitzung, kommune):
     st.sidebar.warning(meldung)
+st.sidebar.download_button(
+    "Ablauf speichern (TOML)",
+    lambda: sitzung_als_toml(sitzung).encode("utf-8"),
+    "sitzung.toml",
+    "application/toml",
+    key="sitzung_speichern",
+)
 
 # --- Schritt und Ansicht (aus der Adresse reproduzierbar) ---------------------------------------
 try:

@@ -292,3 +292,20 @@ def test_berichte_sperren_nach_rolle():
     oeffentlich = schutz.geschuetzt(k, "kinderarmut", "viertel", "2024", reihe, rolle="oeffentlich")[0]
     admin = schutz.geschuetzt(k, "kinderarmut", "viertel", "2024", reihe, rolle="admin")[0]
     assert oeffentlich.notna().sum() < reihe.notna().sum() == admin.notna().sum()
+
+
+def test_ablauf_in_der_app_zusammenstellen():
+    at = _app("musterstadt", indikator="kinderarmut", ebene="stadtteil")
+    at.run()
+    at.switch_page("pages/karte.py").run()
+    at.button(key="karte_zur_sitzung").click().run()
+    at.switch_page("pages/gebietsprofil.py").run()
+    at.button(key="profil_zur_sitzung").click().run()
+    at.switch_page("pages/sitzung.py").run()
+    at.sidebar.radio(key="sitzung_quelle").set_value("eigen").run()
+    assert not at.exception
+    texte = _texte(at)
+    assert "Ansicht 1 von 2" in texte
+    assert at.title[0].value == "Kinderarmut (SGB II) je Stadtteil"
+    at.button(key="sitzung_weiter").click().run()
+    assert at.title[0].value.startswith("Profil ")
