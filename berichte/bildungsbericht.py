@@ -40,17 +40,11 @@ from berichte.grundlagen import (
 )
 from berichte.karte_svg import choropleth_chart
 from kommune.format import datum, wert_mit_einheit, zahl
+from kommune.katalog import THEMEN
 from kommune.laden import Kommune
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 
-KAPITEL = (
-    "Rahmenbedingungen",
-    "frühkindliche Bildung",
-    "allgemeinbildende Schulen",
-    "berufliche Bildung und Hochschule",
-    "Weiterbildung",
-    "non-formale Bildung",
-)
+KAPITEL = THEMEN  # die sechs Kapitel nach dem Leitfaden „Lernen vor Ort“ (wie die Katalogspalte „thema“)
 #: Überschriften der Kapitel (großgeschrieben).
 UEBERSCHRIFTEN = {k: k[0].upper() + k[1:] for k in KAPITEL}
 GESPERRT = "."
@@ -201,9 +195,7 @@ def bildungsbericht_docx(
                     else:
                         veraenderung = f"{vorzeichen_zahl(w - v, st)} seit {erste}"
             reihe = sperren_anwenden(werte_auf(kommune, i, feinste.id, p), sperren).dropna()
-            spanne = (
-                f"{_wert(reihe.min(), einheit, st)} – {_wert(reihe.max(), einheit, st)}" if len(reihe) else "–"
-            )
+            spanne = f"{_wert(reihe.min(), einheit, st)} – {_wert(reihe.max(), einheit, st)}" if len(reihe) else "–"
             staende.append(stand_fuer(kommune, i, p))
             quellen.append(indikator_quelle(kommune, i))
             zeilen.append([str(e["name"]), f"{_wert(w, einheit, st)} ({p})", veraenderung, spanne])
@@ -236,8 +228,11 @@ def bildungsbericht_docx(
                     z.append(GESPERRT if gesperrt else _wert(w, str(e["einheit"]), st_i))
                 zeilen.append(z)
             _tabelle(doc, kopf, zeilen)
-            _beschriftung(doc, f"Tabelle: {UEBERSCHRIFTEN[kapitel]} nach {mehrzahl(groebste.name, 'dativ')}. "
-                               f"Quelle: {'; '.join(dict.fromkeys(q for q in quellen if q))}.")
+            _beschriftung(
+                doc,
+                f"Tabelle: {UEBERSCHRIFTEN[kapitel]} nach {mehrzahl(groebste.name, 'dativ')}. "
+                f"Quelle: {'; '.join(dict.fromkeys(q for q in quellen if q))}.",
+            )
         # Leitindikator: Text, Karte, Zeitverlauf
         e = kat.loc[leit]
         p = neueste_periode(kommune, leit, periode)
@@ -250,27 +245,40 @@ def bildungsbericht_docx(
         quelle = indikator_quelle(kommune, leit)
         if mit_bildern:
             karte = choropleth_chart(
-                kommune, feinste.id, reihe, titel=f"{e['name']} nach {mehrzahl(feinste.name, 'dativ')} ({p})",
-                stand=stand, einheit=einheit, richtung=int(e["richtung"]),
+                kommune,
+                feinste.id,
+                reihe,
+                titel=f"{e['name']} nach {mehrzahl(feinste.name, 'dativ')} ({p})",
+                stand=stand,
+                einheit=einheit,
+                richtung=int(e["richtung"]),
             )
             doc.add_picture(io.BytesIO(als_png(karte, scale=1.5)), width=Cm(15))
-            _beschriftung(doc, f"Karte: {e['name']} nach {mehrzahl(feinste.name, 'dativ')}, {p} (Stand {stand}; "
-                               f"Klassen nach Quantilen). Quelle: {quelle}.")
+            _beschriftung(
+                doc,
+                f"Karte: {e['name']} nach {mehrzahl(feinste.name, 'dativ')}, {p} (Stand {stand}; "
+                f"Klassen nach Quantilen). Quelle: {quelle}.",
+            )
             if len(perioden_von(kommune, leit)) > 1:
                 gebiete = list(namen_grob.index[:5])
                 chart = zeitreihe(kommune, leit, groebste.id, gebiete)
                 doc.add_picture(io.BytesIO(als_png(chart, scale=1.5)), width=Cm(14))
-                _beschriftung(doc, f"Abbildung: {e['name']} im Zeitverlauf nach {mehrzahl(groebste.name, 'dativ')} "
-                                   f"und für {kommune.name} insgesamt (Stand {stand}). Quelle: {quelle}.")
+                _beschriftung(
+                    doc,
+                    f"Abbildung: {e['name']} im Zeitverlauf nach {mehrzahl(groebste.name, 'dativ')} "
+                    f"und für {kommune.name} insgesamt (Stand {stand}). Quelle: {quelle}.",
+                )
             else:
-                doc.add_paragraph(f"Für „{e['name']}“ liegt nur eine Periode vor; ein Zeitverlauf folgt "
-                                  "mit den nächsten Daten.")
+                doc.add_paragraph(
+                    f"Für „{e['name']}“ liegt nur eine Periode vor; ein Zeitverlauf folgt mit den nächsten Daten."
+                )
         doc.add_paragraph(f"Definition: {e['definition']} {e['hinweise'] or ''}".strip())
 
     doc.add_heading("Quellen", level=1)
     for q in kommune.konfiguration.quellen:
-        doc.add_paragraph(f"{q.titel}: {q.namensnennung} ({q.lizenz}){' – ' + q.url if q.url else ''}",
-                          style="List Bullet")
+        doc.add_paragraph(
+            f"{q.titel}: {q.namensnennung} ({q.lizenz}){' – ' + q.url if q.url else ''}", style="List Bullet"
+        )
     puffer = io.BytesIO()
     doc.save(puffer)
     return puffer.getvalue()

@@ -13,49 +13,12 @@ import numpy as np
 import pandas as pd
 
 from geodata.gebietswerte import gebietswerte
-from kommune.format import zahl
+from kommune.format import mehrzahl, zahl
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 
 #: Geheimhaltung: bekommt eine Reihe von Werten, liefert sie mit NaN für gesperrte Zellen zurück.
 Sperren = Callable[[pd.Series], pd.Series]
-
-#: Mehrzahl bekannter Ebenennamen: (Nominativ, Dativ).
-_MEHRZAHL = {
-    "Planungsraum": ("Planungsräume", "Planungsräumen"),
-    "Prognoseraum": ("Prognoseräume", "Prognoseräumen"),
-    "Bezirksregion": ("Bezirksregionen", "Bezirksregionen"),
-    "Bezirk": ("Bezirke", "Bezirken"),
-    "Stadtbezirk": ("Stadtbezirke", "Stadtbezirken"),
-    "Stadtteil": ("Stadtteile", "Stadtteilen"),
-    "Stadtviertel": ("Stadtviertel", "Stadtvierteln"),
-    "Viertel": ("Viertel", "Vierteln"),
-    "Einschulbereich": ("Einschulbereiche", "Einschulbereichen"),
-    "Grundschulbezirk": ("Grundschulbezirke", "Grundschulbezirken"),
-    "Schulbezirk": ("Schulbezirke", "Schulbezirken"),
-    "Sozialraum": ("Sozialräume", "Sozialräumen"),
-    "Ortsteil": ("Ortsteile", "Ortsteilen"),
-    "Gemeinde": ("Gemeinden", "Gemeinden"),
-    "Wahlbezirk": ("Wahlbezirke", "Wahlbezirken"),
-}
-
-
-def mehrzahl(name: str, fall: str = "nominativ") -> str:
-    """Mehrzahl eines Ebenennamens („Planungsraum“ → „Planungsräume“ bzw. Dativ „Planungsräumen“)."""
-    if name in _MEHRZAHL:
-        nom, dat = _MEHRZAHL[name]
-    elif name.endswith("raum"):
-        nom = name[:-4] + "räume"
-        dat = nom + "n"
-    elif name.endswith(("el", "er")):
-        nom, dat = name, name + "n"
-    elif name.endswith("e"):
-        nom = dat = name + "n"
-    elif name.endswith(("ion", "ung", "heit", "keit")):
-        nom = dat = name + "en"
-    else:
-        nom, dat = name + "e", name + "en"
-    return dat if fall == "dativ" else nom
 
 
 def ist_prozent(einheit: str) -> bool:

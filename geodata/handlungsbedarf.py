@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.versorgung import VERSORGUNG, WerteFn, versorgungsindikator, versorgungsindikatoren
-from kommune.format import zahl
+from kommune.format import mehrzahl, zahl
 from kommune.laden import Kommune
 from kommune.werte import werte
 
@@ -245,23 +245,7 @@ def handlungsbedarf_kommune(
         versorgung_name=spalte,
         versorgung_stadt=tabelle.attrs["gesamt"][spalte],
         namen=kommune.gebiete[schicht_id]["name"],
-        ebene_name=_mehrzahl(kommune.schicht(schicht_id).name),
+        ebene_name=mehrzahl(kommune.schicht(schicht_id).name),
         bedarf_stellen=bedarf_stellen,
         alle=alle,
     )
-
-
-def _mehrzahl(name: str) -> str:
-    """„Planungsraum“ → „Planungsräume“ (für die gängigen Ebenennamen), sonst „Gebiete (Name)“."""
-    bekannt = {
-        "Planungsraum": "Planungsräume",
-        "Bezirksregion": "Bezirksregionen",
-        "Prognoseraum": "Prognoseräume",
-        "Bezirk": "Bezirke",
-        "Einschulbereich": "Einschulbereiche",
-        "Stadtviertel": "Stadtviertel",
-        "Stadtteil": "Stadtteile",
-        "Stadtbezirk": "Stadtbezirke",
-        "Grundschulbezirk": "Grundschulbezirke",
-    }
-    return bekannt.get(name, f"Gebiete ({name})")

@@ -29,3 +29,41 @@ def wert_mit_einheit(wert: float | None, einheit: str, stellen: int | None = Non
 def datum(d: date) -> str:
     """Ein Datum als TT.MM.JJJJ."""
     return d.strftime("%d.%m.%Y")
+
+
+#: Mehrzahl bekannter Ebenennamen: (Nominativ, Dativ).
+_MEHRZAHL = {
+    "Planungsraum": ("Planungsräume", "Planungsräumen"),
+    "Prognoseraum": ("Prognoseräume", "Prognoseräumen"),
+    "Bezirksregion": ("Bezirksregionen", "Bezirksregionen"),
+    "Bezirk": ("Bezirke", "Bezirken"),
+    "Stadtbezirk": ("Stadtbezirke", "Stadtbezirken"),
+    "Stadtteil": ("Stadtteile", "Stadtteilen"),
+    "Stadtviertel": ("Stadtviertel", "Stadtvierteln"),
+    "Viertel": ("Viertel", "Vierteln"),
+    "Einschulbereich": ("Einschulbereiche", "Einschulbereichen"),
+    "Grundschulbezirk": ("Grundschulbezirke", "Grundschulbezirken"),
+    "Schulbezirk": ("Schulbezirke", "Schulbezirken"),
+    "Sozialraum": ("Sozialräume", "Sozialräumen"),
+    "Ortsteil": ("Ortsteile", "Ortsteilen"),
+    "Gemeinde": ("Gemeinden", "Gemeinden"),
+    "Wahlbezirk": ("Wahlbezirke", "Wahlbezirken"),
+}
+
+
+def mehrzahl(name: str, fall: str = "nominativ") -> str:
+    """Mehrzahl eines Ebenennamens („Planungsraum“ → „Planungsräume“ bzw. Dativ „Planungsräumen“)."""
+    if name in _MEHRZAHL:
+        nom, dat = _MEHRZAHL[name]
+    elif name.endswith("raum"):
+        nom = name[:-4] + "räume"
+        dat = nom + "n"
+    elif name.endswith(("el", "er")):
+        nom, dat = name, name + "n"
+    elif name.endswith("e"):
+        nom = dat = name + "n"
+    elif name.endswith(("ion", "ung", "heit", "keit")):
+        nom = dat = name + "en"
+    else:
+        nom, dat = name + "e", name + "en"
+    return dat if fall == "dativ" else nom
