@@ -8,14 +8,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stempel=.venv/.requirements-$1
-soll=$(cat requirements.txt "requirements-$1.txt" 2>/dev/null | sha256sum | cut -c1-16)
+liste=requirements.txt
+[ -f "requirements-$1.txt" ] && liste="requirements-$1.txt"
+soll=$(cat requirements.txt "$liste" | sha256sum | cut -c1-16)
 if [ ! -f "$stempel" ] || [ "$(cat "$stempel")" != "$soll" ]; then
   echo "Abhängigkeiten werden installiert …" >&2
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-  if [ -f "requirements-$1.txt" ]; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "requirements-$1.txt" >&2
-  else
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt >&2
-  fi
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$liste" >&2
   echo "$soll" > "$stempel"
 fi
