@@ -11,7 +11,7 @@ from kommune.laden import Kommune
 from oberflaeche.laden import fehlertext, kommune_holen, verfuegbare_kommunen
 
 NEUESTER = "neuester Stand"
-URL_SCHLUESSEL = ("kommune", "ebene", "periode", "indikator", "gebiet")
+URL_SCHLUESSEL = ("kommune", "ebene", "periode", "indikator", "gebiet", "version")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,32 @@ def url_setzen(**werte: str | None) -> None:
             del st.query_params[schluessel]
 
 
+def _datenstand_waehlen(kommune_id: str) -> str:
+    """Datenstand (importierte Version) wählen, wenn es welche gibt; in der URL als `version` festgehalten."""
+    from kommune.konfiguration import konfiguration_lesen
+    from kommune.laden import kommune_ordner
+    from kommune.versionen import versionen_liste
+
+    try:
+        versionen = [str(v.get("id")) for v in versionen_liste(konfiguration_lesen(kommune_ordner(kommune_id)))]
+    except Exception:
+        versionen = []
+    if not versionen:
+        return "aktiv"
+    optionen = ["aktiv", *reversed(versionen), "original"]
+    wunsch = st.session_state.get("wahl_version") or "aktiv"
+    version = st.sidebar.selectbox(
+        "Datenstand",
+        optionen,
+        index=optionen.index(wunsch) if wunsch in optionen else 0,
+        format_func=lambda v: {"aktiv": "aktueller Stand", "original": "ursprüngliche Dateien"}.get(v, f"Version {v}"),
+        key=f"sb_version_{kommune_id}",
+        help="Eine Ansicht auf einen Datenstand festlegen (steht dann im Link).",
+    )
+    url_setzen(version=None if version == "aktiv" else version)
+    return version
+
+
 def seitenleiste() -> Auswahl | None:
     """Kommune, Stand und Ebene wählen; None, wenn die Kommune nicht geladen werden konnte."""
     url_uebernehmen()
@@ -64,8 +90,9 @@ def seitenleiste() -> Auswahl | None:
             if st.session_state.get("wahl_kommune"):
                 st.session_state.pop(f"wahl_{s}", None)
         st.session_state["wahl_kommune"] = kommune_id
+    version = _datenstand_waehlen(kommune_id)
     try:
-        kommune = kommune_holen(kommune_id)
+        kommune = kommune_holen(kommune_id, version)
     except Exception as e:
         st.error(f"Die Kommune konnte nicht geladen werden. {fehlertext(e)}")
         return None

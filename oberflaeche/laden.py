@@ -20,6 +20,12 @@ def verfuegbare_kommunen() -> dict[str, str]:
     daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
     if daten and (Path(daten) / "berlin").is_dir():
         kommunen["berlin"] = "Berlin (offene Daten)"
+    eigene = os.environ.get("BILDUNGSMONITOR_KOMMUNE", "")
+    if eigene and eigene not in kommunen and (Path(eigene) / "kommune.toml").is_file():
+        try:  # die eigene Kommune eines Hauses: ein Ordner mit kommune.toml
+            kommunen[eigene] = konfiguration_lesen(Path(eigene)).name
+        except KommuneFehler:
+            kommunen[eigene] = Path(eigene).name
     return kommunen
 
 
@@ -35,13 +41,13 @@ def _signatur(name: str) -> tuple[Any, ...]:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Daten der Kommune werden geladen …")
-def _laden(name: str, signatur_text: str) -> Kommune:
-    return kommune_laden(name)
+def _laden(name: str, signatur_text: str, version: str = "aktiv") -> Kommune:
+    return kommune_laden(name, version)
 
 
-def kommune_holen(name: str) -> Kommune:
+def kommune_holen(name: str, version: str = "aktiv") -> Kommune:
     """Die Kommune aus dem Cache (neu geladen, wenn sich eine Datei geändert hat)."""
-    return _laden(name, repr(_signatur(name)))
+    return _laden(name, repr(_signatur(name)), version)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

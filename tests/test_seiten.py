@@ -309,3 +309,28 @@ def test_ablauf_in_der_app_zusammenstellen():
     assert at.title[0].value == "Kinderarmut (SGB II) je Stadtteil"
     at.button(key="sitzung_weiter").click().run()
     assert at.title[0].value.startswith("Profil ")
+
+
+def test_eigene_kommune_und_datenstand_festlegen(tmp_path, monkeypatch):
+    import shutil
+
+    from kommune.versionen import importieren
+    from tests.daten.lieferung import lieferung_xlsx
+
+    ordner = tmp_path / "meinestadt"
+    shutil.copytree(PROJEKT / "sample_data" / "musterstadt", ordner)
+    lieferung = lieferung_xlsx(tmp_path / "l.xlsx", ordner, falscher_schluessel=False)
+    assert lieferung["zeilen"] > 0
+    ergebnis = importieren(ordner, tmp_path / "l.xlsx", periode="2025", nutzer="Test")
+    assert ergebnis.version, ergebnis.protokoll.text()
+    monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", str(ordner))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="sb_kommune").value == str(ordner)
+    stand = at.sidebar.selectbox(key=f"sb_version_{ordner}")
+    assert f"Version {ergebnis.version}" in stand.options
+    assert "2025" in at.sidebar.selectbox(key=f"sb_periode_{ordner}").options
+    stand.set_value("original").run()
+    assert at.query_params["version"] in (["original"], "original")
+    assert "2025" not in at.sidebar.selectbox(key=f"sb_periode_{ordner}").options
