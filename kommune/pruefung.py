@@ -726,6 +726,22 @@ class Lieferung:
     namen: dict[str, str]
 
 
+def _zahl_pruefen(
+    r: list[Any], p: int, nr: int, dezimal: Any, tabelle: Rohtabelle, protokoll: Pruefprotokoll
+) -> tuple[float, str]:
+    """Eine Zelle als Zahl lesen; Unlesbares (außer Formeln, die eigens gemeldet werden) als Fehler melden."""
+    w, art = zahl_lesen(r[p], dezimal[p])
+    if art == "kaputt" and (nr, p) not in tabelle.formeln:
+        protokoll.melden(
+            FEHLER,
+            f"Der Wert „{_zelle_text(r[p])[:40]}“ ist keine Zahl.",
+            zeile=nr,
+            spalte=tabelle.kopf[p],
+            pruefung="keine_zahl",
+        )
+    return w, art
+
+
 def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: Pruefprotokoll) -> Lieferung | None:
     """Die Rohtabelle nach der Zuordnung in die lange Form bringen; Zahlen mit Fundstelle prüfen."""
     kopf_pos = {}
@@ -860,27 +876,11 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             if p is None:
                 begleit[ziel] = math.nan
                 continue
-            w, art = zahl_lesen(r[p], dezimal[p])
-            if art == "kaputt" and (nr, p) not in tabelle.formeln:
-                protokoll.melden(
-                    FEHLER,
-                    f"Der Wert „{_zelle_text(r[p])[:40]}“ ist keine Zahl.",
-                    zeile=nr,
-                    spalte=tabelle.kopf[p],
-                    pruefung="keine_zahl",
-                )
+            w, art = _zahl_pruefen(r, p, nr, dezimal, tabelle, protokoll)
             begleit[ziel] = w
         for p, ind in spalten_werte:
             indikator = ind if ind is not None else _zelle_text(r[p_ind])
-            w, art = zahl_lesen(r[p], dezimal[p])
-            if art == "kaputt" and (nr, p) not in tabelle.formeln:
-                protokoll.melden(
-                    FEHLER,
-                    f"Der Wert „{_zelle_text(r[p])[:40]}“ ist keine Zahl.",
-                    zeile=nr,
-                    spalte=tabelle.kopf[p],
-                    pruefung="keine_zahl",
-                )
+            w, art = _zahl_pruefen(r, p, nr, dezimal, tabelle, protokoll)
             fehlwerte += art == "fehlwert"
             marken += art == "marke"
             eintrag = {

@@ -121,12 +121,34 @@ def server_berlin(tmp_path_factory) -> Iterator[StreamlitServer]:
     s.stoppen()
 
 
-@pytest.fixture
-def seite(browser):
-    """Eine neue Seite (1280×1200) mit Protokoll aller Anfragen in `seite.anfragen`."""
-    kontext = browser.new_context(viewport={"width": 1280, "height": 1200}, locale="de-DE")
+def _neue_seite(browser, hoehe: int):
+    """Eine neue Seite (1280 × `hoehe`) mit Protokoll aller Anfragen in `page.anfragen`."""
+    kontext = browser.new_context(viewport={"width": 1280, "height": hoehe}, locale="de-DE")
     page = kontext.new_page()
     page.anfragen = []
     page.on("request", lambda r: page.anfragen.append(r.url))
+    return kontext, page
+
+
+def nur_localhost(page) -> None:
+    """Keine Anfrage hat localhost verlassen."""
+    from urllib.parse import urlparse
+
+    fremd = sorted({urlparse(u).hostname for u in page.anfragen} - {"127.0.0.1", "localhost", None})
+    assert fremd == [], f"Anfragen außerhalb von localhost: {fremd}"
+
+
+@pytest.fixture
+def seite(browser):
+    """Seite mit 1280×1200 (die ganze Karte sichtbar, Klicks verrutschen nicht)."""
+    kontext, page = _neue_seite(browser, 1200)
+    yield page
+    kontext.close()
+
+
+@pytest.fixture
+def klein(browser):
+    """Seite mit 1280×720 (Beamer)."""
+    kontext, page = _neue_seite(browser, 720)
     yield page
     kontext.close()

@@ -7,24 +7,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.conftest import nur_localhost
 from tests.conftest import PROJEKT
 
 pytestmark = pytest.mark.browser
 FOTOS = PROJEKT / "artifacts" / "screenshots"
-
-
-@pytest.fixture
-def klein(browser):
-    kontext = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
-    page = kontext.new_page()
-    page.anfragen = []
-    page.on("request", lambda r: page.anfragen.append(r.url))
-    yield page
-    kontext.close()
 
 
 def _foto(page, name: str) -> Path:
@@ -48,11 +38,6 @@ def _karte_falls_da(page) -> None:
         ).first.wait_for(timeout=60_000)
 
 
-def _nur_localhost(page) -> None:
-    fremd = sorted({urlparse(u).hostname for u in page.anfragen} - {"127.0.0.1", "localhost", None})
-    assert fremd == [], fremd
-
-
 @pytest.mark.parametrize("kommune", ["musterstadt", "berlin"])
 def test_cockpit_1280x720(klein, kommune, request):
     server = request.getfixturevalue(f"server_{kommune}")
@@ -66,7 +51,7 @@ def test_cockpit_1280x720(klein, kommune, request):
     assert "Ampel:" in erste and "Stand" in erste
     assert kacheln.first.bounding_box()["y"] < 720  # erste Kachel ohne Scrollen sichtbar
     _foto(klein, f"cockpit_{kommune}_1280x720")
-    _nur_localhost(klein)
+    nur_localhost(klein)
 
 
 @pytest.mark.parametrize("kommune", ["musterstadt", "berlin"])
@@ -95,7 +80,7 @@ def test_sitzungsmodus_weiter_und_link(klein, kommune, request, browser):
     andere.get_by_text("Ansicht 2 von").wait_for(timeout=90_000)
     assert andere.locator("h1").first.inner_text() == titel
     andere.context.close()
-    _nur_localhost(klein)
+    nur_localhost(klein)
 
 
 def test_gebietsprofil_1280x720_per_link(klein, server_berlin):
@@ -109,4 +94,4 @@ def test_gebietsprofil_1280x720_per_link(klein, server_berlin):
     klein.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
     _foto(klein, "gebietsprofil_berlin_neukoelln_lage")
     assert "gebiet=08" in klein.url
-    _nur_localhost(klein)
+    nur_localhost(klein)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.conftest import nur_localhost
 from tests.browser.test_karte_browser import JS_ZAEHLEN, KARTE
 
 pytestmark = pytest.mark.browser
@@ -19,11 +19,6 @@ def _karte_gezeichnet(page) -> dict:
     return iframe.evaluate(JS_ZAEHLEN)
 
 
-def _nur_localhost(page) -> None:
-    fremd = sorted({urlparse(u).hostname for u in page.anfragen} - {"127.0.0.1", "localhost", None})
-    assert fremd == [], fremd
-
-
 def test_baukasten_berlin_mss_status(seite, server_berlin):
     seite.goto(f"{server_berlin.url}/index", wait_until="domcontentloaded")
     zahlen = _karte_gezeichnet(seite)
@@ -32,7 +27,7 @@ def test_baukasten_berlin_mss_status(seite, server_berlin):
     for text in ("hoch (75 Gebiete)", "mittel (366 Gebiete)", "sehr niedrig (49 Gebiete)"):
         seite.get_by_text(text).first.wait_for(timeout=30_000)
     seite.get_by_text("Keine Klassenwechsel").wait_for()
-    _nur_localhost(seite)
+    nur_localhost(seite)
 
 
 def test_baukasten_musterstadt_gewicht_aendert_klassen(seite, server_musterstadt):
@@ -45,4 +40,4 @@ def test_baukasten_musterstadt_gewicht_aendert_klassen(seite, server_musterstadt
     regler.focus()
     regler.press("End")
     seite.get_by_text(re.compile(r"\d+ Gebiete wechseln die Klasse")).wait_for(timeout=60_000)
-    _nur_localhost(seite)
+    nur_localhost(seite)
