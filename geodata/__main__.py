@@ -7,7 +7,7 @@ import csv
 import math
 import sys
 
-from kommune.fehler import KommuneFehler
+from kommune.fehler import KommuneFehler, befehl_ausfuehren
 
 
 def _interpolieren(args: argparse.Namespace) -> None:
@@ -55,13 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ip.add_argument("--period", default=None, help="Periode (Standard: die neueste)")
     ip.add_argument("--out", required=True, help="Ausgabe-CSV mit den Spalten unit_id,value")
     args = parser.parse_args(argv)
-    try:
-        if args.befehl == "interpolate":
-            _interpolieren(args)
-    except KommuneFehler as e:
-        print(f"Fehler: {e.text}", file=sys.stderr)
-        return 1
-    return 0
+    return befehl_ausfuehren(lambda: _interpolieren(args))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kommune.fehler import KommuneFehler
+from kommune.fehler import KommuneFehler, befehl_ausfuehren
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,44 +24,42 @@ def main(argv: list[str] | None = None) -> int:
     liste = befehle.add_parser("presets", help="die mitgelieferten Presets einer Kommune auflisten")
     liste.add_argument("kommune")
     args = parser.parse_args(argv)
-    try:
-        from indices.presets import preset, presets_fuer
-        from kommune.laden import kommune_laden
+    return befehl_ausfuehren(lambda: _ausfuehren(args))
 
-        if args.befehl == "presets":
-            k = kommune_laden(args.kommune)
-            alle = presets_fuer(k)
-            if not alle:
-                print(f"Für {k.name} gibt es keine Presets.")
-            for d in alle.values():
-                ebene = d.ebene or "Standardebene"
-                print(f"{d.id}\t{d.name}\t{d.familie}\t{ebene}\t{', '.join(d.indikator_ids)}")
+
+def _ausfuehren(args: argparse.Namespace) -> None:
+    """Den gewählten Befehl ausführen (Fehler als `KommuneFehler`)."""
+    from indices.presets import preset, presets_fuer
+    from kommune.laden import kommune_laden
+
+    if args.befehl == "presets":
+        k = kommune_laden(args.kommune)
+        alle = presets_fuer(k)
+        if not alle:
+            print(f"Für {k.name} gibt es keine Presets.")
+        for d in alle.values():
+            ebene = d.ebene or "Standardebene"
+            print(f"{d.id}\t{d.name}\t{d.familie}\t{ebene}\t{', '.join(d.indikator_ids)}")
+    else:
+        from pathlib import Path
+
+        from indices.berechnung import index_berechnen
+        from indices.definition import definition_laden
+        from indices.export import exportieren
+
+        k = kommune_laden(args.kommune)
+        if args.preset.endswith(".toml") and Path(args.preset).is_file():
+            d = definition_laden(args.preset)
         else:
-            from pathlib import Path
-
-            from indices.berechnung import index_berechnen
-            from indices.definition import definition_laden
-            from indices.export import exportieren
-
-            k = kommune_laden(args.kommune)
-            if args.preset.endswith(".toml") and Path(args.preset).is_file():
-                d = definition_laden(args.preset)
-            else:
-                d = preset(k, args.preset)
-            if Path(args.out).suffix.lower() not in (".csv", ".xlsx"):
-                raise KommuneFehler(
-                    f"Das Ausgabeformat von „{args.out}“ wird nicht unterstützt (erlaubt: .csv, .xlsx)."
-                )
-            ergebnis = index_berechnen(k, d, ebene=args.level, periode=args.period)
-            dateien = exportieren(ergebnis, args.out, kommune=k.name)
-            print(
-                f"{d.name}: {ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet → "
-                + ", ".join(str(p) for p in dateien)
-            )
-    except KommuneFehler as e:
-        print(f"Fehler: {e.text}", file=sys.stderr)
-        return 1
-    return 0
+            d = preset(k, args.preset)
+        if Path(args.out).suffix.lower() not in (".csv", ".xlsx"):
+            raise KommuneFehler(f"Das Ausgabeformat von „{args.out}“ wird nicht unterstützt (erlaubt: .csv, .xlsx).")
+        ergebnis = index_berechnen(k, d, ebene=args.level, periode=args.period)
+        dateien = exportieren(ergebnis, args.out, kommune=k.name)
+        print(
+            f"{d.name}: {ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet → "
+            + ", ".join(str(p) for p in dateien)
+        )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kommune.fehler import KommuneFehler
+from kommune.fehler import befehl_ausfuehren
 from kommune.info import kommune_info
 from kommune.laden import kommune_laden
 
@@ -77,17 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--protocol", help="Prüfprotokoll zusätzlich als XLSX schreiben")
     imp.add_argument("--check-only", action="store_true", help="nur prüfen, keine neue Version anlegen")
     args = parser.parse_args(argv)
-    try:
-        if args.befehl == "info":
-            print(json.dumps(kommune_info(kommune_laden(args.kommune)), ensure_ascii=False, indent=2))
-        elif args.befehl == "export":
-            return _export(args)
-        elif args.befehl == "import":
-            return _import(args)
-    except KommuneFehler as e:
-        print(f"Fehler: {e.text}", file=sys.stderr)
-        return 1
-    return 0
+    befehle_je_name = {
+        "info": lambda: print(json.dumps(kommune_info(kommune_laden(args.kommune)), ensure_ascii=False, indent=2)),
+        "export": lambda: _export(args),
+        "import": lambda: _import(args),
+    }
+    return befehl_ausfuehren(befehle_je_name[args.befehl])
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 
 class KommuneFehler(Exception):
     """Ein Problem mit den Daten oder der Konfiguration einer Kommune.
@@ -35,3 +38,12 @@ class KommuneFehler(Exception):
         if self.spalte:
             ort.append(f"Spalte „{self.spalte}“")
         return f"{', '.join(ort)}: {self.meldung}" if ort else self.meldung
+
+
+def befehl_ausfuehren(aufruf: Callable[[], int | None]) -> int:
+    """Einen Kommandozeilenbefehl ausführen: `KommuneFehler` wird eine deutsche Zeile auf stderr, Rückgabe 1."""
+    try:
+        return aufruf() or 0
+    except KommuneFehler as e:
+        print(f"Fehler: {e.text}", file=sys.stderr)
+        return 1

@@ -726,6 +726,11 @@ class Lieferung:
     namen: dict[str, str]
 
 
+def _beispiele(ids: Any, n: int = 5) -> str:
+    """Die ersten `n` Schlüssel als „a“, „b“ für Befundtexte."""
+    return ", ".join(f"„{i}“" for i in list(ids)[:n])
+
+
 def _zahl_pruefen(
     r: list[Any], p: int, nr: int, dezimal: Any, tabelle: Rohtabelle, protokoll: Pruefprotokoll
 ) -> tuple[float, str]:
@@ -1010,7 +1015,7 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
             protokoll.melden(
                 WARNUNG,
                 f"Für {len(fehlt)} von {len(bekannt)} Gebieten fehlt ein Wert für „{ind}“ ({periode}), z. B. "
-                + ", ".join(f"„{f}“" for f in fehlt[:5])
+                + _beispiele(fehlt)
                 + ".",
                 pruefung="schluessel_fehlen",
             )
@@ -1399,15 +1404,13 @@ def geometrie_pruefen(
         if len(weg):
             protokoll.melden(
                 WARNUNG,
-                f"{len(weg)} Gebiete der bisherigen Ebene „{schicht.name}“ fehlen, z. B. "
-                + ", ".join(f"„{w}“" for w in weg[:5])
-                + ".",
+                f"{len(weg)} Gebiete der bisherigen Ebene „{schicht.name}“ fehlen, z. B. " + _beispiele(weg) + ".",
                 pruefung="gebiete_fehlen",
             )
         if len(neu_ids):
             protokoll.melden(
                 HINWEIS,
-                f"{len(neu_ids)} neue Gebiete, z. B. " + ", ".join(f"„{n}“" for n in neu_ids[:5]) + ".",
+                f"{len(neu_ids)} neue Gebiete, z. B. " + _beispiele(neu_ids) + ".",
                 pruefung="gebiete_neu",
             )
     return protokoll.abschliessen(), gdf

@@ -58,6 +58,12 @@ st.caption(basis.beschreibung)
 katalog = kommune.katalog[kommune.katalog.index.isin(set(kommune.indikatoren["indikator"]))]
 
 
+def _methode(spalte: object, titel: str, optionen: dict[str, str], wert: str, schluessel: str) -> str:
+    """Auswahl einer Methode aus einer Liste „Wert → deutscher Text“ der Index-Definition."""
+    werte = list(optionen)
+    return spalte.selectbox(titel, werte, werte.index(wert), format_func=optionen.__getitem__, key=schluessel)
+
+
 @st.fragment
 def baukasten() -> None:
     """Gewichte, Methode, Karte, Rangliste: ein Schieberegler rechnet nur diesen Teil neu."""
@@ -70,27 +76,9 @@ def baukasten() -> None:
             key=f"idx_ids_{preset_id}",
         )
         m1, m2, m3, m4 = st.columns(4)
-        std = m1.selectbox(
-            "Standardisierung",
-            list(d.STANDARDISIERUNGEN),
-            list(d.STANDARDISIERUNGEN).index(basis.standardisierung),
-            format_func=d.STANDARDISIERUNGEN.__getitem__,
-            key=f"idx_std_{preset_id}",
-        )
-        gew = m2.selectbox(
-            "Gewichtung",
-            list(d.GEWICHTUNGEN),
-            list(d.GEWICHTUNGEN).index(basis.gewichtung),
-            format_func=d.GEWICHTUNGEN.__getitem__,
-            key=f"idx_gew_{preset_id}",
-        )
-        agg = m3.selectbox(
-            "Aggregation",
-            list(d.AGGREGATIONEN),
-            list(d.AGGREGATIONEN).index(basis.aggregation),
-            format_func=d.AGGREGATIONEN.__getitem__,
-            key=f"idx_agg_{preset_id}",
-        )
+        std = _methode(m1, "Standardisierung", d.STANDARDISIERUNGEN, basis.standardisierung, f"idx_std_{preset_id}")
+        gew = _methode(m2, "Gewichtung", d.GEWICHTUNGEN, basis.gewichtung, f"idx_gew_{preset_id}")
+        agg = _methode(m3, "Aggregation", d.AGGREGATIONEN, basis.aggregation, f"idx_agg_{preset_id}")
         restd = m4.checkbox("Ergebnis erneut standardisieren", basis.restandardisieren, key=f"idx_restd_{preset_id}")
         mindest = m4.number_input(
             "Mindestbevölkerung", 0, 100_000, int(basis.mindest_einwohner), 50, key=f"idx_min_{preset_id}"
