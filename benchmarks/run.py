@@ -104,10 +104,12 @@ def rerun_nach_gewichtsaenderung_ms(kommune_id: str = "berlin", wiederholungen: 
 
     from streamlit.testing.v1 import AppTest
 
+    os.environ.setdefault("BILDUNGSMONITOR_DEMO", "1")  # Baukasten ist intern: Rolle im Demo-Modus wählen
     at = AppTest.from_file(str(PROJEKT / "app.py"), default_timeout=120)
+    at.session_state["demo_rolle"] = "intern"
     at.query_params["kommune"] = kommune_id
     at.run()
-    at.switch_page("pages/index_baukasten.py").run()
+    at.switch_page("seiten/index_baukasten.py").run()
     preset = at.selectbox(key=f"idx_preset_{'Berlin' if kommune_id == 'berlin' else 'Musterstadt'}").value
     at.selectbox(key=f"idx_gew_{preset}").set_value("manuell").run()
     regler = next(s for s in at.slider if s.key and s.key.startswith(f"idx_w_{preset}_"))

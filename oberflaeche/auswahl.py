@@ -9,6 +9,8 @@ import streamlit as st
 
 from kommune.laden import Kommune
 from oberflaeche.laden import fehlertext, kommune_holen, verfuegbare_kommunen
+from oberflaeche.rollen import rang
+from oberflaeche.schutz import wirksame_rolle
 
 NEUESTER = "neuester Stand"
 URL_SCHLUESSEL = ("kommune", "ebene", "periode", "indikator", "gebiet", "version")
@@ -45,10 +47,23 @@ def url_setzen(**werte: str | None) -> None:
 
 
 def _datenstand_waehlen(kommune_id: str) -> str:
-    """Datenstand (importierte Version) wählen, wenn es welche gibt; in der URL als `version` festgehalten."""
+    """Datenstand (importierte Version) wählen, wenn es welche gibt; in der URL als `version` festgehalten.
+
+    Nur ab der Rolle „intern“: Öffentlich (und im Sitzungsmodus) gilt immer der veröffentlichte, aktive
+    Stand. Zwei Stände mit verschieden gesetzten Sekundärsperren nebeneinander ließen sonst gesperrte
+    Werte errechnen.
+    """
     from kommune.konfiguration import konfiguration_lesen
     from kommune.laden import kommune_ordner
     from kommune.versionen import versionen_liste
+
+    if rang(wirksame_rolle()) < rang("intern"):
+        if st.session_state.get("wahl_version") not in (None, "", "aktiv"):
+            st.sidebar.info(
+                "Ältere Datenstände sind nur nach Anmeldung (Verwaltung) sichtbar; gezeigt wird der aktuelle."
+            )
+        url_setzen(version=None)
+        return "aktiv"
 
     try:
         versionen = [str(v.get("id")) for v in versionen_liste(konfiguration_lesen(kommune_ordner(kommune_id)))]

@@ -30,7 +30,7 @@ ROLLEN = ("oeffentlich", "intern", "admin")
 ROLLEN_NAMEN = {"oeffentlich": "Öffentlich", "intern": "Intern (Verwaltung)", "admin": "Administration"}
 RUNDEN = 600_000
 
-#: Mindestrolle je Seite (Dateiname in pages/).
+#: Mindestrolle je Seite (Dateiname in seiten/).
 SEITEN_ROLLE = {
     "uebersicht": "oeffentlich",
     "cockpit": "oeffentlich",
@@ -111,10 +111,15 @@ def rolle_fuer_email(email: str | None, pfad: Path | None) -> str:
 
 
 def modus(umgebung: dict[str, str] | None = None, oidc_konfiguriert: bool = False) -> str:
-    """„oidc“, „lokal“ (Benutzerdatei) oder „demo“ (nichts konfiguriert)."""
+    """„oidc“, „lokal“ (Benutzerdatei), „demo“ (nur mit `BILDUNGSMONITOR_DEMO=1`) oder „oeffentlich“.
+
+    Ohne Konfiguration gilt die geringste Berechtigung: nur die öffentliche Rolle, keine Anmeldung.
+    """
     umgebung = dict(os.environ) if umgebung is None else umgebung
     if oidc_konfiguriert:
         return "oidc"
     if umgebung.get("BILDUNGSMONITOR_BENUTZER"):
         return "lokal"
-    return "demo"
+    if umgebung.get("BILDUNGSMONITOR_DEMO", "").strip().lower() in ("1", "true", "ja", "yes"):
+        return "demo"
+    return "oeffentlich"

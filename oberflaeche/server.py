@@ -1,9 +1,7 @@
-"""Startet die App (`python -m oberflaeche.server [streamlit-Optionen]`).
+"""Startet die App (`python -m oberflaeche.server [streamlit-Optionen]`), wie `start.sh` es tut.
 
-Streamlit behandelt einen Ordner `pages/` neben `app.py` als alte Mehrseiten-App, bis `app.py` zum
-ersten Mal `st.navigation` aufruft. Wer direkt nach dem Serverstart einen Deep Link wie `/karte`
-öffnet, bekäme sonst „Page not found“. Dieses Startprogramm schaltet die Automatik vorher ab;
-`app.py` navigiert ohnehin selbst.
+Gleichwertig mit `streamlit run app.py`: die Seiten liegen in `seiten/`, Streamlits alte
+`pages/`-Automatik greift also bei keiner Startart (siehe `app.py`).
 """
 
 from __future__ import annotations
@@ -11,15 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(argumente: list[str] | None = None) -> None:
-    """`streamlit run app.py` mit den übergebenen Optionen, ohne alte pages/-Automatik."""
-    PagesManager.uses_pages_directory = False
+    """`streamlit run app.py` mit den übergebenen Optionen."""
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argumente is None else argumente)]
     cli.main()
 

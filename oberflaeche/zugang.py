@@ -49,11 +49,13 @@ def rolle_ermitteln() -> str:
                     st.rerun()
                 st.error("Benutzername oder Passwort ist falsch.")
         return "oeffentlich"
-    st.sidebar.warning("Demo-Modus: keine Anmeldung eingerichtet. Nur für Tests und lokale Vorführungen.")
-    return st.sidebar.selectbox(
-        "Rolle (Vorschau)",
-        list(ROLLEN),
-        index=ROLLEN.index("admin"),
-        format_func=ROLLEN_NAMEN.__getitem__,
-        key="demo_rolle",
-    )
+    if art == "demo":
+        st.sidebar.warning(
+            "Demo-Modus (BILDUNGSMONITOR_DEMO=1): keine Anmeldung, jede Rolle wählbar. "
+            "Nur für Beispieldaten und lokale Vorführungen – nicht für echte Daten."
+        )
+        return st.sidebar.selectbox(
+            "Rolle (Vorschau)", list(ROLLEN), index=0, format_func=ROLLEN_NAMEN.__getitem__, key="demo_rolle"
+        )
+    st.sidebar.caption("Öffentliche Ansicht. Eine Anmeldung ist nicht eingerichtet (siehe README, „Rollen“).")
+    return "oeffentlich"

@@ -15,6 +15,10 @@ if "BILDUNGSMONITOR_DATA_DIR" not in os.environ and (SHARED / "berlin").is_dir()
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# Die Seitentests wählen Rollen im Demo-Modus; ohne diesen Schalter zeigt die App nur die öffentliche
+# Rolle (sichere Voreinstellung, eigens geprüft in tests/test_zugang.py).
+os.environ.setdefault("BILDUNGSMONITOR_DEMO", "1")
+
 
 def berlin_daten_da() -> bool:
     daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
@@ -37,19 +41,3 @@ def berlin():
     from kommune import kommune_laden
 
     return kommune_laden("berlin")
-
-
-@pytest.fixture(autouse=True)
-def _ohne_alte_pages_automatik(monkeypatch):
-    """AppTest setzt vor jedem Lauf Streamlits alte pages/-Automatik zurück; dann liefe ab dem zweiten
-    Lauf nur noch die Seite ohne app.py (ohne Rollen, ohne Navigation). Wie im Startprogramm
-    `oberflaeche/server.py` wird sie hier abgeschaltet, damit die Tests die echte App prüfen."""
-    from streamlit.runtime import pages_manager
-    from streamlit.testing.v1 import app_test
-
-    class OhneAutomatik(pages_manager.PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test, "PagesManager", OhneAutomatik)

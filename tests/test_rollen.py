@@ -43,4 +43,6 @@ def test_oidc_rollen_nach_adresse_und_domain(tmp_path):
 def test_modus():
     assert modus({}, oidc_konfiguriert=True) == "oidc"
     assert modus({"BILDUNGSMONITOR_BENUTZER": "x"}) == "lokal"
-    assert modus({}) == "demo"
+    assert modus({}) == "oeffentlich"  # nichts eingerichtet: geringste Berechtigung
+    assert modus({"BILDUNGSMONITOR_DEMO": "1"}) == "demo"
+    assert modus({"BILDUNGSMONITOR_DEMO": "0"}) == "oeffentlich"

@@ -12,25 +12,27 @@ from tests.conftest import IN_CI, PROJEKT, berlin_daten_da
 APP = PROJEKT / "app.py"
 
 SEITEN = [
-    "pages/uebersicht.py",
-    "pages/karte.py",
-    "pages/gebietsprofil.py",
-    "pages/angebote.py",
-    "pages/index_baukasten.py",
-    "pages/cockpit.py",
-    "pages/sitzung.py",
-    "pages/vergleich.py",
-    "pages/datenimport.py",
+    "seiten/uebersicht.py",
+    "seiten/karte.py",
+    "seiten/gebietsprofil.py",
+    "seiten/angebote.py",
+    "seiten/index_baukasten.py",
+    "seiten/cockpit.py",
+    "seiten/sitzung.py",
+    "seiten/vergleich.py",
+    "seiten/datenimport.py",
 ]
 KOMMUNEN = ["musterstadt", "berlin"]
 
 
-def _app(kommune: str, **params: str) -> AppTest:
+def _app(kommune: str, rolle: str = "admin", **params: str) -> AppTest:
+    """Die App im Demo-Modus mit vorgewählter Rolle (Standard admin: alle Seiten erreichbar)."""
     if kommune == "berlin" and not berlin_daten_da():
         if IN_CI:
             pytest.fail("In CI müssen die Berliner Daten vorhanden sein.")
         pytest.skip("Berliner Daten nicht vorhanden")
     at = AppTest.from_file(str(APP), default_timeout=120)
+    at.session_state["demo_rolle"] = rolle
     at.query_params["kommune"] = kommune
     for k, v in params.items():
         at.query_params[k] = v
@@ -73,7 +75,7 @@ def test_uebersicht_berlin_zeigt_ebenen_und_quellen():
 def test_karte_berlin_kinderarmut_mit_legende_und_text():
     at = _app("berlin", indikator="S4", ebene="planungsraum")
     at.run()
-    at.switch_page("pages/karte.py").run()
+    at.switch_page("seiten/karte.py").run()
     assert not at.exception
     texte = _texte(at)
     assert "von 542 Gebieten der Ebene Planungsraum" in texte
@@ -84,7 +86,7 @@ def test_karte_berlin_kinderarmut_mit_legende_und_text():
 def test_karte_bezirk_aggregiert_einwohner_exakt():
     at = _app("berlin", indikator="inhabitants", ebene="bezirk")
     at.run()
-    at.switch_page("pages/karte.py").run()
+    at.switch_page("seiten/karte.py").run()
     assert not at.exception
     assert "für 12 von 12 Gebieten" in _texte(at)
 
@@ -92,7 +94,7 @@ def test_karte_bezirk_aggregiert_einwohner_exakt():
 def test_profil_per_url_und_rang():
     at = _app("berlin", ebene="planungsraum", gebiet="01100101")
     at.run()
-    at.switch_page("pages/gebietsprofil.py").run()
+    at.switch_page("seiten/gebietsprofil.py").run()
     assert not at.exception
     assert at.header[0].value == "Stülerstraße"
     tabellen = [d.value for d in at.dataframe]
@@ -103,7 +105,7 @@ def test_profil_per_url_und_rang():
 def test_einzugsbereiche_haben_umgerechnete_werte():
     at = _app("musterstadt", ebene="schulbezirk", indikator="kinderarmut")
     at.run()
-    at.switch_page("pages/karte.py").run()
+    at.switch_page("seiten/karte.py").run()
     assert not at.exception
     texte = _texte(at)
     assert "für 32 von 32 Gebieten der Ebene Grundschulbezirk" in texte
@@ -122,7 +124,7 @@ def test_unbekannte_kommune_in_url_faellt_auf_musterstadt_zurueck():
 def test_angebote_berlin_versorgung_und_handlungsbedarf():
     at = _app("berlin", ebene="einschulbereich")
     at.run()
-    at.switch_page("pages/angebote.py").run()
+    at.switch_page("seiten/angebote.py").run()
     assert not at.exception
     texte = _texte(at)
     assert "Gesamtstadt: **95,7 Kita-Plätze je 100 Kinder unter 6**" in texte or "95,7" in texte
@@ -139,7 +141,7 @@ def _markdown_html(at: AppTest) -> str:
 def test_baukasten_berlin_mss_status_und_gewichtsaenderung():
     at = _app("berlin")
     at.run()
-    at.switch_page("pages/index_baukasten.py").run()
+    at.switch_page("seiten/index_baukasten.py").run()
     assert not at.exception
     assert at.selectbox(key="idx_preset_Berlin").value == "mss2021-status"
     html = _markdown_html(at)
@@ -157,7 +159,7 @@ def test_baukasten_berlin_mss_status_und_gewichtsaenderung():
 def test_baukasten_musterstadt_alle_presets():
     at = _app("musterstadt")
     at.run()
-    at.switch_page("pages/index_baukasten.py").run()
+    at.switch_page("seiten/index_baukasten.py").run()
     for preset in at.selectbox(key="idx_preset_Musterstadt").options:
         at.selectbox(key="idx_preset_Musterstadt").set_value(preset).run()
         assert not at.exception, preset
@@ -187,12 +189,12 @@ def test_seiten_je_rolle(rolle, sichtbar, verborgen):
         "Angebote & Versorgung": "angebote",
     }
     for titel in sichtbar:
-        at.switch_page(f"pages/{seiten[titel]}.py").run()
+        at.switch_page(f"seiten/{seiten[titel]}.py").run()
         assert not at.exception and at.title[0].value == titel
     # Eine niedrigere Rolle erreicht die Seite einer höheren nicht: sie ist gar nicht registriert
     for titel in verborgen:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(f"pages/{seiten[titel]}.py")
+            at.switch_page(f"seiten/{seiten[titel]}.py")
 
 
 def test_lokale_anmeldung(tmp_path, monkeypatch):
@@ -206,7 +208,7 @@ def test_lokale_anmeldung(tmp_path, monkeypatch):
     assert not at.exception
     assert not any("Demo-Modus" in w.value for w in at.warning)
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # ohne Anmeldung öffentlich
-        at.switch_page("pages/index_baukasten.py")
+        at.switch_page("seiten/index_baukasten.py")
     at.sidebar.text_input[0].input("mueller")
     at.sidebar.text_input[1].input("falsch")
     at.sidebar.button[0].click().run()
@@ -215,7 +217,7 @@ def test_lokale_anmeldung(tmp_path, monkeypatch):
     at.sidebar.text_input[1].input("geheim-und-lang")
     at.sidebar.button[0].click().run()
     assert at.session_state["rolle"] == "intern"
-    at.switch_page("pages/index_baukasten.py").run()
+    at.switch_page("seiten/index_baukasten.py").run()
     assert at.title[0].value == "Index-Baukasten"
 
 
@@ -223,7 +225,7 @@ def test_lokale_anmeldung(tmp_path, monkeypatch):
 def test_sitzungsmodus_alle_schritte(kommune):
     at = _app(kommune)
     at.run()
-    at.switch_page("pages/sitzung.py").run()
+    at.switch_page("seiten/sitzung.py").run()
     schritte = 0
     while True:
         assert not at.exception, (schritte, at.exception)
@@ -241,7 +243,7 @@ def test_sitzungsmodus_alle_schritte(kommune):
 def test_sitzungsmodus_link_reproduziert_ansicht():
     at = _app("berlin", seite="karte", ebene="bezirk", indikator="S4", titel="Kinderarmut je Bezirk", schritt="1")
     at.run()
-    at.switch_page("pages/sitzung.py").run()
+    at.switch_page("seiten/sitzung.py").run()
     assert not at.exception
     assert at.title[0].value == "Kinderarmut je Bezirk"
     assert "für 12 von 12 Gebieten der Ebene Bezirk" in _texte(at)
@@ -259,7 +261,7 @@ def test_oeffentliche_rolle_sieht_kleine_gebiete_gesperrt():
     at = _app("musterstadt", indikator="kinderarmut", ebene="viertel")
     at.run()
     at.sidebar.selectbox(key="demo_rolle").set_value("oeffentlich").run()
-    at.switch_page("pages/karte.py").run()
+    at.switch_page("seiten/karte.py").run()
     assert not at.exception
     html = _markdown_html(at)
     assert "gesperrt (Geheimhaltung)" in html  # eigene Klasse in der Legende
@@ -268,7 +270,7 @@ def test_oeffentliche_rolle_sieht_kleine_gebiete_gesperrt():
     assert tabelle.loc[klein, "Wert"] == "." and tabelle.loc[klein, "Klasse"] == "gesperrt"
     # Admin sieht den Rohwert
     at.sidebar.selectbox(key="demo_rolle").set_value("admin").run()
-    at.switch_page("pages/karte.py").run()
+    at.switch_page("seiten/karte.py").run()
     tabelle = at.dataframe[0].value.set_index("ID")
     assert tabelle.loc[klein, "Wert"] != "."
 
@@ -277,7 +279,7 @@ def test_sitzungsmodus_sperrt_auch_fuer_admin():
     at = _app("musterstadt", seite="karte", ebene="viertel", indikator="kinderarmut", titel="Kinderarmut")
     at.run()
     assert at.sidebar.selectbox(key="demo_rolle").value == "admin"
-    at.switch_page("pages/sitzung.py").run()
+    at.switch_page("seiten/sitzung.py").run()
     assert not at.exception
     assert "gesperrt (Geheimhaltung)" in _markdown_html(at)
 
@@ -297,11 +299,11 @@ def test_berichte_sperren_nach_rolle():
 def test_ablauf_in_der_app_zusammenstellen():
     at = _app("musterstadt", indikator="kinderarmut", ebene="stadtteil")
     at.run()
-    at.switch_page("pages/karte.py").run()
+    at.switch_page("seiten/karte.py").run()
     at.button(key="karte_zur_sitzung").click().run()
-    at.switch_page("pages/gebietsprofil.py").run()
+    at.switch_page("seiten/gebietsprofil.py").run()
     at.button(key="profil_zur_sitzung").click().run()
-    at.switch_page("pages/sitzung.py").run()
+    at.switch_page("seiten/sitzung.py").run()
     at.sidebar.radio(key="sitzung_quelle").set_value("eigen").run()
     assert not at.exception
     texte = _texte(at)
@@ -325,6 +327,7 @@ def test_eigene_kommune_und_datenstand_festlegen(tmp_path, monkeypatch):
     assert ergebnis.version, ergebnis.protokoll.text()
     monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", str(ordner))
     at = AppTest.from_file(str(APP), default_timeout=120)
+    at.session_state["demo_rolle"] = "admin"
     at.run()
     assert not at.exception
     assert at.sidebar.selectbox(key="sb_kommune").value == str(ordner)

@@ -97,7 +97,7 @@ def ausgewaehlt(_klassen: object) -> None:
     )
     if r:
         st.markdown(f"Rang {r} von {n} (1 = höchster Wert)")
-    st.page_link("pages/gebietsprofil.py", label="Zum Gebietsprofil")
+    st.page_link("seiten/gebietsprofil.py", label="Zum Gebietsprofil")
 
 
 karte_zeigen(

@@ -38,11 +38,11 @@ from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
 from oberflaeche.schutz import geschuetzt
 
+st.session_state["geheimhaltung_erzwungen"] = True  # vor der Seitenleiste: auch nur der veröffentlichte Stand
 auswahl = seitenleiste()
 if auswahl is None:
     st.stop()
 kommune, kommune_id = auswahl.kommune, auswahl.kommune_id
-st.session_state["geheimhaltung_erzwungen"] = True
 VERSORGUNG_IDS = {v.id for v in VERSORGUNG}
 
 # --- Ablauf laden ----------------------------------------------------------------------------------
