@@ -54,8 +54,13 @@ def rolle_ermitteln() -> str:
             "Demo-Modus (BILDUNGSMONITOR_DEMO=1): keine Anmeldung, jede Rolle wählbar. "
             "Nur für Beispieldaten und lokale Vorführungen – nicht für echte Daten."
         )
+        vorwahl = os.environ.get("BILDUNGSMONITOR_DEMO_ROLLE", "oeffentlich")
         return st.sidebar.selectbox(
-            "Rolle (Vorschau)", list(ROLLEN), index=0, format_func=ROLLEN_NAMEN.__getitem__, key="demo_rolle"
+            "Rolle (Vorschau)",
+            list(ROLLEN),
+            index=ROLLEN.index(vorwahl) if vorwahl in ROLLEN else 0,
+            format_func=ROLLEN_NAMEN.__getitem__,
+            key="demo_rolle",
         )
     st.sidebar.caption("Öffentliche Ansicht. Eine Anmeldung ist nicht eingerichtet (siehe README, „Rollen“).")
     return "oeffentlich"

@@ -40,16 +40,26 @@ def _freier_port() -> int:
 class StreamlitServer:
     """Ein frisch gestarteter Server (`python -m oberflaeche.server`, wie `start.sh`) auf 127.0.0.1."""
 
-    def __init__(self, kommune: str, protokoll: Path) -> None:
+    def __init__(
+        self,
+        kommune: str,
+        protokoll: Path,
+        rolle: str | None = "admin",
+        start: tuple[str, ...] = ("-m", "oberflaeche.server"),
+    ) -> None:
+        """`rolle`: im Demo-Modus vorgewählte Rolle; None = ohne Demo-Modus (sichere Voreinstellung).
+        `start`: wie der Server gestartet wird (Standard wie start.sh; auch `-m streamlit run app.py`)."""
         self.port = _freier_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "BILDUNGSMONITOR_KOMMUNE": kommune}
+        env.pop("BILDUNGSMONITOR_DEMO", None)
+        if rolle is not None:
+            env |= {"BILDUNGSMONITOR_DEMO": "1", "BILDUNGSMONITOR_DEMO_ROLLE": rolle}
         self._log = protokoll.open("w")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "oberflaeche.server",
+                *start,
                 "--server.headless",
                 "true",
                 "--server.port",
