@@ -24,6 +24,7 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ import pandas as pd
 
 from kommune.fehler import KommuneFehler
 from kommune.laden import Kommune
-from kommune.tabellen import FEHLWERTE
+from kommune.tabellen import BEDEUTUNGEN, SYMBOLE, periode_gueltig, symbole_mit
 
 FEHLER, WARNUNG, HINWEIS = "Fehler", "Warnung", "Hinweis"
 STUFEN = (FEHLER, WARNUNG, HINWEIS)
@@ -118,17 +119,45 @@ class Pruefprotokoll:
     befunde: list[Befund] = field(default_factory=list)
     zeilen: int = 0
     grenzen: Grenzen = field(default_factory=Grenzen)
+    #: Zeilenbilanz der Datei: gelesen = daten + kopf + titel + fussnoten + leer + summen
+    bilanz: dict[str, int] = field(default_factory=dict)
+    #: Dateizeilen mit mindestens einem Fehler (auch jenseits der gezeigten Befunde)
+    fehlerzeilen: set[int] = field(default_factory=set, repr=False)
     _je_pruefung: Counter = field(default_factory=Counter, repr=False)
 
     def melden(
         self, stufe: str, text: str, *, zeile: int | None = None, spalte: str | None = None, pruefung: str = ""
     ) -> None:
         """Einen Befund anfügen; je Prüfung höchstens `befunde_je_pruefung`, der Rest wird gezählt."""
+        if stufe == FEHLER and zeile is not None:
+            self.fehlerzeilen.add(int(zeile))
         if pruefung:
             self._je_pruefung[(pruefung, stufe)] += 1
             if self._je_pruefung[(pruefung, stufe)] > self.grenzen.befunde_je_pruefung:
                 return
         self.befunde.append(Befund(stufe, text, self.datei, zeile, spalte, pruefung))
+
+    def melden_zeilen(
+        self,
+        stufe: str,
+        teil: pd.DataFrame,
+        text: Callable[[dict[str, Any]], str],
+        *,
+        pruefung: str,
+        spalte: str | Callable[[dict[str, Any]], str] | None = None,
+    ) -> None:
+        """Einen Befund je Zeile von `teil` (Spalte `zeile`); Texte nur für die gezeigten, der Rest wird gezählt."""
+        if teil.empty:
+            return
+        frei = max(self.grenzen.befunde_je_pruefung - self._je_pruefung[(pruefung, stufe)], 0)
+        for r in teil.head(frei).to_dict("records"):
+            ort = spalte(r) if callable(spalte) else spalte
+            self.melden(stufe, text(r), zeile=int(r["zeile"]), spalte=ort, pruefung=pruefung)
+        rest = len(teil) - min(frei, len(teil))
+        if rest:
+            self._je_pruefung[(pruefung, stufe)] += rest
+            if stufe == FEHLER:
+                self.fehlerzeilen.update(int(z) for z in teil["zeile"].iloc[frei:])
 
     def abschliessen(self) -> Pruefprotokoll:
         """Gekürzte Prüfungen zusammenfassen („… und 120 weitere“)."""
@@ -169,15 +198,38 @@ class Pruefprotokoll:
         return not self.fehler
 
     @property
+    def zeilenbilanz(self) -> str:
+        """„Zeilen: 128 gelesen = 118 übernehmbar + 2 abgelehnt + 8 benannt (1 Kopfzeile, 3 Titel, …)“."""
+        b = self.bilanz
+        if not b:
+            return ""
+        daten = b.get("daten", 0)
+        abgelehnt = min(len(self.fehlerzeilen), daten)
+        benannt = [
+            (b.get("kopf", 0), "Kopfzeile", "Kopfzeilen"),
+            (b.get("titel", 0), "Titelzeile", "Titelzeilen"),
+            (b.get("fussnoten", 0), "Fußnote", "Fußnoten"),
+            (b.get("summen", 0), "Summenzeile", "Summenzeilen"),
+            (b.get("leer", 0), "Leerzeile", "Leerzeilen"),
+        ]
+        summe = sum(n for n, _, _ in benannt)
+        teile = ", ".join(f"{n} {eins if n == 1 else viele}" for n, eins, viele in benannt if n)
+        return (
+            f"Zeilen: {b.get('gelesen', 0)} gelesen = {daten - abgelehnt} übernehmbar + {abgelehnt} abgelehnt + "
+            f"{summe} benannt ({teile or 'keine'})"
+        )
+
+    @property
     def zusammenfassung(self) -> str:
-        """„2 Fehler, 1 Warnung, 3 Hinweise (120 Zeilen gelesen)“."""
+        """„2 Fehler, 1 Warnung, 3 Hinweise (120 Datenzeilen gelesen; Zeilen: …)“."""
         f, w, h = (self._zahl(s) for s in STUFEN)
         teile = [
             f"{f} Fehler",
             f"{w} {'Warnung' if w == 1 else 'Warnungen'}",
             f"{h} {'Hinweis' if h == 1 else 'Hinweise'}",
         ]
-        return ", ".join(teile) + f" ({self.zeilen} Datenzeilen gelesen)"
+        bilanz = f"; {self.zeilenbilanz}" if self.zeilenbilanz else ""
+        return ", ".join(teile) + f" ({self.zeilen} Datenzeilen gelesen{bilanz})"
 
     def text(self) -> str:
         """Das Protokoll als Klartext (eine Zeile je Befund)."""
@@ -200,6 +252,7 @@ class Pruefprotokoll:
             "warnungen": self._zahl(WARNUNG),
             "hinweise": self._zahl(HINWEIS),
             "zusammenfassung": self.zusammenfassung,
+            "zeilen": dict(self.bilanz),
         }
 
 
@@ -260,6 +313,7 @@ class Zuordnung:
     ziel: str = ""
     spalten: dict[str, str] = field(default_factory=dict)
     summen: dict[str, list[str]] = field(default_factory=dict)
+    symbole: dict[str, str] = field(default_factory=dict)  # Tabellenzeichen → Bedeutung (kommune.tabellen)
 
     def toml(self) -> str:
         """Als TOML-Text (zum Speichern neben den Daten)."""
@@ -308,8 +362,10 @@ def zuordnung_lesen(pfad: str | Path) -> Zuordnung:
         )
     werte: dict[str, Any] = {}
     for k, v in roh.items():
-        if k == "spalten":
-            werte[k] = {str(a): str(b) for a, b in dict(v).items()}
+        if k in ("spalten", "symbole"):
+            if not isinstance(v, dict):
+                raise KommuneFehler(f"„{k}“ muss eine Tabelle [{k}] sein.", datei=pfad.name)
+            werte[k] = {str(a): str(b) for a, b in v.items()}
         elif k == "summen":
             werte[k] = {str(a): [str(x) for x in (b if isinstance(b, list) else [b])] for a, b in dict(v).items()}
         else:
@@ -317,7 +373,27 @@ def zuordnung_lesen(pfad: str | Path) -> Zuordnung:
     z = Zuordnung(**werte)
     if z.format not in ("lang", "breit"):
         raise KommuneFehler(f"„format“ muss „lang“ oder „breit“ sein, nicht „{z.format}“.", datei=pfad.name)
+    try:
+        symbole_mit(z.symbole)
+    except KommuneFehler as e:
+        raise KommuneFehler(e.meldung, datei=pfad.name) from None
     return z
+
+
+def symbole_parsen(text: str) -> dict[str, str]:
+    """„-=leer; NA=leer“ (Seite, Kommandozeile) → {"-": "leer", "NA": "leer"}; Fehler als deutscher Satz."""
+    symbole = {}
+    for teil in re.split(r"[;\n]", text or ""):
+        if not teil.strip():
+            continue
+        zeichen, gleich, bedeutung = teil.partition("=")
+        if not gleich:
+            raise KommuneFehler(
+                f"„{teil.strip()}“: Tabellenzeichen bitte als Zeichen=Bedeutung angeben (z. B. -=leer)."
+            )
+        symbole[zeichen.strip()] = bedeutung.strip()
+    symbole_mit(symbole)
+    return symbole
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -327,12 +403,17 @@ def zuordnung_lesen(pfad: str | Path) -> Zuordnung:
 
 @dataclass
 class Rohtabelle:
-    """Die gelesenen Zellen unterhalb der Kopfzeile (Text oder Zahl), mit Zeilennummern der Datei."""
+    """Die gelesenen Zellen unterhalb der Kopfzeile, eine Spalte je Kopf (Position 0 … n-1).
+
+    `texte`: jede Zelle als getrimmter Text; `werte`: wie gelesen (XLSX: Zahlen bleiben Zahlen; CSV: = texte).
+    `zeilennummern`: Zeile der Datei je Tabellenzeile (Kopfzeile der Datei = 1).
+    """
 
     datei: str
     kopf: list[str]
-    zeilen: list[list[Any]]
-    zeilennummern: list[int]
+    texte: pd.DataFrame
+    werte: pd.DataFrame
+    zeilennummern: np.ndarray
     formeln: dict[tuple[int, int], str] = field(default_factory=dict)  # (Dateizeile, Spaltenindex) → Formel
 
 
@@ -354,37 +435,124 @@ def _zelle_text(wert: Any) -> str:
     return str(wert).strip()
 
 
-def _csv_zeilen(roh: bytes, name: str, protokoll: Pruefprotokoll) -> list[list[Any]] | None:
+def _text_dekodieren(roh: bytes, protokoll: Pruefprotokoll) -> str | None:
     if b"\x00" in roh[:65536]:
         protokoll.melden(FEHLER, "Die Datei ist keine Texttabelle (Binärdaten); erwartet wird CSV oder XLSX.")
         return None
-    text = None
     for kodierung in ("utf-8-sig", "cp1252"):
         try:
             text = roh.decode(kodierung)
-            if kodierung == "cp1252":
-                protokoll.melden(HINWEIS, "Die Datei ist in Windows-1252 kodiert (älterer Excel-Export); gelesen.")
-            break
         except UnicodeDecodeError:
             continue
+        if kodierung == "cp1252":
+            protokoll.melden(HINWEIS, "Die Datei ist in Windows-1252 kodiert (älterer Excel-Export); gelesen.")
+        return text
+    protokoll.melden(FEHLER, "Die Zeichenkodierung ist weder UTF-8 noch Windows-1252.")
+    return None
+
+
+def _trenner_erkennen(probe: list[str]) -> str:
+    """Das Trennzeichen, das in den meisten Probezeilen gleich oft vorkommt (;, Tab oder ,)."""
+
+    def punkte(t: str) -> int:
+        haeufig = Counter(z.count(t) for z in probe if z.count(t)).most_common(1)
+        return haeufig[0][0] if haeufig else 0
+
+    return max((";", "\t", ","), key=punkte)
+
+
+def _csv_lesen(roh: bytes, protokoll: Pruefprotokoll) -> pd.DataFrame | None:
+    """Eine CSV-Datei als Texttabelle (Spalten 0 … n-1, eine Zeile je Dateizeile) – oder None mit Fehler."""
+    text = _text_dekodieren(roh, protokoll)
     if text is None:
-        protokoll.melden(FEHLER, "Die Zeichenkodierung ist weder UTF-8 noch Windows-1252.")
         return None
-    probe = [z for z in text.splitlines()[:60] if z.strip()]
+    zeilen = text.splitlines()
+    probe = [z for z in zeilen[:60] if z.strip()]
     if not probe:
         protokoll.melden(FEHLER, "Die Datei ist leer.")
         return None
-    trenner = max(
-        (";", ",", "\t"),
-        key=lambda t: (Counter(z.count(t) for z in probe if z.count(t)).most_common(1) or [(0, 0)])[0][0],
-    )
-    try:
-        csv.field_size_limit(10 * 1024 * 1024)
-        zeilen = list(csv.reader(io.StringIO(text), delimiter=trenner))
-    except csv.Error as e:
-        protokoll.melden(FEHLER, f"Die CSV-Datei ist fehlerhaft aufgebaut ({e}).")
+    trenner = _trenner_erkennen(probe)
+    breite = max(z.count(trenner) for z in zeilen) + 1
+    if breite > protokoll.grenzen.max_spalten:
+        protokoll.melden(
+            FEHLER,
+            f"Die Tabelle hat {breite:,} Spalten; erlaubt sind höchstens {protokoll.grenzen.max_spalten:,}.".replace(
+                ",", "."
+            ),
+        )
         return None
-    return zeilen
+    if len(zeilen) > protokoll.grenzen.max_zeilen + 1000:
+        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {protokoll.grenzen.max_zeilen:,} Zeilen.".replace(",", "."))
+        return None
+    del zeilen
+    try:
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=trenner,
+            header=None,
+            names=range(breite),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as e:
+        grund = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if "EOF inside string" in grund:
+            zeile = re.search(r"line (\d+)", grund)
+            protokoll.melden(
+                FEHLER,
+                "Ein Anführungszeichen wird nicht geschlossen"
+                + (f" (ab Zeile {zeile.group(1)})" if zeile else "")
+                + "; alle folgenden Zeilen würden in einer Zelle verschwinden. Bitte das Anführungszeichen "
+                "schließen oder entfernen.",
+            )
+        else:
+            protokoll.melden(FEHLER, f"Die CSV-Datei ist fehlerhaft aufgebaut ({grund}).")
+        return None
+    df = df.fillna("")
+    for c in df.columns:
+        df[c] = df[c].str.strip()
+    if not _csv_aufbau_pruefen(df, trenner, protokoll):
+        return None
+    return df
+
+
+def _csv_aufbau_pruefen(df: pd.DataFrame, trenner: str, protokoll: Pruefprotokoll) -> bool:
+    """Zeilen über mehrere Dateizeilen (offenes Anführungszeichen) und gemischte Trennzeichen ablehnen."""
+    for c in df.columns:
+        mehrzeilig = df[c].str.contains("\n", regex=False)
+        if mehrzeilig.any():
+            i = int(np.flatnonzero(mehrzeilig.to_numpy())[0])
+            n = df[c].iloc[i].count("\n")
+            protokoll.melden(
+                FEHLER,
+                f"Eine Zelle reicht über {n + 1} Dateizeilen (ein Anführungszeichen öffnet ein Feld, das erst "
+                "viel später schließt); so würden Zeilen verschluckt. Bitte das Anführungszeichen prüfen.",
+                zeile=i + 1,
+                spalte=f"Spalte {c + 1}",
+            )
+            return False
+    if len(df.columns) < 2:
+        return True
+    nur_erste = (df.iloc[:, 1:] == "").all(axis=1)
+    kopfbreite = int((df != "").sum(axis=1).max())
+    for anderer in (t for t in (";", ",", "\t") if t != trenner):
+        verdaechtig = nur_erste & (df[0].str.count(re.escape(anderer)) >= max(2, kopfbreite - 1))
+        if verdaechtig.any():
+            zeilen = (np.flatnonzero(verdaechtig.to_numpy()) + 1).tolist()
+            namen = {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}
+            protokoll.melden(
+                FEHLER,
+                f"Die Datei mischt Trennzeichen: {len(zeilen)} Zeile(n) (z. B. Zeile "
+                + ", ".join(map(str, zeilen[:5]))
+                + f") sind mit {namen[anderer]} getrennt, die übrigen mit {namen[trenner]}. Bitte die Datei "
+                "mit einem einheitlichen Trennzeichen speichern.",
+                zeile=zeilen[0],
+            )
+            return False
+    return True
 
 
 def _xlsx_zeilen(
@@ -435,7 +603,7 @@ def _xlsx_zeilen(
                     "gelesen.".replace(",", "."),
                 )
                 return None
-            if r > g.max_zeilen:
+            if r > g.max_zeilen + 1000:
                 protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {g.max_zeilen:,} Zeilen.".replace(",", "."))
                 return None
             werte = []
@@ -457,7 +625,10 @@ def lieferung_lesen(
     blatt: str | None = None,
     erwartete_koepfe: set[str] | None = None,
 ) -> Rohtabelle | None:
-    """Eine Lieferung lesen: Kopfzeile finden, Titel- und Fußnotenzeilen abtrennen. None = abgelehnt."""
+    """Eine Lieferung lesen: Kopfzeile finden, Titel- und Fußnotenzeilen abtrennen. None = abgelehnt.
+
+    Jede Zeile der Datei wird gezählt (`protokoll.bilanz`): Daten, Kopf, Titel, Fußnoten oder leer.
+    """
     pfad = Path(pfad)
     g = protokoll.grenzen
     if not pfad.is_file():
@@ -478,8 +649,22 @@ def lieferung_lesen(
     formeln: dict[tuple[int, int], str] = {}
     if endung in (".xlsx", ".xlsm"):
         roh = _xlsx_zeilen(pfad, blatt, protokoll, formeln)
+        if roh is None:
+            return None
+        breite = max((len(z) for z in roh), default=0)
+        if breite > g.max_spalten:
+            protokoll.melden(
+                FEHLER,
+                f"Die Tabelle hat {breite:,} Spalten; erlaubt sind höchstens {g.max_spalten:,}.".replace(",", "."),
+            )
+            return None
+        werte = pd.DataFrame([z + [None] * (breite - len(z)) for z in roh], columns=range(breite), dtype=object)
+        texte = werte.map(_zelle_text).astype(str) if breite else werte
     elif endung in (".csv", ".txt"):
-        roh = _csv_zeilen(pfad.read_bytes(), pfad.name, protokoll)
+        texte = _csv_lesen(pfad.read_bytes(), protokoll)
+        if texte is None:
+            return None
+        werte = texte
     elif endung == ".xls":
         protokoll.melden(FEHLER, "Das alte Excel-Format (.xls) wird nicht gelesen; bitte als .xlsx speichern.")
         return None
@@ -488,36 +673,25 @@ def lieferung_lesen(
             FEHLER, f"Das Dateiformat „{endung or '(ohne Endung)'}“ wird nicht unterstützt (CSV oder XLSX)."
         )
         return None
-    if roh is None:
-        return None
-    breite = max((len(z) for z in roh), default=0)
-    if breite > g.max_spalten:
-        protokoll.melden(
-            FEHLER,
-            f"Die Tabelle hat {breite:,} Spalten; erlaubt sind höchstens {g.max_spalten:,}.".replace(",", "."),
-        )
-        return None
-    if len(roh) > g.max_zeilen:
-        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {g.max_zeilen:,} Zeilen.".replace(",", "."))
-        return None
-    texte = [[_zelle_text(w) for w in z] for z in roh]
-    belegt = [i for i, z in enumerate(texte) if any(z)]
-    if not belegt:
+    belegt = (texte != "").any(axis=1).to_numpy() if len(texte.columns) else np.zeros(len(texte), dtype=bool)
+    if not belegt.any():
         protokoll.melden(FEHLER, "Die Datei ist leer (keine Zellen mit Inhalt).")
         return None
-    kopf_i = _kopfzeile_finden(texte, erwartete_koepfe or set())
+    oben = texte.iloc[:40].to_numpy().tolist()
+    kopf_i = _kopfzeile_finden(oben, erwartete_koepfe or set())
     if kopf_i is None:
         protokoll.melden(FEHLER, "Keine Kopfzeile mit Spaltennamen gefunden.")
         return None
-    if kopf_i > 0 and any(any(z) for z in texte[:kopf_i]):
-        titel = next(" ".join(t for t in z if t) for z in texte[:kopf_i] if any(z))
+    titel_zeilen = int(belegt[:kopf_i].sum())
+    if titel_zeilen:
+        titel = next(" ".join(t for t in z if t) for z in oben[:kopf_i] if any(z))
         protokoll.melden(
             HINWEIS,
             f"{kopf_i} Zeile(n) über der Kopfzeile (Titel, z. B. „{titel[:60]}“) übersprungen; Kopfzeile ist "
             f"Zeile {kopf_i + 1}.",
             pruefung="titel",
         )
-    kopf = texte[kopf_i]
+    kopf = list(oben[kopf_i])
     while kopf and not kopf[-1]:
         kopf.pop()
     kopf = [k if k else f"Spalte {i + 1}" for i, k in enumerate(kopf)]
@@ -530,18 +704,22 @@ def lieferung_lesen(
             spalte=doppelt[0],
             pruefung="kopf_doppelt",
         )
-    daten = [(i, roh[i]) for i in range(kopf_i + 1, len(roh)) if any(texte[i])]
+    daten_i = np.flatnonzero(belegt[kopf_i + 1 :]) + kopf_i + 1
+    if len(daten_i) > g.max_zeilen:
+        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {g.max_zeilen:,} Zeilen.".replace(",", "."))
+        return None
     # Fußnoten am Ende abtrennen
-    fussnoten = []
-    while daten:
-        i, _ = daten[-1]
-        belegte = [t for t in texte[i] if t]
+    fussnoten: list[str] = []
+    ende = len(daten_i)
+    while ende:
+        belegte = [t for t in texte.iloc[daten_i[ende - 1]].tolist() if t]
         erste = belegte[0] if belegte else ""
         if (_FUSSNOTE.match(erste) and len(belegte) <= 2) or (len(belegte) == 1 and len(kopf) > 2 and len(erste) > 12):
             fussnoten.append(erste)
-            daten.pop()
+            ende -= 1
         else:
             break
+    daten_i = daten_i[:ende]
     if fussnoten:
         protokoll.melden(
             HINWEIS,
@@ -557,15 +735,61 @@ def lieferung_lesen(
                 spalte=k,
                 pruefung="html",
             )
+    if not _ueberzaehlige_zellen(texte, daten_i, kopf, endung, protokoll):
+        return None
+    spalten = list(range(len(kopf)))
     tabelle = Rohtabelle(
         datei=pfad.name,
         kopf=kopf,
-        zeilen=[list(z[: len(kopf)]) + [None] * (len(kopf) - len(z)) for _, z in daten],
-        zeilennummern=[i + 1 for i, _ in daten],
-        formeln={(r, c): f for (r, c), f in formeln.items()},
+        texte=texte.iloc[daten_i, spalten].reset_index(drop=True),
+        werte=werte.iloc[daten_i, spalten].reset_index(drop=True),
+        zeilennummern=daten_i + 1,
+        formeln=dict(formeln),
     )
-    protokoll.zeilen = len(tabelle.zeilen)
+    protokoll.zeilen = len(daten_i)
+    protokoll.bilanz = {
+        "gelesen": len(texte),
+        "daten": len(daten_i),
+        "kopf": 1,
+        "titel": titel_zeilen,
+        "fussnoten": len(fussnoten),
+        "leer": int((~belegt).sum()),
+        "summen": 0,
+    }
     return tabelle
+
+
+def _ueberzaehlige_zellen(
+    texte: pd.DataFrame, daten_i: np.ndarray, kopf: list[str], endung: str, protokoll: Pruefprotokoll
+) -> bool:
+    """Werte rechts der Kopfzeile: in CSV ein Fehler (oft ein Dezimalkomma bei Komma als Trennzeichen), in XLSX
+    eine Warnung (die Zellen werden nicht übernommen)."""
+    rechts = [c for c in texte.columns if c >= len(kopf)]
+    if not rechts or not len(daten_i):
+        return True
+    voll = (texte.iloc[daten_i][rechts] != "").any(axis=1).to_numpy()
+    if not voll.any():
+        return True
+    zeilen = (daten_i[voll] + 1).tolist()
+    if endung in (".csv", ".txt"):
+        protokoll.melden(
+            FEHLER,
+            f"{len(zeilen)} Zeile(n) haben mehr Felder als die Kopfzeile ({len(kopf)}), z. B. Zeile "
+            + ", ".join(map(str, zeilen[:5]))
+            + ". Meist steckt ein Dezimalkomma in einer mit Komma getrennten Datei: Zahlen mit Komma bitte in "
+            "Anführungszeichen setzen oder die Datei mit Semikolon speichern.",
+            zeile=zeilen[0],
+        )
+        protokoll.fehlerzeilen.update(zeilen)
+        return False
+    protokoll.melden(
+        WARNUNG,
+        f"{len(zeilen)} Zeile(n) haben Werte rechts der letzten Spalte mit Kopf (z. B. Zeile {zeilen[0]}); diese "
+        "Zellen werden nicht übernommen.",
+        zeile=zeilen[0],
+        pruefung="spalte_ohne_kopf",
+    )
+    return True
 
 
 def _kopfzeile_finden(texte: list[list[str]], erwartet: set[str]) -> int | None:
@@ -599,28 +823,30 @@ def _zahl_oder_none(text: str) -> float | None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _dezimalzeichen(texte: list[str]) -> str:
+def _dezimalzeichen(texte: pd.Series | list[str]) -> str:
     """„,“ (deutsch) oder „.“ für eine Spalte erkennen; im Zweifel deutsch (Statistikstellen)."""
-    deutsch = sum(bool(re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?|-?\d+,\d+", t)) for t in texte)
-    englisch = sum(bool(re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(,\d{3})+(\.\d+)?", t)) for t in texte)
+    texte = pd.Series(texte, dtype=str)
+    deutsch = int(texte.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?|-?\d+,\d+").sum())
+    englisch = int(texte.str.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(,\d{3})+(\.\d+)?").sum())
     return "." if englisch > deutsch else ","
 
 
-def zahl_lesen(wert: Any, dezimal: str) -> tuple[float, str]:
-    """(Zahl, Art) mit Art "" (Zahl), "fehlwert" (., -, x …), "marke" (Fußnotenzeichen entfernt), "kaputt"."""
+def zahl_lesen(wert: Any, dezimal: str, symbole: dict[str, str] | None = None) -> tuple[float, str]:
+    """(Zahl, Art) einer Zelle. Art: "" (Zahl), "marke" (Fußnotenzeichen entfernt), "kaputt", "unendlich"
+    oder die Bedeutung eines Tabellenzeichens (`kommune.tabellen.SYMBOLE`: „-“ → (0, "null"), „.“ → "geheim" …)."""
+    symbole = SYMBOLE if symbole is None else symbole
     if isinstance(wert, bool):
         return math.nan, "kaputt"
-    if isinstance(wert, (int, float)) and not isinstance(wert, bool):
-        return (float(wert), "") if math.isfinite(float(wert)) else (math.nan, "kaputt")
+    if isinstance(wert, (int, float)):
+        return (float(wert), "") if math.isfinite(float(wert)) else (math.nan, "unendlich")
     text = _zelle_text(wert).replace("\u00a0", " ").replace("\u2212", "-").strip()
-    if text in FEHLWERTE:
-        return math.nan, "fehlwert"
     art = ""
     ohne = _MARKE.sub("", text).strip()
-    if ohne != text:
+    if text not in symbole and ohne != text:
         art, text = "marke", ohne
-        if text in FEHLWERTE:
-            return math.nan, "fehlwert"
+    if text in symbole:
+        bedeutung = symbole[text]
+        return (0.0 if bedeutung == "null" else math.nan), bedeutung
     text = text.replace(" ", "").replace("'", "")
     if dezimal == ",":
         text = text.replace(".", "").replace(",", ".")
@@ -628,7 +854,49 @@ def zahl_lesen(wert: Any, dezimal: str) -> tuple[float, str]:
         text = text.replace(",", "")
     if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):
         return math.nan, "kaputt"
-    return float(text), art
+    zahl = float(text)
+    return (zahl, art) if math.isfinite(zahl) else (math.nan, "unendlich")
+
+
+_SCHNELL = {
+    ",": (re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?"), "."),
+    ".": (re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"), ","),
+}
+
+
+def zahlen_lesen(
+    werte: pd.Series, texte: pd.Series, dezimal: str, symbole: dict[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`zahl_lesen` für eine ganze Spalte: (Zahlen, Arten). Gewöhnliche Zahlen vektorisiert, alles andere
+    (Zeichen, Fußnotenmarken, Kaputtes) je verschiedenem Text einmal."""
+    n = len(texte)
+    zahlen = np.full(n, np.nan)
+    arten = np.full(n, "", dtype=object)
+    muster, tausender = _SCHNELL[dezimal]
+    if werte is texte or werte.dtype != object:
+        einfach = texte.str.fullmatch(muster.pattern).to_numpy(dtype=bool, na_value=False)
+        normal = texte[einfach].str.replace(tausender, "", regex=False)
+        if dezimal == ",":
+            normal = normal.str.replace(",", ".", regex=False)
+        zahlen[einfach] = normal.astype(float).to_numpy()
+        rest = np.flatnonzero(~einfach)
+        quelle = texte
+    else:
+        rest = np.arange(n)
+        quelle = werte
+    if len(rest):
+        teil = quelle.iloc[rest]
+        je_wert: dict[Any, tuple[float, str]] = {}
+        for pos, w in zip(rest, teil.tolist(), strict=True):
+            schluessel = (type(w), w) if not isinstance(w, float) or not math.isnan(w) else (float, "nan")
+            if schluessel not in je_wert:
+                je_wert[schluessel] = zahl_lesen(w, dezimal, symbole)
+            zahlen[pos], arten[pos] = je_wert[schluessel]
+    unendlich = ~np.isfinite(zahlen) & (arten == "")
+    if unendlich.any():
+        zahlen[unendlich] = np.nan
+        arten[unendlich] = "unendlich"
+    return zahlen, arten
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -670,7 +938,7 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
     if not z.einheit_spalte or not z.ebene:
         beste = (0.0, "", "")
         for c, k in enumerate(koepfe):
-            werte = {_schluessel_text(r[c]) for r in tabelle.zeilen[:2000] if r[c] not in (None, "")}
+            werte = set(tabelle.texte[c].iloc[:2000].tolist()) - {""}
             if not werte:
                 continue
             for s in kommune.konfiguration.schichten:
@@ -711,7 +979,7 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
         for c, k in enumerate(koepfe):
             if k in (z.einheit_spalte, z.indikator_spalte, z.periode_spalte, z.name_spalte):
                 continue
-            if any(zahl_lesen(r[c], ",")[1] in ("", "marke") for r in tabelle.zeilen[:50]):
+            if any(zahl_lesen(w, ",")[1] in ("", "marke") for w in tabelle.werte[c].iloc[:50].tolist()):
                 z.wert_spalte = k
                 break
     return z
@@ -731,20 +999,34 @@ def _beispiele(ids: Any, n: int = 5) -> str:
     return ", ".join(f"„{i}“" for i in list(ids)[:n])
 
 
-def _zahl_pruefen(
-    r: list[Any], p: int, nr: int, dezimal: Any, tabelle: Rohtabelle, protokoll: Pruefprotokoll
-) -> tuple[float, str]:
-    """Eine Zelle als Zahl lesen; Unlesbares (außer Formeln, die eigens gemeldet werden) als Fehler melden."""
-    w, art = zahl_lesen(r[p], dezimal[p])
-    if art == "kaputt" and (nr, p) not in tabelle.formeln:
-        protokoll.melden(
+def _zahlen_pruefen(
+    tabelle: Rohtabelle, p: int, dezimal: str, symbole: dict[str, str], protokoll: Pruefprotokoll
+) -> tuple[np.ndarray, np.ndarray]:
+    """Eine Spalte als Zahlen lesen; Unlesbares (außer Formeln, die eigens gemeldet werden) als Fehler melden."""
+    zahlen, arten = zahlen_lesen(tabelle.werte[p], tabelle.texte[p], dezimal, symbole)
+    schlecht = np.flatnonzero((arten == "kaputt") | (arten == "unendlich"))
+    if len(schlecht):
+        nr = tabelle.zeilennummern[schlecht]
+        ohne_formel = np.array([(int(n), p) not in tabelle.formeln for n in nr], dtype=bool)
+        schlecht = schlecht[ohne_formel]
+        teil = pd.DataFrame(
+            {
+                "zeile": nr[ohne_formel],
+                "text": tabelle.texte[p].iloc[schlecht].str.slice(0, 40).to_numpy(),
+                "art": arten[schlecht],
+            }
+        )
+        protokoll.melden_zeilen(
             FEHLER,
-            f"Der Wert „{_zelle_text(r[p])[:40]}“ ist keine Zahl.",
-            zeile=nr,
+            teil,
+            lambda r: (
+                f"Der Wert „{r['text']}“ ist keine "
+                + ("endliche Zahl (unendlich, „nan“ oder zu groß)." if r["art"] == "unendlich" else "Zahl.")
+            ),
             spalte=tabelle.kopf[p],
             pruefung="keine_zahl",
         )
-    return w, art
+    return zahlen, arten
 
 
 def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: Pruefprotokoll) -> Lieferung | None:
@@ -809,10 +1091,131 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
     p_nenner = pos(z.nenner_spalte, "Nenner", pflicht=False) if z.nenner_spalte else None
     if not protokoll.ok:
         return None
-    # Formeln: in genutzten Spalten ein Fehler, sonst eine Warnung (nie ausgewertet)
+    symbole = symbole_mit(z.symbole)
     genutzt = {p for p in (p_gebiet, p_name, p_ind, p_periode, p_zaehler, p_nenner) if p is not None}
     genutzt |= {p for p, _ in spalten_werte}
-    zeile_nach_datei = set(tabelle.zeilennummern)
+    formel_spalten = _formeln_melden(tabelle, genutzt, protokoll)
+    _ungenutzte_spalten_melden(tabelle, genutzt | formel_spalten, protokoll)
+    texte = tabelle.texte
+    nummern = pd.Series(tabelle.zeilennummern)
+    gebiet = texte[p_gebiet]
+    name = texte[p_name] if p_name is not None else None
+    # HTML und formelartige Texte: nur Hinweise (bleiben Text; maskieren/entschärfen ist Sache der Ausgabe)
+    for p in sorted({p for p in (p_gebiet, p_name, p_ind, p_periode) if p is not None}):
+        treffer = _je_text(texte[p], lambda t: bool(_HTML.search(t)))
+        protokoll.melden_zeilen(
+            HINWEIS,
+            pd.DataFrame({"zeile": nummern[treffer], "text": texte[p][treffer]}),
+            lambda r: (
+                f"„{r['text'][:80]}“ enthält HTML-Zeichen; wird nur als Text behandelt und bei der Anzeige maskiert."
+            ),
+            spalte=tabelle.kopf[p],
+            pruefung="html",
+        )
+    for p, sp in ((p_gebiet, z.einheit_spalte), (p_name, z.name_spalte)):
+        if p is None:
+            continue
+        zeichen = "+@" if tabelle.formeln else "=+@"
+        treffer = _je_text(texte[p], lambda t, zeichen=zeichen: bool(t) and t[0] in zeichen)
+        protokoll.melden_zeilen(
+            HINWEIS,
+            pd.DataFrame({"zeile": nummern[treffer], "text": texte[p][treffer]}),
+            lambda r: f"„{r['text'][:80]}“ beginnt wie eine Formel; es bleibt Text und wird beim Export entschärft.",
+            spalte=sp,
+            pruefung="formeltext",
+        )
+    namen = _erste_namen(gebiet, name) if name is not None else {}
+    periode = _perioden(texte[p_periode] if p_periode is not None else pd.Series([z.periode] * len(texte)), protokoll)
+    dezimal: dict[int, str] = {}
+    for p in [p for p, _ in spalten_werte] + [p for p in (p_zaehler, p_nenner) if p is not None]:
+        text_zellen = texte[p]
+        if tabelle.werte is not texte:  # XLSX: nur Zellen mit Text verraten das Dezimalzeichen
+            text_zellen = text_zellen[tabelle.werte[p].map(lambda w: isinstance(w, str)).to_numpy(dtype=bool)]
+        dezimal[p] = z.dezimalzeichen or _dezimalzeichen(text_zellen)
+    begleit = {}
+    for ziel, p in (("zaehler", p_zaehler), ("nenner", p_nenner)):
+        begleit[ziel] = (
+            np.full(len(texte), np.nan) if p is None else _zahlen_pruefen(tabelle, p, dezimal[p], symbole, protokoll)[0]
+        )
+    summe = _je_text(gebiet, lambda t: bool(_SUMMENZEILE.match(t)) or t == kommune.konfiguration.ags)
+    teile = []
+    arten_zaehlung: Counter = Counter()
+    for p, ind in spalten_werte:
+        zahlen, arten = _zahlen_pruefen(tabelle, p, dezimal[p], symbole, protokoll)
+        arten_zaehlung.update(Counter(arten[arten != ""].tolist()))
+        teile.append(
+            pd.DataFrame(
+                {
+                    "gebiet": gebiet,
+                    "indikator": texte[p_ind] if ind is None else ind,
+                    "periode": periode,
+                    "wert": zahlen,
+                    "zaehler": begleit["zaehler"],
+                    "nenner": begleit["nenner"],
+                    "zeile": tabelle.zeilennummern,
+                    "spalte": tabelle.kopf[p],
+                    "zeichen": pd.Series(arten).map(_VERMERK).fillna(""),
+                    "summe": summe,
+                }
+            )
+        )
+    _zeichen_melden(arten_zaehlung, symbole, protokoll)
+    spalten = ["gebiet", "indikator", "periode", "wert", "zaehler", "nenner", "zeile", "spalte", "zeichen"]
+    alle = pd.concat(teile, ignore_index=True) if teile else pd.DataFrame(columns=[*spalten, "summe"])
+    summen = alle[alle["summe"]][spalten].reset_index(drop=True)
+    zeilen = alle[~alle["summe"]][spalten].reset_index(drop=True)
+    if not summen.empty:
+        erste = summen.iloc[0]
+        protokoll.bilanz["summen"] = int(summen["zeile"].nunique())
+        protokoll.bilanz["daten"] = protokoll.bilanz.get("daten", 0) - protokoll.bilanz["summen"]
+        protokoll.melden(
+            HINWEIS,
+            f"Die Summenzeile „{erste['gebiet']}“ wird nicht übernommen, nur zum Abgleich "
+            "mit der Summe der Gebiete genutzt.",
+            zeile=int(erste["zeile"]),
+            pruefung="summenzeile",
+        )
+    return Lieferung(zeilen, summen, namen)
+
+
+#: Art einer Zelle → Vermerk, der statt eines Werts gespeichert wird („.“ geheim …; „null“ ist die Zahl 0)
+_VERMERK = {b: zeichen for b, (zeichen, _) in BEDEUTUNGEN.items() if b != "null"}
+
+
+def _je_text(texte: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """`test` für jeden verschiedenen Text einmal auswerten; zurück: Maske je Zeile."""
+    eindeutig = pd.unique(texte.to_numpy())
+    treffer = [t for t in eindeutig if test(str(t))]
+    return texte.isin(treffer).to_numpy() if treffer else np.zeros(len(texte), dtype=bool)
+
+
+def _erste_namen(gebiet: pd.Series, name: pd.Series) -> dict[str, str]:
+    """Je Gebiet der erste nicht leere Name."""
+    mit = pd.DataFrame({"g": gebiet, "n": name})
+    mit = mit[mit["n"] != ""].drop_duplicates("g")
+    return dict(zip(mit["g"].tolist(), mit["n"].tolist(), strict=True))
+
+
+def _perioden(perioden: pd.Series, protokoll: Pruefprotokoll) -> pd.Series:
+    """Stichtage TT.MM.JJJJ in JJJJ-MM-TT umschreiben (mit Hinweis); geprüft wird in `pruefen`."""
+    perioden = perioden.astype(str).str.strip()
+    datum = _je_text(perioden, lambda t: bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", t)))
+    if datum.any():
+        teile = perioden[datum].str.split(".", expand=True)
+        perioden = perioden.copy()
+        perioden[datum] = teile[2] + "-" + teile[1].str.zfill(2) + "-" + teile[0].str.zfill(2)
+        protokoll.melden(
+            HINWEIS,
+            f"{int(datum.sum())} Perioden im Format TT.MM.JJJJ wurden als JJJJ-MM-TT übernommen.",
+            pruefung="periode_datum",
+        )
+    return perioden
+
+
+def _formeln_melden(tabelle: Rohtabelle, genutzt: set[int], protokoll: Pruefprotokoll) -> set[int]:
+    """Formeln: in genutzten Spalten ein Fehler, sonst eine Warnung (nie ausgewertet). Zurück: Spalten mit
+    Formeln außerhalb der genutzten (schon gemeldet)."""
+    zeile_nach_datei = set(tabelle.zeilennummern.tolist())
     ungenutzt: dict[int, list[tuple[int, str]]] = {}
     for (r, c), formel in sorted(tabelle.formeln.items()):
         if r not in zeile_nach_datei:
@@ -839,88 +1242,44 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             spalte=kopf,
             pruefung="formel_ungenutzt",
         )
-    # HTML in irgendeiner Textzelle: nur Hinweis (bleibt Text; maskieren ist Sache der Anzeige)
-    for r, nr in zip(tabelle.zeilen, tabelle.zeilennummern, strict=True):
-        for c, wert in enumerate(r):
-            if isinstance(wert, str) and _HTML.search(wert):
-                protokoll.melden(
-                    HINWEIS,
-                    f"„{wert[:80]}“ enthält HTML-Zeichen; wird nur als Text behandelt und bei der Anzeige maskiert.",
-                    zeile=nr,
-                    spalte=tabelle.kopf[c],
-                    pruefung="html",
-                )
-    # Dezimalzeichen je Wertspalte
-    dezimal: dict[int, str] = {}
-    for p in [p for p, _ in spalten_werte] + [p for p in (p_zaehler, p_nenner) if p is not None]:
-        dezimal[p] = z.dezimalzeichen or _dezimalzeichen(
-            [_zelle_text(r[p]) for r in tabelle.zeilen if isinstance(r[p], str)]
-        )
-    zeilen = []
-    summen = []
-    namen: dict[str, str] = {}
-    fehlwerte = marken = 0
-    for r, nr in zip(tabelle.zeilen, tabelle.zeilennummern, strict=True):
-        gebiet = _schluessel_text(r[p_gebiet])
-        name = _zelle_text(r[p_name]) if p_name is not None else ""
-        if name:
-            namen.setdefault(gebiet, name)
-        for t, sp in ((gebiet, z.einheit_spalte), (name, z.name_spalte)):
-            if t and t[0] in "=+@" and not (t.startswith("=") and tabelle.formeln):
-                protokoll.melden(
-                    HINWEIS,
-                    f"„{t[:80]}“ beginnt wie eine Formel; es bleibt Text und wird beim Export entschärft.",
-                    zeile=nr,
-                    spalte=sp,
-                    pruefung="formeltext",
-                )
-        periode = _zelle_text(r[p_periode]) if p_periode is not None else z.periode
-        summe = bool(_SUMMENZEILE.match(gebiet)) or gebiet == kommune.konfiguration.ags
-        begleit = {}
-        for ziel, p in (("zaehler", p_zaehler), ("nenner", p_nenner)):
-            if p is None:
-                begleit[ziel] = math.nan
-                continue
-            w, art = _zahl_pruefen(r, p, nr, dezimal, tabelle, protokoll)
-            begleit[ziel] = w
-        for p, ind in spalten_werte:
-            indikator = ind if ind is not None else _zelle_text(r[p_ind])
-            w, art = _zahl_pruefen(r, p, nr, dezimal, tabelle, protokoll)
-            fehlwerte += art == "fehlwert"
-            marken += art == "marke"
-            eintrag = {
-                "gebiet": gebiet,
-                "indikator": indikator,
-                "periode": periode,
-                "wert": w,
-                "zaehler": begleit["zaehler"],
-                "nenner": begleit["nenner"],
-                "zeile": nr,
-                "spalte": tabelle.kopf[p],
-                "fehlwert": art == "fehlwert",
-            }
-            (summen if summe else zeilen).append(eintrag)
-    if fehlwerte:
+    return set(ungenutzt)
+
+
+def _ungenutzte_spalten_melden(tabelle: Rohtabelle, genutzt: set[int], protokoll: Pruefprotokoll) -> None:
+    """Spalten mit Inhalt, die keiner Bedeutung zugeordnet sind: eine Warnung je Spalte (nichts geht still verloren)."""
+    for c, kopf in enumerate(tabelle.kopf):
+        if c in genutzt:
+            continue
+        belegt = int((tabelle.texte[c] != "").sum())
+        if belegt:
+            protokoll.melden(
+                WARNUNG,
+                f"Die Spalte „{kopf}“ ist keiner Bedeutung zugeordnet ({belegt} Zellen mit Inhalt) und wird nicht "
+                "übernommen. Falls sie Werte enthält: in der Zuordnung unter [spalten] einem Indikator zuordnen.",
+                spalte=kopf,
+                pruefung="spalte_ungenutzt",
+            )
+
+
+def _zeichen_melden(arten: Counter, symbole: dict[str, str], protokoll: Pruefprotokoll) -> None:
+    """Ein Hinweis je Bedeutung der Tabellenzeichen (wie oft, wie gespeichert)."""
+    for bedeutung, (gespeichert, text) in BEDEUTUNGEN.items():
+        n = arten.get(bedeutung, 0)
+        if not n or bedeutung == "leer":
+            continue
+        zeichen = " ".join(f"„{z}“" for z, b in symbole.items() if b == bedeutung)
+        wie = "als 0 gelesen" if bedeutung == "null" else f"als fehlender Wert mit Vermerk „{gespeichert}“ gespeichert"
         protokoll.melden(
             HINWEIS,
-            f"{fehlwerte} Zellen enthalten Zeichen für „kein Wert“ (., -, x); sie bleiben leer.",
-            pruefung="fehlwerte",
+            f"{n} Zellen mit {zeichen} ({text}): {wie}.",
+            pruefung="zeichen_" + bedeutung,
         )
-    if marken:
-        protokoll.melden(
-            HINWEIS, f"Bei {marken} Zahlen wurde ein Fußnotenzeichen (z. B. „1)“ oder „*“) entfernt.", pruefung="marken"
-        )
-    if summen:
-        erste = summen[0]
+    if arten.get("marke"):
         protokoll.melden(
             HINWEIS,
-            f"Die Summenzeile „{erste['gebiet']}“ wird nicht übernommen, nur zum Abgleich "
-            "mit der Summe der Gebiete genutzt.",
-            zeile=erste["zeile"],
-            pruefung="summenzeile",
+            f"Bei {arten['marke']} Zahlen wurde ein Fußnotenzeichen (z. B. „1)“ oder „*“) entfernt.",
+            pruefung="marken",
         )
-    spalten = ["gebiet", "indikator", "periode", "wert", "zaehler", "nenner", "zeile", "spalte", "fehlwert"]
-    return Lieferung(pd.DataFrame(zeilen, columns=spalten), pd.DataFrame(summen, columns=spalten), namen)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -971,162 +1330,217 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
     bekannt = kommune.gebiete[ebene].index
     namen = kommune.gebiete[ebene]["name"].astype(str)
     # Indikatoren
-    for ind, teil in df.groupby("indikator", sort=False):
-        if ind not in kat.index:
-            nahe = difflib.get_close_matches(str(ind), list(kat.index), n=1, cutoff=0.6)
-            protokoll.melden(
-                FEHLER,
-                f"Der Indikator „{ind}“ steht nicht im Indikatorenkatalog."
-                + (f" Meinten Sie „{nahe[0]}“?" if nahe else " Bitte zuerst im Katalog anlegen."),
-                zeile=int(teil["zeile"].iloc[0]),
-                spalte=z.indikator_spalte or str(teil["spalte"].iloc[0]),
-                pruefung="indikator_unbekannt",
-            )
-    # Perioden
-    for i, r in df[df["periode"].astype(str).str.strip() == ""].iterrows():
-        protokoll.melden(
-            FEHLER, "Die Periode ist leer.", zeile=int(r["zeile"]), spalte=z.periode_spalte, pruefung="periode_leer"
+    unbekannt_ind = df[~df["indikator"].isin(kat.index)].drop_duplicates("indikator")
+
+    def ind_text(r: dict[str, Any]) -> str:
+        nahe = difflib.get_close_matches(str(r["indikator"]), list(kat.index), n=1, cutoff=0.6)
+        return f"Der Indikator „{r['indikator']}“ steht nicht im Indikatorenkatalog." + (
+            f" Meinten Sie „{nahe[0]}“?" if nahe else " Bitte zuerst im Katalog anlegen."
         )
-        del i
+
+    protokoll.melden_zeilen(
+        FEHLER,
+        unbekannt_ind,
+        ind_text,
+        spalte=lambda r: z.indikator_spalte or str(r["spalte"]),
+        pruefung="indikator_unbekannt",
+    )
+    if len(unbekannt_ind):  # jede Zeile mit unbekanntem Indikator wird abgelehnt
+        protokoll.fehlerzeilen.update(df.loc[~df["indikator"].isin(kat.index), "zeile"].astype(int).tolist())
+    # Perioden: leer oder nicht im erlaubten Muster (kommune.tabellen.PERIODE)
+    perioden = df["periode"].astype(str)
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[perioden.str.strip() == ""].drop_duplicates("zeile"),
+        lambda r: "Die Periode ist leer.",
+        spalte=z.periode_spalte or None,
+        pruefung="periode_leer",
+    )
+    ungueltig = ~_je_text(perioden, lambda t: not t.strip() or periode_gueltig(t))
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[ungueltig].drop_duplicates("zeile"),
+        lambda r: (
+            f"Die Periode „{str(r['periode'])[:40]}“ ist ungültig; erlaubt sind z. B. 2024, 2024/25, "
+            "2024-H1, 2024-Q3, 2024-06 oder 2024-12-31."
+        ),
+        spalte=z.periode_spalte or None,
+        pruefung="periode_ungueltig",
+    )
     # Schlüssel
     leer = df["gebiet"] == ""
-    for _, r in df[leer].drop_duplicates("zeile").iterrows():
-        protokoll.melden(
-            FEHLER,
-            "Der Gebietsschlüssel ist leer.",
-            zeile=int(r["zeile"]),
-            spalte=z.einheit_spalte,
-            pruefung="schluessel_leer",
-        )
-    fremd = df[~leer & ~df["gebiet"].isin(bekannt)].drop_duplicates("zeile")
-    for _, r in fremd.iterrows():
-        protokoll.melden(
-            FEHLER,
-            f"Den Gebietsschlüssel „{r['gebiet']}“ gibt es in der Ebene „{kommune.schicht(ebene).name}“ nicht."
-            + _vorschlag(str(r["gebiet"]), bekannt, namen),
-            zeile=int(r["zeile"]),
-            spalte=z.einheit_spalte,
-            pruefung="schluessel_unbekannt",
-        )
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[leer].drop_duplicates("zeile"),
+        lambda r: "Der Gebietsschlüssel ist leer.",
+        spalte=z.einheit_spalte,
+        pruefung="schluessel_leer",
+    )
+    ebenen_name = kommune.schicht(ebene).name
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[~leer & ~df["gebiet"].isin(bekannt)].drop_duplicates("zeile"),
+        lambda r: (
+            f"Den Gebietsschlüssel „{r['gebiet']}“ gibt es in der Ebene „{ebenen_name}“ nicht."
+            + _vorschlag(str(r["gebiet"]), bekannt, namen)
+        ),
+        spalte=z.einheit_spalte,
+        pruefung="schluessel_unbekannt",
+    )
     gueltig = df[df["gebiet"].isin(bekannt) & df["indikator"].isin(kat.index)]
-    for (ind, periode), teil in gueltig.groupby(["indikator", "periode"], sort=False):
+    je_gruppe = gueltig.groupby(["indikator", "periode"], sort=False)["gebiet"].nunique()
+    for ind, periode in je_gruppe.index[(je_gruppe < len(bekannt)).to_numpy()]:
+        if protokoll._je_pruefung[("schluessel_fehlen", WARNUNG)] >= g.befunde_je_pruefung:
+            protokoll._je_pruefung[("schluessel_fehlen", WARNUNG)] += 1
+            continue
+        teil = gueltig[(gueltig["indikator"] == ind) & (gueltig["periode"] == periode)]
         fehlt = bekannt.difference(teil["gebiet"])
-        if len(fehlt):
-            protokoll.melden(
-                WARNUNG,
-                f"Für {len(fehlt)} von {len(bekannt)} Gebieten fehlt ein Wert für „{ind}“ ({periode}), z. B. "
-                + _beispiele(fehlt)
-                + ".",
-                pruefung="schluessel_fehlen",
-            )
-    # Dubletten
-    doppelt = df[df.duplicated(["gebiet", "indikator", "periode"], keep=False) & ~leer]
-    for (gebiet, ind, periode), teil in doppelt.groupby(["gebiet", "indikator", "periode"], sort=False):
-        zeilen = teil["zeile"].astype(int).tolist()
         protokoll.melden(
+            WARNUNG,
+            f"Für {len(fehlt)} von {len(bekannt)} Gebieten fehlt ein Wert für „{ind}“ ({periode}), z. B. "
+            + _beispiele(fehlt)
+            + ".",
+            pruefung="schluessel_fehlen",
+        )
+    # Dubletten
+    schluessel = ["gebiet", "indikator", "periode"]
+    doppelt = df[df.duplicated(schluessel, keep=False) & ~leer]
+    if len(doppelt):
+        gruppen = doppelt.groupby(schluessel, sort=False)["zeile"].agg(lambda x: x.astype(int).tolist())
+        dubletten = pd.DataFrame(
+            {"schluessel": gruppen.index.tolist(), "zeilen": gruppen.tolist(), "zeile": [z[1] for z in gruppen]}
+        )
+        protokoll.melden_zeilen(
             FEHLER,
-            f"Gebiet „{gebiet}“, Indikator „{ind}“, Periode {periode} kommt mehrfach vor (Zeilen "
-            + ", ".join(map(str, zeilen[:5]))
-            + ").",
-            zeile=zeilen[1],
+            dubletten,
+            lambda r: (
+                f"Gebiet „{r['schluessel'][0]}“, Indikator „{r['schluessel'][1]}“, Periode "
+                f"{r['schluessel'][2]} kommt mehrfach vor (Zeilen " + ", ".join(map(str, r["zeilen"][:5])) + ")."
+            ),
             spalte=z.einheit_spalte,
             pruefung="dublette",
         )
+        protokoll.fehlerzeilen.update(doppelt["zeile"].astype(int).tolist())
     # Wertebereiche
-    art = df["indikator"].map(lambda i: kat.loc[i, "art"] if i in kat.index else "")
-    einheit = df["indikator"].map(lambda i: kat.loc[i, "einheit"] if i in kat.index else "")
-    for _, r in df[(art == "anzahl") & (df["wert"] < 0)].iterrows():
-        protokoll.melden(
+    art = df["indikator"].map(kat["art"]).fillna("")
+    einheit = df["indikator"].map(kat["einheit"]).fillna("")
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[(art == "anzahl") & (df["wert"] < 0)],
+        lambda r: f"Negative Anzahl ({_de(r['wert'])}) bei „{r['indikator']}“.",
+        spalte=lambda r: r["spalte"],
+        pruefung="negativ",
+    )
+    for spalte in ("zaehler", "nenner"):
+        protokoll.melden_zeilen(
             FEHLER,
-            f"Negative Anzahl ({_de(r['wert'])}) bei „{r['indikator']}“.",
-            zeile=int(r["zeile"]),
-            spalte=r["spalte"],
+            df[df[spalte] < 0],
+            lambda r, spalte=spalte: f"Negativer {'Zähler' if spalte == 'zaehler' else 'Nenner'} ({_de(r[spalte])}).",
+            spalte=z.zaehler_spalte if spalte == "zaehler" else z.nenner_spalte,
             pruefung="negativ",
         )
-    for spalte in ("zaehler", "nenner"):
-        for _, r in df[df[spalte] < 0].iterrows():
-            protokoll.melden(
-                FEHLER,
-                f"Negativer {'Zähler' if spalte == 'zaehler' else 'Nenner'} ({_de(r[spalte])}).",
-                zeile=int(r["zeile"]),
-                spalte=z.zaehler_spalte if spalte == "zaehler" else z.nenner_spalte,
-                pruefung="negativ",
-            )
     prozent = (art == "anteil") & (einheit == "%")
-    for _, r in df[prozent & ((df["wert"] < 0) | (df["wert"] > 100))].iterrows():
-        protokoll.melden(
-            FEHLER,
-            f"Der Anteil {_de(r['wert'])} % von „{r['indikator']}“ liegt nicht zwischen 0 und 100.",
-            zeile=int(r["zeile"]),
-            spalte=r["spalte"],
-            pruefung="anteil_bereich",
-        )
-    for _, r in df[df["zaehler"] > df["nenner"]].iterrows():
-        protokoll.melden(
-            FEHLER,
-            f"Der Zähler ({_de(r['zaehler'])}) ist größer als der Nenner ({_de(r['nenner'])}).",
-            zeile=int(r["zeile"]),
-            spalte=z.zaehler_spalte,
-            pruefung="zaehler_nenner",
-        )
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[prozent & ((df["wert"] < 0) | (df["wert"] > 100))],
+        lambda r: f"Der Anteil {_de(r['wert'])} % von „{r['indikator']}“ liegt nicht zwischen 0 und 100.",
+        spalte=lambda r: r["spalte"],
+        pruefung="anteil_bereich",
+    )
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[df["zaehler"] > df["nenner"]],
+        lambda r: f"Der Zähler ({_de(r['zaehler'])}) ist größer als der Nenner ({_de(r['nenner'])}).",
+        spalte=z.zaehler_spalte,
+        pruefung="zaehler_nenner",
+    )
     passt = prozent & (df["nenner"] > 0) & df["zaehler"].notna() & df["wert"].notna()
     abw = (df["wert"] - 100 * df["zaehler"] / df["nenner"]).abs()
-    for _, r in df[passt & (abw > 0.2)].iterrows():
-        protokoll.melden(
-            WARNUNG,
+    protokoll.melden_zeilen(
+        WARNUNG,
+        df[passt & (abw > 0.2)],
+        lambda r: (
             f"Der Wert {_de(r['wert'])} passt nicht zu Zähler/Nenner "
-            f"({_de(r['zaehler'])}/{_de(r['nenner'])} = {_de(100 * r['zaehler'] / r['nenner'])} %).",
-            zeile=int(r["zeile"]),
-            spalte=r["spalte"],
-            pruefung="anteil_rechnung",
-        )
+            f"({_de(r['zaehler'])}/{_de(r['nenner'])} = {_de(100 * r['zaehler'] / r['nenner'])} %)."
+        ),
+        spalte=lambda r: r["spalte"],
+        pruefung="anteil_rechnung",
+    )
     # Katalogpaare Zähler ≤ Nenner und Summen (auch mit den vorhandenen Daten)
-    alle = _mit_bestand(kommune, gueltig, ebene)
-    breit = alle.pivot_table(index=["gebiet", "periode"], columns="indikator", values="wert", aggfunc="first")
+    geliefert = set(gueltig["indikator"].unique())
+    paare = [
+        (ind, kat.loc[ind, "zaehler"], kat.loc[ind, "nenner"])
+        for ind in kat.index[kat["art"] == "anteil"]
+        if {ind, kat.loc[ind, "zaehler"], kat.loc[ind, "nenner"]} & geliefert
+    ]
+    summen = {
+        ganzes: teile
+        for ganzes, teile in {**_katalog_summen(kommune), **z.summen}.items()
+        if {ganzes, *teile} & geliefert
+    }
     herkunft = gueltig.drop_duplicates(["gebiet", "periode", "indikator"]).set_index(
         ["gebiet", "periode", "indikator"]
     )["zeile"]
-    for ind in gueltig["indikator"].unique():
-        zi, ni = kat.loc[ind, "zaehler"], kat.loc[ind, "nenner"]
-        if zi in breit.columns and ni in breit.columns and kat.loc[ind, "art"] == "anteil":
-            zu_gross = breit[zi] > breit[ni]
-            for gebiet, periode in breit.index[zu_gross.to_numpy()]:
-                nr = herkunft.get((gebiet, periode, zi), herkunft.get((gebiet, periode, ni)))
-                if nr is not None:
-                    protokoll.melden(
-                        FEHLER,
-                        f"„{zi}“ ({_de(breit.loc[(gebiet, periode), zi])}) ist größer als „{ni}“ "
-                        f"({_de(breit.loc[(gebiet, periode), ni])}) in Gebiet „{gebiet}“, {periode}.",
-                        zeile=int(nr),
-                        pruefung="zaehler_nenner",
-                    )
-    summen = {**_katalog_summen(kommune), **z.summen}
+    breit = pd.DataFrame()
+    if paare or summen:
+        alle_werte = _mit_bestand(kommune, gueltig, ebene)
+        noetig = {i for _, zi, ni in paare for i in (zi, ni)} | {i for g_, t in summen.items() for i in (g_, *t)}
+        alle_werte = alle_werte[alle_werte["indikator"].isin(noetig)]
+        breit = alle_werte.set_index(["gebiet", "periode", "indikator"])["wert"].unstack("indikator")
+    gemeldet: set[tuple[str, str]] = set()
+    for _, zi, ni in paare:
+        if zi not in breit.columns or ni not in breit.columns or (zi, ni) in gemeldet:
+            continue
+        gemeldet.add((zi, ni))
+        zu_gross = breit[breit[zi] > breit[ni]]
+        teil = pd.DataFrame(
+            {
+                "gebiet": zu_gross.index.get_level_values(0),
+                "periode": zu_gross.index.get_level_values(1),
+                "z": zu_gross[zi].to_numpy(),
+                "n": zu_gross[ni].to_numpy(),
+            }
+        )
+        teil["zeile"] = [
+            herkunft.get((gb, pe, zi), herkunft.get((gb, pe, ni)))
+            for gb, pe in zip(teil["gebiet"], teil["periode"], strict=True)
+        ]
+        protokoll.melden_zeilen(
+            FEHLER,
+            teil.dropna(subset=["zeile"]),
+            lambda r, zi=zi, ni=ni: (
+                f"„{zi}“ ({_de(r['z'])}) ist größer als „{ni}“ ({_de(r['n'])}) in Gebiet "
+                f"„{r['gebiet']}“, {r['periode']}."
+            ),
+            pruefung="zaehler_nenner",
+        )
     for ganzes, teile in summen.items():
         if ganzes not in breit.columns or not all(t in breit.columns for t in teile):
             continue
-        if not (gueltig["indikator"].isin([ganzes, *teile])).any():
-            continue
         summe = breit[teile].sum(axis=1, min_count=len(teile))
         abweichung = (breit[ganzes] - summe).abs()
-        for gebiet, periode in breit.index[(abweichung > 0.5).to_numpy()]:
-            nr = next(
-                (
-                    herkunft.get((gebiet, periode, i))
-                    for i in [ganzes, *teile]
-                    if (gebiet, periode, i) in herkunft.index
-                ),
-                None,
-            )
-            if nr is None:
-                continue
-            protokoll.melden(
-                WARNUNG,
-                f"Teile ergeben nicht die Summe: „{ganzes}“ = {_de(breit.loc[(gebiet, periode), ganzes])}, aber "
-                + " + ".join(teile)
-                + f" = {_de(summe.loc[(gebiet, periode)])} (Gebiet „{gebiet}“, {periode}).",
-                zeile=int(nr),
-                pruefung="summe",
-            )
+        falsch = breit.index[(abweichung > 0.5).to_numpy()]
+        teil = pd.DataFrame(
+            {
+                "gebiet": falsch.get_level_values(0),
+                "periode": falsch.get_level_values(1),
+                "ganzes": breit.loc[falsch, ganzes].to_numpy(),
+                "summe": summe.loc[falsch].to_numpy(),
+            }
+        )
+        teil["zeile"] = [
+            next((herkunft.get((gb, pe, i)) for i in [ganzes, *teile] if (gb, pe, i) in herkunft.index), None)
+            for gb, pe in zip(teil["gebiet"], teil["periode"], strict=True)
+        ]
+        protokoll.melden_zeilen(
+            WARNUNG,
+            teil.dropna(subset=["zeile"]),
+            lambda r, ganzes=ganzes, teile=teile: (
+                f"Teile ergeben nicht die Summe: „{ganzes}“ = {_de(r['ganzes'])}, "
+                "aber " + " + ".join(teile) + f" = {_de(r['summe'])} (Gebiet „{r['gebiet']}“, {r['periode']})."
+            ),
+            pruefung="summe",
+        )
     if not lieferung.summenzeilen.empty:
         for _, s in lieferung.summenzeilen.iterrows():
             if s["indikator"] not in kat.index or kat.loc[s["indikator"], "art"] != "anzahl" or math.isnan(s["wert"]):
@@ -1143,8 +1557,9 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
                     pruefung="summenzeile_abweichung",
                 )
     # Sprünge gegenüber der Vorperiode (nur für gelieferte Gebiet-Indikator-Paare)
-    paare = pd.MultiIndex.from_frame(gueltig[["gebiet", "indikator"]])
-    a = alle[pd.MultiIndex.from_frame(alle[["gebiet", "indikator"]]).isin(paare)]
+    alle = _mit_bestand(kommune, gueltig, ebene)
+    paar_index = pd.MultiIndex.from_frame(gueltig[["gebiet", "indikator"]].drop_duplicates())
+    a = alle[pd.MultiIndex.from_frame(alle[["gebiet", "indikator"]]).isin(paar_index)]
     a = a.sort_values(["gebiet", "indikator", "periode"]).copy()
     gruppen = a.groupby(["gebiet", "indikator"], sort=False)
     a["alt"] = gruppen["wert"].shift(1)
@@ -1155,19 +1570,22 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
     with np.errstate(divide="ignore", invalid="ignore"):
         relativ = (a["wert"] - a["alt"]).abs() / a["alt"].abs()
     relativ = relativ.where(a["alt"] != 0, np.where(a["wert"] != 0, np.inf, 0.0))
-    for _, r in a[gross & (relativ > g.sprung)].iterrows():
-        nr = herkunft.get((r["gebiet"], r["periode"], r["indikator"]))
-        if nr is None:
-            continue
+    spruenge = a[gross & (relativ > g.sprung)]
+    spruenge = spruenge.assign(
+        zeile=[
+            herkunft.get(k) for k in zip(spruenge["gebiet"], spruenge["periode"], spruenge["indikator"], strict=True)
+        ]
+    ).dropna(subset=["zeile"])
+
+    def sprung_text(r: dict[str, Any]) -> str:
         neu, alt = float(r["wert"]), float(r["alt"])
         aenderung = "vorher 0" if alt == 0 else f"{(neu - alt) / abs(alt) * 100:+.0f} %"
-        protokoll.melden(
-            WARNUNG,
+        return (
             f"Sprung bei „{r['indikator']}“ in Gebiet „{r['gebiet']}“: {r['alt_periode']} {_de(alt)} → "
-            f"{r['periode']} {_de(neu)} ({aenderung}; Schwelle {g.sprung * 100:.0f} %).",
-            zeile=int(nr),
-            pruefung="sprung",
+            f"{r['periode']} {_de(neu)} ({aenderung}; Schwelle {g.sprung * 100:.0f} %)."
         )
+
+    protokoll.melden_zeilen(WARNUNG, spruenge, sprung_text, pruefung="sprung")
     # Stichtag
     for ind in gueltig["indikator"].unique():
         if not str(kat.loc[ind, "stand"]).strip() and not z.stand:
@@ -1178,24 +1596,21 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
             )
     # Kleine Fallzahlen (werden öffentlich gesperrt)
     regeln = regeln_fuer(kommune)
-    sensibel = _sensibel(kat)
-    grenze = (
-        gueltig["indikator"]
-        .map(lambda i: regeln.mindestfallzahl_sensibel if sensibel.get(i) else regeln.mindestfallzahl)
-        .astype(float)
-    )
-    klein = gueltig[
-        (gueltig["indikator"].map(kat["art"]) == "anzahl") & (gueltig["wert"] > 0) & (gueltig["wert"] < grenze)
-    ]
-    for idx, r in klein.iterrows():
-        protokoll.melden(
-            HINWEIS,
+    sensibel = pd.Series(_sensibel(kat), dtype=bool)
+    ist_sensibel = gueltig["indikator"].map(sensibel).fillna(False).astype(bool)
+    grenze = np.where(ist_sensibel, regeln.mindestfallzahl_sensibel, regeln.mindestfallzahl).astype(float)
+    klein = gueltig.assign(grenze=grenze)
+    klein = klein[(klein["indikator"].map(kat["art"]) == "anzahl") & (klein["wert"] > 0) & (klein["wert"] < grenze)]
+    protokoll.melden_zeilen(
+        HINWEIS,
+        klein,
+        lambda r: (
             f"Kleine Fallzahl {_de(r['wert'])} bei „{r['indikator']}“ in Gebiet „{r['gebiet']}“: unter der "
-            f"Mindestfallzahl {int(grenze[idx])}, wird öffentlich als „.“ gesperrt.",
-            zeile=int(r["zeile"]),
-            spalte=r["spalte"],
-            pruefung="kleine_fallzahl",
-        )
+            f"Mindestfallzahl {int(r['grenze'])}, wird öffentlich als „.“ gesperrt."
+        ),
+        spalte=lambda r: r["spalte"],
+        pruefung="kleine_fallzahl",
+    )
     # Überschreiben vorhandener Werte
     vorhanden = kommune.indikatoren[kommune.indikatoren["schicht"] == ebene]
     if not vorhanden.empty:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +13,61 @@ import pandas as pd
 
 from kommune.fehler import KommuneFehler
 
-#: Zellinhalte, die als „kein Wert“ gelten (amtlich: „.“ geheim, „-“ nichts vorhanden, „x“ gesperrt).
-FEHLWERTE = frozenset({"", ".", "-", "–", "x", "X", "NA", "nan", "NaN", "None", "…", "..."})
+#: Bedeutungen der Tabellenzeichen (Zeichenerklärung der amtlichen Statistik) → (gespeichertes Zeichen, Text).
+#: „null“ wird als 0 gelesen, alle anderen als fehlender Wert; das Zeichen bleibt als Vermerk in der Tabelle.
+BEDEUTUNGEN = {
+    "null": ("0", "nichts vorhanden (genau null)"),
+    "geheim": (".", "Zahlenwert unbekannt oder geheim zu halten"),
+    "entfaellt": ("x", "Tabellenfach gesperrt, weil Aussage nicht sinnvoll"),
+    "spaeter": ("…", "Angabe fällt später an"),
+    "unsicher": ("/", "keine Angabe, da Zahlenwert nicht sicher genug"),
+    "leer": ("", "kein Wert"),
+}
+#: Tabellenzeichen → Bedeutung (Standard; je Lieferung über `[symbole]` der Zuordnung änderbar).
+SYMBOLE: dict[str, str] = {
+    "-": "null",
+    "–": "null",
+    ".": "geheim",
+    "x": "entfaellt",
+    "X": "entfaellt",
+    "…": "spaeter",
+    "...": "spaeter",
+    "/": "unsicher",
+    "": "leer",
+}
+#: Nur beim Laden eigener Tabellen zusätzlich als leer verstanden (Exporte anderer Programme); in einer
+#: Lieferung sind sie Fehler, solange die Zuordnung sie nicht unter `[symbole]` erklärt.
+LEER_BEIM_LADEN = frozenset({"NA", "nan", "NaN", "None"})
+#: Alle Zeichen, die beim Laden keinen Zahlenwert haben (ohne „-“ und „–“: die sind 0).
+FEHLWERTE = frozenset({z for z, b in SYMBOLE.items() if b != "null"} | LEER_BEIM_LADEN)
+#: Erlaubte Perioden: Jahr, Schuljahr, Halbjahr, Quartal, Monat, Stichtag (ISO).
+PERIODE = re.compile(r"\d{4}(?:/\d{2}|-H[12]|-Q[1-4]|-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def symbole_mit(eigene: dict[str, str] | None) -> dict[str, str]:
+    """Die Standard-Tabellenzeichen, ergänzt oder überschrieben durch `eigene` (Zeichen → Bedeutung)."""
+    symbole = dict(SYMBOLE)
+    for zeichen, bedeutung in (eigene or {}).items():
+        if bedeutung not in BEDEUTUNGEN:
+            raise KommuneFehler(
+                f"Unbekannte Bedeutung „{bedeutung}“ für das Tabellenzeichen „{zeichen}“. Erlaubt: "
+                + ", ".join(BEDEUTUNGEN)
+                + "."
+            )
+        symbole[str(zeichen).strip()] = bedeutung
+    return symbole
+
+
+def periode_gueltig(text: str) -> bool:
+    """Ob `text` eine erlaubte Periode ist (2024, 2024/25, 2024-H1, 2024-Q3, 2024-06, 2024-12-31)."""
+    if not PERIODE.fullmatch(text):
+        return False
+    if len(text) == 10:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return False
+    return True
 
 
 def _text_lesen(pfad: Path) -> str:
@@ -68,13 +123,14 @@ def tabelle_lesen(pfad: Path, *, trennzeichen: str | None = None, blatt: str | N
 def zahlen_parsen(
     werte: pd.Series, *, dezimalzeichen: str | None, datei: str, spalte: str, zeilen_offset: int = 2
 ) -> pd.Series:
-    """Text in Zahlen wandeln; deutsches Format (1.234,5) und Fehlwertzeichen verstehen.
+    """Text in Zahlen wandeln; deutsches Format (1.234,5) und Tabellenzeichen verstehen („-“ = 0, „.“ usw. leer).
 
     Ein nicht lesbarer Wert löst einen Fehler mit Datei, Zeile und Spalte aus. `zeilen_offset`
     rechnet den Tabellenindex in die Zeilennummer der Datei um (Kopfzeile = Zeile 1).
     """
     text = werte.astype(str).str.strip()
-    fehlt = text.isin(FEHLWERTE)
+    null = text.isin([z for z, b in SYMBOLE.items() if b == "null"])
+    fehlt = text.isin(FEHLWERTE) | null
     if dezimalzeichen is None:
         probe = text[~fehlt]
         dezimalzeichen = "," if probe.str.contains(r"^-?[\d.]*,\d+$", regex=True).any() else "."
@@ -83,14 +139,14 @@ def zahlen_parsen(
     else:
         normal = text.str.replace(",", "", regex=False)
     normal = normal.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
-    zahlen = pd.to_numeric(normal.where(~fehlt, None), errors="coerce")
-    kaputt = zahlen.isna() & ~fehlt
+    zahlen = pd.to_numeric(normal.where(~fehlt, None), errors="coerce").astype(float)
+    kaputt = ~np.isfinite(zahlen.to_numpy()) & ~fehlt.to_numpy()
     if kaputt.any():
-        pos = int(np.flatnonzero(kaputt.to_numpy())[0])
+        pos = int(np.flatnonzero(kaputt)[0])
         raise KommuneFehler(
-            f"Der Wert „{werte.iloc[pos]}“ ist keine Zahl.",
+            f"Der Wert „{werte.iloc[pos]}“ ist keine (endliche) Zahl.",
             datei=datei,
             zeile=pos + zeilen_offset,
             spalte=spalte,
         )
-    return zahlen.astype(float)
+    return zahlen.mask(null.to_numpy(), 0.0)

@@ -48,7 +48,13 @@ def test_zahlen_deutsch_und_englisch():
     assert zahl_lesen("−3", ",") == (-3.0, "")
     assert zahl_lesen("12 1)", ",") == (12.0, "marke")
     assert zahl_lesen("7*", ",") == (7.0, "marke")
-    assert zahl_lesen(".", ",")[1] == "fehlwert" and zahl_lesen("x", ",")[1] == "fehlwert"
+    assert zahl_lesen(".", ",")[1] == "geheim" and zahl_lesen("x", ",")[1] == "entfaellt"
+    assert zahl_lesen("-", ",") == (0.0, "null") and zahl_lesen("–", ",") == (0.0, "null")
+    assert zahl_lesen("…", ",")[1] == "spaeter" and zahl_lesen("/", ",")[1] == "unsicher"
+    assert zahl_lesen("-", ",", {"-": "leer"})[1] == "leer"
+    for unendlich in ("1e309", "inf", "-Infinity", float("inf")):
+        assert zahl_lesen(unendlich, ".")[1] in ("unendlich", "kaputt"), unendlich
+    assert zahl_lesen("nan", ",")[1] == "kaputt" and zahl_lesen("NA", ",")[1] == "kaputt"
     assert zahl_lesen("zwölf", ",")[1] == "kaputt"
     assert zahl_lesen(3, ",") == (3.0, "")
 
