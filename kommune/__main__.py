@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
-from kommune.fehler import befehl_ausfuehren
+from kommune.fehler import KommuneFehler, befehl_ausfuehren
 from kommune.info import kommune_info
 from kommune.laden import kommune_laden
 
@@ -23,11 +24,35 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schreibbar(pfad: str) -> None:
+    """Vorab prüfen, dass das Prüfprotokoll geschrieben werden kann – vor jeder Änderung an den Daten."""
+    import tempfile
+    from pathlib import Path
+
+    ziel = Path(pfad)
+    if ziel.suffix.lower() != ".xlsx":
+        raise KommuneFehler(f"Das Prüfprotokoll muss auf .xlsx enden, nicht „{ziel.name}“; nichts wurde importiert.")
+    try:
+        ziel.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=ziel.parent, prefix=".probe-", suffix=".tmp"):
+            pass
+    except OSError:
+        raise KommuneFehler(
+            f"Das Prüfprotokoll kann nicht nach „{ziel}“ geschrieben werden (Ordner fehlt oder ist schreibgeschützt); "
+            "nichts wurde importiert."
+        ) from None
+    if ziel.is_dir() or (ziel.exists() and not os.access(ziel, os.W_OK)):
+        raise KommuneFehler(f"„{ziel}“ ist nicht beschreibbar; nichts wurde importiert.")
+
+
 def _import(args: argparse.Namespace) -> int:
-    from kommune.pruefung import pruefprotokoll_xlsx, zuordnung_lesen
+    from kommune.pruefung import pruefprotokoll_xlsx, symbole_parsen, zuordnung_lesen
     from kommune.versionen import importieren
 
+    if args.protocol:
+        _schreibbar(args.protocol)
     zuordnung = zuordnung_lesen(args.mapping) if args.mapping else None
+    symbole = symbole_parsen(";".join(args.symbol)) if args.symbol else None
     ergebnis = importieren(
         args.kommune,
         args.datei,
@@ -37,6 +62,7 @@ def _import(args: argparse.Namespace) -> int:
         ebene=args.level,
         periode=args.period,
         nur_pruefen=args.check_only,
+        symbole=symbole,
     )
     print(ergebnis.protokoll.text())
     if args.protocol:
@@ -76,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--period", help="Periode aller Werte, wenn die Datei keine Spalte dafür hat")
     imp.add_argument("--protocol", help="Prüfprotokoll zusätzlich als XLSX schreiben")
     imp.add_argument("--check-only", action="store_true", help="nur prüfen, keine neue Version anlegen")
+    imp.add_argument(
+        "--symbol",
+        action="append",
+        metavar="ZEICHEN=BEDEUTUNG",
+        help="Tabellenzeichen dieser Lieferung umdeuten, z. B. -=leer oder NA=leer "
+        "(Bedeutungen: null, geheim, entfaellt, spaeter, unsicher, leer); mehrfach möglich",
+    )
     args = parser.parse_args(argv)
     befehle_je_name = {
         "info": lambda: print(json.dumps(kommune_info(kommune_laden(args.kommune)), ensure_ascii=False, indent=2)),

@@ -39,6 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
@@ -135,12 +136,17 @@ def tabellen_pfad(konf: KommuneKonfiguration, tabelle: IndikatorTabelle, version
 
 def kommune_mit_version(kommune: Any, version: str | None = AKTIV) -> Any:
     """Die Kommune mit den Indikatortabellen und Geometrien einer Version (ohne laden.py zu ändern)."""
+    ordner = version_ordner(kommune.konfiguration, version)
+    if ordner is None:
+        return kommune
+    return _kommune_aus_ordner(kommune, ordner)
+
+
+def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
+    """Die Kommune mit allen Datendateien, die in `ordner` liegen (sonst die bisherigen)."""
     from kommune import laden
 
     konf = kommune.konfiguration
-    ordner = version_ordner(konf, version)
-    if ordner is None:
-        return kommune
     katalog_ids = set(kommune.katalog.index)
     tabellen = []
     for t in konf.indikatoren:
@@ -153,6 +159,35 @@ def kommune_mit_version(kommune: Any, version: str | None = AKTIV) -> Any:
         if (ordner / s.datei).is_file():
             gebiete[s.id] = laden._gebiete_lesen(dataclasses.replace(konf, daten=ordner), s, hinweise)
     return dataclasses.replace(kommune, gebiete=gebiete, indikatoren=indikatoren, hinweise=hinweise)
+
+
+def gesamtprobe(kommune: Any, ordner: Path) -> None:
+    """Gegenprobe vor dem Aktivieren: die ganze Kommune aus `ordner` neu laden, jeden Wert nur einmal finden
+    und jede Ebene einmal exportieren (`kommune.tabellenexport`). Scheitert sie, ein `KommuneFehler`."""
+    from kommune.tabellenexport import indikatortabelle
+
+    try:
+        k = _kommune_aus_ordner(kommune, ordner)
+        doppelt = k.indikatoren[k.indikatoren.duplicated(["schicht", "gebiet", "indikator", "periode"])]
+        if len(doppelt):
+            d = doppelt.iloc[0]
+            raise KommuneFehler(
+                f"{len(doppelt)} Werte stünden doppelt in den Tabellen (z. B. Ebene „{d.schicht}“, Gebiet "
+                f"„{d.gebiet}“, Indikator „{d.indikator}“, Periode {d.periode})."
+            )
+        for schicht in k.konfiguration.schichten:
+            indikatortabelle(k, schicht.id, None, "oeffentlich")
+    except KommuneFehler as e:
+        raise KommuneFehler(
+            f"Die Gegenprobe (Kommune neu laden und alle Ebenen exportieren) ist gescheitert: {e.text}"
+        ) from None
+    except Exception as e:  # jede andere Ausnahme ist ein Grund, die Version nicht zu aktivieren
+        raise KommuneFehler(
+            f"Die Gegenprobe (Kommune neu laden und alle Ebenen exportieren) ist gescheitert (interner Fehler "
+            f"{type(e).__name__}); bitte an die Administration melden."
+        ) from None
+    finally:
+        _caches_leeren()
 
 
 @contextlib.contextmanager
@@ -330,49 +365,125 @@ def _zahl_text(wert: float, dezimal: str) -> str:
     return text.replace(".", ",") if dezimal == "," else text
 
 
+def _zahl_texte(werte: Any, zeichen: Any, dezimal: str) -> np.ndarray:
+    """Zahlen als Text der Zieltabelle; fehlende Werte als ihr Vermerk („.“ geheim, „x“ … oder leer)."""
+    w = np.asarray(werte, dtype=float)
+    aus = np.asarray(zeichen if zeichen is not None else np.full(len(w), ""), dtype=object).copy()
+    ganz = np.isfinite(w) & (np.abs(w) < 1e15) & (w == np.round(w))
+    aus[ganz] = w[ganz].astype(np.int64).astype(str)
+    rest = np.flatnonzero(np.isfinite(w) & ~ganz)
+    aus[rest] = [_zahl_text(float(x), dezimal) for x in w[rest]]
+    return aus
+
+
+def _csv_oder_xlsx(df: pd.DataFrame, datei: str, blatt: str | None, trenner: str) -> bytes:
+    if Path(datei).suffix.lower() in (".xlsx", ".xlsm"):
+        import io
+
+        puffer = io.BytesIO()
+        df.to_excel(puffer, sheet_name=blatt or "Daten", index=False)
+        return puffer.getvalue()
+    return df.to_csv(sep=trenner, index=False).encode("utf-8")
+
+
+def _lesen_mit_trenner(konf: KommuneKonfiguration, t: IndikatorTabelle, version: str | None) -> tuple[Any, str]:
+    """(Tabelle als Text oder None, Trennzeichen) einer Indikatortabelle in einer Version."""
+    from kommune.tabellen import tabelle_lesen, trennzeichen_erkennen
+
+    pfad = datei_pfad(konf, t.datei, version)
+    if not pfad.is_file():
+        return None, t.trennzeichen or ";"
+    df = tabelle_lesen(pfad, trennzeichen=t.trennzeichen, blatt=t.blatt)
+    text = pfad.read_text(encoding="utf-8-sig", errors="replace") if pfad.suffix.lower() == ".csv" else ""
+    return df, t.trennzeichen or (trennzeichen_erkennen(text) if text else ";")
+
+
+def _in_anderen_tabellen(
+    konf: KommuneKonfiguration,
+    ziel: IndikatorTabelle,
+    lang: pd.DataFrame,
+    version: str | None,
+    katalog_ids: set[str],
+) -> tuple[dict[str, bytes], np.ndarray, list[str]]:
+    """Werte, die schon in einer anderen Tabelle derselben Ebene stehen, dort ersetzen (ein Wert steht nur
+    einmal). Zurück: (geänderte Dateien, Maske der dort ersetzten Lieferzeilen, Hinweise)."""
+    dateien: dict[str, bytes] = {}
+    erledigt = np.zeros(len(lang), dtype=bool)
+    hinweise: list[str] = []
+    schluessel = pd.MultiIndex.from_arrays([lang["gebiet"].astype(str), lang["indikator"], lang["periode"].astype(str)])
+    for t in konf.indikatoren:
+        if t is ziel or t.ebene != ziel.ebene or t.datei == ziel.datei:
+            continue
+        df, trenner = _lesen_mit_trenner(konf, t, version)
+        if df is None:
+            continue
+        dezimal = t.dezimalzeichen or ("," if trenner == ";" else ".")
+        texte = _zahl_texte(lang["wert"], lang.get("zeichen"), dezimal)
+        treffer = 0
+        if t.format == "lang":
+            alt = pd.MultiIndex.from_arrays(
+                [df[t.einheit_spalte].str.strip(), df[t.indikator_spalte].str.strip(), df[t.periode_spalte].str.strip()]
+            )
+            pos = alt.get_indexer(schluessel)
+            for i in np.flatnonzero((pos >= 0) & ~erledigt):
+                df.iloc[pos[i], df.columns.get_loc(t.wert_spalte)] = texte[i]
+                for quelle, spalte in (("zaehler", t.zaehler_spalte), ("nenner", t.nenner_spalte)):
+                    if spalte and spalte in df.columns:
+                        df.iloc[pos[i], df.columns.get_loc(spalte)] = _zahl_text(lang[quelle].iloc[i], dezimal)
+                erledigt[i] = True
+                treffer += 1
+        else:
+            spalten = list(t.spalten) or [c for c in df.columns if c in katalog_ids]
+            zeile_je_id = pd.Index(df[t.id_spalte].astype(str).str.strip())
+            pos = zeile_je_id.get_indexer(lang["gebiet"].astype(str))
+            passt = (pos >= 0) & lang["indikator"].isin(spalten).to_numpy()
+            passt &= (lang["periode"].astype(str) == str(t.periode)).to_numpy() & ~erledigt
+            for i in np.flatnonzero(passt):
+                df.iloc[pos[i], df.columns.get_loc(lang["indikator"].iloc[i])] = texte[i]
+                erledigt[i] = True
+                treffer += 1
+            mit_begleit = passt & (lang["zaehler"].notna() | lang["nenner"].notna()).to_numpy()
+            if mit_begleit.any():
+                hinweise.append(
+                    f"{int(mit_begleit.sum())} Werte stehen in der breiten Tabelle „{t.datei}“; dort gibt es keine "
+                    "Spalten für Zähler und Nenner, übernommen wird nur der Wert."
+                )
+        if treffer:
+            dateien[t.datei] = _csv_oder_xlsx(df, t.datei, t.blatt, trenner)
+            hinweise.append(f"{treffer} Werte standen schon in „{t.datei}“ und werden dort ersetzt (nicht doppelt).")
+    return dateien, erledigt, hinweise
+
+
 def _fortschreiben(
     konf: KommuneKonfiguration, t: IndikatorTabelle, lang: pd.DataFrame, version: str | None
 ) -> tuple[str, bytes]:
     """Die Zieltabelle der aktiven Version lesen, gelieferte Zeilen ersetzen/anfügen, als Bytes zurück."""
-    from kommune.tabellen import tabelle_lesen, trennzeichen_erkennen
-
-    pfad = datei_pfad(konf, t.datei, version)
     spalten = [t.einheit_spalte, t.indikator_spalte, t.periode_spalte, t.wert_spalte]
     spalten += [s for s in (t.zaehler_spalte, t.nenner_spalte) if s]
-    if pfad.is_file():
-        alt = tabelle_lesen(pfad, trennzeichen=t.trennzeichen, blatt=t.blatt)
-        for s in spalten:
-            if s not in alt.columns:
-                alt[s] = ""
-        text = pfad.read_text(encoding="utf-8-sig", errors="replace") if pfad.suffix.lower() == ".csv" else ""
-        trenner = t.trennzeichen or (trennzeichen_erkennen(text) if text else ";")
-    else:
+    alt, trenner = _lesen_mit_trenner(konf, t, version)
+    if alt is None:
         alt = pd.DataFrame(columns=spalten, dtype=str)
-        trenner = t.trennzeichen or ";"
+    for s in spalten:
+        if s not in alt.columns:
+            alt[s] = ""
     dezimal = t.dezimalzeichen or ("," if trenner == ";" else ".")
     neu = pd.DataFrame(
         {
-            t.einheit_spalte: lang["gebiet"].astype(str),
-            t.indikator_spalte: lang["indikator"].astype(str),
-            t.periode_spalte: lang["periode"].astype(str),
-            t.wert_spalte: [_zahl_text(w, dezimal) for w in lang["wert"]],
+            t.einheit_spalte: lang["gebiet"].astype(str).to_numpy(),
+            t.indikator_spalte: lang["indikator"].astype(str).to_numpy(),
+            t.periode_spalte: lang["periode"].astype(str).to_numpy(),
+            t.wert_spalte: _zahl_texte(lang["wert"], lang.get("zeichen"), dezimal),
         }
     )
     for quelle, s in (("zaehler", t.zaehler_spalte), ("nenner", t.nenner_spalte)):
         if s:
-            neu[s] = [_zahl_text(w, dezimal) for w in lang[quelle]]
+            neu[s] = _zahl_texte(lang[quelle], None, dezimal)
     schluessel = [t.einheit_spalte, t.indikator_spalte, t.periode_spalte]
     ersetzt = pd.MultiIndex.from_frame(neu[schluessel])
     bleibt = ~pd.MultiIndex.from_frame(alt[schluessel].astype(str)).isin(ersetzt)
     gesamt = pd.concat([alt[bleibt], neu], ignore_index=True).fillna("")
     gesamt = gesamt[list(alt.columns) + [c for c in neu.columns if c not in alt.columns]]
-    if Path(t.datei).suffix.lower() in (".xlsx", ".xlsm"):
-        import io
-
-        puffer = io.BytesIO()
-        gesamt.to_excel(puffer, sheet_name=t.blatt or "Daten", index=False)
-        return t.datei, puffer.getvalue()
-    return t.datei, gesamt.to_csv(sep=trenner, index=False).encode("utf-8")
+    return t.datei, _csv_oder_xlsx(gesamt, t.datei, t.blatt, trenner)
 
 
 def importieren(
@@ -386,11 +497,13 @@ def importieren(
     periode: str | None = None,
     nur_pruefen: bool = False,
     grenzen: Any = None,
+    symbole: dict[str, str] | None = None,
 ) -> Importergebnis:
     """Eine Lieferung prüfen und – ohne Fehler – als neue Version übernehmen (Warnungen halten nicht auf).
 
     Ohne `zuordnung` wird die zuletzt gespeicherte verwendet, wenn sie passt, sonst erkannt. Fehler
-    (Prüfung, Schreiben, Gegenprobe beim Laden) lassen die bisherige Version unverändert.
+    (Prüfung, Schreiben, Gegenprobe: ganze Kommune neu laden und jede Ebene exportieren) lassen die bisherige
+    Version unverändert. `symbole`: Tabellenzeichen dieser Lieferung (Zeichen → Bedeutung, `kommune.tabellen`).
     """
     from kommune.laden import Kommune, kommune_laden
     from kommune.pruefung import FEHLER, HINWEIS, Zuordnung, lieferung_pruefen, pruefprotokoll_xlsx, zuordnung_lesen
@@ -410,9 +523,11 @@ def importieren(
         vorgabe.ebene = ebene
     if periode:
         vorgabe.periode = periode
+    if symbole:
+        vorgabe.symbole = {**vorgabe.symbole, **symbole}
     ergebnis = lieferung_pruefen(kommune, pfad, vorgabe, blatt=blatt, grenzen=grenzen)
     if aus_speicher and any(b.pruefung == "zuordnung" for b in ergebnis.protokoll.befunde):
-        neu = Zuordnung(ebene=ebene or "", periode=periode or "")
+        neu = Zuordnung(ebene=ebene or "", periode=periode or "", symbole=dict(symbole or {}))
         ergebnis = lieferung_pruefen(kommune, pfad, neu, blatt=blatt, grenzen=grenzen)
         ergebnis.protokoll.melden(
             HINWEIS, "Die gespeicherte Spaltenzuordnung passt nicht zu dieser Datei; die Spalten wurden neu erkannt."
@@ -427,7 +542,10 @@ def importieren(
         protokoll.melden(FEHLER, e.text)
         return out
     lang = ergebnis.lieferung.lang
-    datei, inhalt = _fortschreiben(konf, t, lang, AKTIV)
+    anderswo, erledigt, hinweise = _in_anderen_tabellen(konf, t, lang, AKTIV, set(kommune.katalog.index))
+    for hinweis in hinweise:
+        protokoll.melden(HINWEIS, hinweis, pruefung="ersetzen_anderswo")
+    datei, inhalt = _fortschreiben(konf, t, lang[~erledigt], AKTIV)
     info = {
         "wer": nutzer or _nutzer(),
         "wann": datetime.now().isoformat(timespec="seconds"),
@@ -442,9 +560,7 @@ def importieren(
     }
 
     def gegenprobe(ordner: Path) -> None:
-        from kommune import laden
-
-        laden._indikatoren_lesen(dataclasses.replace(konf, daten=ordner), t, set(kommune.katalog.index))
+        gesamtprobe(kommune, ordner)
 
     import tempfile
 
@@ -456,7 +572,7 @@ def importieren(
             "zuordnung.toml": z.toml().encode("utf-8"),
         }
         try:
-            out.version = version_anlegen(konf, {datei: inhalt}, info, pruefen=gegenprobe, extras=extras)
+            out.version = version_anlegen(konf, {**anderswo, datei: inhalt}, info, pruefen=gegenprobe, extras=extras)
         except KommuneFehler as e:
             protokoll.melden(FEHLER, f"Die neue Version wurde nicht angelegt: {e.text}")
             return out
