@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         "--symbol",
         action="append",
         metavar="ZEICHEN=BEDEUTUNG",
-        help="Tabellenzeichen dieser Lieferung umdeuten, z. B. -=leer oder NA=leer "
+        help="Tabellenzeichen dieser Lieferung umdeuten, z. B. --symbol=-=leer oder --symbol NA=leer "
         "(Bedeutungen: null, geheim, entfaellt, spaeter, unsicher, leer); mehrfach möglich",
     )
     args = parser.parse_args(argv)

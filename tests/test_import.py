@@ -282,3 +282,105 @@ def test_eigenschaft_import_kleiner_zahlen_nie_oeffentlich(basis, tmp_path_facto
         assert not ((sichtbar > 0) & (sichtbar < 5)).any()
     klein = [w for w in werte if 0 < w < 5]
     assert len([b for b in e.protokoll.befunde if b.pruefung.startswith("kleine_fallzahl")]) == len(klein)
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 9: ein Wert steht nur einmal; Gegenprobe vor dem Aktivieren; Protokollpfad vorab geprüft
+# ------------------------------------------------------------------------------------------------
+
+BREIT_TOML = """
+[[indikatoren]]
+datei = "breit.csv"
+ebene = "viertel"
+format = "breit"
+id_spalte = "vid"
+periode = "2022"
+quelle = "test"
+"""
+
+
+@pytest.fixture
+def mit_breiter_tabelle(tmp_path):
+    from daten.kleinstadt import TOML
+
+    ordner = kleinstadt(tmp_path / "k", toml=TOML + BREIT_TOML)
+    (ordner / "breit.csv").write_text(
+        "vid;hze\n" + "".join(f"{v};{i + 6}\n" for i, v in enumerate(["a1", "a2", "a3", "b1", "b2", "b3", "c1"])),
+        encoding="utf-8",
+    )
+    return ordner
+
+
+def test_korrektur_eines_werts_der_breiten_tabelle_steht_nur_einmal(mit_breiter_tabelle, tmp_path):
+    ordner = mit_breiter_tabelle
+    (tmp_path / "korrektur.csv").write_text("gebiet_id;indikator;periode;wert\na1;hze;2022;9\n", encoding="utf-8")
+    e = vs.importieren(ordner, tmp_path / "korrektur.csv", None, ebene="viertel")
+    assert e.version == "v0001", e.protokoll.text()
+    assert "1 Werte standen schon in „breit.csv“ und werden dort ersetzt" in e.protokoll.text()
+    k = kommune_laden(ordner)
+    hze = k.indikatoren[(k.indikatoren["indikator"] == "hze") & (k.indikatoren["periode"] == "2022")]
+    assert len(hze) == 7 and hze.set_index("gebiet").loc["a1", "wert"] == 9
+    assert "2022" not in (ordner / "versionen" / "v0001" / "werte.csv").read_text(encoding="utf-8")
+    assert main(["export", str(ordner), "--level", "bezirk", "--out", str(tmp_path / "b.csv")]) == 0
+
+
+def test_gegenprobe_exportiert_alle_ebenen_vor_dem_aktivieren(mit_breiter_tabelle, tmp_path, monkeypatch):
+    import kommune.tabellenexport as te
+
+    ordner = mit_breiter_tabelle
+    (tmp_path / "l.csv").write_text("gebiet_id;indikator;periode;wert\na1;hze;2025;9\n", encoding="utf-8")
+    vorher = _stand(ordner)
+    ebenen = []
+    echt = te.indikatortabelle
+
+    def export_scheitert_bei_bezirk(kommune, schicht_id, *a, **k):
+        ebenen.append(schicht_id)
+        if schicht_id == "bezirk":
+            raise ValueError("kaputt")
+        return echt(kommune, schicht_id, *a, **k)
+
+    monkeypatch.setattr(te, "indikatortabelle", export_scheitert_bei_bezirk)
+    e = vs.importieren(ordner, tmp_path / "l.csv", None, ebene="viertel")
+    assert e.version is None and ebenen[:2] == ["viertel", "bezirk"]
+    assert "Gegenprobe (Kommune neu laden und alle Ebenen exportieren) ist gescheitert" in e.protokoll.text()
+    assert _stand(ordner) == vorher and vs.aktive_version(ordner) is None
+    monkeypatch.undo()
+    assert vs.importieren(ordner, tmp_path / "l.csv", None, ebene="viertel").version == "v0001"
+
+
+def test_protokoll_in_unbeschreibbaren_ordner_vor_dem_import_abgelehnt(kopie, tmp_path, capsys):
+    lieferung_xlsx(tmp_path / "a.xlsx", kopie, falscher_schluessel=False)
+    (tmp_path / "z.toml").write_text(ZUORDNUNG, encoding="utf-8")
+    (tmp_path / "eine_datei").write_text("x")
+    vorher = _stand(kopie)
+    argv = ["import", str(kopie), str(tmp_path / "a.xlsx"), "--mapping", str(tmp_path / "z.toml")]
+    assert main([*argv, "--protocol", str(tmp_path / "eine_datei" / "p.xlsx")]) == 1
+    assert "Das Prüfprotokoll kann nicht nach" in capsys.readouterr().err
+    assert _stand(kopie) == vorher and vs.aktive_version(kopie) is None
+
+
+def test_cli_symbol_deutet_zeichen_um(tmp_path, capsys):
+    ordner = kleinstadt(tmp_path / "k")
+    (tmp_path / "l.csv").write_text(
+        "gebiet_id;indikator;periode;wert\na1;hze;2025;-\na2;hze;2025;NA\n", encoding="utf-8"
+    )
+    argv = ["import", str(ordner), str(tmp_path / "l.csv"), "--level", "viertel"]
+    assert main([*argv, "--check-only"]) == 1  # „NA“ ist kein amtliches Zeichen
+    assert "Der Wert „NA“ ist keine Zahl." in capsys.readouterr().out
+    assert main([*argv, "--symbol", "NA=leer", "--symbol=-=leer"]) == 0
+    werte = (ordner / "versionen" / "v0001" / "werte.csv").read_text(encoding="utf-8")
+    assert "a1;hze;2025;;;\n" in werte and "a2;hze;2025;;;\n" in werte
+    assert main([*argv, "--symbol=-=nix"]) == 1
+    assert "Unbekannte Bedeutung „nix“" in capsys.readouterr().err
+
+
+def test_vermerk_geheim_bleibt_in_der_zieltabelle(tmp_path):
+    ordner = kleinstadt(tmp_path / "k")
+    (tmp_path / "l.csv").write_text(
+        "gebiet_id;indikator;periode;wert\na1;hze;2025;.\na2;hze;2025;-\n", encoding="utf-8"
+    )
+    assert vs.importieren(ordner, tmp_path / "l.csv", None, ebene="viertel").version == "v0001"
+    werte = (ordner / "versionen" / "v0001" / "werte.csv").read_text(encoding="utf-8")
+    assert "a1;hze;2025;.;" in werte and "a2;hze;2025;0;" in werte
+    k = kommune_laden(ordner).indikatoren.set_index(["gebiet", "indikator", "periode"])["wert"]
+    assert np.isnan(k[("a1", "hze", "2025")]) and k[("a2", "hze", "2025")] == 0

@@ -307,3 +307,142 @@ def test_geometrie_geojson_und_zip(klein, tmp_path):
     (tmp_path / "leer.geojson").write_bytes(b"")
     p, _ = geometrie_pruefen(klein, tmp_path / "leer.geojson", schicht_id="viertel")
     assert "leer" in p.text()
+
+
+# --- issue 9: kein stiller Verlust beim Import ------------------------------------------------------------
+
+
+def _lang(tmp_path, text, name="l.csv", kodierung="utf-8"):
+    pfad = tmp_path / name
+    pfad.write_bytes(text.encode(kodierung))
+    return pfad
+
+
+def test_strich_ist_null_und_zeichen_sind_einstellbar(klein, tmp_path):
+    """„-“ = nichts vorhanden (0) laut Zeichenerklärung; „.“ geheim bleibt leer mit Vermerk; je Lieferung änderbar."""
+    text = (
+        LANG + "a1;hze;2024;-;;\na2;hze;2024;.;;\na3;hze;2024;x;;\nb1;hze;2024;…;;\nb2;hze;2024;/;;\nb3;hze;2024;7;;\n"
+    )
+    text += "– = nichts vorhanden, . = geheim\n"
+    e = lieferung_pruefen(klein, _lang(tmp_path, text), Zuordnung(ebene="viertel"))
+    assert e.protokoll.ok, texte(e)
+    lang = e.lieferung.lang.set_index("gebiet")
+    assert lang.loc["a1", "wert"] == 0.0
+    assert lang.loc[["a2", "a3", "b1", "b2"], "wert"].isna().all()
+    assert lang.loc[["a2", "a3", "b1", "b2"], "zeichen"].tolist() == [".", "x", "…", "/"]
+    h = texte(e, HINWEIS)
+    assert "1 Zellen mit „-“ „–“ (nichts vorhanden (genau null)): als 0 gelesen" in h
+    assert "als fehlender Wert mit Vermerk „.“ gespeichert" in h
+    e2 = lieferung_pruefen(klein, _lang(tmp_path, text), Zuordnung(ebene="viertel", symbole={"-": "leer"}))
+    assert e2.lieferung.lang.set_index("gebiet")["wert"].isna()["a1"]
+
+
+def test_gemischte_trennzeichen_werden_abgelehnt(klein, tmp_path):
+    zeilen = [f"{v};kinder;2024;{i}" for i, v in enumerate(["a1", "a2", "a3"])]
+    zeilen += [f"{v},kinder,2024,{i}" for i, v in enumerate(["b1", "b2", "b3", "c1"])]
+    e = lieferung_pruefen(klein, _lang(tmp_path, "gebiet_id;indikator;periode;wert\n" + "\n".join(zeilen) + "\n"))
+    assert not e.protokoll.ok
+    assert "mischt Trennzeichen: 4 Zeile(n) (z. B. Zeile 5, 6, 7, 8) sind mit Komma getrennt" in texte(e, FEHLER)
+
+
+@pytest.mark.parametrize(
+    "inhalt",
+    [
+        'gebiet_id;indikator;periode;wert\na1;kinder;2024;"5\n'
+        + "".join(f"a2;kinder;{j};6\n" for j in range(2000, 2020)),
+        'gebiet_id;indikator;periode;wert\na1;kinder;2024;"5\na2;kinder;2024;6\na3;kinder;2024;7"\nb1;kinder;2024;1\n',
+    ],
+)
+def test_offenes_anfuehrungszeichen_verschluckt_keine_zeilen(klein, tmp_path, inhalt):
+    e = lieferung_pruefen(klein, _lang(tmp_path, inhalt))
+    assert not e.protokoll.ok and e.lieferung is None
+    assert "Anführungszeichen" in texte(e, FEHLER)
+
+
+def test_dezimalkomma_in_kommadatei_wird_nicht_abgeschnitten(klein, tmp_path):
+    e = lieferung_pruefen(
+        klein, _lang(tmp_path, "gebiet_id,indikator,periode,wert\na1,quote,2024,0,5\na2,quote,2024,7\n")
+    )
+    assert not e.protokoll.ok
+    assert "mehr Felder als die Kopfzeile (4), z. B. Zeile 2" in texte(e, FEHLER)
+    ok = lieferung_pruefen(klein, _lang(tmp_path, 'gebiet_id,indikator,periode,wert\na1,quote,2024,"0,5"\n'))
+    assert ok.lieferung.lang["wert"].tolist() == [0.5]
+
+
+@pytest.mark.parametrize("zahl", ["1e309", "inf", "-inf", "nan", "NaN", "Infinity"])
+def test_nicht_endliche_zahlen_sind_fehler(klein, tmp_path, zahl):
+    e = lieferung_pruefen(klein, _lang(tmp_path, LANG + f"a1;kinder;2024;{zahl};;\n"), Zuordnung(ebene="viertel"))
+    assert not e.protokoll.ok
+    assert f"Der Wert „{zahl}“ ist keine" in texte(e, FEHLER)
+
+
+@pytest.mark.parametrize("periode", ["../../x", "=1+1", "2024-13", "2024-02-30", "24", "2024/2025/26"])
+def test_ungueltige_perioden_sind_fehler(klein, tmp_path, periode):
+    e = lieferung_pruefen(klein, _lang(tmp_path, LANG + f"a1;kinder;{periode};5;;\n"), Zuordnung(ebene="viertel"))
+    assert not e.protokoll.ok
+    assert f"Die Periode „{periode}“ ist ungültig" in texte(e, FEHLER)
+
+
+def test_perioden_muster_und_stichtag(klein, tmp_path):
+    for periode in ("2024", "2024/25", "2024-Q3", "2024-H1", "2024-06", "2024-12-31"):
+        e = lieferung_pruefen(klein, _lang(tmp_path, LANG + f"a1;kinder;{periode};5;;\n"), Zuordnung(ebene="viertel"))
+        assert not [b for b in e.protokoll.fehler if "Periode" in b.text], (periode, texte(e))
+    e = lieferung_pruefen(klein, _lang(tmp_path, LANG + "a1;kinder;31.12.2024;5;;\n"), Zuordnung(ebene="viertel"))
+    assert e.lieferung.lang["periode"].tolist() == ["2024-12-31"]
+    leer = lieferung_pruefen(klein, _lang(tmp_path, LANG + "a1;kinder;;5;;\n"), Zuordnung(ebene="viertel"))
+    assert "Die Periode ist leer." in texte(leer, FEHLER)
+
+
+def test_nicht_zugeordnete_spalte_wird_gemeldet(klein, tmp_path):
+    text = "gebiet_id;indikator;periode;wert;Bemerkung\na1;kinder;2024;5;geschätzt\na2;kinder;2024;6;\n"
+    e = lieferung_pruefen(klein, _lang(tmp_path, text), Zuordnung(ebene="viertel"))
+    w = [b for b in e.protokoll.warnungen if b.pruefung == "spalte_ungenutzt"]
+    assert len(w) == 1 and w[0].spalte == "Bemerkung" and "„Bemerkung“ ist keiner Bedeutung zugeordnet" in w[0].text
+
+
+def test_zaehler_groesser_nenner_auch_ohne_anteil_in_der_lieferung(klein, tmp_path):
+    """Nur die Anzahlen sgb2 (Zähler der quote) und kinder (Nenner) geliefert: 30 > 20 ist ein Fehler."""
+    e = lieferung_pruefen(klein, _lang(tmp_path, LANG + "b1;sgb2;2024;30;;\n"), Zuordnung(ebene="viertel"))
+    assert "„sgb2“ (30) ist größer als „kinder“ (20) in Gebiet „b1“, 2024." in texte(e, FEHLER)
+
+
+def test_zeilenbilanz_nennt_jede_zeile(klein, tmp_path):
+    text = (
+        "Kinder nach Vierteln\n\nSchlüssel;Jahr;Kinder unter 15\na1;2024;5\n;;\na2;2024;6\nc9;2024;7\n"
+        "Insgesamt;2024;18\n1) ohne Heimkinder\nQuelle: Statistikstelle Kleinstadt, eigene Berechnungen\n"
+    )
+    e = lieferung_pruefen(klein, _lang(tmp_path, text))
+    b = e.protokoll.bilanz
+    assert b == {"gelesen": 10, "daten": 3, "kopf": 1, "titel": 1, "fussnoten": 2, "leer": 2, "summen": 1}
+    assert sum(v for k, v in b.items() if k != "gelesen") == b["gelesen"]
+    assert (
+        "Zeilen: 10 gelesen = 2 übernehmbar + 1 abgelehnt + 7 benannt (1 Kopfzeile, 1 Titelzeile, 2 Fußnoten, "
+        "1 Summenzeile, 2 Leerzeilen)" in e.protokoll.zusammenfassung
+    )
+
+
+def test_schluesselvorschlaege_nur_fuer_gezeigte_befunde(klein, tmp_path, monkeypatch):
+    import kommune.pruefung as pr
+
+    aufrufe = []
+    original = pr._vorschlag
+    monkeypatch.setattr(pr, "_vorschlag", lambda *a: aufrufe.append(a) or original(*a))
+    text = LANG + "".join(f"x{i};kinder;2024;5;;\n" for i in range(3000))
+    e = lieferung_pruefen(klein, _lang(tmp_path, text), Zuordnung(ebene="viertel"))
+    assert len(aufrufe) == Grenzen().befunde_je_pruefung
+    assert "… und 2980 weitere Befunde der Prüfung „unbekannter Gebietsschlüssel“" in texte(e, FEHLER)
+    assert "3000 abgelehnt" in e.protokoll.zusammenfassung
+
+
+def test_symbole_parsen_und_zuordnung(tmp_path):
+    from kommune import KommuneFehler
+    from kommune.pruefung import symbole_parsen
+
+    assert symbole_parsen("-=leer; NA=leer") == {"-": "leer", "NA": "leer"}
+    with pytest.raises(KommuneFehler, match="Unbekannte Bedeutung „nix“"):
+        symbole_parsen("-=nix")
+    (tmp_path / "z.toml").write_text('ebene = "viertel"\n[symbole]\n"-" = "leer"\n', encoding="utf-8")
+    assert zuordnung_lesen(tmp_path / "z.toml").symbole == {"-": "leer"}
+    (tmp_path / "z.toml").write_text('[symbole]\n"-" = "zero"\n', encoding="utf-8")
+    with pytest.raises(KommuneFehler, match="zero"):
+        zuordnung_lesen(tmp_path / "z.toml")

@@ -71,3 +71,27 @@ def test_kaputte_dateien_geben_deutsche_meldung(tmp_path, name, inhalt, teil):
         tabelle_lesen(p)
     assert teil in e.value.text
     assert name in e.value.text
+
+
+def test_tabellenzeichen_beim_laden_wie_beim_import():
+    """„-“/„–“ = nichts vorhanden (0), „.“ „x“ „…“ „/“ und leer = kein Wert – in eigenen Tabellen wie in Lieferungen."""
+    s = pd.Series(["-", "–", ".", "x", "…", "/", "", "NA", "-5"])
+    z = zahlen_parsen(s, dezimalzeichen=",", datei="x.csv", spalte="wert")
+    assert z.iloc[0] == 0 and z.iloc[1] == 0 and z.iloc[8] == -5
+    assert z.iloc[2:8].isna().all()
+
+
+@pytest.mark.parametrize("wert", ["inf", "1e309", "-Infinity"])
+def test_unendliche_zahlen_beim_laden_sind_fehler(wert):
+    with pytest.raises(KommuneFehler, match="keine \\(endliche\\) Zahl") as e:
+        zahlen_parsen(pd.Series(["1", wert]), dezimalzeichen=".", datei="daten.csv", spalte="wert")
+    assert e.value.zeile == 3
+
+
+def test_periodenmuster():
+    from kommune.tabellen import periode_gueltig
+
+    gut = ["2024", "2024/25", "2024-H2", "2024-Q3", "2024-06", "2024-12-31"]
+    schlecht = ["", "../../x", "=1+1", "2024-13", "2024-02-30", "2024-Q5", "20245", "2024 ", "2024-1"]
+    assert all(periode_gueltig(p) for p in gut)
+    assert not any(periode_gueltig(p) for p in schlecht)
