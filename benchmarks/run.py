@@ -1,6 +1,8 @@
 """Benchmarks: Ladezeit, Kartennutzlast und Kaltstart bis zur gezeichneten Karte (Berlin).
 
-    python -m benchmarks.run [--kommune berlin] [--ohne-browser]
+    python -m benchmarks.run [--kommune berlin] [--ohne-browser] [--mit-import]
+
+`--mit-import`: zusätzlich die Prüfung einer Lieferung mit 1.000.000 Zeilen (`benchmarks/import_bench.py`).
 
 Gibt JSON mit Messwerten aus; prüft nichts (Leistungsziele werden hier gemessen, nicht in Unit-Tests).
 """
@@ -125,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kommune", default="berlin")
     parser.add_argument("--ohne-browser", action="store_true")
+    parser.add_argument("--mit-import", action="store_true", help="große Lieferung prüfen (etwa 1 Minute)")
     args = parser.parse_args()
     ergebnis = {"kommune": args.kommune, **kartennutzlast(args.kommune)}
     if args.kommune == "berlin":
@@ -133,6 +136,10 @@ def main() -> None:
         ergebnis.update(interpolation_bench.messen())
         ergebnis.update(indices_bench.messen())
         ergebnis["rerun_after_weight_change_ms"] = rerun_nach_gewichtsaenderung_ms("berlin")
+    if args.mit_import:
+        from benchmarks import import_bench
+
+        ergebnis.update(import_bench.messen())
     if not args.ohne_browser and Path("/usr/bin/chromium").exists():
         ergebnis.update(kaltstart(args.kommune))
     print(json.dumps(ergebnis, ensure_ascii=False, indent=2))

@@ -9,7 +9,14 @@ from pathlib import Path
 import streamlit as st
 
 from kommune.fehler import KommuneFehler
-from kommune.pruefung import Zuordnung, geometrie_pruefen, lieferung_pruefen, pruefprotokoll_xlsx, zuordnung_lesen
+from kommune.pruefung import (
+    Zuordnung,
+    geometrie_pruefen,
+    lieferung_pruefen,
+    pruefprotokoll_xlsx,
+    symbole_parsen,
+    zuordnung_lesen,
+)
 from kommune.versionen import importieren, versionen_liste, wiederherstellen
 from oberflaeche.auswahl import seitenleiste
 
@@ -51,6 +58,13 @@ with tab_tabelle:
         key="import_ebene",
     )
     mapping = z4.file_uploader("Spaltenzuordnung (TOML, optional)", type=["toml"], key="import_mapping")
+    zeichen_text = st.text_input(
+        "Tabellenzeichen dieser Lieferung (optional)",
+        placeholder="z. B. -=leer; NA=leer",
+        help="Standard nach amtlicher Zeichenerklärung: - = 0 (nichts vorhanden), . = geheim, x = nicht sinnvoll, "
+        "… = später, / = nicht sicher genug. Bedeutungen: null, geheim, entfaellt, spaeter, unsicher, leer.",
+        key="import_symbole",
+    )
     if datei is not None:
         with tempfile.TemporaryDirectory() as tmp:
             pfad = _zwischenspeichern(datei, Path(tmp))
@@ -60,11 +74,20 @@ with tab_tabelle:
                     vorgabe = zuordnung_lesen(_zwischenspeichern(mapping, Path(tmp)))
                 except KommuneFehler as e:
                     st.error(e.text)
-            vorgabe = replace(vorgabe, periode=periode.strip() or vorgabe.periode, ebene=ebene or vorgabe.ebene)
+            try:
+                symbole = {**vorgabe.symbole, **symbole_parsen(zeichen_text)}
+            except KommuneFehler as e:
+                st.error(e.text)
+                st.stop()
+            vorgabe = replace(
+                vorgabe, periode=periode.strip() or vorgabe.periode, ebene=ebene or vorgabe.ebene, symbole=symbole
+            )
             ergebnis = lieferung_pruefen(kommune, pfad, vorgabe, blatt=blatt or None)
             protokoll = ergebnis.protokoll
             st.subheader("Prüfprotokoll")
             (st.success if protokoll.ok else st.error)(protokoll.zusammenfassung)
+            if protokoll.zeilenbilanz:
+                st.caption(protokoll.zeilenbilanz)
             for befund in protokoll.fehler[:20]:
                 st.error(befund.text)
             for befund in protokoll.warnungen[:20]:
