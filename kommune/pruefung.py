@@ -8,6 +8,12 @@ Jeder Befund hat eine Stufe: **Fehler** blockieren den Import, **Warnungen** ent
 **Hinweise** informieren. Nichts wird ausgeführt; Namen mit HTML bleiben Text (maskieren ist Sache der
 Anzeige) und werden als Hinweis gemeldet.
 
+Kein stiller Verlust: jede Dateizeile wird gezählt (`Pruefprotokoll.bilanz`, `zeilenbilanz`); mehrdeutige
+CSV (gemischte Trennzeichen, offenes Anführungszeichen, mehr Felder als Köpfe) werden abgelehnt; Tabellenzeichen
+nach `kommune.tabellen.SYMBOLE` („-“ = 0, „.“ geheim …, je Lieferung `[symbole]`); nicht endliche Zahlen und
+Perioden außerhalb `kommune.tabellen.PERIODE` sind Fehler; nicht zugeordnete Spalten Warnungen. Zeilenweise
+Befundtexte (z. B. Schlüsselvorschläge) entstehen nur für die gezeigten Befunde (`melden_zeilen`).
+
 Summenprüfung: optionale Katalogspalte `summe` (z. B. `kinder_u3 + kinder_3_6` beim Indikator kinder_u6)
 oder `[summen]` in der Zuordnung; Summenzeilen der Lieferung („Insgesamt“) werden mit der Summe der
 Gebiete verglichen; Zähler ≤ Nenner für Anteile mit Zähler/Nenner (Zeile oder Katalog).
