@@ -854,16 +854,22 @@ def zahl_lesen(wert: Any, dezimal: str, symbole: dict[str, str] | None = None) -
         bedeutung = symbole[text]
         return (0.0 if bedeutung == "null" else math.nan), bedeutung
     text = text.replace(" ", "").replace("'", "")
+    tausender = "." if dezimal == "," else ","
+    if tausender in text and not _GRUPPIERT[dezimal].fullmatch(text):
+        return math.nan, "kaputt"  # „12.5“ in einer Spalte mit Dezimalkomma: kein Tausenderpunkt, mehrdeutig
+    text = text.replace(tausender, "")
     if dezimal == ",":
-        text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", "")
+        text = text.replace(",", ".")
     if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):
         return math.nan, "kaputt"
     zahl = float(text)
     return (zahl, art) if math.isfinite(zahl) else (math.nan, "unendlich")
 
 
+_GRUPPIERT = {
+    ",": re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"),
+    ".": re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"),
+}
 _SCHNELL = {
     ",": (re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?"), "."),
     ".": (re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"), ","),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zipfile
 
 import geopandas as gpd
@@ -446,3 +447,26 @@ def test_symbole_parsen_und_zuordnung(tmp_path):
     (tmp_path / "z.toml").write_text('[symbole]\n"-" = "zero"\n', encoding="utf-8")
     with pytest.raises(KommuneFehler, match="zero"):
         zuordnung_lesen(tmp_path / "z.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "dezimal", "erwartet"),
+    [
+        ("12.5", ",", None),
+        ("1.2345", ",", None),
+        ("1.234", ",", 1234.0),
+        ("1.234,5", ",", 1234.5),
+        ("12,5", ".", None),
+        ("1,234.5", ".", 1234.5),
+        ("0,5", ",", 0.5),
+    ],
+)
+def test_falsch_gruppierte_zahl_ist_kein_stiller_tausenderpunkt(text, dezimal, erwartet):
+    """„12.5“ in einer Spalte mit Dezimalkomma war 125: ein Punkt ohne Dreiergruppe ist kein Tausenderpunkt."""
+    from kommune.pruefung import zahl_lesen
+
+    zahl, art = zahl_lesen(text, dezimal)
+    if erwartet is None:
+        assert art == "kaputt" and math.isnan(zahl)
+    else:
+        assert (zahl, art) == (erwartet, "")
