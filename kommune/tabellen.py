@@ -134,17 +134,26 @@ def zahlen_parsen(
     if dezimalzeichen is None:
         probe = text[~fehlt]
         dezimalzeichen = "," if probe.str.contains(r"^-?[\d.]*,\d+$", regex=True).any() else "."
+    tausender = "." if dezimalzeichen == "," else ","
+    gruppe = r"[-+\u2212]?\d{1,3}(?:" + re.escape(tausender) + r"\d{3})+(?:" + re.escape(dezimalzeichen) + r"\d*)?"
+    # „12.5“ neben Dezimalkommas ist kein Tausenderpunkt: mehrdeutig, also ein Fehler statt still 125
+    falsch_gruppiert = text.str.contains(tausender, regex=False) & ~text.str.fullmatch(gruppe) & ~fehlt
+    normal = text.str.replace(tausender, "", regex=False)
     if dezimalzeichen == ",":
-        normal = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        normal = text.str.replace(",", "", regex=False)
+        normal = normal.str.replace(",", ".", regex=False)
     normal = normal.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
     zahlen = pd.to_numeric(normal.where(~fehlt, None), errors="coerce").astype(float)
-    kaputt = ~np.isfinite(zahlen.to_numpy()) & ~fehlt.to_numpy()
+    kaputt = (~np.isfinite(zahlen.to_numpy()) | falsch_gruppiert.to_numpy()) & ~fehlt.to_numpy()
     if kaputt.any():
         pos = int(np.flatnonzero(kaputt)[0])
+        grund = (
+            f"passt nicht zum Dezimalzeichen „{dezimalzeichen}“ der Spalte (Tausendertrennung nur in Dreiergruppen, "
+            f"z. B. 1{tausender}234{dezimalzeichen}5)"
+            if falsch_gruppiert.iloc[pos]
+            else "ist keine (endliche) Zahl"
+        )
         raise KommuneFehler(
-            f"Der Wert „{werte.iloc[pos]}“ ist keine (endliche) Zahl.",
+            f"Der Wert „{werte.iloc[pos]}“ {grund}.",
             datei=datei,
             zeile=pos + zeilen_offset,
             spalte=spalte,

@@ -95,3 +95,21 @@ def test_periodenmuster():
     schlecht = ["", "../../x", "=1+1", "2024-13", "2024-02-30", "2024-Q5", "20245", "2024 ", "2024-1"]
     assert all(periode_gueltig(p) for p in gut)
     assert not any(periode_gueltig(p) for p in schlecht)
+
+
+def test_punkt_neben_dezimalkomma_wird_nicht_still_zum_tausenderpunkt():
+    import pandas as pd
+
+    from kommune.fehler import KommuneFehler
+    from kommune.tabellen import zahlen_parsen
+
+    assert zahlen_parsen(
+        pd.Series(["1.234,5", "0,5", "-"]), dezimalzeichen=None, datei="t.csv", spalte="w"
+    ).tolist() == [
+        1234.5,
+        0.5,
+        0.0,
+    ]
+    with pytest.raises(KommuneFehler, match="passt nicht zum Dezimalzeichen") as fehler:
+        zahlen_parsen(pd.Series(["1,5", "12.5"]), dezimalzeichen=None, datei="t.csv", spalte="w")
+    assert "Zeile 3" in fehler.value.text
