@@ -36,6 +36,7 @@ from scipy import sparse
 
 from kommune.fehler import KommuneFehler
 from kommune.format import zahl
+from kommune.konfiguration import KommuneKonfiguration, RasterQuelle
 
 GITTER_CRS = "EPSG:3035"
 OHNE_WERT = -1
@@ -350,6 +351,8 @@ class RasterErgebnis:
     """Werte je Gebiet (lange Form: gebiet, indikator, wert, zaehler, nenner) und der Bericht."""
 
     werte: pd.DataFrame
+    #: abgeleitete Anzahl → Zahl der Gebiete mit Einwohnern, aber ohne Zelle mit Angabe (Anteil aller Gebiete)
+    ersetzt: dict[str, int]
     berichte: list[MerkmalBericht]
     verfahren: str
     bezug: str | None
@@ -377,6 +380,19 @@ class RasterErgebnis:
                 satz += f", {zahl(b.ohne_wert_einwohner, 0)} Einwohner in Zellen ohne Wert"
             zeilen.append(satz + ".")
         return zeilen + self.hinweise
+
+
+def ersatz_satz(indikator: str, anzahl: int) -> str:
+    """Satz für abgeleitete Anzahlen, die für Gebiete ohne jede Angabe mit dem Anteil aller Gebiete rechnen."""
+    if anzahl == 1:
+        return (
+            f"{indikator}: 1 Gebiet mit Einwohnern hat keine Zelle mit Angabe und geht mit dem Anteil aller "
+            "Gebiete ein."
+        )
+    return (
+        f"{indikator}: {zahl(anzahl, 0)} Gebiete mit Einwohnern haben keine Zelle mit Angabe und gehen mit dem "
+        "Anteil aller Gebiete ein."
+    )
 
 
 def _spalte(gitter: Gitter, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -418,6 +434,7 @@ def auf_gebiete(
         b = np.nan_to_num(b, nan=0.0)
     b_summe = at @ b if b is not None else None
     teile, berichte = [], []
+    ersetzt: dict[str, int] = {}
 
     def zeilen(indikator: str, wert: np.ndarray, zaehler=None, nenner=None) -> None:
         teile.append(
@@ -455,8 +472,12 @@ def auf_gebiete(
         nenner = at @ gewicht
         wert = _teilen(zaehler, nenner, faktor)
         zeilen(mk.id, wert, zaehler, nenner)
-        if mk.anzahl:
-            zeilen(mk.anzahl, wert / faktor * b_summe)
+        if mk.anzahl:  # Anteil des Gebiets × seine Einwohner; Gebiet ganz ohne Angabe: Anteil aller Gebiete
+            gesamt = zaehler.sum() / nenner.sum() if nenner.sum() > 0 else np.nan
+            ersatz = (nenner <= 0) & (b_summe > 0)
+            if ersatz.any():
+                ersetzt[mk.anzahl] = int(ersatz.sum())
+            zeilen(mk.anzahl, np.where(nenner > 0, wert / faktor, gesamt) * b_summe)
         ohne = np.isnan(v) & ~geheim & (b > 0)
         berichte.append(
             MerkmalBericht(
@@ -475,10 +496,12 @@ def auf_gebiete(
             "Anzahlen aus Anteilen = Anteil des Gebiets × Einwohner des Gebiets; Zellen mit geheim gehaltenem "
             "Anteil gehen mit dem Anteil ihres Gebiets ein (geschätzt, nicht gezählt)."
         )
+    hinweise += [ersatz_satz(i, n) for i, n in ersetzt.items()]
     if b is not None and b_geheim is not None and b_geheim.any():
         hinweise.append(f"{zahl(int(b_geheim.sum()), 0)} Zellen haben keine Angabe zur Bezugsgröße {bezug}.")
     return RasterErgebnis(
         werte,
+        ersetzt,
         berichte,
         verfahren,
         bezug if b is not None else None,
@@ -523,3 +546,46 @@ def tabelle_schreiben(df: pd.DataFrame, pfad: str | os.PathLike[str]) -> Path:
     except OSError as e:
         raise KommuneFehler(f"Die Ausgabedatei lässt sich nicht schreiben ({e.strerror}).", datei=str(pfad)) from e
     return pfad
+
+
+def quelle_auswerten(
+    konf: KommuneKonfiguration,
+    r: RasterQuelle,
+    gebiete: gpd.GeoDataFrame,
+    katalog_ids: set[str],
+    hinweise: list[str],
+) -> pd.DataFrame:
+    """Eine `[[raster]]`-Quelle der kommune.toml beim Laden auswerten: lange Indikatortabelle der Ebene.
+
+    Geheim gehaltene Zellen landen als ein Satz in `hinweise` (Übersicht, „Hinweise aus der Datenprüfung“).
+    """
+    merkmale = (
+        [Merkmal(i, s) for i, s in r.anzahlen]
+        + [Merkmal(i, s, "anteil", a or None) for i, s, a in r.anteile]
+        + [Merkmal(i, s, "mittel") for i, s in r.mittelwerte]
+    )
+    if not merkmale:
+        raise KommuneFehler(
+            "Die Rasterquelle nennt keine Indikatoren (anzahlen, anteile oder mittelwerte).", datei=r.datei
+        )
+    ausgabe = [m.id for m in merkmale] + [m.anzahl for m in merkmale if m.anzahl]
+    unbekannt = [i for i in ausgabe if i not in katalog_ids]
+    if unbekannt:
+        raise KommuneFehler(f"Der Indikator „{unbekannt[0]}“ steht nicht im Indikatorenkatalog.", datei=r.datei)
+    spalten = [m.spalte for m in merkmale] + ([r.bezug] if any(m.art != "anzahl" for m in merkmale) else [])
+    rahmen = tuple(gebiete.to_crs(GITTER_CRS).total_bounds)
+    gitter = gitter_lesen(konf.daten / r.datei, spalten, rahmen)
+    ergebnis = auf_gebiete(gitter, gebiete, merkmale, r.verfahren, r.bezug)
+    gesperrt = [
+        f"{b.merkmal.id} {zahl(b.geheim_zellen, 0)} Zellen ({zahl(b.geheim_einwohner, 0)} Einwohner ohne Angabe)"
+        for b in ergebnis.berichte
+        if b.geheim_zellen
+    ]
+    hinweise += [ersatz_satz(i, n) for i, n in ergebnis.ersetzt.items()]
+    if gesperrt:
+        hinweise.append(
+            f"Gitter {gitter.datei} → {r.ebene} ({VERFAHREN[r.verfahren]}): geheim gehaltene Zellen bei "
+            + "; ".join(gesperrt)
+            + ". Anteile und Mittelwerte stammen aus den übrigen Zellen; Anzahlen aus Anteilen sind geschätzt."
+        )
+    return lange_tabelle(ergebnis, r.ebene, r.periode)
