@@ -89,14 +89,29 @@ def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
     return pfad
 
 
+#: Gefilterte Zeilen großer Dateien (z. B. bundesweite Gemeinden), je Datei, Stand und Filter; wenige Einträge.
+_GEFILTERT: dict[tuple, gpd.GeoDataFrame] = {}
+
+
+def _gefiltert_lesen(pfad: Path, s: Gebietsschicht, anzeige: str) -> gpd.GeoDataFrame:
+    """Die Geodatei einer Schicht lesen, mit Filter; gefilterte Ergebnisse bleiben gemerkt (mehrere Ebenen aus
+    derselben bundesweiten Datei lesen sie so nur einmal)."""
+    if not s.filter:
+        return datei_lesen(pfad, s.layer)
+    stand = pfad.stat() if pfad.exists() else None
+    schluessel = (str(pfad), stand and (stand.st_mtime_ns, stand.st_size), s.layer, s.filter)
+    if schluessel not in _GEFILTERT:
+        if len(_GEFILTERT) >= 8:
+            _GEFILTERT.pop(next(iter(_GEFILTERT)))
+        _GEFILTERT[schluessel] = zeilen_filtern(datei_lesen(pfad, s.layer), s.filter, anzeige)
+    return _GEFILTERT[schluessel].copy()
+
+
 def _gebiete_lesen(konf: KommuneKonfiguration, s: Gebietsschicht, hinweise: list[str]) -> gpd.GeoDataFrame:
     """Eine Polygonschicht lesen und in die Standardform bringen (Index = ID)."""
     pfad = konf.daten / s.datei
     anzeige = s.datei + (f" (Ebene {s.layer})" if s.layer else "")
-    roh = datei_lesen(pfad, s.layer)
-    if s.filter:
-        roh = zeilen_filtern(roh, s.filter, anzeige)
-    roh = crs_pruefen(roh, konf.crs, anzeige)
+    roh = crs_pruefen(_gefiltert_lesen(pfad, s, anzeige), konf.crs, anzeige)
     if s.id_aus_praefix:
         roh = nach_praefix_vereinigen(roh, s.id_spalte, s.id_aus_praefix, s.name_spalte, anzeige)
     ids = schluessel_pruefen(roh, s.id_spalte, anzeige)
