@@ -137,3 +137,116 @@ def test_cli_raster_fuer_den_kreis(tmp_path, regensburg):
     df = pd.read_excel(aus, dtype={"gebiet": str})
     assert len(df) == 43 and df["gebiet"].str.len().eq(12).all()
     assert np.isclose(df["wert"].sum(), 183_362.1, atol=0.1)  # Flächenanteile: auch Zellen am Kreisrand anteilig
+
+
+# ----------------------------------------------------------------------------------------------
+# Dieselben Ladefähigkeiten ohne die echten Daten (laufen immer): Filter, Präfix-Ebene, Namen, [[raster]]
+# ----------------------------------------------------------------------------------------------
+
+X0, Y0 = 4_500_000, 2_900_000  # EPSG:3035, bei Regensburg
+
+
+def _mini_kreis(ordner: Path, raster: str = "", katalog_extra: str = "") -> Path:
+    """Ein Kreis 09999 mit drei Gemeinden (zwei in einem Verband) in einer „bundesweiten“ Datei mit fremden Zeilen."""
+    import geopandas as gpd
+
+    boxen = [shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * (i + 1), Y0 + 1000) for i in range(4)]
+    gpd.GeoDataFrame(
+        {"ARS": ["099995001001", "099995001002", "099990003003", "088880001001"], "GEN": ["A", "B", "C", "Fremd"]},
+        geometry=boxen,
+        crs="EPSG:3035",
+    ).to_file(ordner / "gemeinden.geojson")
+    zellen = [(10, "20,5"), (30, "–"), (6, "50")]  # je Gemeinde A, B, C eine Zelle; B mit geheimem Anteil
+    zeilen = ["GITTER_ID_1km;Einwohner;Anteil"]
+    zeilen += [f"CRS3035RES1000mN{Y0}E{X0 + 1000 * i};{ew};{anteil}" for i, (ew, anteil) in enumerate(zellen)]
+    (ordner / "gitter.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    (ordner / "katalog.csv").write_text(
+        "id;name;einheit;art;gewicht\neinwohner;Einwohner;Personen;anzahl;\nanteil;Anteil;%;anteil;einwohner\n"
+        + katalog_extra,
+        encoding="utf-8",
+    )
+    (ordner / "kommune.toml").write_text(
+        f"""name = "Kreis"
+ags = "09999"
+crs = "EPSG:25832"
+[[ebene]]
+id = "gemeinde"
+name = "Gemeinde"
+datei = "gemeinden.geojson"
+filter = {{ spalte = "ARS", praefix = "09999" }}
+id_spalte = "ARS"
+name_spalte = "GEN"
+eltern = "verband"
+eltern_aus_praefix = 9
+[[ebene]]
+id = "verband"
+name = "Verwaltungsgemeinschaft"
+datei = "gemeinden.geojson"
+filter = {{ spalte = "ARS", praefix = ["09999"] }}
+id_spalte = "ARS"
+id_aus_praefix = 9
+name_spalte = "GEN"
+namen = {{ "099995001" = "VG A-B" }}
+{
+            raster
+            or '''[[raster]]
+datei = "gitter.csv"
+ebene = "gemeinde"
+periode = "2022"
+anzahlen = { einwohner = "Einwohner" }
+anteile = { anteil = "Anteil" }'''
+        }
+""",
+        encoding="utf-8",
+    )
+    return ordner
+
+
+def test_filter_praefix_ebene_und_raster_ohne_echte_daten(tmp_path):
+    from kommune import kommune_laden
+
+    k = kommune_laden(_mini_kreis(tmp_path))
+    assert set(k.gebiete["gemeinde"].index) == {"099995001001", "099995001002", "099990003003"}  # ohne „Fremd“
+    verband = k.gebiete["verband"]
+    assert verband["name"].to_dict() == {"099990003": "C", "099995001": "VG A-B"}
+    assert verband.geometry["099995001"].area == pytest.approx(2e6, rel=1e-3)  # zwei 1-km²-Gemeinden vereinigt
+    assert werte(k, "einwohner", "verband", "2022").to_dict() == {"099990003": 6.0, "099995001": 40.0}
+    # Anteil: die geheime Zelle (B) fehlt im Nenner, sie wird gemeldet
+    assert werte(k, "anteil", "verband", "2022")["099995001"] == pytest.approx(20.5)
+    assert gesamtwert(k, "anteil", "2022") == pytest.approx((20.5 * 10 + 50 * 6) / 16)
+    assert any("1 Zellen (30 Einwohner ohne Angabe)" in h for h in k.hinweise), k.hinweise
+
+
+@pytest.mark.parametrize(
+    ("raster", "meldung"),
+    [
+        ('[[raster]]\ndatei = "gitter.csv"\nebene = "gemeinde"\nperiode = "2022"\nanzahlen = { kinder = "Einwohner" }',
+         "„kinder“ steht nicht im Indikatorenkatalog"),
+        ('[[raster]]\ndatei = "gitter.csv"\nebene = "kreis"\nperiode = "2022"\nanzahlen = { einwohner = "Einwohner" }',
+         "unbekannte Ebene „kreis“"),
+        ('[[raster]]\ndatei = "gitter.csv"\nebene = "gemeinde"\nperiode = "2022"\nanzahlen = { einwohner = "EW" }',
+         "keine Spalte „EW“"),
+        ('[[raster]]\ndatei = "gitter.csv"\nebene = "gemeinde"\nperiode = "2022"\nverfahren = "kreis"\n'
+         'anzahlen = { einwohner = "Einwohner" }', "„mittelpunkt“ oder „flaeche“"),
+    ],
+)  # fmt: skip
+def test_fehler_der_rasterquelle_sind_deutsche_saetze(tmp_path, raster, meldung):
+    from kommune import kommune_laden
+    from kommune.fehler import KommuneFehler
+
+    with pytest.raises(KommuneFehler, match=meldung):
+        kommune_laden(_mini_kreis(tmp_path, raster))
+
+
+def test_filter_ohne_treffer_und_falsche_filter_schluessel(tmp_path):
+    from kommune import kommune_laden
+    from kommune.fehler import KommuneFehler
+
+    ordner = _mini_kreis(tmp_path)
+    toml = (ordner / "kommune.toml").read_text(encoding="utf-8")
+    (ordner / "kommune.toml").write_text(toml.replace('praefix = "09999"', 'praefix = "07777"'), encoding="utf-8")
+    with pytest.raises(KommuneFehler, match="Keine Zeile passt zum Filter"):
+        kommune_laden(ordner)
+    (ordner / "kommune.toml").write_text(toml.replace('praefix = "09999"', 'anfang = "09999"'), encoding="utf-8")
+    with pytest.raises(KommuneFehler, match=r"„filter“ in \[ebene\] Nr. 1 braucht"):
+        kommune_laden(ordner)
