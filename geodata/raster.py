@@ -179,9 +179,7 @@ def _parquet_spalten(pfad: Path, spalten: list[str] | None) -> list[str] | None:
     """Nur die nötigen Spalten lesen: Mittelpunkte (sonst ID) und die gewünschten Werte."""
     if spalten is None:
         return None
-    import pyarrow.parquet as pq
-
-    alle = pq.read_schema(pfad).names
+    alle = _kopf(pfad)
     lage = [c for c in alle if _MITTE.match(c)] or [c for c in alle if c.startswith("GITTER_ID")]
     return list(dict.fromkeys(lage + [s for s in spalten if s in alle]))
 
