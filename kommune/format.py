@@ -62,7 +62,7 @@ def mehrzahl(name: str, fall: str = "nominativ") -> str:
         nom, dat = name, name + "n"
     elif name.endswith("e"):
         nom = dat = name + "n"
-    elif name.endswith(("ion", "ung", "heit", "keit")):
+    elif name.endswith(("ion", "ung", "heit", "keit", "schaft")):
         nom = dat = name + "en"
     else:
         nom, dat = name + "e", name + "en"

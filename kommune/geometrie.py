@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
 from kommune.fehler import KommuneFehler
+from kommune.konfiguration import Filter
 
 #: Grobe Ausdehnung Deutschlands (Länge/Breite) mit Rand, für die Plausibilitätsprüfung.
 DEUTSCHLAND_LL = (5.0, 47.0, 16.0, 55.5)
@@ -96,3 +98,35 @@ def polygone_reparieren(geometrie: gpd.GeoSeries, datei: str) -> tuple[gpd.GeoSe
         for geom in repariert[ungueltig]
     ]
     return repariert, int(ungueltig.sum())
+
+
+def filter_maske(df: pd.DataFrame, filter: Filter, datei: str) -> np.ndarray:
+    """Wahr für die Zeilen, deren Spalte einen der Werte hat oder mit einem der Präfixe beginnt."""
+    if filter.spalte not in df.columns:
+        raise KommuneFehler("Die Filterspalte fehlt.", datei=datei, spalte=filter.spalte)
+    text = df[filter.spalte].astype("string").fillna("").str.strip()
+    return (text.isin(filter.werte) if filter.werte else text.str.startswith(filter.praefix)).to_numpy(bool)
+
+
+def zeilen_filtern(df: pd.DataFrame, filter: Filter, datei: str) -> pd.DataFrame:
+    """Nur die Zeilen, die zum Filter passen; passt keine, ein deutscher Fehler (für Gebietsschichten)."""
+    maske = filter_maske(df, filter, datei)
+    if not maske.any():
+        gesucht = ", ".join(filter.werte or tuple(p + "…" for p in filter.praefix))
+        raise KommuneFehler(f"Keine Zeile passt zum Filter ({filter.spalte} = {gesucht}).", datei=datei)
+    return df[maske]
+
+
+def nach_praefix_vereinigen(
+    gdf: gpd.GeoDataFrame, id_spalte: str, stellen: int, name_spalte: str | None, datei: str
+) -> gpd.GeoDataFrame:
+    """Flächen mit gleichen ersten `stellen` Zeichen der ID zu einer vereinigen (z. B. 12-stelliger ARS →
+    9-stelliger Gemeindeverband). Name: die Namen der Teile, mit Komma verbunden."""
+    ids = schluessel_pruefen(gdf, id_spalte, datei).str[:stellen]
+    teile = gpd.GeoDataFrame({id_spalte: ids.to_numpy()}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+    if name_spalte:
+        if name_spalte not in gdf.columns:
+            raise KommuneFehler("Die Namensspalte fehlt.", datei=datei, spalte=name_spalte)
+        teile[name_spalte] = gdf[name_spalte].astype(str).str.strip().to_numpy()
+    spalten = {name_spalte: lambda s: ", ".join(dict.fromkeys(s))} if name_spalte else "first"
+    return teile.dissolve(by=id_spalte, aggfunc=spalten, sort=True).reset_index()

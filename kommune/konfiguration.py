@@ -49,14 +49,21 @@ class Gebietsschicht:
     eltern_aus_praefix: int | None = None
     stand: str = ""
     quelle: str = ""
+    #: nur diese Zeilen der Datei (z. B. die Gemeinden eines Kreises aus einer bundesweiten Datei)
+    filter: Filter | None = None
+    #: ID = die ersten N Zeichen von `id_spalte`; Flächen mit gleicher ID werden vereinigt
+    id_aus_praefix: int | None = None
+    #: Anzeigenamen je ID (Vorrang vor `name_spalte`)
+    namen: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class Filter:
-    """Nur Zeilen übernehmen, deren `spalte` einen der `werte` hat."""
+    """Nur Zeilen übernehmen, deren `spalte` einen der `werte` hat (oder mit einem der `praefix`e beginnt)."""
 
     spalte: str
-    werte: tuple[str, ...]
+    werte: tuple[str, ...] = ()
+    praefix: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,24 @@ class AngebotsQuelle:
 
 
 @dataclass(frozen=True)
+class RasterQuelle:
+    """Indikatoren aus einem Gitter (Zensus): beim Laden auf die Gebiete einer Ebene summiert.
+
+    `anzahlen`/`mittelwerte`: (Indikator, Spalte); `anteile`: (Indikator, Spalte, abgeleitete Anzahl oder "").
+    """
+
+    datei: str
+    ebene: str
+    periode: str
+    quelle: str = ""
+    verfahren: str = "mittelpunkt"
+    bezug: str = "Einwohner"
+    anzahlen: tuple[tuple[str, str], ...] = ()
+    anteile: tuple[tuple[str, str, str], ...] = ()
+    mittelwerte: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class KommuneKonfiguration:
     """Alles, was die `kommune.toml` einer Kommune festlegt."""
 
@@ -117,6 +142,7 @@ class KommuneKonfiguration:
     einzugsbereiche: tuple[Gebietsschicht, ...] = ()
     indikatoren: tuple[IndikatorTabelle, ...] = ()
     angebote: tuple[AngebotsQuelle, ...] = field(default_factory=tuple)
+    raster: tuple[RasterQuelle, ...] = ()
     #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
     erweiterungen: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
@@ -145,6 +171,39 @@ def _pfad_ersetzen(text: str, datei: str) -> str:
     return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", ersetze, text)
 
 
+def _filter_lesen(wert: Any, abschnitt: str, datei: str) -> Filter:
+    """`{ spalte = "…", werte = [...] }` oder `{ spalte = "…", praefix = "09375" }`."""
+    if not isinstance(wert, dict) or set(wert) not in ({"spalte", "werte"}, {"spalte", "praefix"}):
+        raise KommuneFehler(
+            f"„filter“ in {abschnitt} braucht die Schlüssel „spalte“ und „werte“ (oder „spalte“ und „praefix“).",
+            datei=datei,
+        )
+    liste = wert.get("werte", wert.get("praefix"))
+    liste = tuple(str(w) for w in ([liste] if isinstance(liste, str) else liste))
+    return Filter(str(wert["spalte"]), *((liste, ()) if "werte" in wert else ((), liste)))
+
+
+def _zuordnung_lesen(name: str, wert: Any, abschnitt: str, datei: str) -> tuple:
+    """Eine TOML-Tabelle `{ id = "Spalte", … }` als Paare; bei `anteile` auch `{ spalte = …, anzahl = … }`."""
+    if not isinstance(wert, dict):
+        raise KommuneFehler(
+            f'„{name}“ in {abschnitt} muss eine Tabelle sein, z. B. {{ einwohner = "Einwohner" }}.', datei=datei
+        )
+    paare = []
+    for schluessel, ziel in wert.items():
+        if name == "anteile" and isinstance(ziel, dict):
+            if "spalte" not in ziel or not set(ziel) <= {"spalte", "anzahl"}:
+                raise KommuneFehler(
+                    f"„anteile.{schluessel}“ in {abschnitt} braucht „spalte“ und optional „anzahl“.", datei=datei
+                )
+            paare.append((str(schluessel), str(ziel["spalte"]), str(ziel.get("anzahl", ""))))
+        elif isinstance(ziel, (str, int, float)):
+            paare.append((str(schluessel), str(ziel), "") if name == "anteile" else (str(schluessel), str(ziel)))
+        else:
+            raise KommuneFehler(f"„{name}.{schluessel}“ in {abschnitt} muss ein Text sein.", datei=datei)
+    return tuple(paare)
+
+
 def _eintrag(klasse: type, roh: Any, abschnitt: str, datei: str) -> Any:
     """Einen TOML-Abschnitt in eine Dataclass übersetzen, mit deutschen Fehlern."""
     if not isinstance(roh, dict):
@@ -163,15 +222,12 @@ def _eintrag(klasse: type, roh: Any, abschnitt: str, datei: str) -> Any:
                 wert = [wert]
             wert = tuple(str(w) for w in wert)
         elif name == "filter":
-            if not isinstance(wert, dict) or set(wert) != {"spalte", "werte"}:
-                raise KommuneFehler(
-                    f"„filter“ in {abschnitt} braucht genau die Schlüssel „spalte“ und „werte“.",
-                    datei=datei,
-                )
-            wert = Filter(str(wert["spalte"]), tuple(str(w) for w in wert["werte"]))
+            wert = _filter_lesen(wert, abschnitt, datei)
+        elif name in ("namen", "anzahlen", "anteile", "mittelwerte"):
+            wert = _zuordnung_lesen(name, wert, abschnitt, datei)
         elif name in ("alter_von", "alter_bis"):
             wert = float(wert)
-        elif name == "eltern_aus_praefix":
+        elif name in ("eltern_aus_praefix", "id_aus_praefix"):
             wert = int(wert)
         else:
             wert = str(wert)
@@ -219,6 +275,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "einzugsbereich",
         "indikatoren",
         "angebote",
+        "raster",
         *ERWEITERUNGEN,
     }
     unbekannt = sorted(set(roh) - bekannt)
@@ -250,6 +307,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         einzugsbereiche=einzugsbereiche,
         indikatoren=liste("indikatoren", IndikatorTabelle),
         angebote=liste("angebote", AngebotsQuelle),
+        raster=liste("raster", RasterQuelle),
         erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
     )
     _querverweise_pruefen(konf, anzeige)
@@ -286,8 +344,15 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
             raise KommuneFehler(f"„format“ der Tabelle „{t.datei}“ muss „lang“ oder „breit“ sein.", datei=datei)
         if t.format == "breit" and not (t.id_spalte and t.periode):
             raise KommuneFehler(f"Die breite Tabelle „{t.datei}“ braucht „id_spalte“ und „periode“.", datei=datei)
+    for r in konf.raster:
+        if r.ebene not in ids:
+            raise KommuneFehler(f"Die Rasterquelle „{r.datei}“ nennt die unbekannte Ebene „{r.ebene}“.", datei=datei)
+        if r.verfahren not in ("mittelpunkt", "flaeche"):
+            raise KommuneFehler(
+                f"„verfahren“ der Rasterquelle „{r.datei}“ muss „mittelpunkt“ oder „flaeche“ sein.", datei=datei
+            )
     quellen = {q.id for q in konf.quellen}
-    for eintrag in (*konf.schichten, *konf.indikatoren, *konf.angebote):
+    for eintrag in (*konf.schichten, *konf.indikatoren, *konf.angebote, *konf.raster):
         if eintrag.quelle and eintrag.quelle not in quellen:
             raise KommuneFehler(f"Die Quelle „{eintrag.quelle}“ ist nicht als [[quelle]] angegeben.", datei=datei)
     if konf.standard_ebene and konf.standard_ebene not in ids:

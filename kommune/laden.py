@@ -11,7 +11,15 @@ import geopandas as gpd
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
-from kommune.geometrie import crs_pruefen, datei_lesen, polygone_reparieren, schluessel_pruefen
+from kommune.geometrie import (
+    crs_pruefen,
+    datei_lesen,
+    filter_maske,
+    nach_praefix_vereinigen,
+    polygone_reparieren,
+    schluessel_pruefen,
+    zeilen_filtern,
+)
 from kommune.katalog import katalog_lesen
 from kommune.konfiguration import (
     AngebotsQuelle,
@@ -27,7 +35,13 @@ PROJEKT = Path(__file__).resolve().parent.parent
 BEKANNTE_KOMMUNEN = {
     "musterstadt": PROJEKT / "sample_data" / "musterstadt",
     "berlin": PROJEKT / "kommune" / "profile" / "berlin",
+    "regensburg": PROJEKT / "kommune" / "profile" / "regensburg",
 }
+#: Spalten der Angebote (auch ohne jedes Angebot vorhanden, damit Seiten nicht an fehlenden Spalten scheitern)
+ANGEBOT_SPALTEN = [
+    "id", "kategorie", "bildungsstufe", "name", "traeger", "kapazitaet", "adresse", "alter_von", "alter_bis", "stand",
+    "quelle",
+]  # fmt: skip
 INDIKATOR_SPALTEN = ["schicht", "gebiet", "indikator", "periode", "wert", "zaehler", "nenner"]
 
 
@@ -60,7 +74,7 @@ class Kommune:
 
 
 def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
-    """`musterstadt`, `berlin` oder ein Pfad zu einem Ordner mit `kommune.toml`."""
+    """`musterstadt`, `berlin`, `regensburg` oder ein Pfad zu einem Ordner mit `kommune.toml`."""
     text = str(name_oder_pfad)
     if text.lower() in BEKANNTE_KOMMUNEN:
         return BEKANNTE_KOMMUNEN[text.lower()]
@@ -69,17 +83,37 @@ def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
         return pfad.parent
     if not pfad.is_dir():
         raise KommuneFehler(
-            f"Die Kommune „{text}“ gibt es nicht: erwartet wird „musterstadt“, „berlin“ oder ein Ordner "
+            f"Die Kommune „{text}“ gibt es nicht: erwartet wird „musterstadt“, „berlin“, „regensburg“ oder ein Ordner "
             "mit einer kommune.toml."
         )
     return pfad
+
+
+#: Gefilterte Zeilen großer Dateien (z. B. bundesweite Gemeinden), je Datei, Stand und Filter; wenige Einträge.
+_GEFILTERT: dict[tuple, gpd.GeoDataFrame] = {}
+
+
+def _gefiltert_lesen(pfad: Path, s: Gebietsschicht, anzeige: str) -> gpd.GeoDataFrame:
+    """Die Geodatei einer Schicht lesen, mit Filter; gefilterte Ergebnisse bleiben gemerkt (mehrere Ebenen aus
+    derselben bundesweiten Datei lesen sie so nur einmal)."""
+    if not s.filter:
+        return datei_lesen(pfad, s.layer)
+    stand = pfad.stat() if pfad.exists() else None
+    schluessel = (str(pfad), stand and (stand.st_mtime_ns, stand.st_size), s.layer, s.filter)
+    if schluessel not in _GEFILTERT:
+        if len(_GEFILTERT) >= 8:
+            _GEFILTERT.pop(next(iter(_GEFILTERT)))
+        _GEFILTERT[schluessel] = zeilen_filtern(datei_lesen(pfad, s.layer), s.filter, anzeige)
+    return _GEFILTERT[schluessel].copy()
 
 
 def _gebiete_lesen(konf: KommuneKonfiguration, s: Gebietsschicht, hinweise: list[str]) -> gpd.GeoDataFrame:
     """Eine Polygonschicht lesen und in die Standardform bringen (Index = ID)."""
     pfad = konf.daten / s.datei
     anzeige = s.datei + (f" (Ebene {s.layer})" if s.layer else "")
-    roh = crs_pruefen(datei_lesen(pfad, s.layer), konf.crs, anzeige)
+    roh = crs_pruefen(_gefiltert_lesen(pfad, s, anzeige), konf.crs, anzeige)
+    if s.id_aus_praefix:
+        roh = nach_praefix_vereinigen(roh, s.id_spalte, s.id_aus_praefix, s.name_spalte, anzeige)
     ids = schluessel_pruefen(roh, s.id_spalte, anzeige)
     geometrie, repariert = polygone_reparieren(roh.geometry, anzeige)
     if repariert:
@@ -87,6 +121,8 @@ def _gebiete_lesen(konf: KommuneKonfiguration, s: Gebietsschicht, hinweise: list
     if s.name_spalte and s.name_spalte not in roh.columns:
         raise KommuneFehler("Die Namensspalte fehlt.", datei=anzeige, spalte=s.name_spalte)
     namen = roh[s.name_spalte].astype(str).str.strip() if s.name_spalte else ids
+    if s.namen:
+        namen = ids.map(dict(s.namen)).fillna(namen)
     if s.eltern_aus_praefix:
         eltern = ids.str[: s.eltern_aus_praefix]
     elif s.eltern_spalte:
@@ -227,9 +263,7 @@ def _angebote_lesen(konf: KommuneKonfiguration, a: AngebotsQuelle) -> gpd.GeoDat
     anzeige = a.datei + (f" (Ebene {a.layer})" if a.layer else "")
     roh = datei_lesen(konf.daten / a.datei, a.layer)
     if a.filter:
-        if a.filter.spalte not in roh.columns:
-            raise KommuneFehler("Die Filterspalte fehlt.", datei=anzeige, spalte=a.filter.spalte)
-        roh = roh[roh[a.filter.spalte].astype(str).isin(a.filter.werte)]
+        roh = roh[filter_maske(roh, a.filter, anzeige)]
     roh = crs_pruefen(roh, konf.crs, anzeige) if len(roh) else roh.set_crs(konf.crs, allow_override=True)
     roh = roh.copy()
     roh["geometry"] = roh.geometry.representative_point()
@@ -286,6 +320,10 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
     _verschachtelung_pruefen(konf, gebiete, hinweise)
     tabellen = [_indikatoren_lesen(konf, t, set(katalog.index)) for t in konf.indikatoren]
+    if konf.raster:  # Gitter (Zensus) auf Gebiete summieren: geodata.raster, erst hier importiert
+        from geodata.raster import quelle_auswerten
+
+        tabellen += [quelle_auswerten(konf, r, gebiete[r.ebene], set(katalog.index), hinweise) for r in konf.raster]
     indikatoren = pd.concat(tabellen, ignore_index=True) if tabellen else pd.DataFrame(columns=INDIKATOR_SPALTEN)
     for schicht_id, teil in indikatoren.groupby("schicht"):
         fremd = sorted(set(teil["gebiet"]) - set(gebiete[schicht_id].index))
@@ -298,7 +336,7 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     angebote = (
         pd.concat(angebote_teile, ignore_index=True)
         if angebote_teile
-        else gpd.GeoDataFrame({"kategorie": []}, geometry=[], crs=konf.crs)
+        else gpd.GeoDataFrame({s: [] for s in ANGEBOT_SPALTEN}, geometry=[], crs=konf.crs)
     )
     angebote = gpd.GeoDataFrame(angebote, geometry="geometry", crs=konf.crs)
     return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise)

@@ -15,11 +15,13 @@ from kommune.laden import BEKANNTE_KOMMUNEN, Kommune, kommune_laden, kommune_ord
 
 
 def verfuegbare_kommunen() -> dict[str, str]:
-    """Kurzname → Anzeigename der mitgelieferten Kommunen (Berlin nur mit Datenordner)."""
+    """Kurzname → Anzeigename der mitgelieferten Kommunen (Berlin und Regensburg nur mit Datenordner)."""
     kommunen = {"musterstadt": "Musterstadt (Beispieldaten)"}
     daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
     if daten and (Path(daten) / "berlin").is_dir():
         kommunen["berlin"] = "Berlin (offene Daten)"
+    if daten and (Path(daten) / "germany").is_dir():
+        kommunen["regensburg"] = "Landkreis Regensburg (offene Daten)"
     eigene = os.environ.get("BILDUNGSMONITOR_KOMMUNE", "")
     if eigene and eigene not in kommunen and (Path(eigene) / "kommune.toml").is_file():
         try:  # die eigene Kommune eines Hauses: ein Ordner mit kommune.toml
@@ -36,6 +38,7 @@ def _signatur(name: str) -> tuple[Any, ...]:
     dateien |= {konf.daten / s.datei for s in konf.schichten}
     dateien |= {konf.daten / t.datei for t in konf.indikatoren}
     dateien |= {konf.daten / a.datei for a in konf.angebote}
+    dateien |= {konf.daten / r.datei for r in konf.raster}
     dateien.add(konf.daten / "versionen" / "versionen.json")  # neuer Datenstand nach einem Import
     return tuple(sorted((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien))
 

@@ -41,3 +41,19 @@ def berlin():
     from kommune import kommune_laden
 
     return kommune_laden("berlin")
+
+
+def deutschland_daten_da() -> bool:
+    daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
+    return bool(daten) and (Path(daten) / "germany" / "zensus2011_grid_1km.parquet").is_file()
+
+
+@pytest.fixture(scope="session")
+def regensburg():
+    if not deutschland_daten_da():
+        if IN_CI:
+            pytest.fail("In CI müssen die Deutschland-Daten vorhanden sein (BILDUNGSMONITOR_DATA_DIR/germany).")
+        pytest.skip("Deutschland-Daten nicht vorhanden")
+    from kommune import kommune_laden
+
+    return kommune_laden("regensburg")
