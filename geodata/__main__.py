@@ -7,7 +7,8 @@ import csv
 import math
 import sys
 
-from kommune.fehler import KommuneFehler, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, KommuneFehler, befehl_ausfuehren
+from kommune.format import entschaerfen
 
 
 def _interpolieren(args: argparse.Namespace) -> None:
@@ -36,14 +37,15 @@ def _interpolieren(args: argparse.Namespace) -> None:
             schreiber = csv.writer(f)
             schreiber.writerow(["unit_id", "value"])
             for gebiet, wert in reihe.items():
-                schreiber.writerow([gebiet, "" if wert is None or math.isnan(wert) else repr(float(wert))])
+                zahl = "" if wert is None or math.isnan(wert) else repr(float(wert))
+                schreiber.writerow([entschaerfen(str(gebiet)), zahl])
     except OSError as e:
         raise KommuneFehler(f"Die Ausgabedatei lässt sich nicht schreiben ({e.strerror}).", datei=args.out) from e
 
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = argparse.ArgumentParser(prog="python -m geodata", description="Bildungsmonitor: Geodaten umrechnen.")
+    parser = Befehlszeile(prog="python -m geodata", description="Bildungsmonitor: Geodaten umrechnen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     ip = befehle.add_parser(
         "interpolate", help="einen Indikator auf eine andere Ebene (z. B. Einzugsbereiche) umrechnen"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kommune.fehler import KommuneFehler, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, KommuneFehler, befehl_ausfuehren
 
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = argparse.ArgumentParser(prog="python -m indices", description="Bildungsmonitor: Indizes berechnen.")
+    parser = Befehlszeile(prog="python -m indices", description="Bildungsmonitor: Indizes berechnen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     rechnen = befehle.add_parser("compute", help="einen Index berechnen und als CSV oder XLSX schreiben")
     rechnen.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")

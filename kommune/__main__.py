@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kommune.fehler import befehl_ausfuehren
+from kommune.fehler import Befehlszeile, befehl_ausfuehren
 from kommune.info import kommune_info
 from kommune.laden import kommune_laden
 
@@ -56,7 +56,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = argparse.ArgumentParser(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
+    parser = Befehlszeile(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     info = befehle.add_parser("info", help="Überblick über eine Kommune als JSON ausgeben")
     info.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")

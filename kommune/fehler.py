@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 
 class KommuneFehler(Exception):
@@ -47,3 +49,15 @@ def befehl_ausfuehren(aufruf: Callable[[], int | None]) -> int:
     except KommuneFehler as e:
         print(f"Fehler: {e.text}", file=sys.stderr)
         return 1
+
+
+class Befehlszeile(argparse.ArgumentParser):
+    """`argparse` mit deutscher Fehlermeldung: falsche Argumente ergeben eine Zeile auf stderr, Rückgabe 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Statt der englischen argparse-Meldung ein deutscher Satz (die Einzelheit in Klammern)."""
+        print(
+            f"Fehler: Die Argumente sind ungültig ({message}). Hilfe: {self.prog} --help",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)

@@ -3,7 +3,7 @@
 Eine Zeile je Gebiet (ID und Name), eine Spalte je Indikator mit der Überschrift
 „<deutscher Name> [<ID>]“, Werte nach der Geheimhaltung (`kommune.geheimhaltung`). Gesperrte Zellen
 sind im DataFrame NaN und in `attrs["gesperrt"]` markiert; in XLSX/CSV stehen sie als „.“.
-Textzellen, die mit = + - @ beginnen, werden entschärft (vorangestelltes Apostroph), damit keine
+Textzellen, die mit = + - @ Tab CR LF beginnen, werden entschärft (`kommune.format.entschaerfen`), damit keine
 Tabellenkalkulation sie als Formel ausführt.
 """
 
@@ -19,22 +19,14 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
-from kommune.format import zahl
+from kommune.format import entschaerfen, zahl
 from kommune.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 
 ID_SPALTE = "ID"
 NAME_SPALTE = "Name"
-FORMEL_ZEICHEN = ("=", "+", "-", "@", "\t", "\r", "\n")
 GANZZAHL_EINHEITEN = ("Personen", "Anzahl", "Fälle", "Plätze", "Einrichtungen")
-
-
-def entschaerfen(text: Any) -> Any:
-    """Text, der eine Formel starten könnte (= + - @ Tab CR LF am Anfang), mit ' beginnen lassen."""
-    if isinstance(text, str) and text.startswith(FORMEL_ZEICHEN):
-        return "'" + text
-    return text
 
 
 def spaltenkopf(kommune: Kommune, indikator: str) -> str:
