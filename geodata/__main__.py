@@ -7,7 +7,7 @@ import csv
 import math
 import sys
 
-from kommune.fehler import Befehlszeile, KommuneFehler, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, KommuneFehler, ausgabe_pruefen, befehl_ausfuehren
 from kommune.format import entschaerfen
 
 
@@ -18,6 +18,7 @@ def _interpolieren(args: argparse.Namespace) -> None:
 
     if args.method not in METHODEN:
         raise KommuneFehler(f"Die Methode „{args.method}“ gibt es nicht: erlaubt sind {' und '.join(METHODEN)}.")
+    ausgabe_pruefen(args.out)
     kommune = kommune_laden(args.kommune)
     if args.indicator not in kommune.katalog.index:
         raise KommuneFehler(f"Den Indikator „{args.indicator}“ gibt es in {kommune.name} nicht.")

@@ -60,7 +60,7 @@ def exportieren(ergebnis: IndexErgebnis, pfad: str | Path, kommune: str = "") ->
     text = definition_text(ergebnis, kommune)
     try:
         if endung == ".csv":
-            tabelle.map(entschaerfen).to_csv(pfad, index=False, encoding="utf-8")
+            tabelle.map(entschaerfen).to_csv(pfad, index=False, encoding="utf-8", lineterminator="\r\n")
             neben = pfad.with_name(pfad.name + ".definition.toml")
             neben.write_text(text, encoding="utf-8")
             return [pfad, neben]

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kommune.fehler import Befehlszeile, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, ausgabe_pruefen, befehl_ausfuehren
 from kommune.info import kommune_info
 from kommune.laden import kommune_laden
 
@@ -14,6 +14,7 @@ from kommune.laden import kommune_laden
 def _export(args: argparse.Namespace) -> int:
     from kommune.tabellenexport import exportieren
 
+    ausgabe_pruefen(args.out, (".xlsx", ".csv"))
     kommune = kommune_laden(args.kommune)
     df = exportieren(kommune, args.level, args.out, periode=args.period, rolle=args.role)
     print(
@@ -27,6 +28,8 @@ def _import(args: argparse.Namespace) -> int:
     from kommune.pruefung import pruefprotokoll_xlsx, zuordnung_lesen
     from kommune.versionen import importieren
 
+    if args.protocol:  # vor dem Import prüfen: sonst entstünde die Version, und erst danach scheiterte das Protokoll
+        ausgabe_pruefen(args.protocol, (".xlsx",))
     zuordnung = zuordnung_lesen(args.mapping) if args.mapping else None
     ergebnis = importieren(
         args.kommune,

@@ -73,8 +73,8 @@ def mehrzahl(name: str, fall: str = "nominativ") -> str:
 
 #: Zeichen, mit denen eine Tabellenkalkulation eine Formel (oder DDE) beginnen kann.
 FORMEL_ANFAENGE = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: Text, der eine Zahl ist („-12“, „-1,5“, „+3.5“): wird als Zahl gelesen, ist keine Formel.
-_ZAHL_TEXT = re.compile(r"^[+-]?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?$")
+#: Text, der eine negative Zahl ist („-12“, „-1,5“): wird als Zahl gelesen, ist keine Formel.
+_ZAHL_TEXT = re.compile(r"^-?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?$")
 #: In XLSX (XML) verbotene Steuerzeichen; sie würden den Export abbrechen.
 _STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 

@@ -296,7 +296,8 @@ def csv_schreiben(df: pd.DataFrame, pfad: str | Path, kommune: Kommune) -> Path:
     text = pd.DataFrame(spalten, columns=list(df.columns))
     text.columns = [entschaerfen(str(c)) for c in text.columns]
     pfad.parent.mkdir(parents=True, exist_ok=True)
-    text.to_csv(pfad, sep=";", index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+    # CRLF: jede Zelle mit CR oder LF steht in Anführungszeichen (ein nacktes CR begänne eine neue Zeile)
+    text.to_csv(pfad, sep=";", index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return pfad
 
 
@@ -309,8 +310,12 @@ def exportieren(
     if endung not in (".xlsx", ".csv"):
         raise KommuneFehler(f"Die Ausgabedatei muss auf .xlsx oder .csv enden, nicht „{endung or pfad.name}“.")
     df = indikatortabelle(kommune, schicht_id, periode, rolle)
-    if endung == ".xlsx":
-        xlsx_schreiben(df, pfad, kommune)
-    else:
-        csv_schreiben(df, pfad, kommune)
+    try:
+        if endung == ".xlsx":
+            xlsx_schreiben(df, pfad, kommune)
+        else:
+            csv_schreiben(df, pfad, kommune)
+    except (OSError, ValueError) as e:  # ValueError: Nullzeichen im Pfad
+        grund = getattr(e, "strerror", None) or "ungültiger Pfad"
+        raise KommuneFehler(f"Die Ausgabedatei lässt sich nicht schreiben ({grund}).", datei=str(pfad)) from None
     return df

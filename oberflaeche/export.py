@@ -19,7 +19,8 @@ def _sicher(df: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV wie deutsche Tabellenkalkulationen sie erwarten: `;`, Dezimalkomma, UTF-8 mit BOM."""
     sicher = _sicher(df)
-    return sicher.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    # CRLF: dann steht jede Zelle mit CR oder LF in Anführungszeichen (ein CR beginnt sonst eine neue Zeile)
+    return sicher.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(df: pd.DataFrame, blatt: str = "Tabelle", hinweis: str | None = None) -> bytes:
