@@ -361,6 +361,12 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
                 f"Die Indikatortabelle „{t.datei}“ nennt die unbekannte Ebene „{t.ebene}“.",
                 datei=datei,
             )
+        if t.trennzeichen is not None and t.trennzeichen not in (";", ",", "\t", "|"):
+            raise KommuneFehler(
+                f"„trennzeichen“ der Tabelle „{t.datei}“ muss ; , | oder ein Tabulator sein.", datei=datei
+            )
+        if t.dezimalzeichen is not None and t.dezimalzeichen not in (",", "."):
+            raise KommuneFehler(f"„dezimalzeichen“ der Tabelle „{t.datei}“ muss , oder . sein.", datei=datei)
         if t.format not in ("lang", "breit"):
             raise KommuneFehler(f"„format“ der Tabelle „{t.datei}“ muss „lang“ oder „breit“ sein.", datei=datei)
         if t.format == "breit" and not (t.id_spalte and t.periode):

@@ -509,7 +509,7 @@ def geometrie_faelle(rng: random.Random) -> list[Fall]:
         ),
         _geojson_fall(
             "viele_eigenschaften",
-            _sammlung([_feature("010101", _quadrat(x, y), props={f"p{i}": i for i in range(3000)})]),
+            _sammlung([_feature("010101", _quadrat(x, y), props={f"p{i}": i for i in range(1000)})]),
         ),
         _geojson_fall(
             "eigenschaften_typen",
@@ -742,7 +742,7 @@ def csv_faelle(rng: random.Random) -> list[Fall]:
         _csv_fall("riesige_zelle", basis + "010101;einwohner;2025;" + "1" * 2_000_000 + "\n"),
         _csv_fall("viele_spalten", ";".join(f"s{i}" for i in range(20_000)) + "\n" + ";".join("1" * 20_000) + "\n"),
         _csv_fall(
-            "viele_zeilen", ";".join(KOPF) + "\n" + "".join(f"{i:06d};einwohner;2025;{i}\n" for i in range(1000))
+            "viele_zeilen", ";".join(KOPF) + "\n" + "".join(f"{i:06d};einwohner;2025;{i}\n" for i in range(300))
         ),
         _csv_fall("nur_zeilenumbrueche", "\r\n\r\n\n\r"),
         _csv_fall("cr_zeilen", basis.replace("\n", "\r")),
