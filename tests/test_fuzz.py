@@ -44,12 +44,18 @@ def deutsch(text: str) -> bool:
 
 
 def ordner_hash(ordner: Path) -> str:
-    """Hash über Namen und Inhalte aller Dateien (Originale, Versionen, Manifest) eines Ordners."""
+    """Hash über alle Dateien eines Ordners: Inhalt der Originale und des Manifests, von Versionsdateien
+    Name, Größe und Änderungszeit (jede Schreibaktion ändert sie; spart das Lesen aller Kopien)."""
     h = hashlib.sha256()
     for p in sorted(ordner.rglob("*")):
         h.update(str(p.relative_to(ordner)).encode())
-        if p.is_file():
+        if not p.is_file():
+            continue
+        if p.parent == ordner or p.name == "versionen.json":
             h.update(p.read_bytes())
+        else:
+            s = p.stat()
+            h.update(f"{s.st_size}:{s.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
@@ -117,7 +123,11 @@ def _lauf(fall: Fall, ordner: Path, arbeit: Path, geladen: Any) -> tuple[str, st
     if fall.art in ("csv", "xlsx"):
         from kommune.versionen import importieren
 
-        return _protokoll(importieren(geladen[1], nutzlast, ebene="viertel", periode="2025", nutzer="fuzz").protokoll)
+        nur_pruefen = int(hashlib.sha256(fall.name.encode()).hexdigest(), 16) % 3 != 0  # jede dritte: echter Import
+        ergebnis = importieren(
+            geladen[1], nutzlast, ebene="viertel", periode="2025", nutzer="fuzz", nur_pruefen=nur_pruefen
+        )
+        return _protokoll(ergebnis.protokoll)
     if fall.art == "zuordnung":
         from kommune.__main__ import main
 
