@@ -3,8 +3,8 @@
 Rein, ohne Streamlit. Zahlformate sind in Excel sprachunabhängig gespeichert („#,##0.0“) und
 erscheinen in deutschem Excel/LibreOffice als „1.234,5“. Gesperrte Zellen (Geheimhaltung) stehen als
 „.“ wie in der amtlichen Statistik („Zahlenwert unbekannt oder geheim zu halten“), fehlende Werte als
-leere Zelle. Text, der wie eine Formel beginnt (= + - @ Tab CR), wird mit einem Apostroph als Text
-gespeichert (keine Formel-Injektion).
+leere Zelle. Text, der wie eine Formel beginnt (= + - @ Tab CR LF), wird mit einem Apostroph als Text
+gespeichert (keine Formel-Injektion, `kommune.format.entschaerfen`).
 
 ``xlsx_bytes(df, *, titel="", einheiten=None, stellen=None, gesperrt=None, kommune=None, quellen=None,
 stichtage=None, index_definition=None, hinweise=(), blatt="Daten") -> bytes``
@@ -22,11 +22,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kommune.format import datum
+from kommune.format import datum, entschaerfen
 from kommune.konfiguration import Quelle
 from kommune.laden import Kommune
 
-FORMEL_ANFAENGE = ("=", "+", "-", "@", "\t", "\r")
 GESPERRT = "."
 ZEICHENERKLAERUNG = [
     (".", "Zahlenwert unbekannt oder geheim zu halten (Geheimhaltung)"),
@@ -35,11 +34,8 @@ ZEICHENERKLAERUNG = [
 _KOPF_FUELLUNG = PatternFill("solid", fgColor="DDEBF7")
 
 
-def sicherer_text(wert: object) -> object:
-    """Text, der wie eine Formel beginnt, bekommt ein Apostroph vorangestellt."""
-    if isinstance(wert, str) and wert.startswith(FORMEL_ANFAENGE):
-        return "'" + wert
-    return wert
+#: Für bestehende Aufrufer: derselbe Helfer wie in allen Exporten.
+sicherer_text = entschaerfen
 
 
 def _kopf(name: object, einheit: str | None) -> str:

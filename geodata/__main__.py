@@ -8,7 +8,8 @@ import csv
 import math
 import sys
 
-from kommune.fehler import KommuneFehler, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, KommuneFehler, ausgabe_pruefen, befehl_ausfuehren
+from kommune.format import entschaerfen
 
 
 def _interpolieren(args: argparse.Namespace) -> None:
@@ -18,6 +19,7 @@ def _interpolieren(args: argparse.Namespace) -> None:
 
     if args.method not in METHODEN:
         raise KommuneFehler(f"Die Methode „{args.method}“ gibt es nicht: erlaubt sind {' und '.join(METHODEN)}.")
+    ausgabe_pruefen(args.out)
     kommune = kommune_laden(args.kommune)
     if args.indicator not in kommune.katalog.index:
         raise KommuneFehler(f"Den Indikator „{args.indicator}“ gibt es in {kommune.name} nicht.")
@@ -37,7 +39,8 @@ def _interpolieren(args: argparse.Namespace) -> None:
             schreiber = csv.writer(f)
             schreiber.writerow(["unit_id", "value"])
             for gebiet, wert in reihe.items():
-                schreiber.writerow([gebiet, "" if wert is None or math.isnan(wert) else repr(float(wert))])
+                zahl = "" if wert is None or math.isnan(wert) else repr(float(wert))
+                schreiber.writerow([entschaerfen(str(gebiet)), zahl])
     except OSError as e:
         raise KommuneFehler(f"Die Ausgabedatei lässt sich nicht schreiben ({e.strerror}).", datei=args.out) from e
 
@@ -92,7 +95,7 @@ def _raster(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = argparse.ArgumentParser(prog="python -m geodata", description="Bildungsmonitor: Geodaten umrechnen.")
+    parser = Befehlszeile(prog="python -m geodata", description="Bildungsmonitor: Geodaten umrechnen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     ip = befehle.add_parser(
         "interpolate", help="einen Indikator auf eine andere Ebene (z. B. Einzugsbereiche) umrechnen"

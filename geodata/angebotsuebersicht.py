@@ -3,8 +3,9 @@
 Die Übersicht ist eine Arbeitsmappe mit zwei Blättern: „Angebotsübersicht“ (eine Kopfzeile, dann
 je Bildungsstufe eine Gruppenzeile und die Angebote der Stufe, aufklappbar gegliedert) und
 „Quellen“ (Titel, Lizenz, Namensnennung und Stand jeder verwendeten Quelle). Textzellen, die mit
-= + - @ (oder Tab/Zeilenumbruch) beginnen, werden als Text mit Apostroph-Präfix (`quotePrefix`)
-geschrieben: Excel und LibreOffice zeigen sie unverändert an und werten sie nie als Formel aus.
+= + - @ (oder Tab/Zeilenumbruch) beginnen (`kommune.format.formel_gefahr`), werden als Text mit
+Apostroph-Präfix (`quotePrefix`) geschrieben: Excel und LibreOffice zeigen sie unverändert an und
+werten sie nie als Formel aus.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geodata.versorgung import punkte_zuordnen
-from kommune.format import datum, zahl
+from kommune.format import datum, formel_gefahr, zahl
 from kommune.laden import Kommune
 
 #: Die Bildungskette: Reihenfolge der Stufen und ihre Überschriften in der Übersicht.
@@ -39,7 +40,6 @@ SPALTEN = ("Kategorie", "Name", "Träger", "Adresse", "Plätze", "Alter", "Gebie
 ZAHLFORMAT = "#,##0"
 BLATT = "Angebotsübersicht"
 BLATT_QUELLEN = "Quellen"
-_FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r", "\n")
 _KOPF_FUELLUNG = PatternFill("solid", fgColor="D9D9D9")
 _GRUPPEN_FUELLUNG = PatternFill("solid", fgColor="DEEBF7")
 
@@ -107,7 +107,7 @@ def _textzelle(ws: Worksheet, zeile: int, spalte: int, wert: Any) -> None:
     text = _text(wert)
     zelle = ws.cell(row=zeile, column=spalte)
     zelle.value = text
-    if text.startswith(_FORMEL_ANFANG):
+    if formel_gefahr(text):
         zelle.data_type = "s"  # nie als Formel speichern
         zelle.quotePrefix = True  # wie ein getipptes „'“: bleibt auch beim Bearbeiten Text
 
@@ -125,7 +125,8 @@ def _reihenfolge(kommune: Kommune, angebote: pd.DataFrame) -> pd.DataFrame:
 
 def _quellen_blatt(ws: Worksheet, kommune: Kommune, angebote: pd.DataFrame, ebene: str, titel: str) -> None:
     """Blatt „Quellen“: Titel, Erstellungsdatum, dann je Quelle Lizenz, Namensnennung und Stand."""
-    ws.cell(row=1, column=1, value=titel).font = Font(bold=True, size=13)
+    _textzelle(ws, 1, 1, titel)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
     _textzelle(ws, 2, 1, f"Erstellt am {datum(date.today())}; {zahl(len(angebote), 0)} Angebote.")
     kopf = ("Quelle", "Lizenz", "Namensnennung", "Stand", "Verwendet für", "URL")
     for j, name in enumerate(kopf, start=1):

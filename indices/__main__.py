@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kommune.fehler import KommuneFehler, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, ausgabe_pruefen, befehl_ausfuehren
 
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = argparse.ArgumentParser(prog="python -m indices", description="Bildungsmonitor: Indizes berechnen.")
+    parser = Befehlszeile(prog="python -m indices", description="Bildungsmonitor: Indizes berechnen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     rechnen = befehle.add_parser("compute", help="einen Index berechnen und als CSV oder XLSX schreiben")
     rechnen.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
@@ -47,13 +47,12 @@ def _ausfuehren(args: argparse.Namespace) -> None:
         from indices.definition import definition_laden
         from indices.export import exportieren
 
+        ausgabe_pruefen(args.out, (".csv", ".xlsx"))
         k = kommune_laden(args.kommune)
         if args.preset.endswith(".toml") and Path(args.preset).is_file():
             d = definition_laden(args.preset)
         else:
             d = preset(k, args.preset)
-        if Path(args.out).suffix.lower() not in (".csv", ".xlsx"):
-            raise KommuneFehler(f"Das Ausgabeformat von „{args.out}“ wird nicht unterstützt (erlaubt: .csv, .xlsx).")
         ergebnis = index_berechnen(k, d, ebene=args.level, periode=args.period)
         dateien = exportieren(ergebnis, args.out, kommune=k.name)
         print(

@@ -1,4 +1,7 @@
-"""Ergebnisse exportieren: CSV (mit Definition als Beidatei) und XLSX (Blätter „Index“ und „Definition“)."""
+"""Ergebnisse exportieren: CSV (mit Definition als Beidatei) und XLSX (Blätter „Index“ und „Definition“).
+
+Textzellen werden entschärft (`kommune.format.entschaerfen`): kein Gebietsname wird zur Formel.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pandas as pd
 
 from indices.berechnung import IndexErgebnis
 from kommune.fehler import KommuneFehler
+from kommune.format import entschaerfen
 
 EXPORT_SPALTEN = {"score": "score", "klasse": "class", "klasse_label": "class_label", "rang": "rank"}
 
@@ -56,7 +60,7 @@ def exportieren(ergebnis: IndexErgebnis, pfad: str | Path, kommune: str = "") ->
     text = definition_text(ergebnis, kommune)
     try:
         if endung == ".csv":
-            tabelle.to_csv(pfad, index=False, encoding="utf-8")
+            tabelle.map(entschaerfen).to_csv(pfad, index=False, encoding="utf-8", lineterminator="\r\n")
             neben = pfad.with_name(pfad.name + ".definition.toml")
             neben.write_text(text, encoding="utf-8")
             return [pfad, neben]
@@ -79,7 +83,7 @@ def _xlsx(tabelle: pd.DataFrame, text: str, pfad: Path) -> None:
     for zelle in ws[1]:
         zelle.font = Font(bold=True)
     for zeile in tabelle.itertuples(index=False):
-        ws.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in zeile])
+        ws.append([None if pd.isna(v) else entschaerfen(v.item() if hasattr(v, "item") else v) for v in zeile])
     formate = {"score": "#,##0.000", "class": "0", "rank": "0"}
     for spalte, fmt in formate.items():
         j = list(tabelle.columns).index(spalte) + 1
@@ -90,6 +94,6 @@ def _xlsx(tabelle: pd.DataFrame, text: str, pfad: Path) -> None:
         ws.column_dimensions[buchstabe].width = breite
     wd = wb.create_sheet("Definition")
     for z in text.splitlines():
-        wd.append([z])
+        wd.append([entschaerfen(z)])
     wd.column_dimensions["A"].width = 120
     wb.save(pfad)

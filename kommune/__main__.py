@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
-from kommune.fehler import KommuneFehler, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, ausgabe_pruefen, befehl_ausfuehren
 from kommune.info import kommune_info
 from kommune.laden import kommune_laden
 
@@ -15,6 +14,7 @@ from kommune.laden import kommune_laden
 def _export(args: argparse.Namespace) -> int:
     from kommune.tabellenexport import exportieren
 
+    ausgabe_pruefen(args.out, (".xlsx", ".csv"))
     kommune = kommune_laden(args.kommune)
     df = exportieren(kommune, args.level, args.out, periode=args.period, rolle=args.role)
     print(
@@ -24,33 +24,12 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schreibbar(pfad: str) -> None:
-    """Vorab prüfen, dass das Prüfprotokoll geschrieben werden kann – vor jeder Änderung an den Daten."""
-    import tempfile
-    from pathlib import Path
-
-    ziel = Path(pfad)
-    if ziel.suffix.lower() != ".xlsx":
-        raise KommuneFehler(f"Das Prüfprotokoll muss auf .xlsx enden, nicht „{ziel.name}“; nichts wurde importiert.")
-    try:
-        ziel.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=ziel.parent, prefix=".probe-", suffix=".tmp"):
-            pass
-    except OSError:
-        raise KommuneFehler(
-            f"Das Prüfprotokoll kann nicht nach „{ziel}“ geschrieben werden (Ordner fehlt oder ist schreibgeschützt); "
-            "nichts wurde importiert."
-        ) from None
-    if ziel.is_dir() or (ziel.exists() and not os.access(ziel, os.W_OK)):
-        raise KommuneFehler(f"„{ziel}“ ist nicht beschreibbar; nichts wurde importiert.")
-
-
 def _import(args: argparse.Namespace) -> int:
     from kommune.pruefung import pruefprotokoll_xlsx, symbole_parsen, zuordnung_lesen
     from kommune.versionen import importieren
 
-    if args.protocol:
-        _schreibbar(args.protocol)
+    if args.protocol:  # vor dem Import prüfen: sonst entstünde die Version, und erst danach scheiterte das Protokoll
+        ausgabe_pruefen(args.protocol, (".xlsx",))
     zuordnung = zuordnung_lesen(args.mapping) if args.mapping else None
     symbole = symbole_parsen(";".join(args.symbol)) if args.symbol else None
     ergebnis = importieren(
@@ -82,7 +61,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = argparse.ArgumentParser(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
+    parser = Befehlszeile(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
     befehle = parser.add_subparsers(dest="befehl", required=True)
     info = befehle.add_parser("info", help="Überblick über eine Kommune als JSON ausgeben")
     info.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")

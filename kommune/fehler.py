@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
 
 
 class KommuneFehler(Exception):
@@ -41,9 +45,72 @@ class KommuneFehler(Exception):
 
 
 def befehl_ausfuehren(aufruf: Callable[[], int | None]) -> int:
-    """Einen Kommandozeilenbefehl ausführen: `KommuneFehler` wird eine deutsche Zeile auf stderr, Rückgabe 1."""
+    """Einen Kommandozeilenbefehl ausführen: `KommuneFehler` wird eine deutsche Zeile auf stderr, Rückgabe 1.
+
+    Ein Fehler des Dateisystems (voll, keine Rechte) wird ebenso als deutscher Satz gemeldet.
+    """
     try:
         return aufruf() or 0
     except KommuneFehler as e:
         print(f"Fehler: {e.text}", file=sys.stderr)
         return 1
+    except OSError as e:
+        ort = f" („{e.filename}“)" if e.filename else ""
+        print(f"Fehler: Eine Datei lässt sich nicht lesen oder schreiben{ort}: {e.strerror or e}.", file=sys.stderr)
+        return 1
+
+
+def _probe_schreiben(ordner: Path, text: str) -> None:
+    """Im Ordner probeweise eine Datei anlegen (Rechte, Nur-Lese-Dateisystem – auch für root ehrlich)."""
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(dir=ordner, prefix=".probe-", suffix=".tmp"):
+            pass
+    except OSError:
+        raise KommuneFehler(
+            f"In „{ordner}“ kann nicht geschrieben werden (schreibgeschützt oder voll).", datei=text
+        ) from None
+
+
+def ausgabe_pruefen(pfad: str | os.PathLike[str], endungen: tuple[str, ...] = ()) -> Path:
+    """Eine Ausgabedatei vor der Arbeit prüfen: kein Nullzeichen, kein Ordner, kein Ordner unter einer Datei.
+
+    So scheitert ein Befehl, bevor er etwas anlegt (z. B. eine neue Datenversion), nicht erst danach.
+    """
+    text = os.fspath(pfad)
+    if "\x00" in text or not text.strip():
+        raise KommuneFehler("Der Name der Ausgabedatei ist ungültig (leer oder mit Nullzeichen).")
+    ziel = Path(text)
+    if endungen and ziel.suffix.lower() not in endungen:
+        raise KommuneFehler(
+            f"Das Ausgabeformat „{ziel.suffix or ziel.name}“ wird nicht unterstützt: die Ausgabedatei muss auf "
+            f"{' oder '.join(endungen)} enden.",
+            datei=text,
+        )
+    try:
+        if ziel.is_dir():
+            raise KommuneFehler("Die Ausgabedatei ist ein Ordner.", datei=text)
+        for oben in ziel.parents:
+            if oben.exists():
+                if not oben.is_dir():
+                    raise KommuneFehler(f"„{oben}“ ist eine Datei, kein Ordner.", datei=text)
+                _probe_schreiben(oben, text)
+                break
+        if ziel.exists() and not os.access(ziel, os.W_OK):
+            raise KommuneFehler("Die Ausgabedatei ist schreibgeschützt.", datei=text)
+    except OSError as e:
+        raise KommuneFehler(f"Die Ausgabedatei ist nicht zulässig ({e.strerror}).", datei=text) from None
+    return ziel
+
+
+class Befehlszeile(argparse.ArgumentParser):
+    """`argparse` mit deutscher Fehlermeldung: falsche Argumente ergeben eine Zeile auf stderr, Rückgabe 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Statt der englischen argparse-Meldung ein deutscher Satz (die Einzelheit in Klammern)."""
+        print(
+            f"Fehler: Die Argumente sind ungültig ({message}). Hilfe: {self.prog} --help",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
+from typing import Any
 
 
 def zahl(wert: float | int | None, stellen: int = 1, *, leer: str = "–") -> str:
@@ -67,3 +69,29 @@ def mehrzahl(name: str, fall: str = "nominativ") -> str:
     else:
         nom, dat = name + "e", name + "en"
     return dat if fall == "dativ" else nom
+
+
+#: Zeichen, mit denen eine Tabellenkalkulation eine Formel (oder DDE) beginnen kann.
+FORMEL_ANFAENGE = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Text, der eine negative Zahl ist („-12“, „-1,5“): wird als Zahl gelesen, ist keine Formel.
+_ZAHL_TEXT = re.compile(r"^-?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?$")
+#: In XLSX (XML) verbotene Steuerzeichen; sie würden den Export abbrechen.
+_STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def formel_gefahr(text: str) -> bool:
+    """Könnte eine Tabellenkalkulation diesen Text als Formel lesen? (= + - @ Tab CR LF am Anfang, keine Zahl)"""
+    kern = text.strip()
+    return text.lstrip(" ").startswith(FORMEL_ANFAENGE) and kern != "-" and not _ZAHL_TEXT.match(kern)
+
+
+def entschaerfen(wert: Any) -> Any:
+    """Eine Zelle für CSV/XLSX: Text, der eine Formel beginnen könnte (= + - @ Tab CR LF), bekommt ein „'“.
+
+    Zahlen (auch negative) bleiben Zahlen; Text, der nur eine Zahl ist („-1,5“), bleibt unverändert.
+    In XLSX verbotene Steuerzeichen werden entfernt. Der eine Ort dafür für alle Exporte.
+    """
+    if not isinstance(wert, str):
+        return wert
+    text = _STEUERZEICHEN.sub("", wert)
+    return "'" + text if formel_gefahr(text) else text

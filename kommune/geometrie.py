@@ -10,6 +10,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
+from pyproj.exceptions import ProjError
 
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import Filter
@@ -33,6 +34,15 @@ def datei_lesen(pfad: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     return gdf
 
 
+def koordinaten_pruefen(geometrie: gpd.GeoSeries, datei: str) -> None:
+    """Jede Koordinate ist eine endliche Zahl (NaN oder unendlich ließe GEOS und die Umrechnung scheitern)."""
+    for zeile, geom in enumerate(geometrie.to_numpy(), start=1):
+        if geom is not None and not np.isfinite(shapely.get_coordinates(geom)).all():
+            raise KommuneFehler(
+                "Die Geometrie enthält ungültige Koordinaten (NaN oder unendlich).", datei=datei, zeile=zeile
+            )
+
+
 def crs_pruefen(gdf: gpd.GeoDataFrame, ziel_crs: str, datei: str) -> gpd.GeoDataFrame:
     """CRS vorhanden und plausibel (Koordinaten in Deutschland); dann ins Ziel-CRS umrechnen."""
     if gdf.crs is None:
@@ -40,10 +50,14 @@ def crs_pruefen(gdf: gpd.GeoDataFrame, ziel_crs: str, datei: str) -> gpd.GeoData
     gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
     if gdf.empty:
         raise KommuneFehler("Die Datei enthält keine Geometrien.", datei=datei)
+    koordinaten_pruefen(gdf.geometry, datei)
     x0, y0, x1, y1 = gdf.total_bounds
-    nach_ll = Transformer.from_crs(gdf.crs, CRS.from_epsg(4326), always_xy=True)
-    lon0, lat0 = nach_ll.transform(x0, y0)
-    lon1, lat1 = nach_ll.transform(x1, y1)
+    try:
+        nach_ll = Transformer.from_crs(gdf.crs, CRS.from_epsg(4326), always_xy=True)
+        lon0, lat0 = nach_ll.transform(x0, y0)
+        lon1, lat1 = nach_ll.transform(x1, y1)
+    except ProjError:
+        lon0 = lat0 = lon1 = lat1 = float("nan")
     g0, b0, g1, b1 = DEUTSCHLAND_LL
     if not all(g0 <= lon <= g1 and b0 <= lat <= b1 for lon, lat in ((lon0, lat0), (lon1, lat1))):
         raise KommuneFehler(

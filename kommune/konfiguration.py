@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -15,6 +16,8 @@ TOML_NAME = "kommune.toml"
 #: Abschnitte der kommune.toml, die von Fachmodulen gelesen werden (nicht von diesem Modul geprüft).
 ERWEITERUNGEN = ("kachel", "cockpit", "geheimhaltung", "anmeldung", "rollen", "sitzung")
 _ID_MUSTER = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Textschlüssel der obersten Ebene.
+_OBEN = ("name", "ags", "crs", "daten", "katalog", "standard_ebene")
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,87 @@ def _pfad_ersetzen(text: str, datei: str) -> str:
     return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", ersetze, text)
 
 
+def _text(wert: Any, feld: str, abschnitt: str, datei: str) -> str:
+    """Ein Textfeld: Text oder (wie bisher erlaubt) eine ganze Zahl; Listen, Tabellen, Daten sind Fehler."""
+    if isinstance(wert, bool) or not isinstance(wert, str | int):
+        raise KommuneFehler(f"„{feld}“ in {abschnitt} muss ein Text in Anführungszeichen sein.", datei=datei)
+    text = str(wert)
+    if "\x00" in text:
+        raise KommuneFehler(f"„{feld}“ in {abschnitt} enthält ein Nullzeichen.", datei=datei)
+    return text
+
+
+def _textliste(wert: Any, feld: str, abschnitt: str, datei: str) -> tuple[str, ...]:
+    """Ein Text oder eine Liste von Texten."""
+    if isinstance(wert, str):
+        wert = [wert]
+    if not isinstance(wert, list):
+        raise KommuneFehler(f"„{feld}“ in {abschnitt} muss ein Text oder eine Liste von Texten sein.", datei=datei)
+    return tuple(_text(w, feld, abschnitt, datei) for w in wert)
+
+
+def _zahl(wert: Any, feld: str, abschnitt: str, datei: str, *, ganz: bool = False) -> float | int:
+    """Eine endliche Zahl (bei `ganz` eine ganze Zahl von 1 bis 64)."""
+    if isinstance(wert, bool) or not isinstance(wert, int | float) or not math.isfinite(wert):
+        raise KommuneFehler(f"„{feld}“ in {abschnitt} muss eine Zahl sein (ohne Anführungszeichen).", datei=datei)
+    if ganz:
+        if int(wert) != wert or not 1 <= wert <= 64:
+            raise KommuneFehler(f"„{feld}“ in {abschnitt} muss eine ganze Zahl von 1 bis 64 sein.", datei=datei)
+        return int(wert)
+    return float(wert)
+
+
+def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
+    """Einen Wert eines Abschnitts in den Typ des Dataclass-Felds bringen; falsche Typen → `KommuneFehler`."""
+    if name in ("spalten", "adresse_spalten"):
+        return _textliste(wert, name, abschnitt, datei)
+    if name == "filter":
+        return _filter_lesen(wert, abschnitt, datei)
+    if name in ("namen", "anzahlen", "anteile", "mittelwerte"):
+        return _zuordnung_lesen(name, wert, abschnitt, datei)
+    if name in ("alter_von", "alter_bis"):
+        return _zahl(wert, name, abschnitt, datei)
+    if name in ("eltern_aus_praefix", "id_aus_praefix"):
+        return _zahl(wert, name, abschnitt, datei, ganz=True)
+    return _text(wert, name, abschnitt, datei)
+
+
+def _dateiname(name: str, feld: str, datei: str) -> str:
+    """Ein Dateiname relativ zum Ordner der Kommune bzw. ihrer Daten: nicht absolut, ohne „..“."""
+    teile = name.replace("\\", "/").split("/")
+    if any(len(t) > 255 for t in teile):
+        raise KommuneFehler(f"„{feld}“ ist zu lang für einen Dateinamen (höchstens 255 Zeichen je Teil).", datei=datei)
+    if not name.strip() or name.startswith(("/", "\\")) or ".." in teile or re.match(r"^[A-Za-z]:", name):
+        raise KommuneFehler(
+            f"„{feld}“ = „{name[:80]}“ ist kein zulässiger Dateiname: erwartet wird ein Pfad innerhalb des "
+            "Datenordners (nicht absolut, ohne „..“).",
+            datei=datei,
+        )
+    return name
+
+
+def crs_pruefen(crs: str, datei: str) -> str:
+    """Das Koordinatensystem der kommune.toml muss pyproj bekannt und projiziert (metrisch) sein."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        bekannt = CRS.from_user_input(crs)
+    except (CRSError, TypeError, ValueError):
+        raise KommuneFehler(
+            f"Das Koordinatensystem „{crs[:80]}“ ist unbekannt; erwartet wird z. B. „EPSG:25832“ (UTM 32N) "
+            "oder „EPSG:25833“ (UTM 33N).",
+            datei=datei,
+        ) from None
+    if not bekannt.is_projected:
+        raise KommuneFehler(
+            f"Das Koordinatensystem „{crs[:80]}“ ist nicht metrisch (projiziert); Flächen und Entfernungen "
+            "brauchen z. B. „EPSG:25832“ oder „EPSG:25833“.",
+            datei=datei,
+        )
+    return crs
+
+
 def _filter_lesen(wert: Any, abschnitt: str, datei: str) -> Filter:
     """`{ spalte = "…", werte = [...] }` oder `{ spalte = "…", praefix = "09375" }`."""
     if not isinstance(wert, dict) or set(wert) not in ({"spalte", "werte"}, {"spalte", "praefix"}):
@@ -178,9 +262,9 @@ def _filter_lesen(wert: Any, abschnitt: str, datei: str) -> Filter:
             f"„filter“ in {abschnitt} braucht die Schlüssel „spalte“ und „werte“ (oder „spalte“ und „praefix“).",
             datei=datei,
         )
-    liste = wert.get("werte", wert.get("praefix"))
-    liste = tuple(str(w) for w in ([liste] if isinstance(liste, str) else liste))
-    return Filter(str(wert["spalte"]), *((liste, ()) if "werte" in wert else ((), liste)))
+    liste = _textliste(wert.get("werte", wert.get("praefix")), "filter", abschnitt, datei)
+    spalte = _text(wert["spalte"], "filter.spalte", abschnitt, datei)
+    return Filter(spalte, *((liste, ()) if "werte" in wert else ((), liste)))
 
 
 def _zuordnung_lesen(name: str, wert: Any, abschnitt: str, datei: str) -> tuple:
@@ -215,23 +299,7 @@ def _eintrag(klasse: type, roh: Any, abschnitt: str, datei: str) -> Any:
             f"Unbekannter Schlüssel „{unbekannt[0]}“ in {abschnitt}. Erlaubt sind: " + ", ".join(sorted(erlaubt)) + ".",
             datei=datei,
         )
-    werte: dict[str, Any] = {}
-    for name, wert in roh.items():
-        if name in ("spalten", "adresse_spalten"):
-            if isinstance(wert, str):
-                wert = [wert]
-            wert = tuple(str(w) for w in wert)
-        elif name == "filter":
-            wert = _filter_lesen(wert, abschnitt, datei)
-        elif name in ("namen", "anzahlen", "anteile", "mittelwerte"):
-            wert = _zuordnung_lesen(name, wert, abschnitt, datei)
-        elif name in ("alter_von", "alter_bis"):
-            wert = float(wert)
-        elif name in ("eltern_aus_praefix", "id_aus_praefix"):
-            wert = int(wert)
-        else:
-            wert = str(wert)
-        werte[name] = wert
+    werte = {name: _feldwert(name, wert, abschnitt, datei) for name, wert in roh.items()}
     fehlend = [
         f.name for f in fields(klasse) if f.name not in werte and f.default is MISSING and f.default_factory is MISSING
     ]
@@ -250,6 +318,8 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         roh = tomllib.loads(datei.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise KommuneFehler("Die Datei ist nicht UTF-8-kodiert.", datei=anzeige) from None
+    except RecursionError:
+        raise KommuneFehler("Die Datei ist zu tief verschachtelt (Listen in Listen).", datei=anzeige) from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+), column (\d+)", str(e))
         zeile = int(m.group(1)) if m else None
@@ -286,22 +356,28 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         eintraege = roh.get(name, [])
         if isinstance(eintraege, dict):
             eintraege = [eintraege]
+        if not isinstance(eintraege, list):
+            raise KommuneFehler(f"„{name}“ muss ein Abschnitt [[{name}]] sein.", datei=anzeige)
         return tuple(
             _eintrag(klasse, {**e, **extra} if isinstance(e, dict) else e, f"[{name}] Nr. {i + 1}", anzeige)
             for i, e in enumerate(eintraege)
         )
 
-    daten = ordner / _pfad_ersetzen(str(roh.get("daten", ".")), anzeige)
+    oben = {k: _text(roh[k], k, "der obersten Ebene", anzeige) for k in _OBEN if k in roh}
+    daten = ordner / _pfad_ersetzen(oben.get("daten", "."), anzeige)
     ebenen = liste("ebene", Gebietsschicht)
     einzugsbereiche = liste("einzugsbereich", Gebietsschicht, art="einzugsbereich")
+    for k in ERWEITERUNGEN:
+        if k in roh and not isinstance(roh[k], dict | list):
+            raise KommuneFehler(f"„{k}“ muss ein Abschnitt [{k}] oder [[{k}]] sein.", datei=anzeige)
     konf = KommuneKonfiguration(
         ordner=ordner,
-        name=str(roh["name"]),
-        ags=str(roh.get("ags", "")),
-        crs=str(roh["crs"]),
+        name=oben["name"],
+        ags=oben.get("ags", ""),
+        crs=crs_pruefen(oben["crs"], anzeige),
         daten=daten,
-        katalog=ordner / str(roh.get("katalog", "katalog.csv")),
-        standard_ebene=roh.get("standard_ebene"),
+        katalog=ordner / _dateiname(oben.get("katalog", "katalog.csv"), "katalog", anzeige),
+        standard_ebene=oben.get("standard_ebene"),
         quellen=liste("quelle", Quelle),
         ebenen=ebenen,
         einzugsbereiche=einzugsbereiche,
@@ -334,12 +410,20 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
             raise KommuneFehler(f"Die Ebene „{e.id}“ nennt die unbekannte Elternebene „{e.eltern}“.", datei=datei)
         if e.eltern and not (e.eltern_spalte or e.eltern_aus_praefix):
             raise KommuneFehler(f"Die Ebene „{e.id}“ braucht „eltern_spalte“ oder „eltern_aus_praefix“.", datei=datei)
+    for eintrag in (*konf.schichten, *konf.indikatoren, *konf.angebote):
+        _dateiname(eintrag.datei, "datei", datei)
     for t in konf.indikatoren:
         if t.ebene not in ids:
             raise KommuneFehler(
                 f"Die Indikatortabelle „{t.datei}“ nennt die unbekannte Ebene „{t.ebene}“.",
                 datei=datei,
             )
+        if t.trennzeichen is not None and t.trennzeichen not in (";", ",", "\t", "|"):
+            raise KommuneFehler(
+                f"„trennzeichen“ der Tabelle „{t.datei}“ muss ; , | oder ein Tabulator sein.", datei=datei
+            )
+        if t.dezimalzeichen is not None and t.dezimalzeichen not in (",", "."):
+            raise KommuneFehler(f"„dezimalzeichen“ der Tabelle „{t.datei}“ muss , oder . sein.", datei=datei)
         if t.format not in ("lang", "breit"):
             raise KommuneFehler(f"„format“ der Tabelle „{t.datei}“ muss „lang“ oder „breit“ sein.", datei=datei)
         if t.format == "breit" and not (t.id_spalte and t.periode):

@@ -79,12 +79,16 @@ def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
     if text.lower() in BEKANNTE_KOMMUNEN:
         return BEKANNTE_KOMMUNEN[text.lower()]
     pfad = Path(text)
-    if pfad.is_file() and pfad.name == "kommune.toml":
-        return pfad.parent
-    if not pfad.is_dir():
+    try:
+        if pfad.is_file() and pfad.name == "kommune.toml":
+            return pfad.parent
+        ordner = pfad.is_dir()
+    except (OSError, ValueError):  # Name zu lang, Nullzeichen
+        ordner = False
+    if not ordner:
         raise KommuneFehler(
-            f"Die Kommune „{text}“ gibt es nicht: erwartet wird „musterstadt“, „berlin“, „regensburg“ oder ein Ordner "
-            "mit einer kommune.toml."
+            f"Die Kommune „{text[:120]}“ gibt es nicht: erwartet wird „musterstadt“, „berlin“, „regensburg“ "
+            "oder ein Ordner mit einer kommune.toml."
         )
     return pfad
 

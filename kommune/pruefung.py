@@ -357,8 +357,8 @@ def zuordnung_lesen(pfad: str | Path) -> Zuordnung:
         raise KommuneFehler("Die Zuordnungsdatei wurde nicht gefunden.", datei=str(pfad))
     try:
         roh = tomllib.loads(pfad.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise KommuneFehler(f"Die Zuordnung ist kein gültiges TOML ({e}).", datei=pfad.name) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as e:
+        raise KommuneFehler(f"Die Zuordnung ist kein gültiges TOML ({type(e).__name__}).", datei=pfad.name) from None
     erlaubt = {f.name for f in fields(Zuordnung)}
     unbekannt = sorted(set(roh) - erlaubt)
     if unbekannt:
@@ -368,9 +368,9 @@ def zuordnung_lesen(pfad: str | Path) -> Zuordnung:
         )
     werte: dict[str, Any] = {}
     for k, v in roh.items():
+        if k in ("spalten", "symbole", "summen") and not isinstance(v, dict):  # Fuzz-Schutz (issue 9)
+            raise KommuneFehler(f"„{k}“ muss in der Zuordnung ein Abschnitt [{k}] sein.", datei=pfad.name)
         if k in ("spalten", "symbole"):
-            if not isinstance(v, dict):
-                raise KommuneFehler(f"„{k}“ muss eine Tabelle [{k}] sein.", datei=pfad.name)
             werte[k] = {str(a): str(b) for a, b in v.items()}
         elif k == "summen":
             werte[k] = {str(a): [str(x) for x in (b if isinstance(b, list) else [b])] for a, b in dict(v).items()}
@@ -601,7 +601,15 @@ def _xlsx_zeilen(
                     "(anderes Blatt mit --indicator-sheet wählen).",
                 )
         zeilen: list[list[Any]] = []
-        for r, reihe in enumerate(ws.iter_rows(), start=1):
+        reihen = enumerate(ws.iter_rows(), start=1)
+        while True:
+            try:  # Fuzz-Schutz (issue 9): beschädigtes Blatt-XML
+                r, reihe = next(reihen)
+            except StopIteration:
+                break
+            except Exception as e:
+                protokoll.melden(FEHLER, f"Die Arbeitsmappe ist beschädigt ({type(e).__name__}); nicht gelesen.")
+                return None
             if len(reihe) > g.max_spalten:
                 protokoll.melden(
                     FEHLER,

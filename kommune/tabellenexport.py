@@ -3,7 +3,7 @@
 Eine Zeile je Gebiet (ID und Name), eine Spalte je Indikator mit der Überschrift
 „<deutscher Name> [<ID>]“, Werte nach der Geheimhaltung (`kommune.geheimhaltung`). Gesperrte Zellen
 sind im DataFrame NaN und in `attrs["gesperrt"]` markiert; in XLSX/CSV stehen sie als „.“.
-Textzellen, die mit = + - @ beginnen, werden entschärft (vorangestelltes Apostroph), damit keine
+Textzellen, die mit = + - @ Tab CR LF beginnen, werden entschärft (`kommune.format.entschaerfen`), damit keine
 Tabellenkalkulation sie als Formel ausführt.
 """
 
@@ -19,22 +19,14 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
-from kommune.format import zahl
+from kommune.format import entschaerfen, zahl
 from kommune.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 
 ID_SPALTE = "ID"
 NAME_SPALTE = "Name"
-FORMEL_ZEICHEN = ("=", "+", "-", "@", "\t", "\r", "\n")
 GANZZAHL_EINHEITEN = ("Personen", "Anzahl", "Fälle", "Plätze", "Einrichtungen")
-
-
-def entschaerfen(text: Any) -> Any:
-    """Text, der eine Formel starten könnte (= + - @ Tab CR LF am Anfang), mit ' beginnen lassen."""
-    if isinstance(text, str) and text.startswith(FORMEL_ZEICHEN):
-        return "'" + text
-    return text
 
 
 def spaltenkopf(kommune: Kommune, indikator: str) -> str:
@@ -304,7 +296,8 @@ def csv_schreiben(df: pd.DataFrame, pfad: str | Path, kommune: Kommune) -> Path:
     text = pd.DataFrame(spalten, columns=list(df.columns))
     text.columns = [entschaerfen(str(c)) for c in text.columns]
     pfad.parent.mkdir(parents=True, exist_ok=True)
-    text.to_csv(pfad, sep=";", index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+    # CRLF: jede Zelle mit CR oder LF steht in Anführungszeichen (ein nacktes CR begänne eine neue Zeile)
+    text.to_csv(pfad, sep=";", index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return pfad
 
 
@@ -317,8 +310,12 @@ def exportieren(
     if endung not in (".xlsx", ".csv"):
         raise KommuneFehler(f"Die Ausgabedatei muss auf .xlsx oder .csv enden, nicht „{endung or pfad.name}“.")
     df = indikatortabelle(kommune, schicht_id, periode, rolle)
-    if endung == ".xlsx":
-        xlsx_schreiben(df, pfad, kommune)
-    else:
-        csv_schreiben(df, pfad, kommune)
+    try:
+        if endung == ".xlsx":
+            xlsx_schreiben(df, pfad, kommune)
+        else:
+            csv_schreiben(df, pfad, kommune)
+    except (OSError, ValueError) as e:  # ValueError: Nullzeichen im Pfad
+        grund = getattr(e, "strerror", None) or "ungültiger Pfad"
+        raise KommuneFehler(f"Die Ausgabedatei lässt sich nicht schreiben ({grund}).", datei=str(pfad)) from None
     return df

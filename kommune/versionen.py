@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import time
 import uuid
@@ -51,6 +52,8 @@ ORIGINAL = "original"
 AKTIV = "aktiv"
 META = frozenset({"version.json", "lieferung", "pruefprotokoll.xlsx", "zuordnung.toml"})
 SPERRE_ALTER_S = 600
+#: Versions-IDs: ein Ordnername ohne Pfadtrenner (v0001, …).
+_ID_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def _konf(kommune_ordner_oder_konf: Any) -> KommuneKonfiguration:
@@ -73,12 +76,25 @@ def manifest_lesen(kommune_ordner_oder_konf: Any) -> dict[str, Any]:
     pfad = versionen_ordner(kommune_ordner_oder_konf) / MANIFEST
     if not pfad.is_file():
         return {"aktiv": None, "versionen": []}
+    beschaedigt = "Das Versionsverzeichnis ist beschädigt"
     try:
         daten = json.loads(pfad.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise KommuneFehler("Das Versionsverzeichnis ist beschädigt.", datei=str(pfad)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise KommuneFehler(f"{beschaedigt} (kein gültiges JSON).", datei=str(pfad)) from None
+    if not isinstance(daten, dict):
+        raise KommuneFehler(f"{beschaedigt} (erwartet wird ein JSON-Objekt).", datei=str(pfad))
     daten.setdefault("aktiv", None)
     daten.setdefault("versionen", [])
+    versionen = daten["versionen"]
+    if not isinstance(versionen, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("id"), str) and _ID_VERSION.match(v["id"]) for v in versionen
+    ):
+        raise KommuneFehler(f"{beschaedigt} („versionen“ muss eine Liste von Einträgen mit gültiger „id“ sein).",
+                            datei=str(pfad))
+    aktiv = daten["aktiv"]
+    if aktiv is not None and (not isinstance(aktiv, str) or aktiv not in {v["id"] for v in versionen}):
+        raise KommuneFehler(f"{beschaedigt} (die aktive Version „{str(daten['aktiv'])[:40]}“ ist nicht verzeichnet).",
+                            datei=str(pfad))
     return daten
 
 

@@ -6,27 +6,28 @@ import io
 
 import pandas as pd
 
-FORMEL_ANFAENGE = ("=", "+", "-", "@", "\t", "\r")
+from kommune.format import entschaerfen
 
 
-def _zelle(wert: object) -> object:
-    """Text, der wie eine Formel beginnt, bekommt ein Apostroph vorangestellt (keine Formel-Injektion)."""
-    if isinstance(wert, str) and wert.startswith(FORMEL_ANFAENGE):
-        return "'" + wert
-    return wert
+def _sicher(df: pd.DataFrame) -> pd.DataFrame:
+    """Zellen und Spaltenköpfe entschärft (keine Formel-Injektion, `kommune.format.entschaerfen`)."""
+    sicher = df.map(entschaerfen)
+    sicher.columns = [entschaerfen(str(c)) for c in df.columns]
+    return sicher
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV wie deutsche Tabellenkalkulationen sie erwarten: `;`, Dezimalkomma, UTF-8 mit BOM."""
-    sicher = df.map(_zelle)
-    return sicher.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    sicher = _sicher(df)
+    # CRLF: dann steht jede Zelle mit CR oder LF in Anführungszeichen (ein CR beginnt sonst eine neue Zeile)
+    return sicher.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(df: pd.DataFrame, blatt: str = "Tabelle", hinweis: str | None = None) -> bytes:
     """XLSX mit fixierter Kopfzeile, Zahlformat mit Tausenderpunkt und optionalem Hinweisblatt."""
     puffer = io.BytesIO()
     with pd.ExcelWriter(puffer, engine="openpyxl") as writer:
-        df.map(_zelle).to_excel(writer, sheet_name=blatt[:31], index=False)
+        _sicher(df).to_excel(writer, sheet_name=blatt[:31], index=False)
         ws = writer.sheets[blatt[:31]]
         ws.freeze_panes = "A2"
         for spalte, name in enumerate(df.columns, start=1):
@@ -39,5 +40,5 @@ def xlsx_bytes(df: pd.DataFrame, blatt: str = "Tabelle", hinweis: str | None = N
                 for zelle in ws.iter_rows(min_row=2, min_col=spalte, max_col=spalte):
                     zelle[0].number_format = "#,##0"
         if hinweis:
-            pd.DataFrame({"Hinweis": [hinweis]}).to_excel(writer, sheet_name="Hinweise", index=False)
+            pd.DataFrame({"Hinweis": [entschaerfen(hinweis)]}).to_excel(writer, sheet_name="Hinweise", index=False)
     return puffer.getvalue()

@@ -12,23 +12,33 @@ Benutzerdatei (TOML, Pfad in ``BILDUNGSMONITOR_BENUTZER``)::
     salz = "…hex…"
     hash = "…hex…"           # PBKDF2-HMAC-SHA256, 600.000 Runden
 
-Anlegen: ``python -m oberflaeche.benutzer NAME --rolle intern`` (fragt das Passwort ab).
+Anlegen: ``python -m oberflaeche.benutzer NAME --rolle intern`` (fragt das Passwort ab). Namen: 1 bis 64
+Zeichen aus Buchstaben, Ziffern und ``. _ @ -``; ein Name darf nur einmal vorkommen (sonst gilt die Datei
+als fehlerhaft und niemand wird angemeldet).
 Rollen für die OIDC-Anmeldung (``st.login``): Datei in ``BILDUNGSMONITOR_ROLLEN`` mit
-``[rollen]`` ``"person@stadt.de" = "admin"`` oder ``"@stadt.de" = "intern"`` (ganze Domain).
+``[rollen]`` ``"person@stadt.de" = "admin"`` oder ``"@stadt.de" = "intern"`` (ganze Domain). Eine Rolle
+über „öffentlich“ gibt es nur, wenn der Identitätsanbieter die Adresse als bestätigt meldet
+(``email_verified = true``); sonst könnte jede selbst eingetragene Adresse eine Rolle erhalten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
+import re
 import secrets
 import tomllib
 from pathlib import Path
 
+from kommune.fehler import KommuneFehler
+
 ROLLEN = ("oeffentlich", "intern", "admin")
 ROLLEN_NAMEN = {"oeffentlich": "Öffentlich", "intern": "Intern (Verwaltung)", "admin": "Administration"}
 RUNDEN = 600_000
+#: Erlaubte Benutzernamen (keine Anführungszeichen, Zeilenumbrüche oder Leerzeichen).
+NAME_MUSTER = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 
 #: Mindestrolle je Seite (Dateiname in seiten/).
 SEITEN_ROLLE = {
@@ -61,17 +71,44 @@ def passwort_hash(passwort: str, salz: bytes | None = None) -> tuple[str, str]:
     return salz.hex(), h.hex()
 
 
+def name_pruefen(name: str) -> str:
+    """Einen Benutzernamen prüfen und zurückgeben; sonst `KommuneFehler` mit deutschem Satz."""
+    if not isinstance(name, str) or not NAME_MUSTER.match(name):
+        raise KommuneFehler(
+            "Der Benutzername ist ungültig: erlaubt sind 1 bis 64 Zeichen aus Buchstaben (ohne Umlaute), "
+            "Ziffern und . _ @ - (keine Leerzeichen, Anführungszeichen oder Zeilenumbrüche)."
+        )
+    return name
+
+
 def benutzer_lesen(pfad: Path) -> dict[str, dict[str, str]]:
-    """Benutzer aus der TOML-Datei: Name → {rolle, salz, hash}. Fehlerhafte Einträge werden ignoriert."""
+    """Benutzer aus der TOML-Datei: Name → {rolle, salz, hash}.
+
+    Unlesbare Dateien und unvollständige Einträge (ungültiger Name, unbekannte Rolle) ergeben keine
+    Benutzer; ein doppelt vergebener Name ist ein `KommuneFehler` (welcher Eintrag gilt, wäre sonst unklar).
+    """
     try:
         roh = tomllib.loads(pfad.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return {}
-    benutzer = {}
-    for eintrag in roh.get("benutzer", []):
-        if isinstance(eintrag, dict) and {"name", "rolle", "salz", "hash"} <= set(eintrag):
-            if eintrag["rolle"] in ROLLEN:
-                benutzer[str(eintrag["name"])] = {k: str(eintrag[k]) for k in ("rolle", "salz", "hash")}
+    eintraege = roh.get("benutzer", [])
+    benutzer: dict[str, dict[str, str]] = {}
+    namen: list[str] = []
+    for eintrag in eintraege if isinstance(eintraege, list) else []:
+        if not isinstance(eintrag, dict) or not {"name", "rolle", "salz", "hash"} <= set(eintrag):
+            continue
+        name = eintrag["name"]
+        if isinstance(name, str):
+            namen.append(name)
+        if not isinstance(name, str) or not NAME_MUSTER.match(name) or eintrag["rolle"] not in ROLLEN:
+            continue
+        benutzer[name] = {k: str(eintrag[k]) for k in ("rolle", "salz", "hash")}
+    doppelt = sorted({n for n in namen if namen.count(n) > 1})
+    if doppelt:
+        raise KommuneFehler(
+            f"Der Benutzername „{doppelt[0]}“ steht mehrfach in der Benutzerdatei; bitte einen Eintrag entfernen.",
+            datei=pfad.name,
+        )
     return benutzer
 
 
@@ -90,16 +127,23 @@ def anmelden(benutzer: dict[str, dict[str, str]], name: str, passwort: str) -> s
 
 
 def benutzer_zeile(name: str, rolle: str, passwort: str) -> str:
-    """Ein TOML-Eintrag für die Benutzerdatei."""
+    """Ein TOML-Eintrag für die Benutzerdatei; Name geprüft, jeder Wert als TOML-Zeichenkette maskiert."""
+    name_pruefen(name)
     if rolle not in ROLLEN:
-        raise ValueError(f"Unbekannte Rolle „{rolle}“ (erlaubt: {', '.join(ROLLEN)}).")
+        raise KommuneFehler(f"Unbekannte Rolle „{rolle}“ (erlaubt: {', '.join(ROLLEN)}).")
     salz, h = passwort_hash(passwort)
-    return f'\n[[benutzer]]\nname = "{name}"\nrolle = "{rolle}"\nsalz = "{salz}"\nhash = "{h}"\n'
+    werte = {"name": name, "rolle": rolle, "salz": salz, "hash": h}
+    # json.dumps mit ensure_ascii ergibt eine gültige TOML-Zeichenkette (Anführungszeichen, \\, \\uXXXX)
+    return "\n[[benutzer]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in werte.items())
 
 
-def rolle_fuer_email(email: str | None, pfad: Path | None) -> str:
-    """Rolle einer per OIDC angemeldeten Person: genaue Adresse, dann Domain, sonst öffentlich."""
-    if not email or pfad is None:
+def rolle_fuer_email(email: str | None, pfad: Path | None, email_bestaetigt: bool = False) -> str:
+    """Rolle einer per OIDC angemeldeten Person: genaue Adresse, dann Domain, sonst öffentlich.
+
+    Nur wenn der Identitätsanbieter die Adresse bestätigt (`email_verified` ist wahr), gibt es mehr als
+    „öffentlich“ – eine unbestätigte Adresse kann jede und jeder eintragen.
+    """
+    if not email or pfad is None or email_bestaetigt is not True:
         return "oeffentlich"
     try:
         zuordnung = tomllib.loads(pfad.read_text(encoding="utf-8")).get("rollen", {})

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from kommune.fehler import KommuneFehler
 from oberflaeche.rollen import ROLLEN, ROLLEN_NAMEN, anmelden, benutzer_lesen, modus, rolle_fuer_email
 
 
@@ -25,7 +26,8 @@ def rolle_ermitteln() -> str:
             st.sidebar.button("Anmelden", on_click=st.login, key="anmelden_oidc")
             return "oeffentlich"
         pfad = os.environ.get("BILDUNGSMONITOR_ROLLEN")
-        rolle = rolle_fuer_email(st.user.get("email"), Path(pfad) if pfad else None)
+        bestaetigt = st.user.get("email_verified") in (True, "true", "True")
+        rolle = rolle_fuer_email(st.user.get("email"), Path(pfad) if pfad else None, email_bestaetigt=bestaetigt)
         st.sidebar.caption(f"Angemeldet: {st.user.get('name') or st.user.get('email')} · {ROLLEN_NAMEN[rolle]}")
         st.sidebar.button("Abmelden", on_click=st.logout, key="abmelden_oidc")
         return rolle
@@ -43,7 +45,12 @@ def rolle_ermitteln() -> str:
             name = st.text_input("Benutzername")
             passwort = st.text_input("Passwort", type="password")
             if st.form_submit_button("Anmelden"):
-                rolle = anmelden(benutzer_lesen(Path(os.environ["BILDUNGSMONITOR_BENUTZER"])), name, passwort)
+                try:
+                    benutzer = benutzer_lesen(Path(os.environ["BILDUNGSMONITOR_BENUTZER"]))
+                except KommuneFehler as e:
+                    st.error(f"Die Anmeldung ist gesperrt: {e.text}")
+                    return "oeffentlich"
+                rolle = anmelden(benutzer, name, passwort)
                 if rolle:
                     st.session_state["rolle"], st.session_state["benutzer"] = rolle, name
                     st.rerun()

@@ -355,7 +355,7 @@ def test_protokoll_in_unbeschreibbaren_ordner_vor_dem_import_abgelehnt(kopie, tm
     vorher = _stand(kopie)
     argv = ["import", str(kopie), str(tmp_path / "a.xlsx"), "--mapping", str(tmp_path / "z.toml")]
     assert main([*argv, "--protocol", str(tmp_path / "eine_datei" / "p.xlsx")]) == 1
-    assert "Das Prüfprotokoll kann nicht nach" in capsys.readouterr().err
+    assert "ist eine Datei, kein Ordner" in capsys.readouterr().err
     assert _stand(kopie) == vorher and vs.aktive_version(kopie) is None
 
 
