@@ -245,3 +245,25 @@ def _websocket_senden(port: int, anzahl: int) -> None:
             await asyncio.sleep(1)
 
     asyncio.run(laufen())
+
+
+def test_geaenderte_datei_ersetzt_die_kommune_im_cache(tmp_path):
+    """Ein neuer Datenstand ersetzt den alten Platz im Cache; die alte Kommune wird sofort frei."""
+    import os
+    import shutil
+
+    from kommune.laden import BEKANNTE_KOMMUNEN
+    from oberflaeche.laden import kommune_holen
+
+    ordner = tmp_path / "stadt"
+    shutil.copytree(BEKANNTE_KOMMUNEN["musterstadt"], ordner)
+    alt = kommune_holen(str(ordner))
+    assert kommune_holen(str(ordner)) is alt  # unverändert: aus dem Cache
+    ref = weakref.ref(alt)
+    del alt
+    toml = ordner / "kommune.toml"
+    os.utime(toml, ns=(toml.stat().st_atime_ns, toml.stat().st_mtime_ns + 10**9))
+    neu = kommune_holen(str(ordner))
+    gc.collect()
+    assert ref() is None, "der alte Stand blieb im Cache"
+    assert kommune_holen(str(ordner)) is neu
