@@ -222,29 +222,24 @@ def test_clear_cache_ueber_den_websocket_wird_abgelehnt(tmp_path, start):
 
 def _websocket_senden(port: int, anzahl: int) -> None:
     """Wie der Browser: Sitzung öffnen, die Seite einmal laufen lassen, dann `anzahl`-mal clear_cache."""
-    import asyncio
-
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.asyncio.client import connect
+    from websockets.sync.client import connect  # synchron: in der Testsitzung kann schon eine Ereignisschleife laufen
 
-    async def laufen() -> None:
-        async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"]) as ws:
-            start = BackMsg()
-            start.rerun_script.query_string = ""
-            start.rerun_script.page_script_hash = ""
-            await ws.send(start.SerializeToString())
-            frist = time.monotonic() + 60
-            while time.monotonic() < frist:  # bis der erste Lauf fertig ist (Kommune geladen)
-                msg = ForwardMsg()
-                msg.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
-                if msg.WhichOneof("type") == "script_finished":
-                    break
-            for _ in range(anzahl):
-                await ws.send(_clear_cache_nachricht().SerializeToString())
-            await asyncio.sleep(1)
-
-    asyncio.run(laufen())
+    with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], open_timeout=30) as ws:
+        start = BackMsg()
+        start.rerun_script.query_string = ""
+        start.rerun_script.page_script_hash = ""
+        ws.send(start.SerializeToString())
+        frist = time.monotonic() + 60
+        while time.monotonic() < frist:  # bis der erste Lauf fertig ist (Kommune geladen)
+            msg = ForwardMsg()
+            msg.ParseFromString(ws.recv(timeout=60))
+            if msg.WhichOneof("type") == "script_finished":
+                break
+        for _ in range(anzahl):
+            ws.send(_clear_cache_nachricht().SerializeToString())
+        time.sleep(1)
 
 
 def test_geaenderte_datei_ersetzt_die_kommune_im_cache(tmp_path):
