@@ -11,6 +11,9 @@ bereich, Umrechnung aller Indikatoren auf die Einzugsbereiche), dann `st.cache_r
   allen Zyklen, jeweils nach `gc.collect()`; `zuwachs_mb`, `zuwachs_je_zyklus_mb`.
 * `kommunen_lebendig`: wie viele der verworfenen Kommunen noch im Speicher sind (schwache Referenzen).
 * `cache_eintraege`: Einträge der Modul-Caches danach (Geheimhaltung, Umrechnung, Überlagerung).
+* mit `--server` zusätzlich je Kommune ein echter Server (`python -m oberflaeche.server`, öffentliche Rolle):
+  ein Websocket-Client schickt `zyklen`-mal `clear_cache` und ruft danach die Seite auf; RSS des Servers
+  vorher/nachher (mit dem Wächter `oberflaeche.cachewaechter` wird dabei nichts neu geladen).
 
 Gibt JSON aus; prüft nichts. Läuft auch gegen einen älteren Stand (nur `len()` der Caches wird gelesen).
 """
@@ -102,10 +105,87 @@ def messen(name: str, zyklen: int) -> dict[str, object]:
     }
 
 
+def _rss_von(pid: int) -> float:
+    for zeile in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if zeile.startswith("VmRSS:"):
+            return round(int(zeile.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def _lauf(ws) -> None:
+    """Die Seite einmal laufen lassen (wie ein Browser-Aufruf) und auf das Ende warten."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = ""
+    msg.rerun_script.page_script_hash = ""
+    ws.send(msg.SerializeToString())
+    while True:
+        antwort = ForwardMsg()
+        antwort.ParseFromString(ws.recv(timeout=300))
+        if antwort.WhichOneof("type") == "script_finished":
+            return
+
+
+def server_messen(name: str, zyklen: int) -> dict[str, object]:
+    """Ein Server (`python -m oberflaeche.server`, öffentliche Rolle): `zyklen`-mal clear_cache + Seitenaufruf."""
+    import socket
+    import urllib.request
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from websockets.sync.client import connect
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSMONITOR_DEMO")}
+    env["BILDUNGSMONITOR_KOMMUNE"] = name
+    optionen = ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oberflaeche.server", *optionen, "--server.fileWatcherType", "none"],
+        cwd=PROJEKT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        leeren = BackMsg()
+        leeren.clear_cache = True
+        with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], open_timeout=60) as ws:
+            _lauf(ws)
+            _lauf(ws)
+            vorher = _rss_von(proc.pid)
+            start = time.perf_counter()
+            for _ in range(zyklen):
+                ws.send(leeren.SerializeToString())
+                _lauf(ws)
+            nachher = _rss_von(proc.pid)
+        return {
+            "kommune": name,
+            "art": "server",
+            "zyklen": zyklen,
+            "rss_vorher_mb": vorher,
+            "rss_nachher_mb": nachher,
+            "zuwachs_mb": round(nachher - vorher, 1),
+            "sekunden": round(time.perf_counter() - start, 1),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
 def main(argumente: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommune", nargs="+", default=["berlin", "musterstadt"])
     parser.add_argument("--zyklen", type=int, default=25)
+    parser.add_argument("--server", action="store_true", help="zusätzlich: clear_cache an einen laufenden Server")
     parser.add_argument("--im-prozess", action="store_true", help=argparse.SUPPRESS)
     a = parser.parse_args(argumente)
     if a.im_prozess:
@@ -120,6 +200,8 @@ def main(argumente: list[str] | None = None) -> None:
             check=True,
         )
         ergebnisse.append(json.loads(lauf.stdout.strip().splitlines()[-1]))
+        if a.server:
+            ergebnisse.append(server_messen(name, a.zyklen))
     print(json.dumps(ergebnisse, ensure_ascii=False, indent=2))
 
 
