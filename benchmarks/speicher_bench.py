@@ -12,7 +12,7 @@ bereich, Umrechnung aller Indikatoren auf die Einzugsbereiche), dann `st.cache_r
 * `kommunen_lebendig`: wie viele der verworfenen Kommunen noch im Speicher sind (schwache Referenzen).
 * `cache_eintraege`: Einträge der Modul-Caches danach (Geheimhaltung, Umrechnung, Überlagerung).
 * mit `--server` zusätzlich je Kommune ein echter Server (`python -m oberflaeche.server`, öffentliche Rolle):
-  ein Websocket-Client schickt `zyklen`-mal `clear_cache` und ruft danach die Seite auf; RSS des Servers
+  ein Websocket-Client schickt `zyklen`-mal `clear_cache` und ruft danach die Karte auf; RSS des Servers
   vorher/nachher (mit dem Wächter `oberflaeche.cachewaechter` wird dabei nichts neu geladen).
 
 Gibt JSON aus; prüft nichts. Läuft auch gegen einen älteren Stand (nur `len()` der Caches wird gelesen).
@@ -112,14 +112,15 @@ def _rss_von(pid: int) -> float:
     return float("nan")
 
 
-def _lauf(ws) -> None:
-    """Die Seite einmal laufen lassen (wie ein Browser-Aufruf) und auf das Ende warten."""
+def _lauf(ws, seite: str = "karte") -> None:
+    """Eine Seite einmal laufen lassen (wie ein Browser-Aufruf von /karte) und auf das Ende warten."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     msg = BackMsg()
     msg.rerun_script.query_string = ""
     msg.rerun_script.page_script_hash = ""
+    msg.rerun_script.page_name = seite
     ws.send(msg.SerializeToString())
     while True:
         antwort = ForwardMsg()
