@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import oberflaeche.cachewaechter  # noqa: F401  (lehnt Streamlits clear_cache von Clients ab, s. dort)
 from oberflaeche.rollen import darf
 from oberflaeche.zugang import rolle_ermitteln
 

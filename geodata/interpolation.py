@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import os
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,13 +39,16 @@ from geodata.overlay import Gewichte, Overlay, dasymetrische_gewichte, flaecheng
 from kommune.fehler import KommuneFehler
 from kommune.laden import INDIKATOR_SPALTEN, Kommune
 from kommune.werte import zuordnung
+from kommune.zwischenspeicher import Objektcache
 
 METHODEN = ("area", "dasymetric")
 #: Mindestanteil (nach Gewicht) eines Zielgebiets, der aus Quellgebieten MIT Wert stammen muss.
 MINDESTDECKUNG = 0.999
 
-_ERGEBNISSE: dict[tuple, tuple[weakref.ref, pd.DataFrame, dict]] = {}
-_VORBEREITET: dict[int, tuple[weakref.ref, int, int, dict[str, _Quelle]]] = {}
+#: Ergebnisse und Quellmatrizen hängen an der Kommune (`Objektcache`): sie sterben mit ihr, kein Neuladen lässt
+#: sie zurück. Je Kommune höchstens 64 Ergebnisse (Ebene × Methode × Parameter).
+_ERGEBNISSE = Objektcache("interpolation.ergebnisse", max_je_objekt=64)
+_VORBEREITET = Objektcache("interpolation.vorbereitet", max_je_objekt=1)
 try:  # dieselbe Textart wie kommune.indikatoren (pandas 3: "str" auf pyarrow)
     import pyarrow as _pa
     from pandas.arrays import ArrowStringArray
@@ -180,14 +182,9 @@ def _vorbereiten(kommune: Kommune, cache: bool = True) -> dict[str, _Quelle]:
 
     Quellebene je (Indikator, Periode) = die feinste Ebene, auf der er vorliegt (wie `kommune.werte`).
     """
-    eintrag = _VORBEREITET.get(id(kommune)) if cache else None
-    if (
-        eintrag is not None
-        and eintrag[0]() is kommune
-        and eintrag[1] == id(kommune.indikatoren)
-        and eintrag[2] == id(kommune.katalog)
-    ):
-        return eintrag[3]
+    eintrag = _VORBEREITET.get(kommune, "quellen") if cache else None
+    if eintrag is not None and eintrag[0] is kommune.indikatoren and eintrag[1] is kommune.katalog:
+        return eintrag[2]
     df = kommune.indikatoren
     ind_code, ind_werte = pd.factorize(df["indikator"])
     per_code, per_werte = pd.factorize(df["periode"])
@@ -231,7 +228,7 @@ def _vorbereiten(kommune: Kommune, cache: bool = True) -> dict[str, _Quelle]:
         ]
         index = {p: i for i, p in enumerate(paare)}
         quellen[s_name] = _quelle_bauen(s_name, ids, paare, index, wert_m, z_m, n_m, katalog)
-    _VORBEREITET[id(kommune)] = (weakref.ref(kommune), id(kommune.indikatoren), id(kommune.katalog), quellen)
+    _VORBEREITET.setzen(kommune, "quellen", (kommune.indikatoren, kommune.katalog, quellen))
     return quellen
 
 
@@ -344,17 +341,12 @@ def _berechnen(
     return lang[INDIKATOR_SPALTEN], info
 
 
-def _cache_schluessel(kommune: Kommune, ziel_schicht: str, methode: str, raster, verteilen, deckung) -> tuple:
-    return (id(kommune), ziel_schicht, methode, None if raster is None else str(raster), verteilen, deckung)
+def _cache_schluessel(ziel_schicht: str, methode: str, raster, verteilen, deckung) -> tuple:
+    return (ziel_schicht, methode, None if raster is None else str(raster), verteilen, deckung)
 
 
 def _gecacht(kommune: Kommune, schluessel: tuple, rechnen) -> tuple[pd.DataFrame, dict]:
-    eintrag = _ERGEBNISSE.get(schluessel)
-    if eintrag is not None and eintrag[0]() is kommune:
-        return eintrag[1], eintrag[2]
-    lang, info = rechnen()
-    _ERGEBNISSE[schluessel] = (weakref.ref(kommune), lang, info)
-    return lang, info
+    return _ERGEBNISSE.holen(kommune, schluessel, rechnen)
 
 
 def alle_interpolieren(
@@ -376,7 +368,7 @@ def alle_interpolieren(
     Ergebnis gecacht je (Kommune, Ebene, Methode, …); `cache=False` rechnet alles neu außer der Überlagerung
     und den Rastergewichten (die bleiben nach Geometrie-Hash gecacht).
     """
-    schluessel = _cache_schluessel(kommune, ziel_schicht, methode, raster, gesamt_verteilen, mindestdeckung)
+    schluessel = _cache_schluessel(ziel_schicht, methode, raster, gesamt_verteilen, mindestdeckung)
 
     def rechnen():
         vorbereitet = _vorbereiten(kommune, cache=cache)
@@ -410,25 +402,24 @@ def werte_auf_einzugsbereich(
         return pd.Series(np.nan, index=ziel_ids, dtype=float, name=indikator)
     if quelle[0] == schicht_id or zuordnung(kommune, quelle[0], schicht_id) is not None:
         return werte(kommune, indikator, schicht_id, periode)
-    schluessel = _cache_schluessel(kommune, schicht_id, methode, raster, True, MINDESTDECKUNG)
-    breit_schluessel = (*schluessel, "breit")
-    eintrag = _ERGEBNISSE.get(breit_schluessel)
-    if eintrag is None or eintrag[0]() is not kommune:
+    schluessel = _cache_schluessel(schicht_id, methode, raster, True, MINDESTDECKUNG)
+
+    def breit_rechnen() -> pd.DataFrame:
         lang, _ = _gecacht(
             kommune,
             schluessel,
             lambda: _berechnen(kommune, schicht_id, methode, raster, True, MINDESTDECKUNG),
         )
-        breit = lang.pivot(index="gebiet", columns=["indikator", "periode"], values="wert")
-        _ERGEBNISSE[breit_schluessel] = (weakref.ref(kommune), breit, {})
-    else:
-        breit = eintrag[1]
+        return lang.pivot(index="gebiet", columns=["indikator", "periode"], values="wert")
+
+    breit = _ERGEBNISSE.holen(kommune, (*schluessel, "breit"), breit_rechnen)
     if (indikator, periode) not in breit.columns:
         return pd.Series(np.nan, index=ziel_ids, dtype=float, name=indikator)
     return breit[(indikator, periode)].reindex(ziel_ids).astype(float).rename(indikator)
 
 
 def cache_leeren() -> None:
-    """Gecachte Umrechnungsergebnisse verwerfen (Überlagerungen: `geodata.overlay.cache_leeren`)."""
-    _ERGEBNISSE.clear()
-    _VORBEREITET.clear()
+    """Gecachte Umrechnungsergebnisse aller Kommunen verwerfen (Überlagerungen: `geodata.overlay.cache_leeren`);
+    sonst sterben sie mit ihrer Kommune."""
+    _ERGEBNISSE.leeren()
+    _VORBEREITET.leeren()

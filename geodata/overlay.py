@@ -6,9 +6,10 @@
 Lücken in deutschen Sätzen – gemeldet, nicht versteckt. Alle Schnittstücke mit positiver Fläche
 bleiben in der Matrix (wie bei tobler); Splitter tragen nur ihre winzige Fläche bei.
 
-Zwischenspeicher: im Speicher ein Wörterbuch, Schlüssel = SHA-256 über CRS, IDs und WKB beider
-Schichten (ändert sich eine Geometrie, wird neu gerechnet). Optional auf der Platte als `.npz`
-(ohne Pickle) im Ordner aus `BILDUNGSMONITOR_CACHE_DIR` (ohne die Variable: kein Plattencache).
+Zwischenspeicher: im Speicher ein begrenztes Wörterbuch, Schlüssel = SHA-256 über CRS, IDs und WKB beider
+Schichten (ändert sich eine Geometrie, wird neu gerechnet); es hält keine GeoDataFrames fest. Optional auf
+der Platte als `.npz` (ohne Pickle) im Ordner aus `BILDUNGSMONITOR_CACHE_DIR` (ohne die Variable: kein
+Plattencache).
 
 Für die dasymetrische Interpolation gewichtet `dasymetrische_gewichte` jedes Schnittstück mit der
 Bevölkerung der Rasterzellen, in denen es liegt (Zensus-2011-Gitter, 1 km): Fläche × Einwohnerdichte.
@@ -33,6 +34,7 @@ from scipy import sparse
 
 from kommune.fehler import KommuneFehler
 from kommune.format import zahl
+from kommune.zwischenspeicher import Begrenzt, Objektcache
 
 #: Version des Cache-Formats; bei Änderungen an der Berechnung erhöhen.
 CACHE_VERSION = "overlay-v1"
@@ -51,12 +53,15 @@ SPLITTER_ANTEIL = 1e-4
 #: Lücken unter dieser Fläche (m²) je Gebiet gelten als Rechenrauschen und werden nicht gemeldet.
 LUECKE_M2 = 1.0
 
-_SPEICHER: dict[str, Overlay] = {}
-_BENANNT: dict[tuple[str, str, str], Overlay] = {}
+#: Caches nach Inhalt (Geometrie-Hash, Rasterdatei): Sie halten keine Kommune und keinen GeoDataFrame fest,
+#: überstehen also ein Neuladen mit denselben Geometrien (billig), und sind begrenzt (zuletzt benutzte bleiben).
+_SPEICHER: Begrenzt = Begrenzt(16)
+_BENANNT: Begrenzt = Begrenzt(32)
+_GEWICHTE: Begrenzt = Begrenzt(16)
+_RASTER: Begrenzt = Begrenzt(2)
 #: Schnellweg: gleiche GeoDataFrames mit denselben (unveränderlichen) shapely-Objekten → kein neuer Hash.
-_IDENTITAET: dict[tuple[int, int], tuple[tuple, str]] = {}
-_GEWICHTE: dict[tuple, Gewichte] = {}
-_RASTER: dict[tuple, pd.DataFrame] = {}
+#: Hängt an der Quellschicht (je Zielschicht ein Eintrag) und stirbt mit ihr.
+_IDENTITAET = Objektcache("overlay.identitaet", max_je_objekt=8)
 
 
 def _flaeche(m2: float) -> str:
@@ -321,12 +326,12 @@ def overlay_gewichte(
         )
     q, z = _geometrien(quelle, "Quell"), _geometrien(ziel, "Ziel")
     fingerabdruck = _fingerabdruck(quelle, ziel, q, z)
-    bekannt = _IDENTITAET.get((id(quelle), id(ziel)))
+    bekannt = _IDENTITAET.get(quelle, id(ziel))
     if bekannt is not None and _gleich(bekannt[0], fingerabdruck) and bekannt[1] in _SPEICHER:
         schluessel = bekannt[1]
     else:
         schluessel = geometrie_schluessel(quelle, ziel)
-    _IDENTITAET[(id(quelle), id(ziel))] = (fingerabdruck, schluessel)
+    _IDENTITAET.setzen(quelle, id(ziel), (fingerabdruck, schluessel))
     if schluessel in _SPEICHER:
         return _benannt(_SPEICHER[schluessel], quelle_name, ziel_name)
 
@@ -403,7 +408,7 @@ def cache_leeren() -> None:
     """Alle Speicher-Caches leeren (Überlagerungen, Gewichte, Raster); der Plattencache bleibt."""
     _SPEICHER.clear()
     _BENANNT.clear()
-    _IDENTITAET.clear()
+    _IDENTITAET.leeren()
     _GEWICHTE.clear()
     _RASTER.clear()
 

@@ -66,6 +66,7 @@ import pandas as pd
 
 from kommune.fehler import KommuneFehler
 from kommune.laden import Kommune
+from kommune.zwischenspeicher import Objektcache
 
 ANZEIGE_GESPERRT = "."
 ROLLEN = ("oeffentlich", "intern", "admin")
@@ -256,7 +257,9 @@ class _Rechner:
     """Werte einer Periode auf allen verschachtelten Ebenen (wie `kommune.werte.werte`, aber vektoriell)."""
 
     def __init__(self, kommune: Kommune, periode: str) -> None:
-        self.kommune = kommune
+        # nur schwach: der Rechner liegt im Cache AN der Kommune – eine starke Referenz wäre ein Kreis, den erst
+        # der Garbage Collector (irgendwann) abräumt
+        self._kommune = weakref.ref(kommune)
         self.periode = periode
         df = kommune.indikatoren
         self.teil = df[df["periode"] == periode]
@@ -264,6 +267,13 @@ class _Rechner:
         self.reihenfolge = [s.id for s in kommune.konfiguration.schichten]
         self._quellen: dict[str, tuple[str, pd.DataFrame] | None] = {}
         self._codes: dict[tuple[str, str], np.ndarray | None] = {}
+
+    @property
+    def kommune(self) -> Kommune:
+        kommune = self._kommune()
+        if kommune is None:  # pragma: no cover – der Rechner lebt nur im Cache der Kommune
+            raise ReferenceError("Die Kommune dieses Rechners gibt es nicht mehr.")
+        return kommune
 
     def quelle(self, indikator: str) -> tuple[str, pd.DataFrame] | None:
         """Feinste Schicht mit Werten und deren Zeilen (Index = Gebiet), wie `werte._quellwerte`."""
@@ -584,17 +594,14 @@ class _Basis:
     rechner: _Rechner
 
 
-_BASEN: dict[tuple, tuple[weakref.ref, _Basis]] = {}
+#: Basen und Sperrpläne hängen an der Kommune (`Objektcache`): verworfen mit ihr, nie von einem Neuladen übrig.
+_BASEN = Objektcache("geheimhaltung.basen")
 
 
 def _basis(kommune: Kommune, periode: str, einzugsbereich: str | None, methode: str) -> _Basis:
-    schluessel = (id(kommune), periode, einzugsbereich, methode)
-    eintrag = _BASEN.get(schluessel)
-    if eintrag is not None and eintrag[0]() is kommune:
-        return eintrag[1]
-    basis = _basis_rechnen(kommune, periode, einzugsbereich, methode)
-    _BASEN[schluessel] = (weakref.ref(kommune), basis)
-    return basis
+    return _BASEN.holen(
+        kommune, (periode, einzugsbereich, methode), lambda: _basis_rechnen(kommune, periode, einzugsbereich, methode)
+    )
 
 
 def _plan_rechnen(kommune: Kommune, periode: str, rolle: str, einzugsbereich: str | None, methode: str) -> Sperrplan:
@@ -682,7 +689,7 @@ def _einzugswerte(kommune: Kommune, schicht_id: str, methode: str) -> pd.DataFra
     return pd.concat([direkt, rest], ignore_index=True)
 
 
-_PLAENE: dict[tuple, tuple[weakref.ref, Sperrplan]] = {}
+_PLAENE = Objektcache("geheimhaltung.plaene")
 
 
 def sperrplan(
@@ -692,19 +699,14 @@ def sperrplan(
     oder – ist `schicht_id` ein Einzugsbereich – für diesen (Werte umgerechnet mit `methode`)."""
     rolle = rolle_pruefen(rolle)
     einzug = schicht_id if schicht_id and kommune.schicht(schicht_id).art == "einzugsbereich" else None
-    schluessel = (id(kommune), str(periode), rolle, einzug, methode if einzug else "")
-    eintrag = _PLAENE.get(schluessel)
-    if eintrag is not None and eintrag[0]() is kommune:
-        return eintrag[1]
-    plan = _plan_rechnen(kommune, str(periode), rolle, einzug, methode)
-    _PLAENE[schluessel] = (weakref.ref(kommune), plan)
-    return plan
+    schluessel = (str(periode), rolle, einzug, methode if einzug else "")
+    return _PLAENE.holen(kommune, schluessel, lambda: _plan_rechnen(kommune, str(periode), rolle, einzug, methode))
 
 
 def cache_leeren() -> None:
-    """Alle gecachten Sperrpläne verwerfen (z. B. nach einem Import)."""
-    _PLAENE.clear()
-    _BASEN.clear()
+    """Alle gecachten Sperrpläne verwerfen (z. B. nach einem Import); sonst sterben sie mit ihrer Kommune."""
+    _PLAENE.leeren()
+    _BASEN.leeren()
 
 
 # ---------------------------------------------------------------------------------------------------

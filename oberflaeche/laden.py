@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +45,36 @@ def _signatur(name: str) -> tuple[Any, ...]:
     return tuple(sorted((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Daten der Kommune werden geladen …")
-def _laden(name: str, signatur_text: str, version: str = "aktiv") -> Kommune:
-    return kommune_laden(name, version)
+@dataclass
+class _Fach:
+    """Ein Platz im Cache je (Kommune, Version): der zuletzt geladene Stand und seine Dateisignatur."""
+
+    signatur: str = ""
+    kommune: Kommune | None = None
+    sperre: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _fach(name: str, version: str) -> _Fach:
+    return _Fach()
 
 
 def kommune_holen(name: str, version: str = "aktiv") -> Kommune:
-    """Die Kommune aus dem Cache (neu geladen, wenn sich eine Datei geändert hat)."""
-    return _laden(name, repr(_signatur(name)), version)
+    """Die Kommune aus dem Cache (neu geladen, wenn sich eine Datei geändert hat).
+
+    Je (Kommune, Version) gibt es EINEN Platz: Ein neuer Stand ersetzt den alten, statt neben ihm im Cache zu
+    bleiben – die alte Kommune (und alles, was an ihr hängt, `kommune.zwischenspeicher`) wird sofort frei,
+    sobald keine Sitzung sie mehr benutzt. `st.cache_resource.clear()` (nach einem Import) leert auch die Plätze.
+    """
+    signatur = repr(_signatur(name))
+    fach = _fach(name, version)
+    with fach.sperre:
+        if fach.kommune is None or fach.signatur != signatur:
+            fach.kommune = None  # den alten Stand schon während des Ladens freigeben
+            with st.spinner("Daten der Kommune werden geladen …"):
+                fach.kommune = kommune_laden(name, version)
+            fach.signatur = signatur
+        return fach.kommune
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
