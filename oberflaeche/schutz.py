@@ -50,20 +50,3 @@ def profil_schuetzen(
 def werte_fn_sitzung(methode: str = "area") -> grundlagen.WerteFn:
     """`werte_fn` (Index-Motor, Versorgung) mit den Werten, die die Rolle der Sitzung sehen darf."""
     return grundlagen.werte_fn_fuer(wirksame_rolle(), methode)
-
-
-def sperren_fuer_berichte(kommune: Kommune, periode: str | None = None):
-    """`sperren`-Funktion für berichte.* (Series → Series mit NaN): Ebene aus dem Index, Periode wie im Bericht."""
-    from kommune.werte import neueste_periode
-
-    rolle = wirksame_rolle()  # jetzt festhalten: die Datei entsteht später in einem eigenen Thread
-
-    def sperren(reihe: pd.Series) -> pd.Series:
-        ebene = next((s for s, g in kommune.gebiete.items() if g.index.equals(reihe.index)), None)
-        indikator = str(reihe.name)
-        if ebene is None or indikator not in kommune.katalog.index:
-            return reihe
-        p = neueste_periode(kommune, indikator, periode)
-        return geschuetzt(kommune, indikator, ebene, p, reihe, rolle=rolle)[0]
-
-    return sperren

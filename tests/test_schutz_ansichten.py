@@ -84,9 +84,10 @@ class Nadeln:
                 continue
             eigene = False
             if not _ganz_und_kurz(z.wert):
-                if sum(c.isdigit() for c in repr(z.wert)) >= 5:  # „0.5“ steht auch in jeder SVG-Koordinate
+                if sum(c.isdigit() for c in repr(z.wert)) >= 6:  # „0.5“, „13.272“ stehen auch in Koordinaten
                     n.text.setdefault(repr(z.wert), []).append(zelle)
-                n.binaer.setdefault(struct.pack("<d", z.wert), []).append(zelle)
+                if len(repr(z.wert).lstrip("0.").replace(".", "")) >= 3:  # 0.5 steckt in jeder Nachricht
+                    n.binaer.setdefault(struct.pack("<d", z.wert), []).append(zelle)
                 eigene = True
             ziffern = sum(c.isdigit() for c in z.text)
             if z.text not in sichtbare_texte and ziffern >= 3:
@@ -159,10 +160,11 @@ def test_nadeln_finden_rohwerte(musterstadt):
     """Die Suche selbst: Rohwerte (Admin) werden gefunden, sonst könnte keine Prüfung scheitern."""
     gesperrt, _, nadeln = nadeln_fuer(musterstadt, ["viertel"])
     assert nadeln.geprueft >= 40 and len(gesperrt) >= 1200
-    zelle = next(z for z in gesperrt.itertuples() if repr(z.wert) in nadeln.text)
+    zelle = next(z for z in gesperrt.itertuples() if struct.pack("<d", z.wert) in nadeln.binaer)
     roh = spine_daten(musterstadt, zelle.schicht, [zelle.gebiet], zelle.periode, [zelle.indikator], rolle="admin")
-    assert nadeln.suchen(_spec(spine_chart(musterstadt, zelle.schicht, zelle.gebiet, daten=roh)))
-    assert nadeln.suchen(struct.pack("<d", zelle.wert))
+    assert nadeln.suchen(roh["wert"].to_numpy().tobytes())  # wie in Arrow-Daten
+    oeff = spine_daten(musterstadt, zelle.schicht, [zelle.gebiet], zelle.periode, [zelle.indikator])
+    assert not nadeln.suchen(oeff["wert"].to_numpy().tobytes())
     assert not nadeln.suchen(b"\x00" * 64 + b"16.0 42 2024")
 
 
@@ -259,9 +261,9 @@ def test_profil_und_index_eingaben_geschuetzt(kommune):
         assert not nadeln.suchen(profil[["wert", "eltern"]].to_json())
     ids = list(dict.fromkeys(gesperrt.loc[gesperrt["schicht"] == s, "indikator"]))[:8]
     eingaben = eingaben_sammeln(kommune, ids, ebene=s, werte_fn=werte_fn_fuer("oeffentlich"))
-    assert not nadeln.suchen(eingaben.werte.to_json())
+    assert not nadeln.suchen(eingaben.werte.to_json()) and not nadeln.suchen(eingaben.werte.to_numpy().tobytes())
     roh = eingaben_sammeln(kommune, ids, ebene=s, werte_fn=werte_fn_fuer("admin"))
-    assert nadeln.suchen(roh.werte.to_json())  # Gegenprobe: die Rohwerte enthielten sie
+    assert nadeln.suchen(roh.werte.to_numpy().tobytes())  # Gegenprobe: die Rohwerte enthielten sie
 
 
 def test_profilbericht_und_bildungsbericht_ohne_gesperrte_werte(kommune):
