@@ -8,10 +8,11 @@ Tabelle nach der gröbsten Ebene, eine Karte und ein Zeitverlauf des Leitindikat
 vl-convert, offline) und neutrale, generierte Sätze zum Überarbeiten. Jede Bildunterschrift nennt
 Stichtag und Quelle.
 
-Geheimhaltung: ``sperren`` (Series → Series mit NaN für gesperrte Werte) wird auf alle Gebietswerte
-angewandt (Tabellen, Spannen, Karten); gesperrte Zellen stehen als „.“.
+Geheimhaltung: Alle Gebietswerte (Tabellen, Spannen, Karten, Zeitverläufe) kommen über den einen
+geschützten Zugriff für `rolle` (Standard „oeffentlich“, Rohwerte nur mit ``rolle="admin"``);
+``sperren`` (Series → Series mit NaN) sperrt optional zusätzlich. Gesperrte Zellen stehen als „.“.
 
-``bildungsbericht_docx(kommune, periode=None, *, sperren=None, mit_bildern=True, titel=None) -> bytes``
+``bildungsbericht_docx(kommune, periode=None, *, rolle="oeffentlich", sperren=None, mit_bildern=True, titel=None)``
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from docx.shared import Cm, Pt
 
 from berichte.diagramme import als_png, zeitreihe
 from berichte.grundlagen import (
+    OEFFENTLICH,
     Sperren,
     indikator_quelle,
     ist_prozent,
@@ -37,6 +39,7 @@ from berichte.grundlagen import (
     stellen_fuer,
     vorzeichen_zahl,
     werte_auf,
+    werte_und_maske,
 )
 from berichte.karte_svg import choropleth_chart
 from kommune.format import datum, wert_mit_einheit, zahl
@@ -131,11 +134,12 @@ def bildungsbericht_docx(
     kommune: Kommune,
     periode: str | None = None,
     *,
+    rolle: str = OEFFENTLICH,
     sperren: Sperren | None = None,
     mit_bildern: bool = True,
     titel: str | None = None,
 ) -> bytes:
-    """Den Berichtsentwurf als DOCX-Bytes erzeugen."""
+    """Den Berichtsentwurf als DOCX-Bytes erzeugen, geschützt für `rolle`."""
     doc = Document()
     stil = doc.styles["Normal"]
     stil.font.name = "Arial"
@@ -152,7 +156,7 @@ def bildungsbericht_docx(
         "sollen vom Bildungsbüro überarbeitet, eingeordnet und um Ursachen und Maßnahmen ergänzt werden. "
         "Die Gliederung folgt dem Anwendungsleitfaden zum kommunalen Bildungsmonitoring (Lernen vor Ort)."
     )
-    if sperren is not None:
+    if sperren is not None or rolle != "admin":
         doc.add_paragraph("Geheimhaltung ist angewandt: gesperrte Werte stehen als „.“.")
     doc.add_paragraph(
         f"Räumliche Gliederung: {len(namen_fein)} {mehrzahl(feinste.name)} (Stand {feinste.stand or 'unbekannt'}); "
@@ -194,7 +198,7 @@ def bildungsbericht_docx(
                         veraenderung = f"{vorzeichen_zahl(100 * (w - v) / v, 1)} % seit {erste}"
                     else:
                         veraenderung = f"{vorzeichen_zahl(w - v, st)} seit {erste}"
-            reihe = sperren_anwenden(werte_auf(kommune, i, feinste.id, p), sperren).dropna()
+            reihe = sperren_anwenden(werte_auf(kommune, i, feinste.id, p, rolle=rolle), sperren).dropna()
             spanne = f"{_wert(reihe.min(), einheit, st)} – {_wert(reihe.max(), einheit, st)}" if len(reihe) else "–"
             staende.append(stand_fuer(kommune, i, p))
             quellen.append(indikator_quelle(kommune, i))
@@ -213,17 +217,20 @@ def bildungsbericht_docx(
             werte_je: dict[str, tuple[pd.Series, pd.Series] | None] = {}
             for i in spalten:
                 p = neueste_periode(kommune, i, periode)
-                roh = werte_auf(kommune, i, groebste.id, p) if p else None
-                werte_je[i] = None if roh is None else (roh, sperren_anwenden(roh, sperren))
+                if p:
+                    sichtbar, maske = werte_und_maske(kommune, i, groebste.id, p, rolle=rolle)
+                    geschuetzt = sperren_anwenden(sichtbar, sperren)
+                    werte_je[i] = (maske | (sichtbar.notna() & geschuetzt.isna()), geschuetzt)
+                else:
+                    werte_je[i] = None
             zeilen = []
             for gid, gname in namen_grob.items():
                 z = [str(gname)]
                 for i in spalten:
                     e = kat.loc[i]
                     paar = werte_je[i]
-                    roh_w = float(paar[0].get(gid, float("nan"))) if paar else float("nan")
+                    gesperrt = bool(paar[0].get(gid, False)) if paar else False
                     w = float(paar[1].get(gid, float("nan"))) if paar else float("nan")
-                    gesperrt = not math.isnan(roh_w) and math.isnan(w)
                     st_i = stellen_fuer(str(e["einheit"]), str(e["art"]))
                     z.append(GESPERRT if gesperrt else _wert(w, str(e["einheit"]), st_i))
                 zeilen.append(z)
@@ -237,7 +244,7 @@ def bildungsbericht_docx(
         e = kat.loc[leit]
         p = neueste_periode(kommune, leit, periode)
         einheit, st = str(e["einheit"]), stellen_fuer(str(e["einheit"]), str(e["art"]))
-        reihe = sperren_anwenden(werte_auf(kommune, leit, feinste.id, p), sperren)
+        reihe = sperren_anwenden(werte_auf(kommune, leit, feinste.id, p, rolle=rolle), sperren)
         doc.add_heading(str(e["name"]), level=2)
         spanne_text = _spannensatz(str(e["name"]), feinste.name, reihe, namen_fein, einheit, st)
         doc.add_paragraph(f"{satz(kommune, leit, periode)} {spanne_text}".strip())
@@ -261,7 +268,7 @@ def bildungsbericht_docx(
             )
             if len(perioden_von(kommune, leit)) > 1:
                 gebiete = list(namen_grob.index[:5])
-                chart = zeitreihe(kommune, leit, groebste.id, gebiete)
+                chart = zeitreihe(kommune, leit, groebste.id, gebiete, rolle=rolle)
                 doc.add_picture(io.BytesIO(als_png(chart, scale=1.5)), width=Cm(14))
                 _beschriftung(
                     doc,

@@ -45,22 +45,28 @@ in ``hinweis``.
 
 Öffentliche Schnittstelle: ``kacheln_lesen(kommune) -> list[KachelDefinition]``,
 ``cockpit_einstellungen(kommune) -> CockpitEinstellungen``,
-``kacheln_berechnen(kommune, periode=None) -> list[Kachel]``,
-``kachel_berechnen(kommune, definition, periode=None) -> Kachel``,
-``top_und_flop(kommune, indikator, ebene, n=5, periode=None) -> TopFlop``,
-``cockpit_text(kommune, periode=None, kacheln=None) -> str``. Fehler: ``KommuneFehler``.
+``kacheln_berechnen(kommune, periode=None, *, rolle) -> list[Kachel]``,
+``kachel_berechnen(kommune, definition, periode=None, *, rolle) -> Kachel``,
+``top_und_flop(kommune, indikator, ebene, n=5, periode=None, *, rolle) -> TopFlop``,
+``cockpit_text(kommune, periode=None, kacheln=None, *, rolle) -> str``. Fehler: ``KommuneFehler``.
+
+Geheimhaltung: Alle Gebietswerte (Wert, Verlauf, Sparkline, Top/Flop, Zählungen, Index-Eingänge, Text)
+kommen über `berichte.grundlagen.werte_auf` für `rolle` (Standard „oeffentlich“; Rohwerte nur mit
+``rolle="admin"``). Ein gesperrter Kachelwert heißt „gesperrt“, gesperrte Gebiete fehlen in Top/Flop
+und zählen bei „anzahl_gebiete“ nicht mit („12 von 480“ nennt nur die sichtbaren).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from berichte.grundlagen import (
+    GESPERRT_TEXT,
+    OEFFENTLICH,
     gesamt_ueber_gueltige,
     indikator_quelle,
     ist_prozent,
@@ -71,6 +77,8 @@ from berichte.grundlagen import (
     veraenderung_text,
     vorzeichen_zahl,
     werte_auf,
+    werte_fn_fuer,
+    werte_und_maske,
 )
 from kommune.fehler import KommuneFehler
 from kommune.format import wert_mit_einheit, zahl
@@ -409,13 +417,15 @@ def _gezaehlt(reihe: pd.Series, d: KachelDefinition) -> pd.Series:
     return w[maske]
 
 
-def _reihe_wert(kommune: Kommune, d: KachelDefinition, p: str) -> tuple[float, str]:
+def _reihe_wert(kommune: Kommune, d: KachelDefinition, p: str, rolle: str) -> tuple[float, str, bool]:
+    """(Wert, Hinweis, gesperrt) einer Wert-Kachel in Periode `p`, geschützt für `rolle`."""
     if d.gebiet is not None and d.ebene is not None:
-        return float(werte_auf(kommune, d.indikator, d.ebene, p).get(d.gebiet, float("nan"))), ""
+        reihe, maske = werte_und_maske(kommune, d.indikator, d.ebene, p, rolle=rolle)
+        return float(reihe.get(d.gebiet, float("nan"))), "", bool(maske.get(d.gebiet, False))
     w = gesamtwert(kommune, d.indikator, p)
     if math.isnan(w):
-        return gesamt_ueber_gueltige(kommune, d.indikator, p)
-    return w, ""
+        return (*gesamt_ueber_gueltige(kommune, d.indikator, p, rolle=rolle), False)
+    return w, "", False
 
 
 def _perioden_bis(alle: list[str], periode: str | None) -> list[str]:
@@ -437,8 +447,10 @@ def _verlauf_kachel(
     return verlauf, extra
 
 
-def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None = None) -> Kachel:
-    """Eine Kachel berechnen (Wert in der jüngsten Periode bis `periode`)."""
+def kachel_berechnen(
+    kommune: Kommune, d: KachelDefinition, periode: str | None = None, *, rolle: str = OEFFENTLICH
+) -> Kachel:
+    """Eine Kachel berechnen (Wert in der jüngsten Periode bis `periode`), geschützt für `rolle`."""
     kat = kommune.katalog
     hinweis = ""
     quelle = ""
@@ -447,6 +459,7 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
     gebiete: tuple[str, ...] = ()
     aussage = ""
     richtung = 0
+    gesperrt: set[str] = set()  # Perioden, deren Wert für `rolle` gesperrt ist
     if d.art == "wert":
         e = kat.loc[d.indikator]
         einheit, art = str(e["einheit"]), str(e["art"])
@@ -454,7 +467,9 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
         perioden = _perioden_bis(perioden_von(kommune, d.indikator), periode)
 
         def rechne(p: str) -> tuple[float, dict[str, Any]]:
-            w, h = _reihe_wert(kommune, d, p)
+            w, h, zu = _reihe_wert(kommune, d, p, rolle)
+            if zu:
+                gesperrt.add(p)
             return w, {"hinweis": h}
 
         verlauf, extra = _verlauf_kachel(d, perioden, rechne)
@@ -485,7 +500,10 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
                 perioden = _perioden_bis(sorted(gemeinsam or ()), periode)
 
             def rechne(p: str) -> tuple[float, dict[str, Any]]:
-                erg = index_berechnen(kommune, definition, ebene=ebene, periode=None if definition.periode else p)
+                erg = index_berechnen(
+                    kommune, definition, ebene=ebene, periode=None if definition.periode else p,
+                    werte_fn=werte_fn_fuer(rolle),
+                )
                 tab = erg.tabelle
                 treffer = tab.index[tab["klasse_label"].isin(d.klasse)]
                 return float(len(treffer)), {"gebiete": tuple(treffer), "von": int(tab["bewertet"].sum())}
@@ -504,7 +522,7 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
             perioden = _perioden_bis(perioden_von(kommune, d.indikator), periode)
 
             def rechne(p: str) -> tuple[float, dict[str, Any]]:
-                reihe = werte_auf(kommune, d.indikator, ebene, p)
+                reihe = werte_auf(kommune, d.indikator, ebene, p, rolle=rolle)
                 treffer = _gezaehlt(reihe, d)
                 return float(len(treffer)), {"gebiete": tuple(treffer.index), "von": int(reihe.notna().sum())}
 
@@ -599,6 +617,10 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
     diff, v_text, pfeil = veraenderung_text(wert, vorwert, vorperiode, einheit=einheit, art=art, stellen=stellen)
     if diff is None and not verlauf:
         v_text = "kein Wert"
+    if p in gesperrt:
+        v_text = "Wert gesperrt (Geheimhaltung)"
+    elif vorperiode in gesperrt:
+        v_text = f"Vorperiode {vorperiode} gesperrt (Geheimhaltung)"
     if d.art in ("wert", "anzahl_gebiete"):
         stand = stand_fuer(kommune, stand_ind, p) if stand_ind else (p or "")
     ampel, ampel_text, ziel_text = _ampel(wert, d, einheit, stellen)
@@ -620,7 +642,7 @@ def kachel_berechnen(kommune: Kommune, d: KachelDefinition, periode: str | None 
                 aussage += f" ({p})"
             aussage += "."
     else:
-        wert_text = wert_mit_einheit(wert, einheit, stellen)
+        wert_text = GESPERRT_TEXT if p in gesperrt else wert_mit_einheit(wert, einheit, stellen)
     return Kachel(
         id=d.id,
         titel=d.titel,
@@ -661,9 +683,9 @@ def _zielgruppe_stand(kommune: Kommune, gruppe: Any, periode: str | None) -> str
     return f"{gruppe.name}: {stand_fuer(kommune, erste, periode)}"
 
 
-def kacheln_berechnen(kommune: Kommune, periode: str | None = None) -> list[Kachel]:
-    """Alle Kacheln der Kommune in der Reihenfolge der kommune.toml (leer ohne `[[kachel]]`)."""
-    return [kachel_berechnen(kommune, d, periode) for d in kacheln_lesen(kommune)]
+def kacheln_berechnen(kommune: Kommune, periode: str | None = None, *, rolle: str = OEFFENTLICH) -> list[Kachel]:
+    """Alle Kacheln der Kommune in der Reihenfolge der kommune.toml (leer ohne `[[kachel]]`), für `rolle`."""
+    return [kachel_berechnen(kommune, d, periode, rolle=rolle) for d in kacheln_lesen(kommune)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -677,12 +699,12 @@ def top_und_flop(
     ebene: str,
     n: int = 5,
     periode: str | None = None,
-    sperren: Callable[[str, str, str, pd.Series], pd.Series] | None = None,
+    *,
+    rolle: str = OEFFENTLICH,
 ) -> TopFlop:
     """Die `n` Gebiete mit den höchsten und den niedrigsten Werten (Gebiete ohne Wert fehlen).
 
-    `sperren(indikator, ebene, periode, werte)` gibt NaN für geheim zu haltende Werte zurück; solche
-    Gebiete erscheinen dann nicht in den Listen (auch ihre Reihenfolge verriete etwas).
+    Für `rolle` gesperrte Gebiete erscheinen nicht in den Listen (auch ihre Reihenfolge verriete etwas).
     """
     if indikator not in kommune.katalog.index:
         raise KommuneFehler(f"Den Indikator „{indikator}“ gibt es im Katalog nicht.")
@@ -692,10 +714,7 @@ def top_und_flop(
     if p is None:
         leer = pd.DataFrame(columns=spalten)
         return TopFlop(leer, leer, 0, None, indikator, ebene)
-    reihe = werte_auf(kommune, indikator, ebene, p)
-    if sperren is not None:
-        reihe = sperren(indikator, ebene, p, reihe)
-    reihe = reihe.dropna()
+    reihe = werte_auf(kommune, indikator, ebene, p, rolle=rolle).dropna()
     namen = kommune.gebiete[ebene]["name"]
     stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
     rang = reihe.rank(ascending=False, method="min").astype(int)
@@ -721,10 +740,11 @@ def cockpit_text(
     kommune: Kommune,
     periode: str | None = None,
     kacheln: list[Kachel] | None = None,
-    sperren: Callable[[str, str, str, pd.Series], pd.Series] | None = None,
+    *,
+    rolle: str = OEFFENTLICH,
 ) -> str:
-    """Ein kurzer deutscher Text: was sich verändert hat, was auffällt, wie die Ziele stehen."""
-    kacheln = kacheln_berechnen(kommune, periode) if kacheln is None else kacheln
+    """Ein kurzer deutscher Text: was sich verändert hat, was auffällt, wie die Ziele stehen (für `rolle`)."""
+    kacheln = kacheln_berechnen(kommune, periode, rolle=rolle) if kacheln is None else kacheln
     einst = cockpit_einstellungen(kommune)
     saetze: list[str] = []
     saetze += [k.aussage for k in kacheln if k.aussage]
@@ -743,7 +763,7 @@ def cockpit_text(
             "Für die Kennzahlen liegt jeweils nur ein Stand vor; Veränderungen lassen sich noch nicht angeben."
         )
     if einst.indikator:
-        tf = top_und_flop(kommune, einst.indikator, einst.ebene, n=3, periode=periode, sperren=sperren)
+        tf = top_und_flop(kommune, einst.indikator, einst.ebene, n=3, periode=periode, rolle=rolle)
         if tf.anzahl_mit_wert:
             e = kommune.katalog.loc[einst.indikator]
             hoch = ", ".join(f"{r.name} ({r.wert_text})" for r in tf.hoechste.itertuples())

@@ -5,12 +5,18 @@ Export als PNG/SVG über vl-convert: Vega und Vega-Lite sind in vl-convert einge
 vom System; externe Datenquellen sind beim Export gesperrt (``allowed_base_urls=[]``), es gibt also
 keinen Netzzugriff.
 
+Geheimhaltung: Jedes Diagramm holt seine Werte über `berichte.grundlagen.werte_und_maske` für die
+übergebene Rolle (Standard „oeffentlich“, Rohwerte nur mit ``rolle="admin"``). Gesperrte Werte
+erreichen die Diagrammdaten nicht: Sie sind leer (``null``), heißen „gesperrt“ und zählen auch nicht
+zu Spanne und Quartilen; Altair liefert die Datentabelle ja vollständig an den Browser aus.
+
 Öffentliche Schnittstelle
-    ``spine_daten(kommune, schicht, gebiet, periode=None, indikatoren=None) -> DataFrame``
-    ``spine_chart(kommune, schicht, gebiet, periode=None, indikatoren=None) -> alt.Chart``
-    ``zeitreihe(kommune, indikator, schicht, gebiete, mit_gesamt=True) -> alt.Chart``
-    ``punktvergleich(kommune, schicht, gebiete, periode=None, indikatoren=None) -> alt.Chart`` (bis 5 Gebiete)
-    ``sparkline(verlauf, breite=160, hoehe=40) -> alt.Chart``
+    ``spine_daten(kommune, schicht, gebiet, periode=None, indikatoren=None, *, rolle) -> DataFrame``
+    ``spine_chart(kommune, schicht, gebiet, periode=None, indikatoren=None, *, rolle) -> alt.Chart``
+    ``zeitreihe_daten(kommune, indikator, schicht, gebiete, mit_gesamt=True, *, rolle) -> DataFrame``
+    ``zeitreihe(kommune, indikator, schicht, gebiete, mit_gesamt=True, *, rolle) -> alt.Chart``
+    ``punktvergleich(kommune, schicht, gebiete, periode=None, indikatoren=None, *, rolle) -> alt.Chart``
+    ``sparkline(verlauf, breite=160, hoehe=40) -> alt.Chart`` (NaN-Punkte fehlen)
     ``als_png(chart, scale=2.0) -> bytes``, ``als_svg(chart) -> str``
 """
 
@@ -25,7 +31,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from berichte.grundlagen import stand_fuer, stellen_fuer, werte_auf
+from berichte.grundlagen import GESPERRT_TEXT, OEFFENTLICH, stand_fuer, stellen_fuer, werte_und_maske
 from kommune.format import wert_mit_einheit
 from kommune.laden import Kommune
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
@@ -53,9 +59,12 @@ GEBIETSFARBEN = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"]
 SCHRIFT = 14  # gut lesbar auf dem Beamer
 
 
-def _fertig(chart: Any, titel: str, stand: str) -> Any:
-    """Titel mit Stand, deutsches Format, große Schrift."""
+def _fertig(chart: Any, titel: str, stand: str, gesperrt: int = 0) -> Any:
+    """Titel mit Stand (und der Zahl gesperrter Werte), deutsches Format, große Schrift."""
     untertitel = f"Stand: {stand}" if stand else ""
+    if gesperrt:
+        hinweis = f"{gesperrt} {'Wert' if gesperrt == 1 else 'Werte'} gesperrt (Geheimhaltung)"
+        untertitel = f"{untertitel}; {hinweis}" if untertitel else hinweis
     return (
         chart.properties(title=alt.TitleParams(text=titel, subtitle=untertitel, anchor="start", fontSize=SCHRIFT + 2))
         .configure(locale=DEUTSCH)
@@ -91,14 +100,18 @@ def spine_daten(
     gebiet: str | Sequence[str],
     periode: str | None = None,
     indikatoren: Sequence[str] | None = None,
+    *,
+    rolle: str = OEFFENTLICH,
 ) -> pd.DataFrame:
-    """Je Indikator die Verteilung über alle Gebiete der Ebene, standardisiert.
+    """Je Indikator die Verteilung über alle für `rolle` sichtbaren Gebiete der Ebene, standardisiert.
 
     Skala je Indikator: 0 = Wert der ganzen Kommune, ±1 = der am weitesten entfernte Gebietswert;
     mit der Richtung des Katalogs gedreht, sodass **rechts immer „mehr Bedarf“** bedeutet (bei
     neutralen Indikatoren: rechts = höher). Spalten: ``indikator, name, einheit, periode, stand, min,
     q1, median, q3, max, gesamt, wert, gebiet, gebiet_name, pos_min, pos_q1, pos_median, pos_q3,
-    pos_max, pos_gesamt, pos_wert, wert_text, gesamt_text``; je Gebiet eine Zeile.
+    pos_max, pos_gesamt, pos_wert, wert_text, gesamt_text, gesperrt``; je Gebiet eine Zeile. Gesperrte
+    Gebietswerte: ``wert``/``pos_wert`` NaN, ``wert_text`` „gesperrt“; Spanne und Quartile nur aus
+    sichtbaren Werten.
     """
     gebiete = [gebiet] if isinstance(gebiet, str) else list(gebiet)
     namen = kommune.gebiete[schicht]["name"]
@@ -107,7 +120,8 @@ def spine_daten(
         p = neueste_periode(kommune, ind, periode)
         if p is None:
             continue
-        reihe = werte_auf(kommune, ind, schicht, p).dropna()
+        sichtbar, maske = werte_und_maske(kommune, ind, schicht, p, rolle=rolle)
+        reihe = sichtbar.dropna()
         if reihe.empty:
             continue
         e = kommune.katalog.loc[ind]
@@ -126,6 +140,7 @@ def spine_daten(
         q1, q3 = sorted((pos(q[1]), pos(q[3])))
         for geb in gebiete:
             w = float(reihe.get(geb, float("nan")))
+            gesperrt = bool(maske.get(geb, False))
             zeilen.append(
                 {
                     "indikator": ind,
@@ -149,8 +164,9 @@ def spine_daten(
                     "pos_max": hi,
                     "pos_gesamt": 0.0,
                     "pos_wert": pos(w) if not math.isnan(w) else float("nan"),
-                    "wert_text": wert_mit_einheit(w, str(e["einheit"]), stellen),
+                    "wert_text": GESPERRT_TEXT if gesperrt else wert_mit_einheit(w, str(e["einheit"]), stellen),
                     "gesamt_text": wert_mit_einheit(g, str(e["einheit"]), stellen),
+                    "gesperrt": gesperrt,
                 }
             )
     return pd.DataFrame(zeilen)
@@ -163,6 +179,8 @@ def spine_chart(
     periode: str | None = None,
     indikatoren: Sequence[str] | None = None,
     daten: pd.DataFrame | None = None,
+    *,
+    rolle: str = OEFFENTLICH,
 ) -> alt.VConcatChart | alt.LayerChart:
     """Spine-Chart: Lage eines Gebiets in der Verteilung aller Gebiete, je Indikator eine Zeile.
 
@@ -170,7 +188,7 @@ def spine_chart(
     Strich = ganze Kommune, Punkt = das Gebiet. Rechts stehen Gebietswert und Kommunenwert als Text
     (keine Information nur im Tooltip).
     """
-    df = spine_daten(kommune, schicht, gebiet, periode, indikatoren) if daten is None else daten
+    df = spine_daten(kommune, schicht, gebiet, periode, indikatoren, rolle=rolle) if daten is None else daten
     name = str(kommune.gebiete[schicht]["name"].get(gebiet, gebiet))
     stand = "; ".join(dict.fromkeys(df["stand"])) if len(df) else ""
     if df.empty:
@@ -210,7 +228,11 @@ def spine_chart(
     links = alt.layer(spanne, quartile, stadt, punkt).properties(width=420, height=hoehe)
     chart = alt.hconcat(links, text.properties(height=hoehe), spacing=8)
     titel = f"{name} im Vergleich aller {kommune.schicht(schicht).name}-Gebiete"
-    return _fertig(chart, titel, stand)
+    return _fertig(chart, titel, stand, _anzahl_gesperrt(df))
+
+
+def _anzahl_gesperrt(df: pd.DataFrame) -> int:
+    return int(df["gesperrt"].sum()) if "gesperrt" in df.columns else 0
 
 
 def _achsentext() -> str:
@@ -222,24 +244,59 @@ def _achsentext() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def zeitreihe(
-    kommune: Kommune, indikator: str, schicht: str, gebiete: Sequence[str], mit_gesamt: bool = True
-) -> alt.LayerChart:
-    """Verlauf eines Indikators für einige Gebiete (und die ganze Kommune), Periode auf der x-Achse."""
+def zeitreihe_daten(
+    kommune: Kommune,
+    indikator: str,
+    schicht: str,
+    gebiete: Sequence[str],
+    mit_gesamt: bool = True,
+    *,
+    rolle: str = OEFFENTLICH,
+) -> pd.DataFrame:
+    """Verlaufsdaten (``periode, gebiet, wert, wert_text, gesperrt``), je Periode geschützt für `rolle`.
+
+    Gesperrte Punkte haben keinen Wert (NaN) und den Text „gesperrt“; der Gesamtwert der Kommune wird
+    immer gezeigt (oberste Zelle jeder Sperrtabelle).
+    """
     e = kommune.katalog.loc[indikator]
     namen = kommune.gebiete[schicht]["name"]
+    stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
     zeilen = []
+    for p in perioden_von(kommune, indikator):
+        reihe, maske = werte_und_maske(kommune, indikator, schicht, p, rolle=rolle)
+        for g in gebiete:
+            zeilen.append(
+                {"periode": p, "gebiet": str(namen.get(g, g)), "wert": float(reihe.get(g, float("nan"))),
+                 "gesperrt": bool(maske.get(g, False))}
+            )
+        if mit_gesamt:
+            zeilen.append({"periode": p, "gebiet": f"{kommune.name} gesamt", "wert": gesamtwert(kommune, indikator, p),
+                           "gesperrt": False})
+    df = pd.DataFrame(zeilen, columns=["periode", "gebiet", "wert", "gesperrt"])
+    df["wert_text"] = [
+        GESPERRT_TEXT if gesperrt else wert_mit_einheit(w, str(e["einheit"]), stellen)
+        for w, gesperrt in zip(df["wert"], df["gesperrt"], strict=True)
+    ]
+    return df
+
+
+def zeitreihe(
+    kommune: Kommune,
+    indikator: str,
+    schicht: str,
+    gebiete: Sequence[str],
+    mit_gesamt: bool = True,
+    *,
+    rolle: str = OEFFENTLICH,
+) -> alt.LayerChart:
+    """Verlauf eines Indikators für einige Gebiete (und die ganze Kommune), Periode auf der x-Achse.
+
+    Gesperrte Punkte fehlen (die Linie setzt dort aus); der Untertitel nennt ihre Zahl.
+    """
+    e = kommune.katalog.loc[indikator]
     perioden = perioden_von(kommune, indikator)
     stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
-    for p in perioden:
-        reihe = werte_auf(kommune, indikator, schicht, p)
-        for g in gebiete:
-            w = float(reihe.get(g, float("nan")))
-            zeilen.append({"periode": p, "gebiet": str(namen.get(g, g)), "wert": w})
-        if mit_gesamt:
-            zeilen.append({"periode": p, "gebiet": f"{kommune.name} gesamt", "wert": gesamtwert(kommune, indikator, p)})
-    df = pd.DataFrame(zeilen)
-    df["wert_text"] = [wert_mit_einheit(w, str(e["einheit"]), stellen) for w in df["wert"]]
+    df = zeitreihe_daten(kommune, indikator, schicht, gebiete, mit_gesamt, rolle=rolle)
     reihenfolge = list(dict.fromkeys(df["gebiet"]))
     farben = GEBIETSFARBEN[: len(gebiete)] + (["#000000"] if mit_gesamt else [])
     farbe = alt.Color("gebiet:N", sort=reihenfolge, scale=alt.Scale(domain=reihenfolge, range=farben),
@@ -259,7 +316,7 @@ def zeitreihe(
     )
     stand = _staende(kommune, [(indikator, perioden[-1] if perioden else None)])
     chart = alt.layer(linien, text).properties(width=520, height=300)
-    return _fertig(chart, f"{e['name']} im Zeitverlauf", stand)
+    return _fertig(chart, f"{e['name']} im Zeitverlauf", stand, _anzahl_gesperrt(df))
 
 
 def punktvergleich(
@@ -268,11 +325,16 @@ def punktvergleich(
     gebiete: Sequence[str],
     periode: str | None = None,
     indikatoren: Sequence[str] | None = None,
+    *,
+    rolle: str = OEFFENTLICH,
 ) -> alt.LayerChart:
-    """Punktdiagramm: bis zu 5 Gebiete je Indikator auf der standardisierten Skala des Spine-Charts."""
+    """Punktdiagramm: bis zu 5 Gebiete je Indikator auf der standardisierten Skala des Spine-Charts.
+
+    Gesperrte Werte fehlen als Punkt; der Untertitel nennt ihre Zahl.
+    """
     if not 1 <= len(gebiete) <= 5:
         raise ValueError("Es lassen sich 1 bis 5 Gebiete vergleichen.")
-    df = spine_daten(kommune, schicht, list(gebiete), periode, indikatoren)
+    df = spine_daten(kommune, schicht, list(gebiete), periode, indikatoren, rolle=rolle)
     stand = "; ".join(dict.fromkeys(df["stand"])) if len(df) else ""
     reihenfolge = list(dict.fromkeys(df["name"])) if len(df) else []
     namen = [str(kommune.gebiete[schicht]["name"].get(g, g)) for g in gebiete]
@@ -296,12 +358,12 @@ def punktvergleich(
                  alt.Tooltip("wert_text:N", title="Wert"), alt.Tooltip("gesamt_text:N", title=kommune.name)],
     )
     chart = alt.layer(spanne, stadt, punkte).properties(width=520, height=max(120, 28 * len(reihenfolge)))
-    return _fertig(chart, f"Vergleich: {', '.join(namen)}", stand)
+    return _fertig(chart, f"Vergleich: {', '.join(namen)}", stand, _anzahl_gesperrt(df))
 
 
 def sparkline(verlauf: Sequence[tuple[str, float]], breite: int = 160, hoehe: int = 40, stand: str = "") -> Any:
-    """Kleine Verlaufslinie ohne Achsen (für Kacheln); letzter Punkt hervorgehoben."""
-    df = pd.DataFrame(list(verlauf), columns=["periode", "wert"])
+    """Kleine Verlaufslinie ohne Achsen (für Kacheln); letzter Punkt hervorgehoben, fehlende (NaN) fehlen."""
+    df = pd.DataFrame(list(verlauf), columns=["periode", "wert"]).dropna(subset=["wert"])
     basis = alt.Chart(df).encode(
         x=alt.X("periode:O", axis=None), y=alt.Y("wert:Q", axis=None, scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("wert:Q", title="Wert", format=",.1f")],
@@ -361,4 +423,5 @@ __all__ = [
     "spine_chart",
     "spine_daten",
     "zeitreihe",
+    "zeitreihe_daten",
 ]

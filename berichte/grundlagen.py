@@ -14,11 +14,18 @@ import pandas as pd
 
 from geodata.gebietswerte import gebietswerte
 from kommune.format import mehrzahl, zahl
+from kommune.geheimhaltung import rolle_pruefen, sperren_reihe
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 
 #: Geheimhaltung: bekommt eine Reihe von Werten, liefert sie mit NaN für gesperrte Zellen zurück.
 Sperren = Callable[[pd.Series], pd.Series]
+#: Werte einer Ebene wie ``kommune.werte.werte``: (kommune, indikator, schicht, periode) -> Series.
+WerteFn = Callable[[Kommune, str, str, str], pd.Series]
+#: Die Rolle, für die Berichte und Diagramme ohne Angabe rechnen: die strengste.
+OEFFENTLICH = "oeffentlich"
+#: Beschriftung eines gesperrten Werts in Diagrammen, Kacheln und Texten.
+GESPERRT_TEXT = "gesperrt"
 
 
 def ist_prozent(einheit: str) -> bool:
@@ -73,19 +80,64 @@ def quellebene(kommune: Kommune, indikator: str) -> str:
     return kommune.konfiguration.ebenen[0].id
 
 
-def werte_auf(kommune: Kommune, indikator: str, schicht: str, periode: str) -> pd.Series:
-    """Werte auf einer Ebene oder einem Einzugsbereich (dann über die Flächenumrechnung)."""
+def rohwerte_auf(kommune: Kommune, indikator: str, schicht: str, periode: str, methode: str = "area") -> pd.Series:
+    """UNGESCHÜTZTE Werte auf einer Ebene oder einem Einzugsbereich (dann über die Flächenumrechnung).
+
+    Nur für die Rolle „admin“ und als Eingang der Geheimhaltung; alles, was gezeigt wird, holt seine
+    Werte über :func:`werte_auf`.
+    """
     if kommune.schicht(schicht).art == "einzugsbereich":
-        return gebietswerte(kommune, indikator, schicht, periode)
+        return gebietswerte(kommune, indikator, schicht, periode, methode)
     return werte(kommune, indikator, schicht, periode)
 
 
-def gesamt_ueber_gueltige(kommune: Kommune, indikator: str, periode: str) -> tuple[float, str]:
+def werte_und_maske(
+    kommune: Kommune, indikator: str, schicht: str, periode: str, *, rolle: str = OEFFENTLICH, methode: str = "area"
+) -> tuple[pd.Series, pd.Series]:
+    """(Werte, wie `rolle` sie sehen darf – NaN = gesperrt –, Maske der gesperrten Gebiete).
+
+    Der EINE Wertezugriff aller Diagramme, Kacheln und Berichte: über den Sperrplan der Kommune
+    (`kommune.geheimhaltung.sperren_reihe`), wie Karte und Export. Ohne Rolle gilt „oeffentlich“;
+    Rohwerte gibt es nur mit ausdrücklich ``rolle="admin"``.
+    """
+    rolle = rolle_pruefen(rolle)
+    roh = rohwerte_auf(kommune, indikator, schicht, periode, methode)
+    if rolle == "admin":
+        return roh, pd.Series(False, index=roh.index, name=roh.name)
+    geschuetzt, maske, _ = sperren_reihe(kommune, indikator, schicht, periode, roh, rolle, methode=methode)
+    return geschuetzt, maske
+
+
+def werte_auf(
+    kommune: Kommune, indikator: str, schicht: str, periode: str, *, rolle: str = OEFFENTLICH, methode: str = "area"
+) -> pd.Series:
+    """Werte auf einer Ebene oder einem Einzugsbereich, geschützt für `rolle` (NaN = gesperrt oder fehlend)."""
+    return werte_und_maske(kommune, indikator, schicht, periode, rolle=rolle, methode=methode)[0]
+
+
+def werte_fn_fuer(rolle: str = OEFFENTLICH, methode: str = "area") -> WerteFn:
+    """`werte_fn` für Index-Motor und Versorgung (Signatur wie `kommune.werte.werte`), geschützt für `rolle`.
+
+    Für nicht-administrative Rollen sind gesperrte Eingänge NaN: Der Index-Motor bewertet ein Gebiet
+    mit fehlendem Eingang nicht (Grund „fehlender Wert“), sein Rang verrät also nichts.
+    """
+    rolle = rolle_pruefen(rolle)
+
+    def werte_fn(kommune: Kommune, indikator: str, schicht: str, periode: str) -> pd.Series:
+        return werte_auf(kommune, indikator, schicht, periode, rolle=rolle, methode=methode)
+
+    return werte_fn
+
+
+def gesamt_ueber_gueltige(
+    kommune: Kommune, indikator: str, periode: str, *, rolle: str = OEFFENTLICH
+) -> tuple[float, str]:
     """Gesamtwert eines Anteils über die Gebiete mit Wert (gewichtet), wenn der exakte Gesamtwert fehlt.
 
     Gewichtet wird mit der Bezugsbevölkerung des Katalogs (`gewicht`, sonst `nenner`). Liefert den
     Wert und einen Hinweis („ohne 6 von 542 Planungsräumen ohne Wert, gewichtet mit …“); ohne
-    Gewicht oder bei Zählgrößen (Teilsummen wären zu klein) NaN und ein leerer Hinweis.
+    Gewicht oder bei Zählgrößen (Teilsummen wären zu klein) NaN und ein leerer Hinweis. Gemittelt wird
+    nur über die für `rolle` sichtbaren Werte (sonst ließe sich ein gesperrter Wert zurückrechnen).
     """
     e = kommune.katalog.loc[indikator]
     if e["art"] == "anzahl":
@@ -94,11 +146,11 @@ def gesamt_ueber_gueltige(kommune: Kommune, indikator: str, periode: str) -> tup
     if not gewicht_id or gewicht_id not in kommune.katalog.index:
         return float("nan"), ""
     schicht = quellebene(kommune, indikator)
-    w = werte(kommune, indikator, schicht, periode)
+    w = werte_auf(kommune, indikator, schicht, periode, rolle=rolle)
     pg = neueste_periode(kommune, gewicht_id, periode)
     if pg is None:
         return float("nan"), ""
-    g = werte(kommune, gewicht_id, schicht, pg).reindex(w.index)
+    g = werte_auf(kommune, gewicht_id, schicht, pg, rolle=rolle).reindex(w.index)
     ok = w.notna() & g.notna() & (g > 0)
     if not ok.any():
         return float("nan"), ""
@@ -165,3 +217,36 @@ def sperren_anwenden(reihe: pd.Series, sperren: Sperren | None) -> pd.Series:
     if sperren is None:
         return reihe
     return sperren(reihe).reindex(reihe.index)
+
+
+def profil_schuetzen(
+    kommune: Kommune, schicht: str, gebiet: str, profil: pd.DataFrame, *, rolle: str = OEFFENTLICH
+) -> pd.DataFrame:
+    """Ein Gebietsprofil (`kommune.profil.gebietsprofil`) für `rolle` schützen.
+
+    Gesperrter Gebietswert → ``wert`` NaN, ``rang`` None, ``gesperrt`` True; gesperrter Elternwert →
+    ``eltern`` NaN. Rang und Zahl der Gebiete (``n``) zählen für Nicht-Admins nur sichtbare Werte
+    (sonst verriete die Reihenfolge etwas über gesperrte Gebiete). Der Gesamtwert bleibt.
+    """
+    from kommune.profil import rang as rang_in
+
+    profil = profil.copy()
+    profil["gesperrt"] = False
+    if profil.empty or rolle_pruefen(rolle) == "admin":
+        return profil
+    s = kommune.schicht(schicht)
+    eltern_id = kommune.gebiete[schicht]["eltern"].get(gebiet) if s.eltern else None
+    for i, zeile in profil.iterrows():
+        ind, p = zeile["indikator"], zeile["periode"]
+        reihe, maske = werte_und_maske(kommune, ind, schicht, p, rolle=rolle)
+        r, n = rang_in(reihe, gebiet)
+        profil.at[i, "n"] = n
+        if bool(maske.get(gebiet, False)):
+            profil.at[i, "wert"] = float("nan")
+            profil.at[i, "gesperrt"] = True
+            r = None
+        profil.at[i, "rang"] = r
+        if eltern_id is not None:
+            eltern = werte_auf(kommune, ind, str(s.eltern), p, rolle=rolle)
+            profil.at[i, "eltern"] = float(eltern.get(eltern_id, float("nan")))
+    return profil

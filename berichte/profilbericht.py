@@ -4,7 +4,10 @@ Rein, ohne Streamlit, ohne Netz: keine externen Schriften, Skripte oder Bilder. 
 aus den Daten wird mit ``html.escape`` maskiert. Druck: A4, Seitenumbrüche vor großen Abschnitten,
 Tabellenzeilen werden nicht zerteilt.
 
-``profil_html(kommune, schicht, gebiet, periode=None, *, sperren=None, zeitreihen=None) -> str``
+``profil_html(kommune, schicht, gebiet, periode=None, *, rolle="oeffentlich", sperren=None, zeitreihen=None) -> str``
+
+Geheimhaltung: Alle Gebiets- und Elternwerte, Ränge, Spine-Chart und Zeitverläufe kommen über den einen
+geschützten Zugriff für `rolle` (`berichte.grundlagen`); Rohwerte nur mit ``rolle="admin"``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ from datetime import date
 import pandas as pd
 
 from berichte.diagramme import als_svg, spine_chart, spine_daten, zeitreihe
-from berichte.grundlagen import Sperren, indikator_quelle, sperren_anwenden, stellen_fuer
+from berichte.grundlagen import (
+    OEFFENTLICH,
+    Sperren,
+    indikator_quelle,
+    profil_schuetzen,
+    sperren_anwenden,
+    stellen_fuer,
+)
 from berichte.karte_svg import gebiet_svg
 from kommune.format import datum, wert_mit_einheit, zahl
 from kommune.laden import Kommune
@@ -68,27 +78,28 @@ def profil_html(
     gebiet: str,
     periode: str | None = None,
     *,
+    rolle: str = OEFFENTLICH,
     sperren: Sperren | None = None,
     zeitreihen: Sequence[str] | None = None,
     mit_diagrammen: bool = True,
 ) -> str:
-    """Das vollständige Profil eines Gebiets als ein HTML-Dokument (UTF-8-Text).
+    """Das vollständige Profil eines Gebiets als ein HTML-Dokument (UTF-8-Text), geschützt für `rolle`.
 
-    `sperren` (Geheimhaltung) bekommt die Gebietswerte je Indikator und liefert NaN für gesperrte;
-    gesperrte Werte erscheinen als „.“ und fehlen im Spine-Chart. `zeitreihen`: Indikatoren mit
-    Zeitverlauf (Standard: die ersten zwei mit mehreren Perioden).
+    Gesperrte Werte erscheinen als „.“ und fehlen in den Diagrammen. `sperren` (optional, zusätzlich)
+    bekommt die Gebietswerte je Indikator und liefert NaN für weitere zu sperrende. `zeitreihen`:
+    Indikatoren mit Zeitverlauf (Standard: die ersten zwei mit mehreren Perioden).
     """
     gdf = kommune.gebiete[schicht]
     if gebiet not in gdf.index:
         raise KeyError(f"Das Gebiet „{gebiet}“ gibt es in der Ebene „{schicht}“ nicht.")
     s = kommune.schicht(schicht)
     name = str(gdf["name"][gebiet])
-    profil = gebietsprofil(kommune, schicht, gebiet, periode)
-    gesperrt: set[str] = set()
+    profil = profil_schuetzen(kommune, schicht, gebiet, gebietsprofil(kommune, schicht, gebiet, periode), rolle=rolle)
+    gesperrt: set[str] = set(profil.loc[profil["gesperrt"], "indikator"]) if len(profil) else set()
     if sperren is not None and len(profil):
         reihe = pd.Series(profil["wert"].to_numpy(), index=profil["indikator"])
         gesperrt_reihe = sperren_anwenden(reihe, sperren)
-        gesperrt = {i for i in reihe.index if not pd.isna(reihe[i]) and pd.isna(gesperrt_reihe[i])}
+        gesperrt |= {i for i in reihe.index if not pd.isna(reihe[i]) and pd.isna(gesperrt_reihe[i])}
     eltern_id = gdf["eltern"].get(gebiet) if s.eltern else None
     eltern_name = ""
     if eltern_id is not None and s.eltern:
@@ -125,11 +136,11 @@ def profil_html(
 
     # Spine-Chart
     if mit_diagrammen and len(profil):
-        daten = spine_daten(kommune, schicht, gebiet, periode)
+        daten = spine_daten(kommune, schicht, gebiet, periode, rolle=rolle)
         if gesperrt:
             daten = daten[~daten["indikator"].isin(gesperrt)]
         if len(daten):
-            svg = _svg_ohne_kopf(als_svg(spine_chart(kommune, schicht, gebiet, periode, daten=daten)))
+            svg = _svg_ohne_kopf(als_svg(spine_chart(kommune, schicht, gebiet, periode, daten=daten, rolle=rolle)))
             teile += [
                 '<h2 class="erste">Lage in der Verteilung aller Gebiete</h2>',
                 f"<figure>{svg}<figcaption>Je Indikator: grauer Balken = Spanne aller {_e(s.name)}-Gebiete, "
@@ -182,7 +193,7 @@ def profil_html(
         if zeitreihen:
             teile.append("<h2>Zeitverlauf</h2>")
             for ind in zeitreihen:
-                svg = _svg_ohne_kopf(als_svg(zeitreihe(kommune, ind, schicht, [gebiet])))
+                svg = _svg_ohne_kopf(als_svg(zeitreihe(kommune, ind, schicht, [gebiet], rolle=rolle)))
                 teile.append(
                     f"<figure>{svg}<figcaption>{_e(kommune.katalog.loc[ind, 'name'])}: {_e(name)} und "
                     f"{_e(kommune.name)} gesamt. Quelle: {_e(indikator_quelle(kommune, ind))}.</figcaption></figure>"

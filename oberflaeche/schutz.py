@@ -1,10 +1,16 @@
-"""Geheimhaltung in der Oberfläche: die Rolle der Sitzung (im Sitzungsmodus immer öffentlich) und Sperren."""
+"""Geheimhaltung in der Oberfläche: die Rolle der Sitzung (im Sitzungsmodus immer öffentlich) und Sperren.
+
+Diagramme, Kacheln und Berichte (`berichte.*`) bekommen ``rolle=wirksame_rolle()`` und holen ihre Werte
+selbst über den einen geschützten Zugriff (`berichte.grundlagen.werte_und_maske`); ohne Rolle rechnen sie
+öffentlich. Rohwerte gibt es nur für die Rolle „admin“.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from berichte import grundlagen
 from kommune.geheimhaltung import sperren_reihe
 from kommune.laden import Kommune
 
@@ -31,39 +37,16 @@ def geschuetzt(
     return werte, maske
 
 
-def profil_schuetzen(kommune: Kommune, ebene: str, gebiet: str, profil: pd.DataFrame, werte_fn: object) -> pd.DataFrame:
-    """Gebiets- und Elternwert eines Profils sperren, wo die Regeln es verlangen (Rang dann auch)."""
-    if profil.empty or wirksame_rolle() == "admin":
-        return profil
-    schicht = kommune.schicht(ebene)
-    eltern_id = kommune.gebiete[ebene]["eltern"].get(gebiet) if schicht.eltern else None
-    profil = profil.copy()
-    profil["gesperrt"] = False
-    for i, zeile in profil.iterrows():
-        ind, p = zeile["indikator"], zeile["periode"]
-        _, maske = geschuetzt(kommune, ind, ebene, p, werte_fn(kommune, ind, ebene, p))
-        if bool(maske.get(gebiet, False)):
-            profil.loc[i, ["wert", "rang"]] = [float("nan"), None]
-            profil.loc[i, "gesperrt"] = True
-        if eltern_id is not None:
-            _, maske_e = geschuetzt(kommune, ind, schicht.eltern, p, werte_fn(kommune, ind, schicht.eltern, p))
-            if bool(maske_e.get(eltern_id, False)):
-                profil.loc[i, "eltern"] = float("nan")
-    return profil
+def profil_schuetzen(
+    kommune: Kommune, ebene: str, gebiet: str, profil: pd.DataFrame, werte_fn: object = None
+) -> pd.DataFrame:
+    """Gebiets- und Elternwert, Rang eines Profils für die Rolle der Sitzung schützen (s. `berichte.grundlagen`).
+
+    `werte_fn` bleibt aus Verträglichkeit; die Werte kommen über den einen geschützten Zugriff.
+    """
+    return grundlagen.profil_schuetzen(kommune, ebene, gebiet, profil, rolle=wirksame_rolle())
 
 
-def sperren_fuer_berichte(kommune: Kommune, periode: str | None = None):
-    """`sperren`-Funktion für berichte.* (Series → Series mit NaN): Ebene aus dem Index, Periode wie im Bericht."""
-    from kommune.werte import neueste_periode
-
-    rolle = wirksame_rolle()  # jetzt festhalten: die Datei entsteht später in einem eigenen Thread
-
-    def sperren(reihe: pd.Series) -> pd.Series:
-        ebene = next((s for s, g in kommune.gebiete.items() if g.index.equals(reihe.index)), None)
-        indikator = str(reihe.name)
-        if ebene is None or indikator not in kommune.katalog.index:
-            return reihe
-        p = neueste_periode(kommune, indikator, periode)
-        return geschuetzt(kommune, indikator, ebene, p, reihe, rolle=rolle)[0]
-
-    return sperren
+def werte_fn_sitzung(methode: str = "area") -> grundlagen.WerteFn:
+    """`werte_fn` (Index-Motor, Versorgung) mit den Werten, die die Rolle der Sitzung sehen darf."""
+    return grundlagen.werte_fn_fuer(wirksame_rolle(), methode)

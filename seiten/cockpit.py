@@ -11,7 +11,7 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
-from oberflaeche.schutz import geschuetzt
+from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
 auswahl = seitenleiste()
 if auswahl is None:
@@ -21,17 +21,16 @@ einstellungen = cockpit_einstellungen(kommune)
 st.title(einstellungen.titel or f"Bildungscockpit {kommune.name}")
 
 
+rolle = wirksame_rolle()
+
+
 @st.cache_resource(max_entries=8, show_spinner="Kennzahlen werden berechnet …")
-def _kacheln(kommune_id: str, periode: str | None, _kommune: object) -> list:
-    return kacheln_berechnen(_kommune, periode)
+def _kacheln(kommune_id: str, periode: str | None, rolle: str, _kommune: object) -> list:
+    """Kacheln je Kommune, Periode und ROLLE (die Rolle gehört in den Schlüssel: Werte sind geschützt)."""
+    return kacheln_berechnen(_kommune, periode, rolle=rolle)
 
 
-kacheln = _kacheln(auswahl.kommune_id, auswahl.periode, kommune)
-
-
-def _sperren(indikator: str, ebene: str, periode: str, reihe: object) -> object:
-    """Geheim zu haltende Gebietswerte entfernen (Listen und Text des Cockpits sind öffentlich)."""
-    return geschuetzt(kommune, indikator, ebene, periode, reihe)[0]
+kacheln = _kacheln(auswahl.kommune_id, auswahl.periode, rolle, kommune)
 
 
 if not kacheln:
@@ -39,12 +38,12 @@ if not kacheln:
 else:
     st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
     st.subheader("Was sich verändert hat")
-    st.markdown(cockpit_text(kommune, auswahl.periode, kacheln, sperren=_sperren))
+    st.markdown(cockpit_text(kommune, auswahl.periode, kacheln, rolle=rolle))
 
 if einstellungen.indikator:
     ind, ebene = einstellungen.indikator, einstellungen.ebene
     eintrag = kommune.katalog.loc[ind]
-    tf = top_und_flop(kommune, ind, ebene, einstellungen.anzahl, auswahl.periode, sperren=_sperren)
+    tf = top_und_flop(kommune, ind, ebene, einstellungen.anzahl, auswahl.periode, rolle=rolle)
     st.subheader(f"{eintrag['name']}: höchste und niedrigste Werte ({kommune.schicht(ebene).name})")
     links, rechts = st.columns(2)
     spalten = {"rang": "Rang", "name": "Gebiet", "wert_text": "Wert"}

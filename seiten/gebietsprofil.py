@@ -18,7 +18,7 @@ from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
-from oberflaeche.schutz import profil_schuetzen, sperren_fuer_berichte
+from oberflaeche.schutz import profil_schuetzen, wirksame_rolle
 from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
@@ -26,6 +26,7 @@ st.title("Gebietsprofil")
 if auswahl is None:
     st.stop()
 kommune, ebene = auswahl.kommune, auswahl.ebene
+rolle = wirksame_rolle()  # jetzt festhalten: Downloads entstehen später in einem eigenen Thread
 schicht = kommune.schicht(ebene)
 gebiete = kommune.gebiete[ebene]
 ids = gebiete.sort_values("name").index.tolist()
@@ -101,9 +102,10 @@ with tab_werte:
 with tab_lage:
     st.markdown(
         "Je Indikator: grauer Balken = Spanne aller Gebiete, dunkler Kasten = mittlere Hälfte, schwarzer Strich = "
-        "Gesamtstadt, Punkt = dieses Gebiet. Rechts steht immer mehr Bedarf."
+        "Gesamtstadt, Punkt = dieses Gebiet. Rechts steht immer mehr Bedarf. Spanne und Quartile nur aus "
+        "sichtbaren Werten; gesperrte Werte (Geheimhaltung) fehlen als Punkt und heißen „gesperrt“."
     )
-    spine = spine_chart(kommune, ebene, gebiet, auswahl.periode)
+    spine = spine_chart(kommune, ebene, gebiet, auswahl.periode, rolle=rolle)
     st.altair_chart(spine, width="stretch")
     d1, d2 = st.columns(2)
     d1.download_button("Diagramm als PNG", lambda: als_png(spine), f"lage_{gebiet}.png", "image/png", key="spine_png")
@@ -119,7 +121,7 @@ with tab_verlauf:
         ind = st.selectbox(
             "Indikator", mit_verlauf, format_func=lambda i: kommune.katalog.loc[i, "name"], key="profil_verlauf"
         )
-        st.altair_chart(zeitreihe(kommune, ind, ebene, [gebiet]), width="stretch")
+        st.altair_chart(zeitreihe(kommune, ind, ebene, [gebiet], rolle=rolle), width="stretch")
 
 with tab_angebote:
     im_gebiet = kommune.angebote[punkte_zuordnen(kommune.angebote, gebiete.loc[[gebiet]]).notna().to_numpy()]
@@ -142,9 +144,7 @@ st.subheader("Bericht und Export")
 b1, b2 = st.columns(2)
 b1.download_button(
     "Druckfertiges Profil (HTML)",
-    lambda: profil_html(
-        kommune, ebene, gebiet, auswahl.periode, sperren=sperren_fuer_berichte(kommune, auswahl.periode)
-    ).encode("utf-8"),
+    lambda: profil_html(kommune, ebene, gebiet, auswahl.periode, rolle=rolle).encode("utf-8"),
     f"gebietsprofil_{gebiet}.html",
     "text/html",
     key="profil_html",

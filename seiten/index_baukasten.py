@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from geodata.gebietswerte import gebietswerte
+from berichte.grundlagen import werte_fn_fuer
 from geodata.klassen import SCHEMATA, klassierung_aus_codes
 from indices import definition as d
 from indices.berechnung import eingaben_sammeln, index_aus_matrix
@@ -23,6 +23,7 @@ from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.diagramme import deutsch
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.schutz import wirksame_rolle
 from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
@@ -37,8 +38,11 @@ presets = dict(
 
 
 @st.cache_resource(max_entries=16, show_spinner="Indikatorwerte werden zusammengestellt …")
-def _eingaben(kommune_id: str, ids: tuple[str, ...], ebene: str, periode: str | None, _kommune: object) -> object:
-    return eingaben_sammeln(_kommune, ids, ebene=ebene, periode=periode, werte_fn=gebietswerte)
+def _eingaben(
+    kommune_id: str, ids: tuple[str, ...], ebene: str, periode: str | None, rolle: str, _kommune: object
+) -> object:
+    """Index-Eingänge je ROLLE (im Schlüssel): für Nicht-Admins geschützt, gesperrte Eingänge fehlen."""
+    return eingaben_sammeln(_kommune, ids, ebene=ebene, periode=periode, werte_fn=werte_fn_fuer(rolle))
 
 
 # --- Definition: Voreinstellung, Laden -----------------------------------------------------------
@@ -126,12 +130,13 @@ def baukasten() -> None:
             mindest_einwohner=float(mindest),
         )
         ebene = definition.ebene or auswahl.ebene
+        rolle = wirksame_rolle()
         eingaben = _eingaben(
-            auswahl.kommune_id, definition.benoetigte_indikatoren(), ebene, definition.periode, kommune
+            auswahl.kommune_id, definition.benoetigte_indikatoren(), ebene, definition.periode, rolle, kommune
         )
         ergebnis = index_aus_matrix(eingaben, definition)
         basis_ergebnis = index_aus_matrix(
-            _eingaben(auswahl.kommune_id, basis.benoetigte_indikatoren(), ebene, basis.periode, kommune), basis
+            _eingaben(auswahl.kommune_id, basis.benoetigte_indikatoren(), ebene, basis.periode, rolle, kommune), basis
         )
     except KommuneFehler as e:
         st.error(e.text)
@@ -141,7 +146,8 @@ def baukasten() -> None:
     tab = ergebnis.tabelle
     st.markdown(
         f"**{definition.name}** auf der Ebene {schicht.name}: {ergebnis.anzahl_bewertet} von {len(tab)} "
-        f"Gebieten bewertet ({ergebnis.lesart}). Gewichte: "
+        f"Gebieten bewertet ({ergebnis.lesart}; Eingänge geschützt: ein gesperrter Eingangswert gilt als fehlend, "
+        "das Gebiet wird nicht bewertet). Gewichte: "
         + ", ".join(f"{i} {zahl(100 * w, 0)} %" for i, w in ergebnis.gewichte.items())
         + (
             f". Erklärte Varianz (PCA): {zahl(100 * ergebnis.erklaerte_varianz[0], 0)} %"
@@ -232,7 +238,7 @@ def baukasten() -> None:
             placeholder="Ergebnisindikator wählen …",
         )
         if ziel:
-            zus = zusammenhang_fuer(kommune, ergebnis, ziel, werte_fn=gebietswerte)
+            zus = zusammenhang_fuer(kommune, ergebnis, ziel, werte_fn=werte_fn_fuer(wirksame_rolle()))
             st.markdown(zus.text)
             st.dataframe(tabelle_deutsch(zus.je_klasse), width="stretch")
             punkte = zus.streuung.dropna(subset=["score", "wert"])

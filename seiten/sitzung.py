@@ -36,7 +36,7 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
-from oberflaeche.schutz import geschuetzt
+from oberflaeche.schutz import geschuetzt, werte_fn_sitzung, wirksame_rolle
 
 st.session_state["geheimhaltung_erzwungen"] = True  # vor der Seitenleiste: auch nur der veröffentlichte Stand
 auswahl = seitenleiste()
@@ -169,7 +169,7 @@ def _karte(a: Ansicht) -> None:
         )
     elif a.indikator in VERSORGUNG_IDS:
         p = a.periode
-        tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=gebietswerte)
+        tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=werte_fn_sitzung())
         spalte = tab.attrs["indikatoren"][a.indikator]
         reihe = tab[spalte]
         darstellung = Darstellung(spalte, tab.attrs["einheiten"][spalte], "aktuell", -1, 1)
@@ -198,7 +198,7 @@ def _index(a: Ansicht) -> None:
         st.warning(f"Den Index „{a.index}“ gibt es für {kommune.name} nicht.")
         return
     d = presets[a.index]
-    ergebnis = index_berechnen(kommune, d, ebene=a.ebene or d.ebene, werte_fn=gebietswerte)
+    ergebnis = index_berechnen(kommune, d, ebene=a.ebene or d.ebene, werte_fn=werte_fn_sitzung())
     schema = d.klassierung.farbschema if d.klassierung.farbschema in SCHEMATA else "YlOrRd"
     klassen = klassierung_aus_codes(ergebnis.tabelle["klasse"], ergebnis.klassen_codes, ergebnis.klassen_labels, schema)
     karte_zeigen(
@@ -212,7 +212,10 @@ def _index(a: Ansicht) -> None:
         hoehe=560,
         tabelle=False,
     )
-    st.caption(f"{ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet ({ergebnis.lesart}).")
+    st.caption(
+        f"{ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet ({ergebnis.lesart}). "
+        "Eingangswerte sind geschützt: Gebiete mit einem gesperrten Eingangswert werden nicht bewertet."
+    )
 
 
 if ansicht.seite == "karte":
@@ -223,14 +226,21 @@ elif ansicht.seite == "gebietsprofil":
     if not ansicht.gebiete:
         st.info("Bitte oben ein Gebiet wählen.")
     else:
-        st.altair_chart(spine_chart(kommune, ansicht.ebene, ansicht.gebiete[0], ansicht.periode), width="stretch")
+        st.altair_chart(
+            spine_chart(kommune, ansicht.ebene, ansicht.gebiete[0], ansicht.periode, rolle=wirksame_rolle()),
+            width="stretch",
+        )
 elif ansicht.seite == "vergleich":
     if not ansicht.gebiete:
         st.info("Bitte oben bis zu fünf Gebiete wählen.")
     else:
-        st.altair_chart(punktvergleich(kommune, ansicht.ebene, list(ansicht.gebiete), ansicht.periode), width="stretch")
+        st.altair_chart(
+            punktvergleich(kommune, ansicht.ebene, list(ansicht.gebiete), ansicht.periode, rolle=wirksame_rolle()),
+            width="stretch",
+        )
 elif ansicht.seite == "cockpit":
-    st.markdown(kacheln_html(kacheln_berechnen(kommune, ansicht.periode)), unsafe_allow_html=True)
+    kacheln = kacheln_berechnen(kommune, ansicht.periode, rolle=wirksame_rolle())
+    st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
 else:
     st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
 

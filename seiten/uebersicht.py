@@ -9,7 +9,7 @@ from berichte.bildungsbericht import bildungsbericht_docx
 from kommune.info import kommune_info
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
-from oberflaeche.schutz import sperren_fuer_berichte
+from oberflaeche.schutz import wirksame_rolle
 
 auswahl = seitenleiste()
 st.title("Übersicht")
@@ -75,6 +75,7 @@ if kommune.hinweise:
     for h in kommune.hinweise:
         st.warning(h)
 
+rolle = wirksame_rolle()  # jetzt festhalten: die Datei entsteht später in einem eigenen Thread
 if st.session_state.get("aktive_rolle", "oeffentlich") != "oeffentlich":
     st.markdown("#### Bildungsbericht")
     st.markdown(
@@ -83,7 +84,7 @@ if st.session_state.get("aktive_rolle", "oeffentlich") != "oeffentlich":
     )
     st.download_button(
         "Bildungsbericht-Entwurf (Word)",
-        lambda: bildungsbericht_docx(kommune, None, sperren=sperren_fuer_berichte(kommune)),
+        lambda: bildungsbericht_docx(kommune, None, rolle=rolle),
         f"bildungsbericht_entwurf_{konf.name.lower()}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="bildungsbericht",

@@ -11,13 +11,14 @@ from kommune.format import wert_mit_einheit
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
-from oberflaeche.schutz import geschuetzt
+from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
 auswahl = seitenleiste()
 st.title("Vergleich")
 if auswahl is None:
     st.stop()
 kommune, ebene = auswahl.kommune, auswahl.ebene
+rolle = wirksame_rolle()
 schicht = kommune.schicht(ebene)
 namen = kommune.gebiete[ebene]["name"].sort_values()
 start = [g for g in [st.session_state.get("wahl_gebiet")] if g in namen.index]
@@ -52,8 +53,11 @@ for i in vorhanden:
 st.dataframe(pd.DataFrame(zeilen).sort_values(["Thema", "Indikator"]), hide_index=True, width="stretch")
 
 st.subheader("Lage im Vergleich")
-st.caption("Standardisiert je Indikator: 0 = Gesamtstadt, ±1 = extremstes Gebiet; rechts = mehr Bedarf.")
-st.altair_chart(punktvergleich(kommune, ebene, gewaehlt, auswahl.periode), width="stretch")
+st.caption(
+    "Standardisiert je Indikator: 0 = Gesamtstadt, ±1 = extremstes sichtbares Gebiet; rechts = mehr Bedarf. "
+    "Gesperrte Werte (Geheimhaltung) fehlen."
+)
+st.altair_chart(punktvergleich(kommune, ebene, gewaehlt, auswahl.periode, rolle=rolle), width="stretch")
 
 mit_verlauf = [i for i in vorhanden if len(perioden_von(kommune, i)) > 1]
 if mit_verlauf:
@@ -61,5 +65,5 @@ if mit_verlauf:
     ind = st.selectbox(
         "Indikator", mit_verlauf, format_func=lambda i: kommune.katalog.loc[i, "name"], key="vergleich_zeitreihe"
     )
-    st.altair_chart(zeitreihe(kommune, ind, ebene, gewaehlt), width="stretch")
+    st.altair_chart(zeitreihe(kommune, ind, ebene, gewaehlt, rolle=rolle), width="stretch")
 quellen_zeigen(kommune, [schicht.quelle, *kommune.katalog.loc[vorhanden, "quelle"]])

@@ -27,7 +27,7 @@ def mit_erweiterungen(kommune, **erweiterungen):
 
 @pytest.fixture(scope="module")
 def kacheln_m(musterstadt):
-    return {k.id: k for k in kacheln_berechnen(musterstadt)}
+    return {k.id: k for k in kacheln_berechnen(musterstadt, rolle="admin")}  # Rohwerte: die Rechenlogik
 
 
 def test_musterstadt_hat_die_konfigurierten_kacheln(musterstadt, kacheln_m):
@@ -113,7 +113,7 @@ def test_fehler_in_der_konfiguration_sind_deutsch(musterstadt):
 
 
 def test_top_und_flop(musterstadt):
-    tf = top_und_flop(musterstadt, "kinderarmut", "viertel", n=3)
+    tf = top_und_flop(musterstadt, "kinderarmut", "viertel", n=3, rolle="admin")
     assert len(tf.hoechste) == 3 and len(tf.niedrigste) == 3
     assert tf.hoechste["wert"].is_monotonic_decreasing and tf.niedrigste["wert"].is_monotonic_increasing
     assert tf.hoechste.iloc[0]["rang"] == 1 and tf.hoechste.iloc[0]["wert_text"].endswith("%")
@@ -121,7 +121,7 @@ def test_top_und_flop(musterstadt):
 
 
 def test_cockpit_text_musterstadt(musterstadt, kacheln_m):
-    text = cockpit_text(musterstadt, kacheln=list(kacheln_m.values()))
+    text = cockpit_text(musterstadt, kacheln=list(kacheln_m.values()), rolle="admin")
     assert "In 14 von 109 Stadtvierteln" in text
     assert "Prozentpunkte seit 2023" in text
     assert "Zielerreichung" in text
