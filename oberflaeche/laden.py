@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -14,6 +15,9 @@ from geodata.anzeige import vereinfachen
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import konfiguration_lesen
 from kommune.laden import BEKANNTE_KOMMUNEN, Kommune, kommune_laden, kommune_ordner
+from kommune.zwischenspeicher import Objektcache
+
+T = TypeVar("T")
 
 
 def verfuegbare_kommunen() -> dict[str, str]:
@@ -85,6 +89,22 @@ def _anzeige(name: str, schicht: str, signatur_text: str) -> Any:
 def anzeige_geometrie(name: str, schicht: str) -> Any:
     """Vereinfachte WGS84-Geometrie einer Ebene für die Karte (gecacht)."""
     return _anzeige(name, schicht, repr(_signatur(name)))
+
+
+_ABGELEITET = Objektcache("oberflaeche.abgeleitet", max_je_objekt=32)
+_FEHLT = object()
+
+
+def abgeleitet(kommune: Kommune, schluessel: tuple, rechnen: Callable[[], T], hinweis: str = "Wird berechnet …") -> T:
+    """Ein aus der Kommune berechnetes Ergebnis (Kacheln, Index-Eingänge), gespeichert an genau diesem
+    Datenstand: ein neu geladener Stand rechnet neu, der alte Eintrag stirbt mit seiner Kommune.
+    `schluessel` nennt alles Übrige, wovon das Ergebnis abhängt – auch die Rolle, wenn Werte geschützt sind."""
+    wert = _ABGELEITET.get(kommune, schluessel, _FEHLT)
+    if wert is _FEHLT:
+        with st.spinner(hinweis):
+            wert = rechnen()
+        _ABGELEITET.setzen(kommune, schluessel, wert)
+    return wert
 
 
 def fehlertext(e: Exception) -> str:

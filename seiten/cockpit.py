@@ -11,6 +11,7 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.laden import abgeleitet
 from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
 auswahl = seitenleiste()
@@ -24,13 +25,13 @@ st.title(einstellungen.titel or f"Bildungscockpit {kommune.name}")
 rolle = wirksame_rolle()
 
 
-@st.cache_resource(max_entries=8, show_spinner="Kennzahlen werden berechnet …")
-def _kacheln(kommune_id: str, periode: str | None, rolle: str, _kommune: object) -> list:
-    """Kacheln je Kommune, Periode und ROLLE (die Rolle gehört in den Schlüssel: Werte sind geschützt)."""
-    return kacheln_berechnen(_kommune, periode, rolle=rolle)
-
-
-kacheln = _kacheln(auswahl.kommune_id, auswahl.periode, rolle, kommune)
+# je Datenstand, Periode und ROLLE (die Rolle gehört in den Schlüssel: Werte sind geschützt)
+kacheln = abgeleitet(
+    kommune,
+    ("kacheln", auswahl.periode, rolle),
+    lambda: kacheln_berechnen(kommune, auswahl.periode, rolle=rolle),
+    "Kennzahlen werden berechnet …",
+)
 
 
 if not kacheln:

@@ -23,6 +23,7 @@ from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.diagramme import deutsch
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.laden import abgeleitet
 from oberflaeche.schutz import wirksame_rolle
 from oberflaeche.tabellen import tabelle_deutsch
 
@@ -37,12 +38,14 @@ presets = dict(
 )
 
 
-@st.cache_resource(max_entries=16, show_spinner="Indikatorwerte werden zusammengestellt …")
-def _eingaben(
-    kommune_id: str, ids: tuple[str, ...], ebene: str, periode: str | None, rolle: str, _kommune: object
-) -> object:
-    """Index-Eingänge je ROLLE (im Schlüssel): für Nicht-Admins geschützt, gesperrte Eingänge fehlen."""
-    return eingaben_sammeln(_kommune, ids, ebene=ebene, periode=periode, werte_fn=werte_fn_fuer(rolle))
+def _eingaben(ids: tuple[str, ...], ebene: str, periode: str | None, rolle: str) -> object:
+    """Index-Eingänge je Datenstand und ROLLE (im Schlüssel): für Nicht-Admins geschützt, gesperrte fehlen."""
+    return abgeleitet(
+        kommune,
+        ("index_eingaben", ids, ebene, periode, rolle),
+        lambda: eingaben_sammeln(kommune, ids, ebene=ebene, periode=periode, werte_fn=werte_fn_fuer(rolle)),
+        "Indikatorwerte werden zusammengestellt …",
+    )
 
 
 # --- Definition: Voreinstellung, Laden -----------------------------------------------------------
@@ -131,12 +134,10 @@ def baukasten() -> None:
         )
         ebene = definition.ebene or auswahl.ebene
         rolle = wirksame_rolle()
-        eingaben = _eingaben(
-            auswahl.kommune_id, definition.benoetigte_indikatoren(), ebene, definition.periode, rolle, kommune
-        )
+        eingaben = _eingaben(definition.benoetigte_indikatoren(), ebene, definition.periode, rolle)
         ergebnis = index_aus_matrix(eingaben, definition)
         basis_ergebnis = index_aus_matrix(
-            _eingaben(auswahl.kommune_id, basis.benoetigte_indikatoren(), ebene, basis.periode, rolle, kommune), basis
+            _eingaben(basis.benoetigte_indikatoren(), ebene, basis.periode, rolle), basis
         )
     except KommuneFehler as e:
         st.error(e.text)
