@@ -28,6 +28,8 @@ BEKANNTE_KOMMUNEN = {
     "musterstadt": PROJEKT / "sample_data" / "musterstadt",
     "berlin": PROJEKT / "kommune" / "profile" / "berlin",
 }
+#: Spalten der Angebote (auch einer Kommune ohne [[angebote]], damit jede Ansicht dieselbe Form sieht)
+ANGEBOT_SPALTEN = "id kategorie bildungsstufe name traeger kapazitaet adresse alter_von alter_bis stand quelle".split()
 INDIKATOR_SPALTEN = ["schicht", "gebiet", "indikator", "periode", "wert", "zaehler", "nenner"]
 
 
@@ -298,7 +300,7 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     angebote = (
         pd.concat(angebote_teile, ignore_index=True)
         if angebote_teile
-        else gpd.GeoDataFrame({"kategorie": []}, geometry=[], crs=konf.crs)
+        else gpd.GeoDataFrame({s: [] for s in ANGEBOT_SPALTEN}, geometry=[], crs=konf.crs)
     )
     angebote = gpd.GeoDataFrame(angebote, geometry="geometry", crs=konf.crs)
     return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise)
