@@ -337,6 +337,64 @@ def beispiel_sitzung(kommune_id: str) -> Sitzung:
     return sitzung_laden(SITZUNGEN_ORDNER / f"{kommune_id}.toml")
 
 
+def kurz_id(kommune_id: str) -> str:
+    """Die Kurz-ID für Sitzungsdateien: „musterstadt“, „berlin“ – oder aus dem Namen des eigenen Ordners."""
+    if _KOMMUNE_ID.match(kommune_id):
+        return kommune_id
+    text = re.sub(r"[^a-z0-9_\-]+", "-", Path(kommune_id).name.lower()).strip("-_")
+    return (text if text[:1].isalpha() else f"kommune-{text}".strip("-"))[:64]
+
+
+#: Unterordner einer Kommune mit ihren eigenen Sitzungsabläufen
+KOMMUNE_SITZUNGEN = "sitzungen"
+
+
+def sitzung_fuer(kommune: Kommune, kommune_id: str) -> Sitzung:
+    """Der Ablauf einer Kommune: der erste aus `<Ordner der Kommune>/sitzungen/*.toml`, sonst der
+    mitgelieferte (`berichte/sitzungen/<kommune>.toml`), sonst eine Standardfolge aus ihren eigenen Daten.
+
+    Eine Kommune aus ihrem eigenen Ordner hat als `kommune_id` einen Pfad; das ist keine Kurz-ID und
+    war bis hierher der Grund für „Ungültige Kommune“.
+    """
+    eigene = sorted((kommune.konfiguration.ordner / KOMMUNE_SITZUNGEN).glob("*.toml"))
+    if eigene:
+        return sitzung_laden(eigene[0])
+    if _KOMMUNE_ID.match(kommune_id) and (SITZUNGEN_ORDNER / f"{kommune_id}.toml").is_file():
+        return beispiel_sitzung(kommune_id)
+    return standard_sitzung(kommune, kommune_id)
+
+
+def standard_sitzung(kommune: Kommune, kommune_id: str) -> Sitzung:
+    """Eine Standardfolge ohne hinterlegten Ablauf: Karte, Profil und Vergleich auf der Standardebene."""
+    konf = kommune.konfiguration
+    ebene = konf.standard_ebene or konf.ebenen[0].id
+    gebiete = kommune.gebiete[ebene].sort_values("name")
+    mit_werten = kommune.katalog.index.intersection(list(dict.fromkeys(kommune.indikatoren["indikator"])))
+    anteile = [i for i in mit_werten if kommune.katalog.at[i, "art"] != "anzahl"]
+    ansichten = []
+    if len(mit_werten):
+        indikator = (anteile or list(mit_werten))[0]
+        name = kommune.katalog.at[indikator, "name"]
+        ansichten.append(Ansicht(f"{name} je {kommune.schicht(ebene).name}"[:MAX_TITEL], "karte", ebene, indikator))
+    if len(gebiete):
+        erstes = gebiete.index[0]
+        if _ID.match(erstes):
+            ansichten.append(Ansicht(f"Profil: {gebiete.at[erstes, 'name']}"[:MAX_TITEL], "gebietsprofil", ebene,
+                                     gebiete=(erstes,)))
+    vergleich = tuple(g for g in gebiete.index[:3] if _ID.match(g))
+    if len(vergleich) >= 2:
+        ansichten.append(Ansicht("Vergleich", "vergleich", ebene, gebiete=vergleich))
+    if not ansichten:
+        raise SitzungsFehler(f"Für {kommune.name} lässt sich kein Ablauf zusammenstellen (keine Gebiete).")
+    titel = _text_ohne_klammern(f"Ausschusssitzung {kommune.name}")[:MAX_TITEL]
+    return Sitzung(titel, kurz_id(kommune_id), tuple(replace(a, titel=_text_ohne_klammern(a.titel)) for a in ansichten))
+
+
+def _text_ohne_klammern(text: str) -> str:
+    """Spitze Klammern sind in Sitzungstexten verboten (Namen aus Geodaten können sie enthalten)."""
+    return text.replace("<", "").replace(">", "").strip() or "Ansicht"
+
+
 # ---------------------------------------------------------------------------------------------
 # URL
 # ---------------------------------------------------------------------------------------------
@@ -345,9 +403,9 @@ def beispiel_sitzung(kommune_id: str) -> Sitzung:
 def ansicht_zu_query(ansicht: Ansicht, kommune_id: str, *, mit_text: bool = True) -> dict[str, str]:
     """Die URL-Parameter einer Ansicht (ohne leere Werte). `mit_text=False` für kurze QR-Codes."""
     ansicht_validieren(ansicht)
-    if not _KOMMUNE_ID.match(kommune_id):
-        raise SitzungsFehler(f"Ungültige Kommune „{kommune_id[:40]}“.")
-    q: dict[str, str] = {"kommune": kommune_id, "seite": ansicht.seite}
+    # eine Kommune aus ihrem eigenen Ordner (ID = Pfad) ist die des Servers: der Link nennt keinen Pfad
+    q: dict[str, str] = {"kommune": kommune_id} if _KOMMUNE_ID.match(kommune_id) else {}
+    q["seite"] = ansicht.seite
     for name in ("ebene", "periode", "indikator", "index"):
         w = getattr(ansicht, name)
         if w is not None:
@@ -456,11 +514,14 @@ __all__ = [
     "ansicht_zu_query",
     "beispiel_sitzung",
     "kommune_aus_query",
+    "kurz_id",
     "qr_svg",
     "query_zu_ansicht",
     "sitzung_als_toml",
     "sitzung_aus_toml",
+    "sitzung_fuer",
     "sitzung_laden",
     "sitzung_pruefen",
     "sitzung_speichern",
+    "standard_sitzung",
 ]

@@ -51,6 +51,8 @@ def punkte_zuordnen(punkte: gpd.GeoSeries | gpd.GeoDataFrame, gebiete: gpd.GeoDa
         return ergebnis
     baum = shapely.STRtree(gebiete.geometry.to_numpy())
     punkt_pos, gebiet_pos = baum.query(geom.to_numpy(), predicate="intersects")
+    if len(punkt_pos) == 0:  # kein Punkt liegt in einem der Gebiete (z. B. ein Gebiet ohne Angebot)
+        return ergebnis
     # je Punkt den ersten Treffer (kleinste Gebietsposition) behalten
     reihenfolge = np.lexsort((gebiet_pos, punkt_pos))
     punkt_pos, gebiet_pos = punkt_pos[reihenfolge], gebiet_pos[reihenfolge]

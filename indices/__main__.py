@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from kommune.fehler import Befehlszeile, ausgabe_pruefen, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, KommuneFehler, ausgabe_pruefen, befehl_ausfuehren
+
+if TYPE_CHECKING:
+    from indices.berechnung import IndexErgebnis
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,11 +58,24 @@ def _ausfuehren(args: argparse.Namespace) -> None:
         else:
             d = preset(k, args.preset)
         ergebnis = index_berechnen(k, d, ebene=args.level, periode=args.period)
+        if ergebnis.anzahl_bewertet == 0:
+            raise KommuneFehler(_nichts_bewertet(ergebnis, k.schicht(ergebnis.ebene).name))
         dateien = exportieren(ergebnis, args.out, kommune=k.name)
         print(
             f"{d.name}: {ergebnis.anzahl_bewertet} von {len(ergebnis.tabelle)} Gebieten bewertet → "
             + ", ".join(str(p) for p in dateien)
         )
+
+
+def _nichts_bewertet(ergebnis: IndexErgebnis, ebene_name: str) -> str:
+    """Deutscher Satz, wenn kein Gebiet bewertet wurde: mit dem häufigsten Grund; es wird nichts geschrieben."""
+    tabelle = ergebnis.tabelle
+    gruende = tabelle["grund"][tabelle["grund"].astype(str) != ""].value_counts()
+    grund = f" Häufigster Grund: {gruende.index[0]} ({gruende.iloc[0]} Gebiete)." if len(gruende) else ""
+    return (
+        f"{ergebnis.definition.name}: Keines der {len(tabelle)} Gebiete der Ebene {ebene_name} "
+        f"ließ sich bewerten; es wurde keine Datei geschrieben.{grund}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from indices import definition as d
 from indices.berechnung import eingaben_sammeln, index_aus_matrix
 from indices.definition import IndexDefinition, IndikatorEintrag, definition_aus_toml
 from indices.export import definition_text, export_tabelle
-from indices.presets import presets_fuer
+from indices.presets import baukasten_vorlagen
 from indices.redundanz import redundanz_pruefen
 from indices.sensitivitaet import sensitivitaet
 from indices.vergleich import klassenwechsel
@@ -34,7 +34,9 @@ if auswahl is None:
 kommune = auswahl.kommune
 # Amtliche Verfahren (MSS) zuerst, dann alphabetisch
 presets = dict(
-    sorted(presets_fuer(kommune).items(), key=lambda p: (not p[0].startswith("mss"), "dynamik" in p[0], p[1].name))
+    sorted(
+        baukasten_vorlagen(kommune).items(), key=lambda p: (not p[0].startswith("mss"), "dynamik" in p[0], p[1].name)
+    )
 )
 
 
@@ -49,6 +51,9 @@ def _eingaben(ids: tuple[str, ...], ebene: str, periode: str | None, rolle: str)
 
 
 # --- Definition: Voreinstellung, Laden -----------------------------------------------------------
+if not presets:
+    st.info(f"{kommune.name} hat keine Indikatorwerte, aus denen sich ein Index bilden ließe.")
+    st.stop()
 k1, k2 = st.columns([3, 2])
 preset_id = k1.selectbox(
     "Voreinstellung", list(presets), format_func=lambda p: presets[p].name, key=f"idx_preset_{kommune.name}"
@@ -60,6 +65,8 @@ if hochgeladen is not None:
         basis = definition_aus_toml(hochgeladen.getvalue().decode("utf-8"))
     except (KommuneFehler, UnicodeDecodeError) as e:
         st.error(f"Die Definition konnte nicht gelesen werden: {getattr(e, 'text', e)}")
+# Widget-Schlüssel je Definition: eine geladene Definition übernimmt nicht die Auswahl des Presets davor
+stamm = preset_id if basis is presets[preset_id] else f"datei_{abs(hash(basis))}"
 st.caption(basis.beschreibung)
 
 katalog = kommune.katalog[kommune.katalog.index.isin(set(kommune.indikatoren["indikator"]))]
@@ -80,15 +87,15 @@ def baukasten() -> None:
             list(katalog.index),
             default=[i for i in basis.indikator_ids if i in katalog.index],
             format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
-            key=f"idx_ids_{preset_id}",
+            key=f"idx_ids_{stamm}",
         )
         m1, m2, m3, m4 = st.columns(4)
-        std = _methode(m1, "Standardisierung", d.STANDARDISIERUNGEN, basis.standardisierung, f"idx_std_{preset_id}")
-        gew = _methode(m2, "Gewichtung", d.GEWICHTUNGEN, basis.gewichtung, f"idx_gew_{preset_id}")
-        agg = _methode(m3, "Aggregation", d.AGGREGATIONEN, basis.aggregation, f"idx_agg_{preset_id}")
-        restd = m4.checkbox("Ergebnis erneut standardisieren", basis.restandardisieren, key=f"idx_restd_{preset_id}")
+        std = _methode(m1, "Standardisierung", d.STANDARDISIERUNGEN, basis.standardisierung, f"idx_std_{stamm}")
+        gew = _methode(m2, "Gewichtung", d.GEWICHTUNGEN, basis.gewichtung, f"idx_gew_{stamm}")
+        agg = _methode(m3, "Aggregation", d.AGGREGATIONEN, basis.aggregation, f"idx_agg_{stamm}")
+        restd = m4.checkbox("Ergebnis erneut standardisieren", basis.restandardisieren, key=f"idx_restd_{stamm}")
         mindest = m4.number_input(
-            "Mindestbevölkerung", 0, 100_000, int(basis.mindest_einwohner), 50, key=f"idx_min_{preset_id}"
+            "Mindestbevölkerung", 0, 100_000, int(basis.mindest_einwohner), 50, key=f"idx_min_{stamm}"
         )
         if gew != "manuell":
             st.caption(
@@ -108,7 +115,7 @@ def baukasten() -> None:
                 5.0,
                 float(e.gewicht),
                 0.25,
-                key=f"idx_w_{preset_id}_{i}",
+                key=f"idx_w_{stamm}_{i}",
                 disabled=gew != "manuell",
             )
             richtung = c3.selectbox(
@@ -116,7 +123,7 @@ def baukasten() -> None:
                 [1, -1],
                 index=0 if e.richtung >= 0 else 1,
                 format_func=lambda r: "höher = mehr Bedarf" if r == 1 else "höher = weniger Bedarf",
-                key=f"idx_r_{preset_id}_{i}",
+                key=f"idx_r_{stamm}_{i}",
             )
             eintraege.append(IndikatorEintrag(i, gewicht, richtung))
 

@@ -18,11 +18,12 @@ from berichte.sitzung import (
     Sitzung,
     SitzungsFehler,
     ansicht_zu_query,
-    beispiel_sitzung,
+    kurz_id,
     qr_svg,
     query_zu_ansicht,
     sitzung_als_toml,
     sitzung_aus_toml,
+    sitzung_fuer,
     sitzung_pruefen,
 )
 from geodata.gebietswerte import gebietswerte
@@ -57,7 +58,7 @@ with st.sidebar.expander("Ablauf wählen oder laden"):
     datei = st.file_uploader("Ablauf (TOML)", type=["toml"], key="sitzung_datei")
 sitzung = None
 if quelle == "eigen" and gesammelt:
-    sitzung = Sitzung(f"Ausschusssitzung {kommune.name}", kommune_id, tuple(gesammelt))
+    sitzung = Sitzung(f"Ausschusssitzung {kommune.name}", kurz_id(kommune_id), tuple(gesammelt))
 if datei is not None:
     try:
         sitzung = sitzung_aus_toml(datei.getvalue().decode("utf-8"), datei.name)
@@ -67,7 +68,7 @@ if sitzung is None:
     if quelle == "eigen":
         st.sidebar.info("Noch keine Ansicht gesammelt: auf Karte oder Gebietsprofil „Zur Ausschusssitzung hinzufügen“.")
     try:
-        sitzung = beispiel_sitzung(kommune_id)
+        sitzung = sitzung_fuer(kommune, kommune_id)
     except SitzungsFehler as e:
         st.error(e.text)
         st.stop()

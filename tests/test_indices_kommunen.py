@@ -175,3 +175,38 @@ def test_cli_fehler(argumente, teil, capsys, tmp_path, monkeypatch):
     assert main(argumente) == 1
     fehler = capsys.readouterr().err.strip().splitlines()
     assert len(fehler) == 1 and fehler[0].startswith("Fehler: ") and teil in fehler[0]
+
+
+def test_cli_nichts_bewertet_meldet_fehler_und_schreibt_nichts(capsys, tmp_path):
+    """Regression (Issue 10): „0 von 346 Gebieten bewertet“ galt als Erfolg (Exit 0, leere Datei)."""
+    definition = tmp_path / "zu_gross.toml"
+    definition.write_text(
+        'id = "zu_gross"\nname = "Nur Großstädte"\nmindest_einwohner = 1e9\nbevoelkerung_indikator = "einwohner"\n'
+        '\n[[indikator]]\nid = "kinderarmut"\n',
+        encoding="utf-8",
+    )
+    ziel = tmp_path / "index.csv"
+    assert main(["compute", "musterstadt", "--preset", str(definition), "--level", "viertel", "--out", str(ziel)]) == 1
+    fehler = capsys.readouterr().err.strip().splitlines()
+    assert len(fehler) == 1 and fehler[0].startswith("Fehler: Nur Großstädte: Keines der ")
+    assert "Gebiete der Ebene Stadtviertel ließ sich bewerten" in fehler[0] and "Häufigster Grund" in fehler[0]
+    assert not ziel.exists()
+
+
+def test_presets_aus_dem_ordner_der_kommune_und_startdefinition(tmp_path):
+    """Presets liegen im Ordner der Kommune (`presets/*.toml`); ohne sie eine Startdefinition aus dem Katalog."""
+    from indices.presets import START_ID, baukasten_vorlagen, presets_fuer
+    from kommune.laden import kommune_laden
+    from tests.mini import mini_kommune
+
+    ordner = mini_kommune(tmp_path / "mini")
+    k = kommune_laden(ordner)
+    assert presets_fuer(k) == {}
+    start = baukasten_vorlagen(k)[START_ID]
+    assert start.indikator_ids == ("armut", "quote") and [e.richtung for e in start.indikatoren] == [1, -1]
+    (ordner / "presets").mkdir()
+    (ordner / "presets" / "armut.toml").write_text(
+        'id = "armut"\nname = "Armut"\n\n[[indikator]]\nid = "armut"\n', encoding="utf-8"
+    )
+    assert list(baukasten_vorlagen(k)) == ["armut"]
+    assert main(["compute", str(ordner), "--preset", "armut", "--out", str(tmp_path / "i.csv")]) == 0

@@ -94,6 +94,15 @@ def test_angebote_je_gebiet_mit_nullen_aufgefuellt_und_grenzpunkte_einmal():
     assert zu.iloc[4] is None and zu.iloc[0] == "w"
 
 
+def test_punkte_zuordnen_gebiet_ohne_einen_einzigen_punkt():
+    """Regression (Issue 10): ein Gebiet ohne Angebot gab einen IndexError statt „nirgends“."""
+    gebiete = _gebiete({"leer": (0, 100, 100, 200)})
+    angebote = _angebote([("Kita", 50, 50, 30), ("Kita", 150, 50, 10)])
+    zu = punkte_zuordnen(angebote, gebiete)
+    assert zu.isna().all() and len(zu) == 2
+    assert angebote_je_gebiet(angebote, gebiete, ["Kita"]).loc["leer", "Kita: Anzahl"] == 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Berlin: Schulen ↔ Einschulbereiche, Kitaplätze
 # ---------------------------------------------------------------------------------------------
