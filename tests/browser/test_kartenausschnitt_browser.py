@@ -67,3 +67,25 @@ def test_berlin_ganz_im_kartenausschnitt(klein, server_berlin, seite_pfad):
     lage = _flaechen_im_ausschnitt(klein, f"{server_berlin.url}/{seite_pfad}")
     _ganz_sichtbar(lage, 12)
     nur_localhost(klein)
+
+
+@pytest.fixture(scope="module")
+def server_regensburg(tmp_path_factory):
+    from tests.browser.conftest import IN_CI, StreamlitServer
+    from tests.conftest import deutschland_daten_da
+
+    if not deutschland_daten_da():
+        if IN_CI:
+            pytest.fail("In CI müssen die bundesweiten Daten vorhanden sein.")
+        pytest.skip("Bundesweite Daten (germany/) nicht vorhanden")
+    s = StreamlitServer("regensburg", tmp_path_factory.mktemp("log") / "streamlit.log")
+    yield s
+    s.stoppen()
+
+
+def test_landkreis_ganz_im_kartenausschnitt(klein, server_regensburg):
+    """Alle 43 Gemeinden des Landkreises Regensburg sind beim Öffnen sichtbar (früher 4–6 bei Zoom 12)."""
+    lage = _flaechen_im_ausschnitt(klein, f"{server_regensburg.url}/karte?ebene=gemeinde")
+    assert len(lage["flaechen"]) == 43
+    _ganz_sichtbar(lage, 43)
+    nur_localhost(klein)
