@@ -597,7 +597,10 @@ def kachel_berechnen(
         p_bev = df.attrs.get("periode")
         verlauf = [(p_bev, float(wert))] if p_bev else []
         beschreibung = beschreibung or text
-        hinweis = "Luftlinie, Bewohner gleichmäßig über die Fläche verteilt; Angebote jenseits der Stadtgrenze fehlen."
+        hinweis = (
+            "Luftlinie, Bewohner gleichmäßig über die Fläche verteilt; Angebote jenseits der "
+            f"{kommune.konfiguration.grenze} fehlen."
+        )
         angebote = kommune.angebote[kommune.angebote["kategorie"] == d.kategorie]
         stand_ang = ", ".join(sorted(set(angebote["stand"].astype(str)) - {""}))
         quelle = "; ".join(

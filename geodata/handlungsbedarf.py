@@ -103,6 +103,7 @@ def handlungsbedarf(
     versorgung_name: str = "Kita-Plätze je 100 Kinder unter 6",
     versorgung_einheit: str = "",
     versorgung_stadt: float | None = None,
+    gesamt_name: str = "Stadt",
     namen: pd.Series | None = None,
     ebene_name: str = "Gebiete",
     stellen: int = 1,
@@ -115,7 +116,8 @@ def handlungsbedarf(
     `versorgung_name`, „Begründung“ (z. B. „Benachteiligung im oberen Fünftel (Rang 12 von 536) und
     68,2 Kita-Plätze je 100 Kinder unter 6 (Stadt: 95,7)“). Mit `alle=True` kommen alle Gebiete
     zurück, mit den Wahrheitsspalten „Bedarf hoch“, „Versorgung niedrig“ und „Handlungsbedarf“ (für
-    die Karte). `stellen`/`bedarf_stellen`: Nachkommastellen in den Texten. Versorgungstexte lauten
+    die Karte). `gesamt_name` nennt den Bezugswert `versorgung_stadt` (Gesamtgebiet der Kommune, z. B. „Landkreis …“).
+    `stellen`/`bedarf_stellen`: Nachkommastellen in den Texten. Versorgungstexte lauten
     „Wert [Einheit] Name“, z. B. mit `versorgung_einheit="m"` und
     `versorgung_name="mittlere Luftlinie zur nächsten Kita"` (dann `Kriterien(versorgung_richtung=-1)`).
     """
@@ -152,8 +154,9 @@ def handlungsbedarf(
 
     # Versorgung
     schlecht_rang = _rang(v, absteigend=k.versorgung_richtung < 0)
-    bezug = "Stadt" if versorgung_stadt is not None and not math.isnan(versorgung_stadt) else "Median"
-    bezugswert = float(versorgung_stadt) if bezug == "Stadt" else float(v.median())
+    gesamt_da = versorgung_stadt is not None and not math.isnan(versorgung_stadt)
+    bezug = gesamt_name if gesamt_da else "Median"
+    bezugswert = float(versorgung_stadt) if gesamt_da else float(v.median())
     if k.versorgung_als_quantil:
         unten_anteil = 0.2 if k.versorgung_schwelle is None else float(k.versorgung_schwelle)
         if not 0 < unten_anteil < 1:
@@ -167,7 +170,8 @@ def handlungsbedarf(
         v_satz = f"„{versorgung_name}“ {_bruchteil(unten_anteil, oben=False)} der {n_v} {ebene_name} mit Wert liegt"
     else:
         if k.versorgung_schwelle is None:
-            v_grenze, quelle = bezugswert, ("Stadtwert" if bezug == "Stadt" else "Median der Gebiete")
+            gesamt_quelle = "Stadtwert" if gesamt_name == "Stadt" else f"Wert {gesamt_name}"
+            v_grenze, quelle = bezugswert, (gesamt_quelle if gesamt_da else "Median der Gebiete")
         else:
             v_grenze, quelle = float(k.versorgung_schwelle), ""
         niedrig = v < v_grenze if k.versorgung_richtung >= 0 else v > v_grenze
@@ -230,7 +234,7 @@ def handlungsbedarf_kommune(
     versorgung: Callable[..., pd.DataFrame] = versorgungsindikatoren,
     alle: bool = False,
 ) -> Lueckenliste:
-    """`handlungsbedarf` mit einem Versorgungsindikator aus `VERSORGUNG` (Stadtwert als Bezug)."""
+    """`handlungsbedarf` mit einem Versorgungsindikator aus `VERSORGUNG` (Wert des Gesamtgebiets als Bezug)."""
     tabelle = versorgung(kommune, schicht_id, periode=periode, werte_fn=werte_fn)
     definition = versorgungsindikator(versorgung_id, VERSORGUNG)
     if versorgung_id not in tabelle.attrs["indikatoren"]:
@@ -244,6 +248,7 @@ def handlungsbedarf_kommune(
         bedarf_name=bedarf_name,
         versorgung_name=spalte,
         versorgung_stadt=tabelle.attrs["gesamt"][spalte],
+        gesamt_name=kommune.konfiguration.gesamtgebiet,
         namen=kommune.gebiete[schicht_id]["name"],
         ebene_name=mehrzahl(kommune.schicht(schicht_id).name),
         bedarf_stellen=bedarf_stellen,

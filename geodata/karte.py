@@ -15,6 +15,8 @@ from typing import Any
 
 import branca.element
 import folium
+import geopandas as gpd
+import numpy as np
 from folium.plugins import MarkerCluster
 
 STATIC_URL = "/app/static"
@@ -134,10 +136,45 @@ def _stil(gewaehlt: str | None) -> Any:
     return stil
 
 
+#: Südwest- und Nordostecke (Breite, Länge) eines Kartenausschnitts, wie Leaflets `fitBounds` sie erwartet.
+Ausschnitt = tuple[tuple[float, float], tuple[float, float]]
+
+
+def kartenausschnitt(anzeige: gpd.GeoDataFrame) -> Ausschnitt | None:
+    """Der Ausschnitt, der alle Flächen der Anzeige-Geometrie zeigt (aus `total_bounds`, ohne Vereinigung).
+
+    Die Geometrie wird bei Bedarf nach WGS84 umgerechnet; ohne eine einzige Fläche gibt es keinen Ausschnitt.
+    """
+    if anzeige.crs is not None and anzeige.crs.to_epsg() != 4326:
+        anzeige = anzeige.to_crs("EPSG:4326")
+    west, sued, ost, nord = (float(v) for v in anzeige.total_bounds)
+    if not np.isfinite([west, sued, ost, nord]).all():
+        return None
+    return (sued, west), (nord, ost)
+
+
+def ausschnitt_mitte(ausschnitt: Ausschnitt) -> tuple[float, float]:
+    """Mitte eines Ausschnitts (Breite, Länge)."""
+    (sued, west), (nord, ost) = ausschnitt
+    return (sued + nord) / 2, (west + ost) / 2
+
+
 def basiskarte(
-    mitte: tuple[float, float], zoom: int = 11, kachel_url: str | None = None, kachel_attribution: str = ""
+    mitte: tuple[float, float] | None = None,
+    zoom: int = 11,
+    kachel_url: str | None = None,
+    kachel_attribution: str = "",
+    *,
+    ausschnitt: Ausschnitt | None = None,
 ) -> folium.Map:
-    """Leere Basiskarte mit lokalem Leaflet; Kacheln nur mit konfigurierter URL."""
+    """Leere Basiskarte mit lokalem Leaflet; Kacheln nur mit konfigurierter URL.
+
+    Mit `ausschnitt` öffnet die Karte so, dass er ganz sichtbar ist (Leaflet `fitBounds`); `mitte` und
+    `zoom` gelten dann nur bis dahin. Der Ausschnitt gehört zur Basiskarte: Er hängt nur von der Ebene ab,
+    ein Indikatorwechsel ändert das Skript nicht und lässt Zoom und Lage des Nutzers stehen.
+    """
+    if mitte is None:
+        mitte = ausschnitt_mitte(ausschnitt) if ausschnitt is not None else (51.0, 10.0)
     karte = folium.Map(
         location=mitte,
         zoom_start=zoom,
@@ -154,6 +191,8 @@ def basiskarte(
         folium.TileLayer(
             kachel_url, attr=kachel_attribution or "Hintergrundkarte", name="Hintergrund", control=False
         ).add_to(karte)
+    if ausschnitt is not None:
+        karte.fit_bounds([list(ausschnitt[0]), list(ausschnitt[1])], padding=(8, 8))
     return karte
 
 
@@ -202,17 +241,22 @@ def karte_bauen(
     flaechen: dict[str, Any],
     angebote: Iterable[tuple[str, dict[str, Any]]] = (),
     *,
-    mitte: tuple[float, float],
+    mitte: tuple[float, float] | None = None,
     zoom: int = 11,
+    ausschnitt: Ausschnitt | None = None,
     gewaehlt: str | None = None,
     kachel_url: str | None = None,
     kachel_attribution: str = "",
 ) -> KartenTeile:
-    """Basiskarte plus Gebietsebene und je Angebotskategorie eine umschaltbare Ebene."""
+    """Basiskarte plus Gebietsebene und je Angebotskategorie eine umschaltbare Ebene.
+
+    `ausschnitt` (siehe `kartenausschnitt`) lässt die Karte auf das ganze Gebiet eingepasst öffnen.
+    """
     angebote = list(angebote)
     ebenen = [gebiets_ebene(flaechen, gewaehlt)] + [angebots_ebene(k, p) for k, p in angebote]
     steuerung = folium.LayerControl(collapsed=True) if angebote else None
-    return KartenTeile(basiskarte(mitte, zoom, kachel_url, kachel_attribution), ebenen, steuerung)
+    basis = basiskarte(mitte, zoom, kachel_url, kachel_attribution, ausschnitt=ausschnitt)
+    return KartenTeile(basis, ebenen, steuerung)
 
 
 def externe_adressen(*elemente: branca.element.Element) -> list[str]:

@@ -36,14 +36,14 @@ Die Regeln (primär, je Zelle):
 Statistik der BA). Wer Gruppenaussagen („niemand im Viertel …“) vermeiden muss, setzt `nullen_sperren`.
 
 **Sekundärsperrung** (alle Ebenen einer Periode gemeinsam, für Anzahlen und Anteile mit Nenner/Gewicht):
-Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: die Gesamtstadt, die immer
+Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: das Gesamtgebiet, das immer
 gezeigt wird). Ist darin genau EINE Zelle gesperrt, ließe sie sich aus Summe und übrigen Zellen errechnen;
 dann wird das kleinste noch sichtbare Kind (Nullen zuletzt) gesperrt, oder – gibt es keines – die
 Elternzelle. Dazu kommt die Verknüpfung Anteil ↔ Zähler: Ist der Zähler gesperrt, wird der Anteil
 gesperrt und umgekehrt (sonst Zähler = Anteil × Nenner). Das wiederholt sich, bis sich nichts mehr ändert.
 Gesperrt wird deshalb immer über einen kommunenweiten **Sperrplan** je Periode und Rolle, unabhängig davon,
 welche Spalten eine Ansicht gerade zeigt – so verraten sich Karte und Export nicht gegenseitig.
-Einzugsbereiche (quer zu den Ebenen, Werte nur geschätzt) bilden eine Teiltabelle unter der Gesamtstadt.
+Einzugsbereiche (quer zu den Ebenen, Werte nur geschätzt) bilden eine Teiltabelle unter dem Gesamtgebiet.
 
 **Rollen**: `oeffentlich` – alle Regeln; `intern` (Beschäftigte der Verwaltung, Dienstgebrauch) – Regeln
 nur für sensible Indikatoren (Katalog `sensibel = ja`, samt der Anteile, deren Zähler sensibel ist, und
@@ -551,7 +551,7 @@ def _basis_rechnen(kommune: Kommune, periode: str, einzugsbereich: str | None, m
             else:
                 eltern, pos = GESAMT, np.zeros(len(ids), dtype=int)
             ebenen[eid] = _Ebene(eid, ids, eltern, pos, w, z, n, bevoelkerung)
-        # Gesamtstadt: Summe der obersten Ebene (nur ob ein Wert existiert, zählt)
+        # Gesamtgebiet: Summe der obersten Ebene (nur ob ein Wert existiert, zählt)
         oben = ebenen[reihenfolge[0]]
         gesamt.wert[0] = np.where(np.isnan(oben.wert).any(axis=0), np.nan, 0.0)
     else:

@@ -17,7 +17,10 @@ TOML_NAME = "kommune.toml"
 ERWEITERUNGEN = ("kachel", "cockpit", "geheimhaltung", "anmeldung", "rollen", "sitzung")
 _ID_MUSTER = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Textschlüssel der obersten Ebene.
-_OBEN = ("name", "ags", "crs", "daten", "katalog", "standard_ebene")
+_OBEN = ("name", "ags", "crs", "daten", "katalog", "standard_ebene", "gesamtgebiet", "grenze")
+#: Wörter einer Stadt, solange die kommune.toml keine eigenen nennt (ein Landkreis: „Landkreis …“, „Kreisgrenze“).
+GESAMTGEBIET_STANDARD = "Gesamtstadt"
+GRENZE_STANDARD = "Stadtgrenze"
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,10 @@ class KommuneKonfiguration:
     daten: Path
     katalog: Path
     standard_ebene: str | None = None
+    #: Wie die Oberfläche das ganze Gebiet nennt (Spalte, Vergleichswert): „Gesamtstadt“, „Landkreis Regensburg“
+    gesamtgebiet: str = GESAMTGEBIET_STANDARD
+    #: Wie die Oberfläche die Außengrenze nennt (Hinweise zur Erreichbarkeit): „Stadtgrenze“, „Kreisgrenze“
+    grenze: str = GRENZE_STANDARD
     quellen: tuple[Quelle, ...] = ()
     ebenen: tuple[Gebietsschicht, ...] = ()
     einzugsbereiche: tuple[Gebietsschicht, ...] = ()
@@ -340,6 +347,8 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "daten",
         "katalog",
         "standard_ebene",
+        "gesamtgebiet",
+        "grenze",
         "quelle",
         "ebene",
         "einzugsbereich",
@@ -364,6 +373,13 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         )
 
     oben = {k: _text(roh[k], k, "der obersten Ebene", anzeige) for k in _OBEN if k in roh}
+    for k in ("gesamtgebiet", "grenze"):
+        if k in oben:
+            oben[k] = " ".join(oben[k].split())
+            if not oben[k] or len(oben[k]) > 80:
+                raise KommuneFehler(
+                    f"„{k}“ muss ein kurzer Text sein (1 bis 80 Zeichen), z. B. „Landkreis Regensburg“.", datei=anzeige
+                )
     daten = ordner / _pfad_ersetzen(oben.get("daten", "."), anzeige)
     ebenen = liste("ebene", Gebietsschicht)
     einzugsbereiche = liste("einzugsbereich", Gebietsschicht, art="einzugsbereich")
@@ -378,6 +394,8 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         daten=daten,
         katalog=ordner / _dateiname(oben.get("katalog", "katalog.csv"), "katalog", anzeige),
         standard_ebene=oben.get("standard_ebene"),
+        gesamtgebiet=oben.get("gesamtgebiet", GESAMTGEBIET_STANDARD),
+        grenze=oben.get("grenze", GRENZE_STANDARD),
         quellen=liste("quelle", Quelle),
         ebenen=ebenen,
         einzugsbereiche=einzugsbereiche,

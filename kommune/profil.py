@@ -1,4 +1,4 @@
-"""Das Profil eines Gebiets: jeder Indikator gegen Gesamtstadt und Elterngebiet, mit Rang."""
+"""Das Profil eines Gebiets: jeder Indikator gegen das Gesamtgebiet und Elterngebiet, mit Rang."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def rang(werte_reihe: pd.Series, gebiet: str) -> tuple[int | None, int]:
 
 
 def gebietsprofil(kommune: Kommune, schicht: str, gebiet: str, periode: str | None = None) -> pd.DataFrame:
-    """Eine Zeile je Katalogindikator mit Daten: Wert, Gesamtstadt, Elterngebiet, Rang."""
+    """Eine Zeile je Katalogindikator mit Daten: Wert, Gesamtgebiet (`gesamt`), Elterngebiet, Rang."""
     zeilen = []
     s = kommune.schicht(schicht)
     eltern_id = kommune.gebiete[schicht]["eltern"].get(gebiet) if s.eltern else None

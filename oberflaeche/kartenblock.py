@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from berichte.xlsx import xlsx_bytes
-from geodata.karte import karte_bauen
+from geodata.karte import karte_bauen, kartenausschnitt
 from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
@@ -62,12 +62,10 @@ def karte_zeigen(
     gebiet = st.session_state.get("wahl_gebiet")
     if gebiet not in kommune.gebiete[ebene].index:
         gebiet = None
-    mitte = anzeige.geometry.union_all().centroid
     teile = karte_bauen(
         flaechen_features(anzeige, reihe, klassen, darstellung.einheit, darstellung.stellen),
         angebots_features(angebote),
-        mitte=(mitte.y, mitte.x),
-        zoom=11 if len(kommune.gebiete[ebene]) > 200 else 12,
+        ausschnitt=kartenausschnitt(anzeige),  # ganzes Gebiet der Ebene; hängt nicht vom Indikator ab
         gewaehlt=gebiet,
         kachel_url=os.environ.get("BILDUNGSMONITOR_KACHEL_URL"),
         kachel_attribution=os.environ.get("BILDUNGSMONITOR_KACHEL_ATTRIBUTION", ""),

@@ -16,7 +16,7 @@ from geodata.versorgung import (
     versorgungsindikator,
     versorgungsindikatoren,
 )
-from kommune.format import zahl
+from kommune.format import mehrzahl, zahl
 from kommune.werte import neueste_periode
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
@@ -68,7 +68,7 @@ with tab_karte:
         gesamt = tabelle.attrs["gesamt"][wahl]
         perioden = tabelle.attrs.get("perioden", {})
         stand = next((p for i, p in perioden.items() if ind.get(i) == wahl), "") or "–"
-        st.markdown(f"Gesamtstadt: **{zahl(gesamt)} {einheit}**")
+        st.markdown(f"{kommune.konfiguration.gesamtgebiet}: **{zahl(gesamt)} {einheit}**")
         karte_zeigen(
             auswahl,
             tabelle[wahl],
@@ -129,7 +129,7 @@ with tab_bedarf:
             f"Versorgung unter ({tabelle.attrs['einheiten'][spalte]})",
             value=float(round(tabelle.attrs["gesamt"][spalte], 1)),
             key=f"hb_grenze_{versorgung_id}",
-            help="Voreinstellung: Wert der Gesamtstadt",
+            help=f"Voreinstellung: Wert für das Gesamtgebiet ({kommune.konfiguration.gesamtgebiet})",
         )
         p = neueste_periode(kommune, bedarf_id, auswahl.periode)
         liste = handlungsbedarf_kommune(
@@ -166,7 +166,7 @@ with tab_schulen:
     for s in einzug:
         zuordnung = schulen_zu_einzugsbereichen(angebote, kommune.gebiete[s.id])
         zaehlung = status_zaehlen(zuordnung)
-        st.markdown(f"**{s.name}e ({len(zuordnung)})**: " + ", ".join(f"{n} {k}" for k, n in zaehlung.items()))
+        st.markdown(f"**{mehrzahl(s.name)} ({len(zuordnung)})**: " + ", ".join(f"{n} {k}" for k, n in zaehlung.items()))
         st.dataframe(zuordnung.reset_index(), hide_index=True)
 
 with tab_export:

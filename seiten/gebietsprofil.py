@@ -1,4 +1,4 @@
-"""Gebietsprofil: alle Indikatoren eines Gebiets gegen Gesamtstadt und Elterngebiet, Lage, Verlauf, Angebote."""
+"""Gebietsprofil: alle Indikatoren eines Gebiets gegen das Gesamtgebiet und Elterngebiet, Lage, Verlauf, Angebote."""
 
 from __future__ import annotations
 
@@ -68,6 +68,10 @@ def _fmt(v: float, einheit: str, art: str) -> str:
     return wert_mit_einheit(v, einheit, 0 if art == "anzahl" else 1, leer="keine Daten")
 
 
+gesamtgebiet = kommune.konfiguration.gesamtgebiet
+#: Spalte des Gesamtwerts; heißt das Gebiet selbst so (die Kreisebene eines Landkreises), bleibt sie eindeutig
+spalte_gesamt = gesamtgebiet if gesamtgebiet not in {"Gebiet", "übergeordnet", name} else f"{gesamtgebiet} (gesamt)"
+
 with tab_werte:
     arten = kommune.katalog["art"]
     for thema, teil in profil.groupby("thema", sort=True):
@@ -83,7 +87,7 @@ with tab_werte:
                     )
                 ],
                 "übergeordnet": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["eltern"], zeilen, strict=True)],
-                "Gesamtstadt": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["gesamt"], zeilen, strict=True)],
+                spalte_gesamt: [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["gesamt"], zeilen, strict=True)],
                 "Rang": [
                     f"{int(r)} von {n}" if pd.notna(r) else "–" for r, n in zip(teil["rang"], teil["n"], strict=True)
                 ],
@@ -102,7 +106,7 @@ with tab_werte:
 with tab_lage:
     st.markdown(
         "Je Indikator: grauer Balken = Spanne aller Gebiete, dunkler Kasten = mittlere Hälfte, schwarzer Strich = "
-        "Gesamtstadt, Punkt = dieses Gebiet. Rechts steht immer mehr Bedarf. Spanne und Quartile nur aus "
+        f"{gesamtgebiet}, Punkt = dieses Gebiet. Rechts steht immer mehr Bedarf. Spanne und Quartile nur aus "
         "sichtbaren Werten; gesperrte Werte (Geheimhaltung) fehlen als Punkt und heißen „gesperrt“."
     )
     spine = spine_chart(kommune, ebene, gebiet, auswahl.periode, rolle=rolle)
@@ -160,7 +164,7 @@ b2.download_button(
                 "einheit": "Einheit",
                 "wert": name,
                 "eltern": "übergeordnet",
-                "gesamt": "Gesamtstadt",
+                "gesamt": spalte_gesamt,
                 "rang": "Rang",
                 "n": "Gebiete mit Wert",
                 "stand": "Stichtag",

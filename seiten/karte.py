@@ -10,7 +10,7 @@ from geodata.interpolation import alle_interpolieren
 from geodata.karte import standard_kategorien
 from geodata.klassen import METHODEN
 from kommune.fehler import KommuneFehler
-from kommune.format import wert_mit_einheit
+from kommune.format import mehrzahl, wert_mit_einheit
 from kommune.profil import rang
 from kommune.werte import gesamtwert
 from oberflaeche.ablauf import hinzufuegen_knopf
@@ -47,7 +47,7 @@ zeigen = st.multiselect(
 methode_umrechnung = "area"
 if schicht.art == "einzugsbereich":
     methode_umrechnung = st.radio(
-        f"Umrechnung auf {schicht.name}e",
+        f"Umrechnung auf {mehrzahl(schicht.name)}",
         ["area", "dasymetric"],
         format_func={"area": "nach Flächenanteil", "dasymetric": "nach Wohnbevölkerung (Zensus-Raster)"}.__getitem__,
         horizontal=True,
@@ -67,7 +67,7 @@ namen = kommune.gebiete[ebene]["name"]
 
 
 def ausgewaehlt(_klassen: object) -> None:
-    """Rechte Spalte: das angeklickte Gebiet mit Wert, Gesamtstadt und Rang; Ansicht für die Sitzung sammeln."""
+    """Rechte Spalte: das angeklickte Gebiet mit Wert, Gesamtgebiet und Rang; Ansicht für die Sitzung sammeln."""
     gebiet = st.session_state.get("wahl_gebiet")
     hinzufuegen_knopf(
         Ansicht(
@@ -93,7 +93,8 @@ def ausgewaehlt(_klassen: object) -> None:
     )
     st.markdown(f"{eintrag['name']}: **{wert_text}**")
     st.markdown(
-        f"Gesamtstadt: {wert_mit_einheit(gesamtwert(kommune, indikator, periode), eintrag['einheit'], stellen)}"
+        f"{kommune.konfiguration.gesamtgebiet}: "
+        f"{wert_mit_einheit(gesamtwert(kommune, indikator, periode), eintrag['einheit'], stellen)}"
     )
     if r:
         st.markdown(f"Rang {r} von {n} (1 = höchster Wert)")
@@ -113,7 +114,7 @@ karte_zeigen(
 
 if schicht.art == "einzugsbereich":
     st.info(
-        f"Die Werte der {schicht.name}e sind aus den Gebietsdaten umgerechnet "
+        f"Die Werte der {mehrzahl(schicht.name)} sind aus den Gebietsdaten umgerechnet "
         + ("nach Flächenanteil" if methode_umrechnung == "area" else "nach der Wohnbevölkerung im Zensus-Raster")
         + " (Anzahlen anteilig, Anteile aus umgerechnetem Zähler und Nenner bzw. bevölkerungsgewichtet)."
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from berichte.diagramme import punktvergleich, zeitreihe
 from geodata.gebietswerte import gebietswerte
-from kommune.format import wert_mit_einheit
+from kommune.format import mehrzahl, wert_mit_einheit
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
@@ -23,7 +23,7 @@ schicht = kommune.schicht(ebene)
 namen = kommune.gebiete[ebene]["name"].sort_values()
 start = [g for g in [st.session_state.get("wahl_gebiet")] if g in namen.index]
 gewaehlt = st.multiselect(
-    f"{schicht.name}e (bis zu 5)",
+    f"{mehrzahl(schicht.name)} (bis zu 5)",
     list(namen.index),
     default=start or list(namen.index[:3]),
     format_func=lambda g: f"{namen[g]} ({g})",
@@ -34,6 +34,9 @@ if not gewaehlt:
     st.info("Bitte mindestens ein Gebiet wählen.")
     st.stop()
 
+gesamtgebiet = kommune.konfiguration.gesamtgebiet
+# Heißt ein gewähltes Gebiet so wie das Gesamtgebiet (die Kreisebene eines Landkreises), bleibt die Spalte eindeutig
+spalte_gesamt = gesamtgebiet if gesamtgebiet not in {namen[g] for g in gewaehlt} else f"{gesamtgebiet} (gesamt)"
 vorhanden = [i for i in kommune.katalog.index if neueste_periode(kommune, i, auswahl.periode)]
 zeilen = []
 for i in vorhanden:
@@ -48,13 +51,13 @@ for i in vorhanden:
             if bool(gesperrt.get(g, False))
             else wert_mit_einheit(reihe.get(g), e["einheit"], stellen, leer="keine Daten")
         )
-    zeile["Gesamtstadt"] = wert_mit_einheit(gesamtwert(kommune, i, p), e["einheit"], stellen)
+    zeile[spalte_gesamt] = wert_mit_einheit(gesamtwert(kommune, i, p), e["einheit"], stellen)
     zeilen.append(zeile)
 st.dataframe(pd.DataFrame(zeilen).sort_values(["Thema", "Indikator"]), hide_index=True, width="stretch")
 
 st.subheader("Lage im Vergleich")
 st.caption(
-    "Standardisiert je Indikator: 0 = Gesamtstadt, ±1 = extremstes sichtbares Gebiet; rechts = mehr Bedarf. "
+    f"Standardisiert je Indikator: 0 = {gesamtgebiet}, ±1 = extremstes sichtbares Gebiet; rechts = mehr Bedarf. "
     "Gesperrte Werte (Geheimhaltung) fehlen."
 )
 st.altair_chart(punktvergleich(kommune, ebene, gewaehlt, auswahl.periode, rolle=rolle), width="stretch")

@@ -133,3 +133,67 @@ def test_symbole_unterscheiden_sich_nicht_nur_in_der_farbe():
     assert ">G<" in kategorie_symbol("Grundschule") and "eckig" in kategorie_symbol("Grundschule")
     assert "border-radius:3px" in kategorie_symbol("Grundschule", eigenstaendig=True)
     assert "&lt;" in kategorie_symbol("<neu>") or ">•<" in kategorie_symbol("<neu>")
+
+
+def _ausschnitt_pruefen(gebiete, anzeige) -> None:
+    """Der Ausschnitt umschließt jede Fläche und ist nicht größer als nötig (bis auf die Rundung)."""
+    from geodata.karte import kartenausschnitt
+
+    (sued, west), (nord, ost) = kartenausschnitt(anzeige)
+    w, s, o, n = gebiete.to_crs(4326).total_bounds
+    assert (sued, west, nord, ost) == pytest.approx((s, w, n, o), abs=1e-3)
+    b = anzeige.bounds
+    assert (b.minx >= west).all() and (b.maxx <= ost).all() and (b.miny >= sued).all() and (b.maxy <= nord).all()
+
+
+def test_kartenausschnitt_musterstadt(musterstadt):
+    from geodata.karte import kartenausschnitt
+
+    for g in musterstadt.gebiete.values():
+        _ausschnitt_pruefen(g, vereinfachen(g))
+    # derselbe Ausschnitt aus jeder Projektion
+    g = musterstadt.gebiete["viertel"]
+    (a, b), (c, d) = kartenausschnitt(g)
+    assert sum(kartenausschnitt(g.to_crs(4326)), ()) == pytest.approx((a, b, c, d))
+
+
+def test_kartenausschnitt_berlin_ganz(berlin):
+    from geodata.karte import kartenausschnitt
+
+    g = berlin.gebiete["planungsraum"]
+    _ausschnitt_pruefen(g, vereinfachen(g))
+    (sued, west), (nord, ost) = kartenausschnitt(vereinfachen(g))
+    # Berlin reicht von Lichtenrade bis Frohnau, von Staaken bis Müggelheim
+    assert sued < 52.35 and nord > 52.67 and west < 13.09 and ost > 13.76
+
+
+def test_kartenausschnitt_landkreis_regensburg(regensburg):
+    from geodata.karte import kartenausschnitt
+
+    g = regensburg.gebiete["gemeinde"]
+    _ausschnitt_pruefen(g, vereinfachen(g))
+    (sued, west), (nord, ost) = kartenausschnitt(vereinfachen(g))
+    assert ost - west > 0.6 and nord - sued > 0.4  # ein Kreis, nicht ein Stadtausschnitt
+
+
+def test_kartenausschnitt_leer_und_in_der_karte(musterstadt):
+    from geodata.karte import kartenausschnitt
+
+    g = vereinfachen(musterstadt.gebiete["stadtteil"])
+    assert kartenausschnitt(g.iloc[0:0]) is None
+    w = pd.Series(1.0, index=g.index)
+    ausschnitt = kartenausschnitt(g)
+    teile = karte_bauen(flaechen_features(g, w, klassen_bilden(w), "%"), ausschnitt=ausschnitt)
+    html = teile.basis.get_root().render()
+    (s, we), (n, o) = ausschnitt
+    assert f".fitBounds(\n                [[{s}, {we}], [{n}, {o}]]," in html
+    # Die Basiskarte hängt nicht von den Werten ab: gleiches Skript für einen anderen Indikator
+    teile2 = karte_bauen(flaechen_features(g, w * 2, klassen_bilden(w * 2), "%"), ausschnitt=ausschnitt)
+    assert _basis_js(teile.basis) == _basis_js(teile2.basis)
+
+
+def _basis_js(karte) -> str:
+    import re
+
+    html = karte.get_root().render()
+    return re.sub(r"[0-9a-f]{32}", "ID", html)

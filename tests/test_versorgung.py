@@ -160,8 +160,8 @@ def test_berlin_lueckenliste_begruendung(berlin):
     assert liste.anzahl == len(liste.tabelle) > 0
     erste = liste.tabelle["Begründung"].iloc[0]
     assert erste.startswith("Benachteiligung im oberen Fünftel (Rang ")
-    assert "von 536) und " in erste and erste.endswith("Kita-Plätze je 100 Kinder unter 6 (Stadt: 95,7)")
-    assert "542 Planungsräumen" in liste.kriterien and "(Stadtwert)" in liste.kriterien
+    assert "von 536) und " in erste and erste.endswith("Kita-Plätze je 100 Kinder unter 6 (Gesamtstadt: 95,7)")
+    assert "542 Planungsräumen" in liste.kriterien and "(Wert Gesamtstadt)" in liste.kriterien
 
 
 # ---------------------------------------------------------------------------------------------
