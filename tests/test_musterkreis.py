@@ -9,6 +9,7 @@ import sys
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 
 from kommune import kommune_laden
@@ -125,3 +126,37 @@ def test_eigene_presets_und_sitzung(musterkreis):
     sitzung = sitzung_fuer(musterkreis, str(ORDNER))
     assert sitzung.titel.startswith("Jugendhilfeausschuss Musterkreis")
     assert sitzung_pruefen(sitzung, musterkreis) == []
+
+
+def test_kleine_gemeinden_oeffentlich_geheim(musterkreis):
+    from kommune.geheimhaltung import schuetzen
+
+    ew = werte(musterkreis, "einwohner", "gemeinde", "2024")
+    tabelle = pd.DataFrame({i: werte(musterkreis, i, "gemeinde", "2024") for i in ("kinderarmut", "hze_faelle")})
+    oeffentlich = schuetzen(musterkreis, tabelle, "gemeinde", "2024")
+    klein = ew.index[ew < 300]
+    assert oeffentlich.maske.loc[klein, "kinderarmut"].all()  # Quoten kleiner Gemeinden gesperrt
+    assert oeffentlich.maske["hze_faelle"].sum() > len(klein)  # das sensible Merkmal öfter als nur dort
+    intern = schuetzen(musterkreis, tabelle, "gemeinde", "2024", rolle="admin")
+    assert oeffentlich.maske.values.sum() > intern.maske.values.sum()
+
+
+def test_gebietsprofil_der_gemeinden_ohne_angebot_rendert(musterkreis):
+    """Gemeinden ohne jedes Angebot (früher IndexError in punkte_zuordnen) und die mit den meisten."""
+    from streamlit.testing.v1 import AppTest
+
+    gem = musterkreis.gebiete["gemeinde"]
+    mit = gpd.sjoin(gem[["geometry"]], musterkreis.angebote[["geometry"]], predicate="contains").index
+    auswahl = [*gem.index.difference(mit), mit.value_counts().idxmax()]
+    assert len(auswahl) >= 6
+
+    at = AppTest.from_file(str(PROJEKT / "app.py"), default_timeout=120)
+    at.session_state["demo_rolle"] = "admin"
+    at.query_params["kommune"] = "musterkreis"
+    at.run()
+    at.switch_page("seiten/gebietsprofil.py").run()
+    for gebiet in auswahl:
+        at.selectbox(key="profil_gebiet_Musterkreis_gemeinde").set_value(gebiet).run()
+        assert not at.exception, (gebiet, at.exception)
+        assert not at.error, (gebiet, [e.value for e in at.error])
+        assert at.header[0].value == gem.at[gebiet, "name"], gebiet
