@@ -2,7 +2,7 @@
 
 Aufruf: ``python sample_data/generate_musterkreis.py [Zielordner]``. Schreibt ``kommune.toml``,
 ``katalog.csv``, ``geometrie.gpkg``, ``angebote.gpkg``, ``indikatoren.csv``, ``presets/sozialindex.toml`` und
-``sitzungen/kreisausschuss.toml`` nach ``sample_data/musterkreis/`` (Format: docs/kommune-format.md). Alle
+``sitzungen/jugendhilfeausschuss.toml`` nach ``sample_data/musterkreis/`` (Format: docs/kommune-format.md). Alle
 Gebiete, Namen und Werte sind frei erfunden (CC0 1.0).
 
 Ebenen: Gemeinde (12-stelliger, ARS-artiger Schlüssel „07399…“) → Verbandsgemeinde bzw. verbandsfreie
@@ -63,7 +63,7 @@ QUELLEN = {"statistik": "Statistisches Landesamt, Bevölkerungsfortschreibung", 
            "jugendamt": "Kreisjugendamt Musterkreis, Kita- und Jugendhilfestatistik",
            "gesundheitsamt": "Gesundheitsamt Musterkreis, Schuleingangsuntersuchung",
            "schulen": "Amtliche Schulstatistik", "angebote": "Standortverzeichnis Bildungsangebote Musterkreis"}
-LIZENZ, NAMENSNENNUNG = "CC0 1.0", "Bildungsmonitor – synthetische Beispieldaten Musterkreis (synthetisch, CC0)"
+LIZENZ, NAMENSNENNUNG = "CC0 1.0", "Bildungsmonitor – Beispieldaten Musterkreis (synthetisch, CC0)"
 # Quoten: Grundanteil, Steigung je SD Benachteiligung, Trend je Jahr (Logit-Skala)
 QUOTEN = {"kinderarmut": (0.055, 0.50, -0.03), "sgb2_quote": (0.03, 0.45, -0.02),
           "auslaenderanteil": (0.06, 0.45, 0.06), "kita_quote_u3": (0.30, -0.30, 0.05),
@@ -198,7 +198,7 @@ def gebiete_bauen(rng: np.random.Generator) -> tuple[dict[str, gpd.GeoDataFrame]
     nummer = {g: n + 1 for n, g in enumerate(sorted(range(N_GEMEINDEN), key=lambda g: namen[g]))}
     verband: dict[int, str] = {}
     vg_namen: dict[str, str] = {}
-    for v in range(N_VG):  # Verbandsgemeinden 5001 … nach dem Namen ihres Sitzes (größte Gemeinde folgt unten)
+    for v in range(N_VG):  # Verbandsgemeinden 5001 …; ihre Namen (nach dem Sitz) vergibt `sitze_benennen`
         for g in np.flatnonzero(vg_label == v):
             verband[int(g)] = f"{KREIS}50{v + 1:02d}"
     for g in range(N_GEMEINDEN):
@@ -206,8 +206,7 @@ def gebiete_bauen(rng: np.random.Generator) -> tuple[dict[str, gpd.GeoDataFrame]
             verband[g] = f"{KREIS}0{nummer[g]:03d}"
             vg_namen[verband[g]] = namen[g] if g != stadt else f"{namen[g]}, Stadt"
     for v in range(N_VG):
-        eigene = sorted(np.flatnonzero(vg_label == v), key=lambda g: namen[g])
-        vg_namen[f"{KREIS}50{v + 1:02d}"] = f"Verbandsgemeinde {namen[eigene[0]]}"
+        vg_namen[f"{KREIS}50{v + 1:02d}"] = ""
     ids = [f"{verband[g]}{nummer[g]:03d}" for g in range(N_GEMEINDEN)]
     vg_ids = sorted(vg_namen)
     vg_index = np.array([vg_ids.index(verband[g]) for g in range(N_GEMEINDEN)])
@@ -242,6 +241,16 @@ def einwohner_start(rng: np.random.Generator, gemeinden: gpd.GeoDataFrame) -> np
     klein = rng.choice(np.flatnonzero(~frei.to_numpy()), N_KLEIN, replace=False)
     ew[klein] = rng.integers(110, 280, N_KLEIN)
     return np.round(ew)
+
+
+def sitze_benennen(ebenen: dict[str, gpd.GeoDataFrame], ew: np.ndarray) -> None:
+    """Jede Verbandsgemeinde heißt nach ihrem Sitz, der einwohnerstärksten Ortsgemeinde."""
+    gem, vg = ebenen["gemeinde"], ebenen["verbandsgemeinde"]
+    for i, vid in enumerate(vg["verbandsgemeinde_id"]):
+        if not vg.at[i, "verbandsgemeinde_name"]:
+            eigene = np.flatnonzero(gem["verbandsgemeinde_id"] == vid)
+            sitz = gem["gemeinde_name"].iat[eigene[ew[eigene].argmax()]]
+            vg.at[i, "verbandsgemeinde_name"] = f"Verbandsgemeinde {sitz}"
 
 
 def indikatoren_erzeugen(gemeinden: gpd.GeoDataFrame, ew0: np.ndarray, plaetze: np.ndarray, ids: list[str],
@@ -433,6 +442,7 @@ def main(ziel: Path = ZIEL) -> None:
     ebenen, orte = gebiete_bauen(rng)
     gem = ebenen["gemeinde"]
     ew0 = einwohner_start(rng, gem)
+    sitze_benennen(ebenen, ew0)
     angebote = angebote_erzeugen(ebenen, orte, ew0, rng)
     kitas = angebote[angebote["typ"] == "Kita"]
     in_gemeinde = gpd.sjoin(kitas, gem[["gemeinde_id", "geometry"]], predicate="within")
@@ -451,7 +461,7 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
     (ziel / "presets" / "sozialindex.toml").write_text(preset_text(), encoding="utf-8")
-    (ziel / "sitzungen" / "kreisausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")
+    (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterkreis geschrieben nach {ziel}: {len(gem)} Gemeinden, {len(ebenen['verbandsgemeinde'])} "
           f"Verbandsgemeinden, {len(angebote)} Angebote, {int(einwohner)} Einwohner ({PERIODEN[-1]}).")

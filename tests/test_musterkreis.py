@@ -18,7 +18,7 @@ from tests.conftest import PROJEKT
 
 ORDNER = PROJEKT / "sample_data" / "musterkreis"
 DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg",
-           "presets/sozialindex.toml", "sitzungen/kreisausschuss.toml"]
+           "presets/sozialindex.toml", "sitzungen/jugendhilfeausschuss.toml"]
 
 
 @pytest.fixture(scope="module")
