@@ -34,6 +34,7 @@ PROJEKT = Path(__file__).resolve().parent.parent
 #: Kurznamen für die mitgelieferten Kommunen.
 BEKANNTE_KOMMUNEN = {
     "musterstadt": PROJEKT / "sample_data" / "musterstadt",
+    "musterkreis": PROJEKT / "sample_data" / "musterkreis",
     "berlin": PROJEKT / "kommune" / "profile" / "berlin",
     "regensburg": PROJEKT / "kommune" / "profile" / "regensburg",
 }

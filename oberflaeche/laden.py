@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 def verfuegbare_kommunen() -> dict[str, str]:
     """Kurzname → Anzeigename der mitgelieferten Kommunen (Berlin und Regensburg nur mit Datenordner)."""
-    kommunen = {"musterstadt": "Musterstadt (Beispieldaten)"}
+    kommunen = {"musterstadt": "Musterstadt (Beispieldaten)", "musterkreis": "Musterkreis (Beispieldaten)"}
     daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
     if daten and (Path(daten) / "berlin").is_dir():
         kommunen["berlin"] = "Berlin (offene Daten)"

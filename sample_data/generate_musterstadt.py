@@ -168,16 +168,17 @@ Niedrige Werte können auf Kostenhürden oder fehlende Angebote in der Nähe hin
 """
 
 
-def katalog_zeilen() -> list[list[str]]:
-    """Der Indikatorenkatalog als Tabellenzeilen in der Spaltenfolge von ``KATALOG_SPALTEN``."""
-    z = KATALOG.strip().splitlines()
+def katalog_zeilen(katalog: str = KATALOG, ebene: str = "viertel") -> list[list[str]]:
+    """Der Indikatorenkatalog (Text im Format von ``KATALOG``) als Tabellenzeilen in der Spaltenfolge von
+    ``KATALOG_SPALTEN``."""
+    z = katalog.strip().splitlines()
     zeilen = []
     for kopf, definition, hinweis in zip(z[0::3], z[1::3], z[2::3], strict=True):
         ind, name, einheit, art, bezug, richtung, thema, quelle, stand, sensibel = kopf.split("|")
         zaehler, nenner = bezug.split("/") if "/" in bezug else ("", "")
         gewicht = "" if "/" in bezug else bezug
         zeilen.append([ind, name, definition, einheit, art, zaehler, nenner, gewicht, richtung, THEMEN[thema],
-                       quelle, stand, "viertel", sensibel, hinweis])
+                       quelle, stand, ebene, sensibel, hinweis])
     return zeilen
 
 
@@ -567,15 +568,27 @@ KACHELN = [
 COCKPIT = {"titel": "Bildungscockpit Musterstadt", "ebene": "viertel", "indikator": "kinderarmut", "anzahl": 5}
 
 
+def wert(x: object) -> str:
+    """Ein Wert als TOML-Text (Zeichenkette, Zahl, Wahrheitswert, Liste oder Inline-Tabelle)."""
+    if isinstance(x, dict):
+        return "{ " + ", ".join(f"{k} = {wert(v)}" for k, v in x.items()) + " }"
+    if isinstance(x, list):
+        return "[" + ", ".join(wert(v) for v in x) + "]"
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    return json.dumps(x, ensure_ascii=False) if isinstance(x, str) else str(x)
+
+
+def toml_abschnitte(kopf: dict, abschnitte: list[tuple[str, dict]], anfang: str) -> list[str]:
+    """TOML-Zeilen: Kommentarzeile ``anfang``, Kopfschlüssel, dann je Abschnitt ``[[name]]`` (None-Werte entfallen)."""
+    zeilen = [anfang, "", *(f"{k} = {wert(v)}" for k, v in kopf.items())]
+    for name, eintrag in abschnitte:
+        zeilen += ["", f"[[{name}]]", *(f"{k} = {wert(v)}" for k, v in eintrag.items() if v is not None)]
+    return zeilen
+
+
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
-    def wert(x: object) -> str:
-        if isinstance(x, dict):
-            return "{ " + ", ".join(f"{k} = {wert(v)}" for k, v in x.items()) + " }"
-        if isinstance(x, list):
-            return "[" + ", ".join(wert(v) for v in x) + "]"
-        return json.dumps(x, ensure_ascii=False) if isinstance(x, str) else str(x)
-
     kopf = {"name": "Musterstadt", "ags": "09999000", "crs": CRS, "daten": ".", "katalog": "katalog.csv",
             "standard_ebene": "viertel"}
     abschnitte = [("quelle", {"id": q, "titel": f"{t} (synthetisch)", "lizenz": LIZENZ,
@@ -601,10 +614,8 @@ def toml_text() -> str:
             "adresse_spalten": ["strasse", "plz"], "alter_von": alter and alter[0], "alter_bis": alter and alter[1],
             "stand": "01.09.2024", "quelle": "angebote"}))
     abschnitte += [("kachel", k) for k in KACHELN]
-    zeilen = ["# Synthetische Beispielkommune, erzeugt von sample_data/generate_musterstadt.py – nicht von Hand "
-              "bearbeiten.", "", *(f"{k} = {wert(v)}" for k, v in kopf.items())]
-    for name, eintrag in abschnitte:
-        zeilen += ["", f"[[{name}]]", *(f"{k} = {wert(v)}" for k, v in eintrag.items() if v is not None)]
+    zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
+                             "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += ["", "[cockpit]", *(f"{k} = {wert(v)}" for k, v in COCKPIT.items())]
     return "\n".join(zeilen) + "\n"
 

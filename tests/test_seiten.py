@@ -22,7 +22,7 @@ SEITEN = [
     "seiten/vergleich.py",
     "seiten/datenimport.py",
 ]
-KOMMUNEN = ["musterstadt", "berlin"]
+KOMMUNEN = ["musterstadt", "musterkreis", "berlin"]
 
 
 def _app(kommune: str, rolle: str = "admin", **params: str) -> AppTest:
