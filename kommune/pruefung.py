@@ -30,7 +30,7 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -59,6 +59,7 @@ PRUEFUNGEN = {
     "schluessel_unbekannt": "unbekannter Gebietsschlüssel",
     "schluessel_fehlen": "fehlende Gebiete",
     "schluessel_leer": "leerer Schlüssel",
+    "schluessel_ergaenzt": "führende Nullen ergänzt",
     "dublette": "doppelte Schlüssel",
     "keine_zahl": "keine Zahl",
     "negativ": "negative Werte",
@@ -933,8 +934,94 @@ _KOEPFE = {
 }
 
 
+#: Köpfe amtlicher oder allgemeiner Gebietsschlüssel (nach `_kopf_einfach`); „AGS (8-stellig)“ zählt mit
+SCHLUESSEL_KOEPFE = frozenset(
+    {
+        "ags",
+        "ars",
+        "gkz",
+        "gemeindeschlüssel",
+        "gemeindeschluessel",
+        "amtlicher gemeindeschlüssel",
+        "amtlicher gemeindeschluessel",
+        "regionalschlüssel",
+        "regionalschluessel",
+        "amtlicher regionalschlüssel",
+        "amtlicher regionalschluessel",
+        "gemeindekennziffer",
+        "gemeindekennzahl",
+        "gebiet_id",
+        "gebiet",
+        "schlüssel",
+        "schluessel",
+        "gebietsschlüssel",
+        "gebietsschluessel",
+        "id",
+    }
+)
+_GANZZAHL = re.compile(r"^(\d+)(?:[.,]0+)?$")
+
+
 def _schluessel_text(wert: Any) -> str:
     return _zelle_text(wert)
+
+
+def _kopf_einfach(kopf: str) -> str:
+    """„Amtlicher_Gemeindeschlüssel (AGS)“ → „amtlicher gemeindeschlüssel“: ohne Zusatz, _/- als Leerraum."""
+    n = re.sub(r"\s*\([^)]*\)\s*$", "", _norm(kopf))
+    return re.sub(r"[\s_\-]+", " ", n).strip()
+
+
+def _ist_schluesselkopf(kopf: str, kommune: Kommune) -> bool:
+    bekannt = {_kopf_einfach(k) for k in SCHLUESSEL_KOEPFE} | {
+        _kopf_einfach(s.id_spalte) for s in kommune.konfiguration.schichten
+    }
+    return _kopf_einfach(kopf) in bekannt
+
+
+def nullen_ergaenzen(schluessel: Iterable[str], bekannt: Iterable[str]) -> dict[str, str]:
+    """Schlüssel, denen führende Nullen fehlen (Excel: 3101000 oder 3101000.0 statt 03101000) → ergänzter
+    Schlüssel. Nur wenn alle bekannten Schlüssel gleich lang sind und es den ergänzten Schlüssel gibt."""
+    menge = {str(b) for b in bekannt}
+    laengen = {len(b) for b in menge}
+    if len(laengen) != 1:
+        return {}
+    n = laengen.pop()
+    ersetzt = {}
+    for s in set(schluessel) - menge:
+        m = _GANZZAHL.match(s)
+        if m and len(m.group(1)) <= n and m.group(1).zfill(n) in menge:
+            ersetzt[s] = m.group(1).zfill(n)
+    return ersetzt
+
+
+def _nullen_reparieren(
+    gebiet: pd.Series, zeilen: np.ndarray, z: Zuordnung, kommune: Kommune, protokoll: Pruefprotokoll
+) -> pd.Series:
+    """Verlorene führende Nullen der Schlüsselspalte ergänzen und als Warnung (Anzahl, Beispiele) melden."""
+    bekannt = kommune.gebiete[z.ebene].index
+    ersetzt = nullen_ergaenzen(gebiet.unique().tolist(), bekannt)
+    if not ersetzt:
+        return gebiet
+    betroffen = gebiet.isin(list(ersetzt)).to_numpy()
+    nummern = zeilen[betroffen]
+    beispiele = ", ".join(
+        f"„{alt}“ → „{ersetzt[alt]}“ (Zeile {int(nr)})"
+        for alt, nr in list(dict(zip(gebiet[betroffen], nummern, strict=True)).items())[:5]
+    )
+    n, k = int(betroffen.sum()), len(ersetzt)
+    laenge = len(str(bekannt[0]))
+    protokoll.melden(
+        WARNUNG,
+        f"{n} {'Gebietsschlüssel hatte' if n == 1 else 'Gebietsschlüssel hatten'} ({k} verschiedene) weniger als "
+        f"{laenge} Stellen – führende Nullen verloren, z. B. als Zahl in Excel gespeichert – und "
+        f"{'wurde' if n == 1 else 'wurden'} mit Nullen ergänzt: {beispiele}. Bitte die Spalte in der Quelle als "
+        "Text speichern.",
+        zeile=int(nummern[0]),
+        spalte=z.einheit_spalte,
+        pruefung="schluessel_ergaenzt",
+    )
+    return gebiet.where(~betroffen, gebiet.map(ersetzt))
 
 
 def _indikator_fuer_kopf(kopf: str, kommune: Kommune) -> str | None:
@@ -955,26 +1042,35 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
     koepfe = tabelle.kopf
     norm = [_norm(k) for k in koepfe]
     # Gebietsschlüssel: die Spalte, deren Werte am besten zu den Schlüsseln einer Ebene passen
+    # (Schlüssel mit verlorenen führenden Nullen zählen mit, bei Köpfen wie „AGS“ gleich, sonst nur ersatzweise)
     if not z.einheit_spalte or not z.ebene:
-        beste = (0.0, "", "")
+        ebenen = [
+            (s.id, {str(i) for i in kommune.gebiete[s.id].index})
+            for s in kommune.konfiguration.schichten
+            if not z.ebene or s.id == z.ebene
+        ]
+        kandidaten = []
         for c, k in enumerate(koepfe):
+            if z.einheit_spalte and _norm(k) != _norm(z.einheit_spalte):
+                continue
             werte = set(tabelle.texte[c].iloc[:2000].tolist()) - {""}
             if not werte:
                 continue
-            for s in kommune.konfiguration.schichten:
-                if z.ebene and s.id != z.ebene:
-                    continue
-                ids = set(kommune.gebiete[s.id].index)
-                treffer = len(werte & ids) / len(werte)
-                if treffer > beste[0]:
-                    beste = (treffer, k, s.id)
-        if beste[0] > 0:
-            z.einheit_spalte = z.einheit_spalte or beste[1]
-            z.ebene = z.ebene or beste[2]
+            kopf = _ist_schluesselkopf(k, kommune)
+            for ebene, ids in ebenen:
+                genau = len(werte & ids) / len(werte)
+                ergaenzt = genau + len(nullen_ergaenzen(werte, ids)) / len(werte)
+                kandidaten.append((ergaenzt if kopf else genau, genau, ergaenzt, k, ebene))
+        beste = max(kandidaten, key=lambda t: t[:2], default=None)
+        if beste is not None and beste[0] == 0:
+            beste = max(kandidaten, key=lambda t: t[2])
+            beste = beste if beste[2] > 0 else None
+        if beste is not None:
+            z.einheit_spalte = z.einheit_spalte or beste[3]
+            z.ebene = z.ebene or beste[4]
     if not z.einheit_spalte:
-        ids = {s.id_spalte.lower() for s in kommune.konfiguration.schichten}
-        for k, n in zip(koepfe, norm, strict=True):
-            if n in ids or n in ("gebiet_id", "gebiet", "schlüssel", "schluessel", "gebietsschlüssel", "id"):
+        for k in koepfe:
+            if _ist_schluesselkopf(k, kommune):
                 z.einheit_spalte = k
                 break
     for feld, namen in _KOEPFE.items():
@@ -1118,7 +1214,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
     _ungenutzte_spalten_melden(tabelle, genutzt | formel_spalten, protokoll)
     texte = tabelle.texte
     nummern = pd.Series(tabelle.zeilennummern)
-    gebiet = texte[p_gebiet]
+    gebiet = _nullen_reparieren(texte[p_gebiet], tabelle.zeilennummern, z, kommune, protokoll)
     name = texte[p_name] if p_name is not None else None
     # HTML und formelartige Texte: nur Hinweise (bleiben Text; maskieren/entschärfen ist Sache der Ausgabe)
     for p in sorted({p for p in (p_gebiet, p_name, p_ind, p_periode) if p is not None}):
@@ -1157,7 +1253,11 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
         begleit[ziel] = (
             np.full(len(texte), np.nan) if p is None else _zahlen_pruefen(tabelle, p, dezimal[p], symbole, protokoll)[0]
         )
-    summe = _je_text(gebiet, lambda t: bool(_SUMMENZEILE.match(t)) or t == kommune.konfiguration.ags)
+    ags = kommune.konfiguration.ags
+    summe = _je_text(
+        gebiet,
+        lambda t: bool(_SUMMENZEILE.match(t)) or t == ags or (bool(ags) and t.isdigit() and t.zfill(len(ags)) == ags),
+    )
     teile = []
     arten_zaehlung: Counter = Counter()
     for p, ind in spalten_werte:
@@ -1717,7 +1817,7 @@ def lieferung_pruefen(
     if not erwartet:
         erwartet = {s.id_spalte for s in kommune.konfiguration.schichten} | {n for t in _KOEPFE.values() for n in t}
         erwartet |= set(kommune.katalog.index) | set(kommune.katalog["name"])
-        erwartet |= {"gebiet_id", "gebiet", "schlüssel", "gebietsschlüssel"}
+        erwartet |= SCHLUESSEL_KOEPFE
     try:
         tabelle = lieferung_lesen(pfad, protokoll, blatt=blatt or z.blatt or None, erwartete_koepfe=erwartet)
         if tabelle is None:

@@ -36,8 +36,8 @@ def _stand(ordner: Path) -> dict[str, bytes]:
 
 
 def test_echte_lieferung_mit_fehlern_ueber_cli(kopie, tmp_path):
-    """Titelzeile, Fußnoten, Dezimalkomma als Text, falscher Schlüssel, zu kleine Fallzahl, Formelzelle."""
-    erwartet = lieferung_xlsx(tmp_path / "hze_2025.xlsx", kopie)
+    """Titelzeile, Fußnoten, Dezimalkomma als Text, verlorene Null (ergänzt), kleine Fallzahl, Formel im Wert."""
+    erwartet = lieferung_xlsx(tmp_path / "hze_2025.xlsx", kopie, formel_im_wert=True)
     (tmp_path / "zuordnung.toml").write_text(ZUORDNUNG, encoding="utf-8")
     vorher = _stand(kopie)
     r = subprocess.run(
@@ -67,9 +67,11 @@ def test_echte_lieferung_mit_fehlern_ueber_cli(kopie, tmp_path):
     aus = r.stdout
     assert aus.startswith("Prüfprotokoll für „hze_2025.xlsx“: 1 Fehler")
     assert (
-        f"Fehler: Datei „hze_2025.xlsx“, Zeile {zeile}, Spalte „Viertel-Nr.“: Den Gebietsschlüssel „{falsch}“ "
-        f"gibt es in der Ebene „Stadtviertel“ nicht. Führende Null verloren? Gemeint ist wohl „{richtig}“."
+        f"Warnung: Datei „hze_2025.xlsx“, Zeile {zeile}, Spalte „Viertel-Nr.“: 1 Gebietsschlüssel hatte "
+        f"(1 verschiedene) weniger als 6 Stellen – führende Nullen verloren, z. B. als Zahl in Excel gespeichert – "
+        f"und wurde mit Nullen ergänzt: „{falsch}“ → „{richtig}“ (Zeile {zeile})."
     ) in aus
+    assert f"Zeile {erwartet['formel_im_wert']}, Spalte „Hilfen zur Erziehung¹)“: Die Zelle enthält eine Formel" in aus
     gid, z = erwartet["kleine_fallzahl"][0]
     assert f"Zeile {z}, Spalte „Hilfen zur Erziehung¹)“: Kleine Fallzahl 2 bei „hze_faelle“ in Gebiet „{gid}“" in aus
     assert "Spalte „Details“: Die Spalte enthält 110 Formel(n), z. B. =HYPERLINK(" in aus

@@ -470,3 +470,115 @@ def test_falsch_gruppierte_zahl_ist_kein_stiller_tausenderpunkt(text, dezimal, e
         assert art == "kaputt" and math.isnan(zahl)
     else:
         assert (zahl, art) == (erwartet, "")
+
+
+# ---------------------------------------------------------------------------------------------------
+# AGS-Spalten und verlorene führende Nullen (Niedersachsen 03…)
+# ---------------------------------------------------------------------------------------------------
+
+GEMEINDEN = ["03101000", "03102000", "03103000"]
+
+
+def _gemeinden(ordner, ids=GEMEINDEN):
+    """Minihausen mit 8-stelligen Gemeindeschlüsseln „03…“ auf der feinen Ebene."""
+    from mini import TOML, X0, Y0, mini_kommune
+
+    werte = "gebiet_id;indikator;periode;wert;zaehler;nenner\n" + "".join(f"{i};kinder;2024;100;;\n" for i in ids)
+    viertel = gpd.GeoDataFrame(
+        {"vid": ids, "vname": ["Nord", "Süd", "Ost"], "bid": ["01", "01", "02"]},
+        geometry=[box(X0 + i * 1000, Y0, X0 + (i + 1) * 1000, Y0 + 1000) for i in range(3)],
+        crs="EPSG:25832",
+    )
+    toml = TOML.replace('ags = "09999001"', 'ags = "03000000"')
+    return kommune_laden(mini_kommune(ordner, toml=toml, werte=werte, viertel=viertel))
+
+
+@pytest.fixture(scope="module")
+def nieder(tmp_path_factory):
+    return _gemeinden(tmp_path_factory.mktemp("nieder"))
+
+
+def _ergaenzt(ergebnis):
+    return [b for b in befunde(ergebnis) if b.pruefung == "schluessel_ergaenzt"]
+
+
+@pytest.mark.parametrize(
+    "kopf", ["AGS", "ARS", "Gemeindeschlüssel", "Amtlicher Gemeindeschlüssel", "Regionalschlüssel", "GKZ", "Nr."]
+)
+def test_ags_spalte_ohne_fuehrende_null_csv(nieder, tmp_path, kopf):
+    """Alle Schlüssel haben die Null verloren (auch als „3103000.0“): Spalte und Ebene erkannt, ergänzt, gemeldet."""
+    pfad = _lang(
+        tmp_path, f"{kopf};Gemeinde;Jahr;Kinder\n3101000;Nord;2024;110\n3102000;Süd;2024;120\n3103000.0;Ost;2024;130\n"
+    )
+    e = lieferung_pruefen(nieder, pfad)
+    assert e.zuordnung.einheit_spalte == kopf and e.zuordnung.ebene == "viertel"
+    assert e.protokoll.ok, texte(e)
+    [b] = _ergaenzt(e)
+    assert b.stufe == WARNUNG and b.zeile == 2 and b.spalte == kopf
+    assert b.text.startswith("3 Gebietsschlüssel hatten (3 verschiedene) weniger als 8 Stellen")
+    assert "„3101000“ → „03101000“ (Zeile 2)" in b.text and "„3103000.0“ → „03103000“ (Zeile 4)" in b.text
+    lang = e.lieferung.lang.set_index("gebiet")["wert"].to_dict()
+    assert lang == {"03101000": 110.0, "03102000": 120.0, "03103000": 130.0}
+
+
+def test_ags_spalte_neben_anderer_zahlenspalte(nieder, tmp_path):
+    """Ein Teil der Schlüssel ist heil; die Kennzahl-Spalte daneben wird nicht für Schlüssel gehalten."""
+    pfad = _lang(tmp_path, "Lfd;AGS;Jahr;Kinder\n1;03101000;2024;110\n2;3102000;2024;120\n3;03103000;2024;130\n")
+    e = lieferung_pruefen(nieder, pfad)
+    assert e.zuordnung.einheit_spalte == "AGS" and e.protokoll.ok, texte(e)
+    [b] = _ergaenzt(e)
+    assert b.text.startswith("1 Gebietsschlüssel hatte (1 verschiedene) weniger als 8 Stellen") and b.zeile == 3
+    assert sorted(e.lieferung.lang["gebiet"]) == GEMEINDEN
+
+
+def test_ags_als_zahl_in_xlsx(nieder, tmp_path):
+    """openpyxl schreibt Zahlen (int und float), wie Excel nach dem Öffnen einer CSV."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Amtlicher Gemeindeschlüssel (AGS)", "Gemeinde", "Jahr", "Kinder"])
+    ws.append([3101000, "Nord", 2024, 110])
+    ws.append([3102000.0, "Süd", 2024, 120])
+    ws.append(["03103000", "Ost", 2024, 130])
+    wb.save(tmp_path / "l.xlsx")
+    e = lieferung_pruefen(nieder, tmp_path / "l.xlsx")
+    assert e.zuordnung.ebene == "viertel" and e.protokoll.ok, texte(e)
+    [b] = _ergaenzt(e)
+    assert "„3101000“ → „03101000“ (Zeile 2), „3102000“ → „03102000“ (Zeile 3)" in b.text
+    assert sorted(e.lieferung.lang["gebiet"]) == GEMEINDEN
+
+
+def test_unbekannter_schluessel_bleibt_fehler(nieder, tmp_path):
+    """3109000 → 03109000 gibt es nicht: Fehler wie bisher, nichts ergänzt; die anderen werden ergänzt."""
+    pfad = _lang(tmp_path, "AGS;Jahr;Kinder\n3101000;2024;110\n3109000;2024;120\n31030000;2024;5\n")
+    e = lieferung_pruefen(nieder, pfad)
+    fehler = [b for b in befunde(e, FEHLER) if b.pruefung == "schluessel_unbekannt"]
+    assert [b.zeile for b in fehler] == [3, 4] and "„3109000“" in fehler[0].text and not e.protokoll.ok
+    [b] = _ergaenzt(e)
+    assert b.text.startswith("1 Gebietsschlüssel hatte") and "3109000" not in b.text
+
+
+def test_ungleich_lange_schluessel_werden_nicht_ergaenzt(tmp_path):
+    """Hat die Ebene Schlüssel verschiedener Länge, ist Auffüllen mehrdeutig: Fehler mit Vorschlag, keine Reparatur."""
+    kommune = _gemeinden(tmp_path / "k", ["03101000", "0310200", "03103000"])
+    pfad = _lang(tmp_path, "AGS;Jahr;Kinder\n3101000;2024;110\n0310200;2024;120\n03103000;2024;130\n")
+    e = lieferung_pruefen(kommune, pfad)
+    assert not _ergaenzt(e) and e.zuordnung.ebene == "viertel"
+    [f] = [b for b in befunde(e, FEHLER) if b.pruefung == "schluessel_unbekannt"]
+    assert f.zeile == 2 and "Gemeint ist wohl „03101000“" in f.text
+
+
+def test_doppelt_nach_ergaenzen_ist_dublette(nieder, tmp_path):
+    """„3101000“ und „03101000“ in einer Lieferung: nach dem Ergänzen eine Dublette (Fehler)."""
+    pfad = _lang(tmp_path, "AGS;Jahr;Kinder\n3101000;2024;110\n03101000;2024;120\n")
+    e = lieferung_pruefen(nieder, pfad)
+    assert _ergaenzt(e) and any(b.pruefung == "dublette" for b in befunde(e, FEHLER))
+
+
+def test_vorgegebene_schluesselspalte_bestimmt_die_ebene(nieder, tmp_path):
+    """Nennt die Zuordnung nur die Spalte, folgt die Ebene aus ihren (ergänzten) Werten, nicht aus anderen Spalten."""
+    pfad = _lang(tmp_path, "Bezirk;GKZ¹);Jahr;Kinder\n01;3101000;2024;110\n02;3102000;2024;120\n")
+    e = lieferung_pruefen(nieder, pfad, Zuordnung(einheit_spalte="GKZ"))
+    assert e.zuordnung.ebene == "viertel" and e.protokoll.ok, texte(e)
+    assert sorted(e.lieferung.lang["gebiet"]) == GEMEINDEN[:2] and len(_ergaenzt(e)) == 1

@@ -16,7 +16,7 @@ def _versionen() -> set[str]:
 
 
 def test_fehlerhafte_lieferung_zeigt_pruefprotokoll(seite, server_musterstadt, tmp_path):
-    erwartet = lieferung_xlsx(tmp_path / "hze_2025.xlsx", PROJEKT / "sample_data" / "musterstadt")
+    erwartet = lieferung_xlsx(tmp_path / "hze_2025.xlsx", PROJEKT / "sample_data" / "musterstadt", formel_im_wert=True)
     vorher = _versionen()
     seite.goto(f"{server_musterstadt.url}/import", wait_until="domcontentloaded")
     seite.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
