@@ -364,7 +364,7 @@ def angebote_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], orte: np.ndarray, ew:
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
     kopf = {"name": "Musterkreis", "ags": KREIS, "crs": CRS, "daten": ".", "katalog": "katalog.csv",
-            "standard_ebene": "gemeinde"}
+            "standard_ebene": "gemeinde", "gesamtgebiet": "Landkreis Musterkreis", "grenze": "Kreisgrenze"}
     abschnitte = [("quelle", {"id": q, "titel": f"{t} (synthetisch)", "lizenz": LIZENZ,
                               "namensnennung": NAMENSNENNUNG, "url": ""}) for q, t in QUELLEN.items()]
     for eid, name, eltern in (("gemeinde", "Gemeinde", "verbandsgemeinde"),
