@@ -23,7 +23,6 @@ import pandas as pd
 import pyogrio
 import shapely
 from generate_musterstadt import (
-    ANGEBOTE,
     EVANGELISCH,
     FANTASIE,
     HEILIGE,
@@ -34,6 +33,7 @@ from generate_musterstadt import (
     kmeans_keime,
     nachbarn,
     regionen_wachsen,
+    tabellen_und_angebote,
     toml_abschnitte,
     vereinigen,
     wert,
@@ -377,17 +377,7 @@ def toml_text() -> str:
         "id": "sprengel", "name": "Grundschulsprengel", "datei": "geometrie.gpkg", "layer": "sprengel",
         "id_spalte": "sprengel_id", "name_spalte": "sprengel_name", "stand": "Schuljahr 2024/25",
         "quelle": "schulen"}))
-    abschnitte.append(("indikatoren", {
-        "datei": "indikatoren.csv", "ebene": "gemeinde", "quelle": "statistik", "trennzeichen": ";",
-        "dezimalzeichen": ",", "format": "lang", "einheit_spalte": "gebiet_id", "indikator_spalte": "indikator",
-        "periode_spalte": "periode", "wert_spalte": "wert", "zaehler_spalte": "zaehler", "nenner_spalte": "nenner"}))
-    for kategorie, stufe, typen, kapazitaet, alter in ANGEBOTE:
-        abschnitte.append(("angebote", {
-            "kategorie": kategorie, "bildungsstufe": stufe, "datei": "angebote.gpkg", "layer": "angebote",
-            "filter": {"spalte": "typ", "werte": typen}, "id_spalte": "id", "name_spalte": "name",
-            "traeger_spalte": "traeger", "kapazitaet_spalte": "plaetze" if kapazitaet else None,
-            "adresse_spalten": ["strasse", "plz"], "alter_von": alter and alter[0], "alter_bis": alter and alter[1],
-            "stand": "01.09.2024", "quelle": "angebote"}))
+    abschnitte += tabellen_und_angebote("gemeinde")
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")

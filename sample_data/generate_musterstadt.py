@@ -587,6 +587,23 @@ def toml_abschnitte(kopf: dict, abschnitte: list[tuple[str, dict]], anfang: str)
     return zeilen
 
 
+def tabellen_und_angebote(ebene: str) -> list[tuple[str, dict]]:
+    """Die Abschnitte [[indikatoren]] (lange Tabelle auf `ebene`) und [[angebote]] (je Kategorie) der
+    Beispielkommunen – Musterstadt und Musterkreis lesen ihre Dateien gleich."""
+    abschnitte: list[tuple[str, dict]] = [("indikatoren", {
+        "datei": "indikatoren.csv", "ebene": ebene, "quelle": "statistik", "trennzeichen": ";",
+        "dezimalzeichen": ",", "format": "lang", "einheit_spalte": "gebiet_id", "indikator_spalte": "indikator",
+        "periode_spalte": "periode", "wert_spalte": "wert", "zaehler_spalte": "zaehler", "nenner_spalte": "nenner"})]
+    for kategorie, stufe, typen, kapazitaet, alter in ANGEBOTE:
+        abschnitte.append(("angebote", {
+            "kategorie": kategorie, "bildungsstufe": stufe, "datei": "angebote.gpkg", "layer": "angebote",
+            "filter": {"spalte": "typ", "werte": typen}, "id_spalte": "id", "name_spalte": "name",
+            "traeger_spalte": "traeger", "kapazitaet_spalte": "plaetze" if kapazitaet else None,
+            "adresse_spalten": ["strasse", "plz"], "alter_von": alter and alter[0], "alter_bis": alter and alter[1],
+            "stand": "01.09.2024", "quelle": "angebote"}))
+    return abschnitte
+
+
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
     kopf = {"name": "Musterstadt", "ags": "09999000", "crs": CRS, "daten": ".", "katalog": "katalog.csv",
@@ -602,17 +619,7 @@ def toml_text() -> str:
     abschnitte.append(("einzugsbereich", {
         "id": "schulbezirk", "name": "Grundschulbezirk", "datei": "geometrie.gpkg", "layer": "schulbezirke",
         "id_spalte": "bezirk_id", "name_spalte": "bezirk_name", "stand": "Schuljahr 2024/25", "quelle": "statistik"}))
-    abschnitte.append(("indikatoren", {
-        "datei": "indikatoren.csv", "ebene": "viertel", "quelle": "statistik", "trennzeichen": ";",
-        "dezimalzeichen": ",", "format": "lang", "einheit_spalte": "gebiet_id", "indikator_spalte": "indikator",
-        "periode_spalte": "periode", "wert_spalte": "wert", "zaehler_spalte": "zaehler", "nenner_spalte": "nenner"}))
-    for kategorie, stufe, typen, kapazitaet, alter in ANGEBOTE:
-        abschnitte.append(("angebote", {
-            "kategorie": kategorie, "bildungsstufe": stufe, "datei": "angebote.gpkg", "layer": "angebote",
-            "filter": {"spalte": "typ", "werte": typen}, "id_spalte": "id", "name_spalte": "name",
-            "traeger_spalte": "traeger", "kapazitaet_spalte": "plaetze" if kapazitaet else None,
-            "adresse_spalten": ["strasse", "plz"], "alter_von": alter and alter[0], "alter_bis": alter and alter[1],
-            "stand": "01.09.2024", "quelle": "angebote"}))
+    abschnitte += tabellen_und_angebote("viertel")
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
