@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from berichte.xlsx import xlsx_bytes
-from geodata.karte import karte_bauen, kartenausschnitt
+from geodata.karte import ausschnitt_mitte, karte_bauen, kartenausschnitt
 from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
@@ -65,7 +65,10 @@ def karte_zeigen(
     teile = karte_bauen(
         flaechen_features(anzeige, reihe, klassen, darstellung.einheit, darstellung.stellen),
         angebots_features(angebote),
-        ausschnitt=kartenausschnitt(anzeige),  # ganzes Gebiet der Ebene; hängt nicht vom Indikator ab
+        # Mitte aus total_bounds (keine Vereinigung); die Zoomstufe bleibt vorerst fest: Leaflets fitBounds
+        # lief im iframe bei jedem Aufbau erneut und setzte den Zoom des Nutzers zurück (Issue 10, offen)
+        mitte=ausschnitt_mitte(ausschnitt) if (ausschnitt := kartenausschnitt(anzeige)) else None,
+        zoom=11 if len(kommune.gebiete[ebene]) > 200 else 12,
         gewaehlt=gebiet,
         kachel_url=os.environ.get("BILDUNGSMONITOR_KACHEL_URL"),
         kachel_attribution=os.environ.get("BILDUNGSMONITOR_KACHEL_ATTRIBUTION", ""),
