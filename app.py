@@ -3,6 +3,9 @@
 Die Seiten liegen in `seiten/`, nicht in `pages/`: einen Ordner `pages/` neben dem Einstieg behandelt
 Streamlit als alte Mehrseiten-App und führte dort eine Seite bei einem ersten Aufruf von `/<seite>`
 ohne diesen Router (und ohne Rollenprüfung) aus.
+
+Jede Seite läuft über `oberflaeche.fehlerseite.seite_ausfuehren`: ein unerwarteter Fehler zeigt eine deutsche
+Fehlerseite mit Referenz (Traceback nur im Serverprotokoll) statt Streamlits englischem Kasten.
 """
 
 from __future__ import annotations
@@ -10,10 +13,15 @@ from __future__ import annotations
 import streamlit as st
 
 import oberflaeche.cachewaechter  # noqa: F401  (lehnt Streamlits clear_cache von Clients ab, s. dort)
+from oberflaeche.fehlerseite import seite_ausfuehren
 from oberflaeche.rollen import darf
 from oberflaeche.zugang import rolle_ermitteln
 
-st.set_page_config(page_title="Bildungsmonitor", layout="wide")
+# Kein englisches Menü („Get help“, „About“, „Made with Streamlit“): ohne Einträge blendet
+# client.toolbarMode = "minimal" (.streamlit/config.toml) das Menü ganz aus.
+st.set_page_config(
+    page_title="Bildungsmonitor", layout="wide", menu_items={"Get help": None, "Report a bug": None, "About": None}
+)
 
 #: (Datei in seiten/, Titel, URL-Pfad); die Startseite liegt unter „/“.
 SEITEN = [
@@ -28,6 +36,12 @@ SEITEN = [
     ("datenimport", "Datenimport", "import"),
 ]
 
+# Streamlits englische Zeilen, die sich nicht setzen lassen: „200MB per file • CSV“ im Hochladefeld (die
+# deutschen Hinweise schreibt oberflaeche.bausteine.datei_hochladen darunter) und „Stop“ neben der Laufanzeige.
+st.html(
+    "<style>[data-testid='stFileUploaderDropzoneInstructions'],"
+    "[data-testid='stStatusWidget'] button { display: none; }</style>"
+)  # nur <style>: Streamlit legt es unsichtbar ab, ohne Platz im Layout
 st.sidebar.title("Bildungsmonitor")
 rolle = rolle_ermitteln()
 st.session_state["aktive_rolle"] = rolle
@@ -37,4 +51,4 @@ seiten = [
     for datei, titel, url in SEITEN
     if darf(rolle, datei)
 ]
-st.navigation(seiten).run()
+seite_ausfuehren(st.navigation(seiten))

@@ -81,7 +81,7 @@ from berichte.grundlagen import (
     werte_und_maske,
 )
 from kommune.fehler import KommuneFehler
-from kommune.format import wert_mit_einheit, zahl
+from kommune.format import stand_text, wert_mit_einheit, zahl
 from kommune.laden import Kommune
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 
@@ -190,7 +190,8 @@ class Kachel:
         else:
             teile.append(self.veraenderung_text)
         teile.append(f"Ampel {self.ampel}")
-        teile.append(f"Stand {self.stand}")
+        if stand := stand_text(self.stand, "Stand "):
+            teile.append(stand)
         return " · ".join(teile)
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from berichte.grundlagen import GESPERRT_TEXT, OEFFENTLICH, stand_fuer, stellen_fuer, werte_und_maske
-from kommune.format import wert_mit_einheit
+from kommune.format import MINUS, wert_mit_einheit
 from kommune.laden import Kommune
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 
@@ -42,7 +42,7 @@ MONATE_KURZ = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "
 TAGE = ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"]
 TAGE_KURZ = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"]
 
-ZAHLFORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}
+ZAHLFORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"], "minus": MINUS}
 ZEITFORMAT = {
     "dateTime": "%A, %e. %B %Y, %X",
     "date": "%d.%m.%Y",

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.gebietswerte import gebietswerte
-from kommune.format import mehrzahl, zahl
+from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, zahl
 from kommune.geheimhaltung import rolle_pruefen, sperren_reihe
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
@@ -34,8 +34,8 @@ def ist_prozent(einheit: str) -> bool:
 
 
 def stellen_fuer(einheit: str, art: str = "anteil") -> int:
-    """Nachkommastellen: Zählgrößen ganz, alles andere eine Stelle."""
-    return 0 if art == "anzahl" or einheit in ("Personen", "Anzahl", "Fälle", "Plätze") else 1
+    """Nachkommastellen: Zählgrößen ganz (`kommune.format.ist_ganzzahlig`), alles andere eine Stelle."""
+    return 0 if ist_ganzzahlig(einheit, art) else 1
 
 
 def stand_fuer(kommune: Kommune, indikator: str, periode: str | None) -> str:
@@ -45,7 +45,7 @@ def stand_fuer(kommune: Kommune, indikator: str, periode: str | None) -> str:
     wird das Jahr ersetzt, wenn Periode und Stichtag Jahreszahlen sind („31.12.2022“); sonst bleibt
     es bei „Periode 2022“.
     """
-    stand = str(kommune.katalog.loc[indikator, "stand"]) if indikator in kommune.katalog.index else ""
+    stand = stand_text(kommune.katalog.loc[indikator, "stand"]) if indikator in kommune.katalog.index else ""
     if not periode:
         return stand
     perioden = [p for p in kommune.perioden if p]

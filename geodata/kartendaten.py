@@ -10,7 +10,7 @@ import pandas as pd
 
 from geodata.anzeige import feature_collection, punkte_wgs84
 from geodata.klassen import KLASSE_GESPERRT, Klassierung
-from kommune.format import wert_mit_einheit, zahl
+from kommune.format import stand_text, wert_mit_einheit, zahl
 
 
 def flaechen_features(
@@ -67,21 +67,44 @@ def gebiet_aus_klick(ergebnis: dict[str, Any] | None, gueltige_ids: pd.Index | s
     return gebiet if gebiet in gueltige_ids else None
 
 
+def kartenkopf(titel: str, einheit: str, stand: str) -> str:
+    """Überschrift der Legende: Titel, darunter Einheit und Stand – leere Teile fallen weg (kein „ · Stand“)."""
+    zeile = " · ".join(t for t in (einheit.strip(), stand_text(stand, "Stand ")) if t)
+    return f"**{titel}**" + (f"  \n{zeile}" if zeile else "")
+
+
 def kurzbeschreibung(
-    werte: pd.Series, namen: pd.Series, indikator_name: str, einheit: str, ebene_name: str, stand: str, stellen: int = 1
+    werte: pd.Series,
+    namen: pd.Series,
+    indikator_name: str,
+    einheit: str,
+    ebene_name: str,
+    stand: str,
+    stellen: int = 1,
+    gesperrt: pd.Series | None = None,
 ) -> str:
-    """Ein deutscher Satz, der die Karte zusammenfasst (Barrierefreiheit, Text-Zwilling)."""
+    """Ein deutscher Satz, der die Karte zusammenfasst (Barrierefreiheit, Text-Zwilling).
+
+    Gebiete ohne Wert zählen getrennt: „keine Daten“ und – laut `gesperrt` – „gesperrt“ (wie in der Legende).
+    """
     gueltig = werte.dropna()
     n_gesamt = len(werte)
     if gueltig.empty:
         return f"Für {indikator_name} liegen auf der Ebene {ebene_name} keine Daten vor."
     hoch, tief = gueltig.idxmax(), gueltig.idxmin()
-    fehlend = n_gesamt - len(gueltig)
+    ohne = werte.isna()
+    n_gesperrt = (
+        int((ohne & gesperrt.reindex(werte.index, fill_value=False).astype(bool)).sum()) if gesperrt is not None else 0
+    )
+    fehlend = int(ohne.sum()) - n_gesperrt
+    stand_klammer = f" ({s})" if (s := stand_text(stand, "Stand ")) else ""
     satz = (
-        f"Die Karte zeigt {indikator_name} (Stand {stand}) für {len(gueltig)} von {n_gesamt} Gebieten der "
+        f"Die Karte zeigt {indikator_name}{stand_klammer} für {len(gueltig)} von {n_gesamt} Gebieten der "
         f"Ebene {ebene_name}: von {wert_mit_einheit(gueltig[tief], einheit, stellen)} in {namen.get(tief, tief)} "
         f"bis {wert_mit_einheit(gueltig[hoch], einheit, stellen)} in {namen.get(hoch, hoch)}"
     )
     if fehlend:
         satz += f"; {fehlend} {'Gebiet hat' if fehlend == 1 else 'Gebiete haben'} keine Daten"
+    if n_gesperrt:
+        satz += f"; {n_gesperrt} {'Gebiet ist' if n_gesperrt == 1 else 'Gebiete sind'} gesperrt (Geheimhaltung)"
     return satz + "."

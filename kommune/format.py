@@ -4,22 +4,42 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+#: Das Minuszeichen der Anzeige (U+2212); Dateien für Tabellenkalkulationen bekommen „-“.
+MINUS = "\u2212"
 
-def zahl(wert: float | int | None, stellen: int = 1, *, leer: str = "–") -> str:
-    """Eine Zahl mit Tausenderpunkt und Dezimalkomma; `leer` für fehlende Werte."""
+
+def zahl(wert: float | int | None, stellen: int = 1, *, leer: str = "–", minus: str = MINUS) -> str:
+    """Eine Zahl mit Tausenderpunkt, Dezimalkomma und echtem Minuszeichen; `leer` für fehlende Werte.
+
+    `minus="-"` für Dateien, die eine Tabellenkalkulation wieder als Zahl lesen soll (CSV). Was gerundet
+    null ergibt, bekommt kein Vorzeichen („0,0“, nicht „−0,0“).
+    """
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return leer
     text = f"{wert:,.{stellen}f}"
+    if text.startswith("-"):
+        text = text[1:] if not text.strip("-0.,") else minus + text[1:]
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+#: Zählgrößen von Menschen und Dingen: immer ganze Zahlen („162“, nicht „162,0“).
+GANZZAHL_EINHEITEN = ("Personen", "Anzahl", "Fälle", "Plätze", "Einrichtungen", "Kinder", "Einwohner")
+
+
+def ist_ganzzahlig(einheit: str, art: str = "") -> bool:
+    """Zählt die Größe Menschen oder Dinge (Art „anzahl“ oder eine Zähleinheit)? Dann ohne Nachkommastellen."""
+    return art == "anzahl" or einheit.strip() in GANZZAHL_EINHEITEN
 
 
 def wert_mit_einheit(wert: float | None, einheit: str, stellen: int | None = None, *, leer: str = "–") -> str:
     """Ein Indikatorwert mit passender Einheit, z. B. „21,1 %“ oder „3.419 Personen“; `leer` ohne Wert."""
     if stellen is None:
-        stellen = 0 if einheit in ("Personen", "Anzahl", "Fälle") else 1
+        stellen = 0 if ist_ganzzahlig(einheit) else 1
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return leer
     text = zahl(wert, stellen)
@@ -31,6 +51,40 @@ def wert_mit_einheit(wert: float | None, einheit: str, stellen: int | None = Non
 def datum(d: date) -> str:
     """Ein Datum als TT.MM.JJJJ."""
     return d.strftime("%d.%m.%Y")
+
+
+_ISO_TAG = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_ISO_MONAT = re.compile(r"^(\d{4})-(\d{1,2})$")
+_TAG = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_MONAT = re.compile(r"^(\d{1,2})[./](\d{4})$")
+_JAHR = re.compile(r"^\d{4}$")
+
+
+def stand_text(wert: Any, vorsatz: str = "") -> str:
+    """Ein Stand („Stichtag“) in der einen Schreibweise, mit der Genauigkeit der Quelle.
+
+    Tag → „31.12.2024“ (auch aus „2024-12-31“, „1.3.2024“ oder einem `date`), Monat → „10.2023“ (auch aus
+    „2023-10“, „10/2023“), Jahr → „2025“; anderer Text („Schuljahr 2024/25“) bleibt, wie er ist. Ohne Stand
+    (None, leer, „nan“) ist das Ergebnis leer – auch ohne `vorsatz`, damit kein „Stand “ ohne Datum
+    entsteht: `stand_text("2024", "Stand ")` → „Stand 2024“, `stand_text("", "Stand ")` → „“.
+    """
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return ""
+    if isinstance(wert, date):
+        text = datum(wert)
+    else:
+        text = " ".join(str(wert).split())
+        if text.lower() in ("", "nan", "nat", "none", "–", "-"):
+            return ""
+        if m := _ISO_TAG.match(text):
+            text = f"{int(m[3]):02d}.{int(m[2]):02d}.{m[1]}"
+        elif m := _TAG.match(text):
+            text = f"{int(m[1]):02d}.{int(m[2]):02d}.{m[3]}"
+        elif m := _ISO_MONAT.match(text):
+            text = f"{int(m[2]):02d}.{m[1]}"
+        elif m := _MONAT.match(text):
+            text = f"{int(m[1]):02d}.{m[2]}"
+    return vorsatz + text
 
 
 #: Mehrzahl bekannter Ebenennamen: (Nominativ, Dativ).
@@ -95,3 +149,38 @@ def entschaerfen(wert: Any) -> Any:
         return wert
     text = _STEUERZEICHEN.sub("", wert)
     return "'" + text if formel_gefahr(text) else text
+
+
+def indikator_bezeichnung(katalog: Any, indikator: str) -> str:
+    """Der Name eines Indikators für Menschen („Kinderarmut (S4)“), nie sein Schlüssel in Klammern.
+
+    `katalog` ist der Indikatorenkatalog (Index = ID, Spalte „name“). Unbekannte IDs oder leere Namen
+    zeigen die ID; tragen zwei Indikatoren denselben Namen, unterscheidet sie ihre ID („Name (ID)“).
+    Der eine Ort für Beschriftungen von Auswahlen, Spalten, Legenden und Diagrammen.
+    """
+    if indikator not in katalog.index:
+        return str(indikator)
+    name = " ".join(str(katalog.loc[indikator, "name"]).split())
+    if not name or name.lower() == "nan":
+        return str(indikator)
+    if int((katalog["name"].astype(str).str.split().str.join(" ") == name).sum()) > 1:
+        return f"{name} ({indikator})"
+    return name
+
+
+def gebiet_bezeichnung(name: Any, gebiet: str, ebene: str) -> str:
+    """Der Name eines Gebiets; wo die Quelle keinen hat (leer oder gleich dem Schlüssel), „Ebene Schlüssel“.
+
+    `gebiet_bezeichnung("0913", "0913", "Einschulbereich")` → „Einschulbereich 0913“.
+    """
+    text = "" if name is None else " ".join(str(name).split())
+    if not text or text.lower() == "nan" or text == str(gebiet).strip():
+        return f"{ebene} {gebiet}".strip()
+    return text
+
+
+def eindeutige_namen(namen: Mapping[str, Any]) -> dict[str, str]:
+    """Beschriftungen für eine Auswahl von Gebieten: der Name, bei gleichnamigen Gebieten „Name (Schlüssel)“."""
+    texte = {k: " ".join(str(v).split()) for k, v in namen.items()}
+    haeufig = Counter(texte.values())
+    return {k: (f"{t} ({k})" if haeufig[t] > 1 else t) for k, t in texte.items()}

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
+from kommune.format import gebiet_bezeichnung
 from kommune.geometrie import (
     crs_pruefen,
     datei_lesen,
@@ -128,6 +129,10 @@ def _gebiete_lesen(konf: KommuneKonfiguration, s: Gebietsschicht, hinweise: list
     namen = roh[s.name_spalte].astype(str).str.strip() if s.name_spalte else ids
     if s.namen:
         namen = ids.map(dict(s.namen)).fillna(namen)
+    # Ohne eigenen Namen (leer oder gleich dem Schlüssel) heißt ein Gebiet „Einschulbereich 0913“
+    namen = pd.Series(
+        [gebiet_bezeichnung(n, i, s.name) for n, i in zip(namen, ids, strict=True)], index=namen.index, dtype=object
+    )
     if s.eltern_aus_praefix:
         eltern = ids.str[: s.eltern_aus_praefix]
     elif s.eltern_spalte:

@@ -1200,7 +1200,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
         protokoll.melden(
             FEHLER,
             "Die Periode fehlt: eine Spalte „Periode“/„Jahr“ liefern oder in der Zuordnung "
-            "„periode“ angeben (Kommandozeile: --period).",
+            "„periode“ angeben (im Datenimport das Feld „Periode“, auf der Kommandozeile --period).",
             pruefung="zuordnung",
         )
     p_zaehler = pos(z.zaehler_spalte, "Zähler", pflicht=False) if z.zaehler_spalte else None

@@ -19,14 +19,13 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
-from kommune.format import entschaerfen, zahl
+from kommune.format import entschaerfen, ist_ganzzahlig, zahl
 from kommune.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 
 ID_SPALTE = "ID"
 NAME_SPALTE = "Name"
-GANZZAHL_EINHEITEN = ("Personen", "Anzahl", "Fälle", "Plätze", "Einrichtungen")
 
 
 def spaltenkopf(kommune: Kommune, indikator: str) -> str:
@@ -39,7 +38,7 @@ def _stellen(kommune: Kommune, indikator: str) -> int:
     if indikator not in kommune.katalog.index:
         return 1
     eintrag = kommune.katalog.loc[indikator]
-    if eintrag["art"] == "anzahl" or eintrag["einheit"] in GANZZAHL_EINHEITEN:
+    if ist_ganzzahlig(str(eintrag["einheit"]), str(eintrag["art"])):
         return 0
     return 2 if eintrag["art"] == "index" else 1
 
@@ -290,7 +289,7 @@ def csv_schreiben(df: pd.DataFrame, pfad: str | Path, kommune: Kommune) -> Path:
         stellen = _stellen(kommune, ind)
         gesperrt = _gesperrt(df, kopf, attrs.get("gesperrt", {}))
         spalten[kopf] = [
-            ANZEIGE_GESPERRT if g else ("" if pd.isna(v) else zahl(float(v), stellen).replace(".", ""))
+            ANZEIGE_GESPERRT if g else ("" if pd.isna(v) else zahl(float(v), stellen, minus="-").replace(".", ""))
             for v, g in zip(df[kopf].tolist(), gesperrt, strict=True)
         ]
     text = pd.DataFrame(spalten, columns=list(df.columns))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from typing import Any
 
 import streamlit as st
 
+from kommune.format import indikator_bezeichnung, zahl
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode
 from oberflaeche.auswahl import url_setzen
-
-
-def indikator_beschriftung(kommune: Kommune, indikator: str) -> str:
-    """„Kinderarmut (S4)“-artige Beschriftung mit Einheit."""
-    e = kommune.katalog.loc[indikator]
-    return f"{e['name']} [{indikator}]"
 
 
 def indikator_waehlen(kommune: Kommune, periode: str | None, label: str = "Indikator") -> tuple[str, str] | None:
@@ -35,7 +32,7 @@ def indikator_waehlen(kommune: Kommune, periode: str | None, label: str = "Indik
         ids,
         index=ids.index(wunsch),
         format_func=lambda i: (
-            f"{kommune.katalog.loc[i, 'thema'] or 'ohne Thema'} · {indikator_beschriftung(kommune, i)}"
+            f"{kommune.katalog.loc[i, 'thema'] or 'ohne Thema'} · {indikator_bezeichnung(kommune.katalog, i)}"
         ),
         key=f"indikator_{kommune.name}",
     )
@@ -52,3 +49,36 @@ def quellen_zeigen(kommune: Kommune, quelle_ids: Iterable[str]) -> None:
             zeilen.append(f"{q.titel}: {q.namensnennung}, Lizenz {q.lizenz}")
     if zeilen:
         st.caption("Quellen: " + " · ".join(zeilen))
+
+
+def zahl_aus_text(text: str) -> float | None:
+    """Eine eingetippte Zahl im deutschen Format („60,5“, „1.250“, „−3“); None, wenn es keine ist."""
+    from kommune.pruefung import zahl_lesen
+
+    wert, art = zahl_lesen(text, ",")
+    return None if art or math.isnan(wert) else wert
+
+
+def zahl_eingabe(spalte: Any, label: str, vorgabe: float, stellen: int, *, key: str, help: str | None = None) -> float:
+    """Ein Zahlenfeld mit Dezimalkomma (Streamlits Zahlenfelder zeigen „60.50“); Unlesbares → Hinweis und Vorgabe."""
+    text = spalte.text_input(label, zahl(vorgabe, stellen), key=key, help=help)
+    wert = zahl_aus_text(text)
+    if wert is None:
+        spalte.warning(f"„{text}“ ist keine Zahl; es gilt {zahl(vorgabe, stellen)}.")
+        return vorgabe
+    return wert
+
+
+def datei_hochladen(spalte: Any, label: str, typen: list[str], *, key: str, hilfe: str = "") -> Any:
+    """`file_uploader` mit deutschen Hinweisen: erlaubte Formate und Größe stehen darunter (Streamlits englische
+    Zeile „200MB per file • …“ blendet `app.py` aus; die Schaltfläche selbst lässt sich nicht umbenennen)."""
+    grenze = st.get_option("server.maxUploadSize")
+    formate = ", ".join(dict.fromkeys(t.upper() for t in typen))
+    datei = spalte.file_uploader(
+        label,
+        type=typen,
+        key=key,
+        help=(f"{hilfe} " if hilfe else "") + "Datei in das Feld ziehen oder über die Schaltfläche auswählen.",
+    )
+    spalte.caption(f"Erlaubt: {formate} · höchstens {zahl(grenze, 0)} MB je Datei")
+    return datei

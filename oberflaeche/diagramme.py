@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import altair as alt
 
-DEUTSCH = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " €"]))
+from berichte.diagramme import ZAHLFORMAT
+
+DEUTSCH = alt.Locale(number=alt.NumberLocale(**ZAHLFORMAT))
 
 
 def deutsch(diagramm: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from html import escape
 
 from berichte.cockpit import Kachel
+from kommune.format import stand_text
 
 AMPEL = {
     "gruen": ("#1a7f37", "grün"),
@@ -69,7 +70,8 @@ def kachel_html(k: Kachel) -> str:
         f"{escape(k.ziel_text or k.ampel_text)}</div>",
     ]
     teile.append(sparkline_svg(k.verlauf))
-    teile.append(f'<div class="klein">Stand {escape(k.stand)}</div>')
+    if stand := stand_text(k.stand, "Stand "):
+        teile.append(f'<div class="klein">{escape(stand)}</div>')
     if k.hinweis:
         teile.append(f'<div class="klein">{escape(k.hinweis)}</div>')
     teile.append("</div>")

@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from berichte.xlsx import xlsx_bytes
 from geodata.karte import ausschnitt_mitte, karte_bauen, kartenausschnitt
-from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
+from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kartenkopf, kurzbeschreibung
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
 from oberflaeche.auswahl import Auswahl, url_setzen
@@ -99,10 +99,11 @@ def karte_zeigen(
                 schicht.name,
                 darstellung.stand,
                 darstellung.stellen,
+                gesperrt=gesperrt,
             )
         )
     with spalte_rechts:
-        st.markdown(f"**{darstellung.titel}**  \n{darstellung.einheit} · Stand {darstellung.stand}")
+        st.markdown(kartenkopf(darstellung.titel, darstellung.einheit, darstellung.stand))
         kategorien = sorted(angebote["kategorie"].unique()) if not angebote.empty else []
         st.markdown(legende_html(klassen, kategorien), unsafe_allow_html=True)
         if rechts is not None:

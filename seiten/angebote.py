@@ -16,13 +16,13 @@ from geodata.versorgung import (
     versorgungsindikator,
     versorgungsindikatoren,
 )
-from kommune.format import mehrzahl, zahl
+from kommune.format import indikator_bezeichnung, mehrzahl, stand_text, zahl
 from kommune.werte import neueste_periode
 from oberflaeche.auswahl import seitenleiste
-from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.bausteine import quellen_zeigen, zahl_eingabe
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
-from oberflaeche.tabellen import tabelle_deutsch
+from oberflaeche.tabellen import mit_gebietsnamen, tabelle_deutsch
 
 auswahl = seitenleiste()
 st.title("Angebote & Versorgung")
@@ -30,6 +30,7 @@ if auswahl is None:
     st.stop()
 kommune, ebene = auswahl.kommune, auswahl.ebene
 schicht = kommune.schicht(ebene)
+namen = kommune.gebiete[ebene]["name"]
 angebote = kommune.angebote
 if angebote.empty:
     st.info("Für diese Kommune sind keine Angebotsstandorte hinterlegt.")
@@ -44,7 +45,10 @@ with st.expander("Angebote filtern", expanded=True):
     alter_an = f3.checkbox("Alter filtern", key="ang_alter_an")
     alter = f3.number_input("Alter (Jahre)", 0, 99, 6, key="ang_alter", disabled=not alter_an)
     stufen = f4.multiselect(
-        "Bildungsstufe", sorted(s for s in angebote["bildungsstufe"].unique() if s), key="ang_stufe"
+        "Bildungsstufe",
+        sorted(s for s in angebote["bildungsstufe"].unique() if s),
+        key="ang_stufe",
+        placeholder="alle",
     )
 gefiltert = angebote_filtern(
     angebote, kategorien or None, traeger or None, float(alter) if alter_an else None, stufen or None
@@ -67,20 +71,18 @@ with tab_karte:
         einheit = tabelle.attrs["einheiten"][wahl]
         gesamt = tabelle.attrs["gesamt"][wahl]
         perioden = tabelle.attrs.get("perioden", {})
-        stand = next((p for i, p in perioden.items() if ind.get(i) == wahl), "") or "–"
+        stand = stand_text(next((p for i, p in perioden.items() if ind.get(i) == wahl), ""), "Bevölkerung ")
         st.markdown(f"{kommune.konfiguration.gesamtgebiet}: **{zahl(gesamt)} {einheit}**")
         karte_zeigen(
             auswahl,
             tabelle[wahl],
-            Darstellung(wahl, einheit, f"Bevölkerung {stand}", richtung=-1, stellen=1),
+            Darstellung(wahl, einheit, stand, richtung=-1, stellen=1),
             gefiltert[gefiltert["kategorie"] == vers_kategorie],
             schluessel="versorgung",
         )
         for grund in tabelle.attrs.get("nicht_verfuegbar", {}).values():
             st.caption(f"Nicht berechnet: {grund}")
-        st.dataframe(
-            tabelle_deutsch(tabelle.reset_index().rename(columns={"index": "ID", "id": "ID"})), hide_index=True
-        )
+        st.dataframe(tabelle_deutsch(mit_gebietsnamen(tabelle, namen)), hide_index=True)
 
 with tab_erreich:
     st.markdown(
@@ -101,7 +103,7 @@ with tab_erreich:
             werte_fn=gebietswerte,
             angebote=gefiltert,
         )
-        st.dataframe(tabelle_deutsch(err.reset_index()), hide_index=True)
+        st.dataframe(tabelle_deutsch(mit_gebietsnamen(err, namen)), hide_index=True)
     else:
         st.info("Mit diesem Filter gibt es keine Angebote der Kategorie.")
 
@@ -118,16 +120,20 @@ with tab_bedarf:
         bedarf_id = b1.selectbox(
             "Bedarf (höher = mehr Bedarf)",
             bedarfs_ids,
-            format_func=lambda i: f"{kommune.katalog.loc[i, 'name']} [{i}]",
+            format_func=lambda i: indikator_bezeichnung(kommune.katalog, i),
             key="hb_bedarf",
         )
         versorgung_id = b2.selectbox("Versorgung", list(ind), format_func=ind.__getitem__, key="hb_versorgung")
         s1, s2 = st.columns(2)
-        quantil = s1.slider("Bedarf: oberer Anteil der Gebiete", 0.05, 0.5, 0.2, 0.05, key="hb_quantil", format="%.2f")
+        quantil = (
+            s1.slider("Bedarf: oberer Anteil der Gebiete (%)", 5, 50, 20, 5, key="hb_quantil", format="%d %%") / 100
+        )
         spalte = ind[versorgung_id]
-        grenze = s2.number_input(
+        grenze = zahl_eingabe(
+            s2,
             f"Versorgung unter ({tabelle.attrs['einheiten'][spalte]})",
-            value=float(round(tabelle.attrs["gesamt"][spalte], 1)),
+            float(round(tabelle.attrs["gesamt"][spalte], 1)),
+            1,
             key=f"hb_grenze_{versorgung_id}",
             help=f"Voreinstellung: Wert für das Gesamtgebiet ({kommune.konfiguration.gesamtgebiet})",
         )
@@ -143,7 +149,7 @@ with tab_bedarf:
             werte_fn=gebietswerte,
         )
         st.markdown(f"**{liste.anzahl} Gebiete mit Handlungsbedarf.** Kriterien: {liste.kriterien}")
-        st.dataframe(tabelle_deutsch(liste.tabelle.reset_index()), hide_index=True)
+        st.dataframe(tabelle_deutsch(mit_gebietsnamen(liste.tabelle, namen)), hide_index=True)
         d1, d2 = st.columns(2)
         d1.download_button(
             "Als CSV herunterladen",
@@ -167,7 +173,7 @@ with tab_schulen:
         zuordnung = schulen_zu_einzugsbereichen(angebote, kommune.gebiete[s.id])
         zaehlung = status_zaehlen(zuordnung)
         st.markdown(f"**{mehrzahl(s.name)} ({len(zuordnung)})**: " + ", ".join(f"{n} {k}" for k, n in zaehlung.items()))
-        st.dataframe(zuordnung.reset_index(), hide_index=True)
+        st.dataframe(tabelle_deutsch(mit_gebietsnamen(zuordnung, kommune.gebiete[s.id]["name"])), hide_index=True)
 
 with tab_export:
     st.markdown("Die Angebotsübersicht entlang der Bildungskette – mit dem aktuellen Filter.")

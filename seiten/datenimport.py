@@ -19,6 +19,8 @@ from kommune.pruefung import (
 )
 from kommune.versionen import importieren, versionen_liste, wiederherstellen
 from oberflaeche.auswahl import seitenleiste
+from oberflaeche.bausteine import datei_hochladen
+from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
 st.title("Datenimport")
@@ -46,7 +48,7 @@ def _zwischenspeichern(datei: st.runtime.uploaded_file_manager.UploadedFile, ord
 tab_tabelle, tab_geometrie, tab_versionen = st.tabs(["Tabelle importieren", "Geometrie prüfen", "Versionen"])
 
 with tab_tabelle:
-    datei = st.file_uploader("Lieferung (XLSX oder CSV)", type=["xlsx", "csv", "txt"], key="import_datei")
+    datei = datei_hochladen(st, "Lieferung (XLSX oder CSV)", ["xlsx", "csv", "txt"], key="import_datei")
     z1, z2, z3, z4 = st.columns(4)
     blatt = z1.text_input("Tabellenblatt (optional)", key="import_blatt")
     periode = z2.text_input("Periode (falls nicht in der Tabelle)", placeholder="z. B. 2025", key="import_periode")
@@ -57,7 +59,7 @@ with tab_tabelle:
         format_func=lambda s: kommune.schicht(s).name if s else "erkennen",
         key="import_ebene",
     )
-    mapping = z4.file_uploader("Spaltenzuordnung (TOML, optional)", type=["toml"], key="import_mapping")
+    mapping = datei_hochladen(z4, "Spaltenzuordnung (TOML, optional)", ["toml"], key="import_mapping")
     zeichen_text = st.text_input(
         "Tabellenzeichen dieser Lieferung (optional)",
         placeholder="z. B. -=leer; NA=leer",
@@ -93,7 +95,7 @@ with tab_tabelle:
             for befund in protokoll.warnungen[:20]:
                 st.warning(befund.text)
             with st.expander("Alle Befunde als Tabelle"):
-                st.dataframe(protokoll.als_tabelle(), hide_index=True, width="stretch")
+                st.dataframe(tabelle_deutsch(protokoll.als_tabelle()), hide_index=True, width="stretch")
             puffer_pfad = Path(tmp) / "pruefprotokoll.xlsx"
             pruefprotokoll_xlsx(protokoll, puffer_pfad)
             st.download_button(
@@ -121,8 +123,8 @@ with tab_tabelle:
                             st.error("Der Import wurde abgebrochen; der bisherige Stand ist unverändert.")
 
 with tab_geometrie:
-    geo = st.file_uploader(
-        "Geometrie (GeoPackage, GeoJSON, Shapefile als ZIP)", type=["gpkg", "geojson", "json", "zip"], key="import_geo"
+    geo = datei_hochladen(
+        st, "Geometrie (GeoPackage, GeoJSON, Shapefile als ZIP)", ["gpkg", "geojson", "json", "zip"], key="import_geo"
     )
     schichten = [s.id for s in konf.schichten]
     schicht_id = st.selectbox("Ebene", schichten, format_func=lambda s: kommune.schicht(s).name, key="import_geo_ebene")

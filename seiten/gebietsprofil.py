@@ -11,7 +11,7 @@ from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
 from geodata.gebietswerte import gebietswerte
 from geodata.versorgung import punkte_zuordnen
-from kommune.format import wert_mit_einheit
+from kommune.format import eindeutige_namen, indikator_bezeichnung, ist_ganzzahlig, stand_text, wert_mit_einheit
 from kommune.profil import gebietsprofil
 from kommune.werte import perioden_von
 from oberflaeche.ablauf import hinzufuegen_knopf
@@ -30,6 +30,7 @@ rolle = wirksame_rolle()  # jetzt festhalten: Downloads entstehen später in ein
 schicht = kommune.schicht(ebene)
 gebiete = kommune.gebiete[ebene]
 ids = gebiete.sort_values("name").index.tolist()
+beschriftung = eindeutige_namen(gebiete["name"])
 gewuenscht = st.session_state.get("wahl_gebiet")
 if gewuenscht not in ids:
     gewuenscht = ids[0]
@@ -38,12 +39,12 @@ gebiet = st.selectbox(
     ids,
     index=ids.index(gewuenscht),
     key=f"profil_gebiet_{kommune.name}_{ebene}",
-    format_func=lambda i: f"{gebiete.at[i, 'name']} ({i})",
+    format_func=beschriftung.__getitem__,
 )
 url_setzen(gebiet=gebiet)
 
 name = gebiete.at[gebiet, "name"]
-st.header(f"{name}")
+st.header(f"{name}", help=f"Schlüssel des Gebiets: {gebiet}")
 eltern_text = ""
 if schicht.eltern:
     eltern_schicht = kommune.schicht(schicht.eltern)
@@ -51,7 +52,7 @@ if schicht.eltern:
     eltern_name = kommune.gebiete[schicht.eltern]["name"].get(eltern_id, eltern_id)
     eltern_text = f" · gehört zu {eltern_schicht.name} {eltern_name}"
 flaeche = gebiete.geometry[gebiet].area / 1e6
-st.markdown(f"{schicht.name} {gebiet}{eltern_text} · Fläche {wert_mit_einheit(flaeche, 'km²', 2)}")
+st.markdown(f"{schicht.name}{eltern_text} · Fläche {wert_mit_einheit(flaeche, 'km²', 2)}")
 hinzufuegen_knopf(Ansicht(f"Profil {name}", "gebietsprofil", ebene=ebene, gebiete=(gebiet,)), "profil_zur_sitzung")
 
 profil = profil_schuetzen(kommune, ebene, gebiet, gebietsprofil(kommune, ebene, gebiet, auswahl.periode), gebietswerte)
@@ -65,7 +66,7 @@ tab_werte, tab_lage, tab_verlauf, tab_angebote = st.tabs(
 
 
 def _fmt(v: float, einheit: str, art: str) -> str:
-    return wert_mit_einheit(v, einheit, 0 if art == "anzahl" else 1, leer="keine Daten")
+    return wert_mit_einheit(v, einheit, 0 if ist_ganzzahlig(einheit, art) else 1, leer="keine Daten")
 
 
 gesamtgebiet = kommune.konfiguration.gesamtgebiet
@@ -79,7 +80,7 @@ with tab_werte:
         zeilen = list(zip(teil["indikator"], teil["einheit"], strict=True))
         tabelle = pd.DataFrame(
             {
-                "Indikator": teil["name"] + " [" + teil["indikator"] + "]",
+                "Indikator": [indikator_bezeichnung(kommune.katalog, i) for i in teil["indikator"]],
                 "Gebiet": [
                     "." if g else _fmt(v, e, arten[i])
                     for v, g, (i, e) in zip(
@@ -91,7 +92,9 @@ with tab_werte:
                 "Rang": [
                     f"{int(r)} von {n}" if pd.notna(r) else "–" for r, n in zip(teil["rang"], teil["n"], strict=True)
                 ],
-                "Stichtag": teil["stand"].where(teil["stand"] != "", teil["periode"]),
+                "Stichtag": [
+                    stand_text(s) or stand_text(p) for s, p in zip(teil["stand"], teil["periode"], strict=True)
+                ],
                 "Definition": teil["definition"],
             }
         )
@@ -123,7 +126,10 @@ with tab_verlauf:
         st.info("Für diese Kommune liegt je Indikator nur ein Stand vor – kein Zeitverlauf.")
     else:
         ind = st.selectbox(
-            "Indikator", mit_verlauf, format_func=lambda i: kommune.katalog.loc[i, "name"], key="profil_verlauf"
+            "Indikator",
+            mit_verlauf,
+            format_func=lambda i: indikator_bezeichnung(kommune.katalog, i),
+            key="profil_verlauf",
         )
         st.altair_chart(zeitreihe(kommune, ind, ebene, [gebiet], rolle=rolle), width="stretch")
 

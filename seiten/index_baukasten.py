@@ -17,9 +17,9 @@ from indices.sensitivitaet import sensitivitaet
 from indices.vergleich import klassenwechsel
 from indices.zusammenhang import zusammenhang_fuer
 from kommune.fehler import KommuneFehler
-from kommune.format import zahl
+from kommune.format import indikator_bezeichnung, stand_text, zahl
 from oberflaeche.auswahl import seitenleiste
-from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.bausteine import datei_hochladen, quellen_zeigen
 from oberflaeche.diagramme import deutsch
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
@@ -58,7 +58,7 @@ k1, k2 = st.columns([3, 2])
 preset_id = k1.selectbox(
     "Voreinstellung", list(presets), format_func=lambda p: presets[p].name, key=f"idx_preset_{kommune.name}"
 )
-hochgeladen = k2.file_uploader("Definition laden (TOML)", type=["toml"], key="idx_upload")
+hochgeladen = datei_hochladen(k2, "Definition laden (TOML)", ["toml"], key="idx_upload")
 basis: IndexDefinition = presets[preset_id]
 if hochgeladen is not None:
     try:
@@ -70,6 +70,26 @@ stamm = preset_id if basis is presets[preset_id] else f"datei_{abs(hash(basis))}
 st.caption(basis.beschreibung)
 
 katalog = kommune.katalog[kommune.katalog.index.isin(set(kommune.indikatoren["indikator"]))]
+#: Spalten der Klassenwechsel und der nicht robusten Gebiete, für Menschen benannt
+WECHSEL_SPALTEN = {
+    "name": "Gebiet",
+    "label_vorher": "Klasse vorher",
+    "label_nachher": "Klasse jetzt",
+    "rang_vorher": "Rang vorher",
+    "rang_nachher": "Rang jetzt",
+    "veraenderung": "Veränderung",
+}
+ROBUST_SPALTEN = {
+    "name": "Gebiet",
+    "basis_label": "Klasse",
+    "basis_rang": "Rang",
+    "median_rang": "Rang (Median der Ziehungen)",
+    "rang_p05": "Rang (5 %)",
+    "rang_p95": "Rang (95 %)",
+    "p_klassenwechsel": "Klassenwechsel (%)",
+}
+#: Stufen der Gewichte (0 bis 5 in Vierteln), als „1,25“ beschriftet
+GEWICHTSSTUFEN = [s / 4 for s in range(21)]
 
 
 def _methode(spalte: object, titel: str, optionen: dict[str, str], wert: str, schluessel: str) -> str:
@@ -86,8 +106,9 @@ def baukasten() -> None:
             "Indikatoren",
             list(katalog.index),
             default=[i for i in basis.indikator_ids if i in katalog.index],
-            format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
+            format_func=lambda i: indikator_bezeichnung(katalog, i),
             key=f"idx_ids_{stamm}",
+            placeholder="Indikatoren wählen …",
         )
         m1, m2, m3, m4 = st.columns(4)
         std = _methode(m1, "Standardisierung", d.STANDARDISIERUNGEN, basis.standardisierung, f"idx_std_{stamm}")
@@ -107,19 +128,18 @@ def baukasten() -> None:
         for i in ids:
             e = basis_gewichte.get(i, IndikatorEintrag(i, 1.0, int(katalog.loc[i, "richtung"]) or 1))
             c1, c2, c3 = st.columns([3, 3, 2])
-            c1.markdown(f"**{katalog.loc[i, 'name']}** [{i}]")
+            c1.markdown(f"**{indikator_bezeichnung(katalog, i)}**", help=f"Schlüssel im Katalog: {i}")
             c1.caption(str(katalog.loc[i, "definition"]))
-            gewicht = c2.slider(
-                f"Gewicht {i}",
-                0.0,
-                5.0,
+            gewicht = c2.select_slider(
+                "Gewicht",
+                GEWICHTSSTUFEN if float(e.gewicht) in GEWICHTSSTUFEN else sorted({*GEWICHTSSTUFEN, float(e.gewicht)}),
                 float(e.gewicht),
-                0.25,
+                format_func=lambda w: zahl(w, 2),
                 key=f"idx_w_{stamm}_{i}",
                 disabled=gew != "manuell",
             )
             richtung = c3.selectbox(
-                f"Richtung {i}",
+                "Richtung",
                 [1, -1],
                 index=0 if e.richtung >= 0 else 1,
                 format_func=lambda r: "höher = mehr Bedarf" if r == 1 else "höher = weniger Bedarf",
@@ -143,9 +163,7 @@ def baukasten() -> None:
         rolle = wirksame_rolle()
         eingaben = _eingaben(definition.benoetigte_indikatoren(), ebene, definition.periode, rolle)
         ergebnis = index_aus_matrix(eingaben, definition)
-        basis_ergebnis = index_aus_matrix(
-            _eingaben(basis.benoetigte_indikatoren(), ebene, basis.periode, rolle), basis
-        )
+        basis_ergebnis = index_aus_matrix(_eingaben(basis.benoetigte_indikatoren(), ebene, basis.periode, rolle), basis)
     except KommuneFehler as e:
         st.error(e.text)
         return
@@ -156,7 +174,7 @@ def baukasten() -> None:
         f"**{definition.name}** auf der Ebene {schicht.name}: {ergebnis.anzahl_bewertet} von {len(tab)} "
         f"Gebieten bewertet ({ergebnis.lesart}; Eingänge geschützt: ein gesperrter Eingangswert gilt als fehlend, "
         "das Gebiet wird nicht bewertet). Gewichte: "
-        + ", ".join(f"{i} {zahl(100 * w, 0)} %" for i, w in ergebnis.gewichte.items())
+        + ", ".join(f"{indikator_bezeichnung(katalog, i)} {zahl(100 * w, 0)} %" for i, w in ergebnis.gewichte.items())
         + (
             f". Erklärte Varianz (PCA): {zahl(100 * ergebnis.erklaerte_varianz[0], 0)} %"
             if ergebnis.erklaerte_varianz
@@ -170,7 +188,8 @@ def baukasten() -> None:
     for w in warnungen:
         st.warning(w)
     with st.expander("Korrelationen der gewählten Indikatoren (Doppelzählung prüfen)"):
-        st.dataframe(korrelation.round(2), width="stretch")
+        namen = {i: indikator_bezeichnung(kommune.katalog, i) for i in korrelation.columns}
+        st.dataframe(tabelle_deutsch(korrelation.rename(index=namen, columns=namen), stellen=2), width="stretch")
 
     schema = (
         definition.klassierung.farbschema
@@ -184,7 +203,7 @@ def baukasten() -> None:
         Darstellung(
             definition.name,
             "",
-            (ergebnis.perioden and ", ".join(sorted({p for p in ergebnis.perioden.values() if p}))) or "–",
+            ", ".join(sorted({stand_text(p) for p in ergebnis.perioden.values() if stand_text(p)})),
             stellen=2,
         ),
         kommune.angebote.iloc[0:0],
@@ -199,7 +218,7 @@ def baukasten() -> None:
         rangliste = tab.sort_values("rang")[["name", "score", "klasse_label", "rang", "grund"]].rename(
             columns={
                 "name": "Gebiet",
-                "score": "Score",
+                "score": "Indexwert",
                 "klasse_label": "Klasse",
                 "rang": "Rang",
                 "grund": "nicht bewertet, weil",
@@ -213,7 +232,11 @@ def baukasten() -> None:
             st.markdown(f"Keine Klassenwechsel gegenüber der Voreinstellung „{basis.name}“.")
         else:
             st.markdown(f"{len(wechsel)} Gebiete wechseln die Klasse gegenüber „{basis.name}“.")
-            st.dataframe(tabelle_deutsch(wechsel, stellen=2), width="stretch")
+            st.dataframe(
+                tabelle_deutsch(wechsel[list(WECHSEL_SPALTEN)].rename(columns=WECHSEL_SPALTEN), stellen=2),
+                hide_index=True,
+                width="stretch",
+            )
 
     with st.expander("Sensitivität (Monte-Carlo, Leave-one-out, andere Standardisierung)"):
         s1, s2 = st.columns(2)
@@ -227,20 +250,28 @@ def baukasten() -> None:
                 y=alt.Y("name:N", sort=None, title=None),
                 x=alt.X("rang_p05:Q", title="Rang (5 % bis 95 % der Ziehungen)"),
                 x2="rang_p95:Q",
-                tooltip=["name", "median_rang", "rang_p05", "rang_p95", "p_klassenwechsel"],
+                tooltip=[
+                    alt.Tooltip("name:N", title="Gebiet"),
+                    alt.Tooltip("median_rang:Q", title="Rang (Median)", format=",.0f"),
+                    alt.Tooltip("rang_p05:Q", title="Rang (5 %)", format=",.0f"),
+                    alt.Tooltip("rang_p95:Q", title="Rang (95 %)", format=",.0f"),
+                    alt.Tooltip("p_klassenwechsel:Q", title="Klassenwechsel", format=".0%"),
+                ],
             ) + alt.Chart(t).mark_point(color="black").encode(y=alt.Y("name:N", sort=None), x="median_rang:Q")
             st.altair_chart(
                 deutsch(diagramm.properties(height=600)),
                 width="stretch",
                 alt="Rangintervalle der 40 Gebiete mit den höchsten Rängen",
             )
-            st.dataframe(tabelle_deutsch(sens.nicht_robust, stellen=2), width="stretch")
+            robust = sens.nicht_robust[list(ROBUST_SPALTEN)].rename(columns=ROBUST_SPALTEN)
+            robust["Klassenwechsel (%)"] = 100 * robust["Klassenwechsel (%)"]
+            st.dataframe(tabelle_deutsch(robust, stellen=1), hide_index=True, width="stretch")
 
     with st.expander("Zusammenhang mit einem Ergebnisindikator"):
         ziel = st.selectbox(
             "Indikator",
             [i for i in katalog.index if i not in ids],
-            format_func=lambda i: f"{katalog.loc[i, 'name']} [{i}]",
+            format_func=lambda i: indikator_bezeichnung(katalog, i),
             key="idx_ziel",
             index=None,
             placeholder="Ergebnisindikator wählen …",
@@ -248,16 +279,24 @@ def baukasten() -> None:
         if ziel:
             zus = zusammenhang_fuer(kommune, ergebnis, ziel, werte_fn=werte_fn_fuer(wirksame_rolle()))
             st.markdown(zus.text)
-            st.dataframe(tabelle_deutsch(zus.je_klasse), width="stretch")
+            je_klasse = zus.je_klasse.rename(
+                columns={"label": "Klasse", "gebiete": "Gebiete", "wert": katalog.loc[ziel, "name"]}
+            )
+            st.dataframe(tabelle_deutsch(je_klasse), hide_index=True, width="stretch")
             punkte = zus.streuung.dropna(subset=["score", "wert"])
             st.altair_chart(
                 deutsch(
                     alt.Chart(punkte)
                     .mark_circle(opacity=0.6)
                     .encode(
-                        x=alt.X("score:Q", title=f"{definition.name} (Score)"),
+                        x=alt.X("score:Q", title=f"{definition.name} (Indexwert)"),
                         y=alt.Y("wert:Q", title=katalog.loc[ziel, "name"]),
-                        tooltip=["name", "score", "wert", "klasse_label"],
+                        tooltip=[
+                            alt.Tooltip("name:N", title="Gebiet"),
+                            alt.Tooltip("score:Q", title="Indexwert", format=",.2f"),
+                            alt.Tooltip("wert:Q", title=str(katalog.loc[ziel, "name"]), format=",.1f"),
+                            alt.Tooltip("klasse_label:N", title="Klasse"),
+                        ],
                     )
                 ),
                 width="stretch",

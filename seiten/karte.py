@@ -10,7 +10,7 @@ from geodata.interpolation import alle_interpolieren
 from geodata.karte import standard_kategorien
 from geodata.klassen import METHODEN
 from kommune.fehler import KommuneFehler
-from kommune.format import mehrzahl, wert_mit_einheit
+from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit
 from kommune.profil import rang
 from kommune.werte import gesamtwert
 from oberflaeche.ablauf import hinzufuegen_knopf
@@ -42,6 +42,7 @@ zeigen = st.multiselect(
     default=standard_kategorien(anzahl),
     format_func=lambda kat: f"{kat} ({anzahl[kat]:,})".replace(",", "."),
     key=f"angebote_{kommune.name}",
+    placeholder="keine Angebote",
 )
 
 methode_umrechnung = "area"
@@ -61,8 +62,8 @@ except KommuneFehler as e:
     methode_umrechnung = "area"
     reihe = gebietswerte(kommune, indikator, ebene, periode)
 reihe, gesperrt = geschuetzt(kommune, indikator, ebene, periode, reihe, methode_umrechnung)
-stellen = 0 if eintrag["art"] == "anzahl" else 1
-stand = eintrag["stand"] or periode
+stellen = 0 if ist_ganzzahlig(str(eintrag["einheit"]), str(eintrag["art"])) else 1
+stand = stand_text(eintrag["stand"]) or stand_text(periode)
 namen = kommune.gebiete[ebene]["name"]
 
 
@@ -124,10 +125,12 @@ if schicht.art == "einzugsbereich":
 if eintrag["definition"]:
     st.caption(f"Definition: {eintrag['definition']}")
 stand_angebote = ", ".join(
-    f"{kat}: {s}" for kat, s in kommune.angebote.groupby("kategorie")["stand"].first().items() if kat in zeigen
+    f"{kat}: {stand_text(s)}"
+    for kat, s in kommune.angebote.groupby("kategorie")["stand"].first().items()
+    if kat in zeigen and stand_text(s)
 )
 st.caption(
-    f"Gebietsstand {schicht.name}: {schicht.stand or '–'}"
+    f"Gebietsstand {schicht.name}: {stand_text(schicht.stand) or 'nicht angegeben'}"
     + (f" · Stand der Angebote: {stand_angebote}" if stand_angebote else "")
 )
 quellen_zeigen(

@@ -31,10 +31,11 @@ from geodata.klassen import SCHEMATA, klassierung_aus_codes
 from geodata.versorgung import VERSORGUNG, versorgungsindikatoren
 from indices.berechnung import index_berechnen
 from indices.presets import presets_fuer
+from kommune.format import indikator_bezeichnung, ist_ganzzahlig, stand_text
 from kommune.werte import neueste_periode
 from oberflaeche.ablauf import eigener_ablauf
 from oberflaeche.auswahl import seitenleiste
-from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.bausteine import datei_hochladen, quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
 from oberflaeche.schutz import geschuetzt, werte_fn_sitzung, wirksame_rolle
@@ -55,7 +56,7 @@ with st.sidebar.expander("Ablauf wählen oder laden"):
         key="sitzung_quelle",
         format_func={"beispiel": "mitgelieferter Ablauf", "eigen": f"eigener Ablauf ({len(gesammelt)} Ansichten)"}.get,
     )
-    datei = st.file_uploader("Ablauf (TOML)", type=["toml"], key="sitzung_datei")
+    datei = datei_hochladen(st, "Ablauf (TOML)", ["toml"], key="sitzung_datei")
 sitzung = None
 if quelle == "eigen" and gesammelt:
     sitzung = Sitzung(f"Ausschusssitzung {kommune.name}", kurz_id(kommune_id), tuple(gesammelt))
@@ -141,6 +142,7 @@ with st.expander("Ansicht live anpassen (Frage aus dem Ausschuss)"):
         format_func=lambda g: gebiete_alle[g],
         max_selections=5,
         key=f"live_gebiete_{schritt}_{ebene}",
+        placeholder="Gebiete wählen …",
     )
     try:
         ansicht = ansicht.mit(ebene=ebene, gebiete=tuple(gebiete))
@@ -166,14 +168,19 @@ def _karte(a: Ansicht) -> None:
         p = neueste_periode(kommune, a.indikator, a.periode) or ""
         reihe = gebietswerte(kommune, a.indikator, ebene, p)
         darstellung = Darstellung(
-            e["name"], e["einheit"], e["stand"] or p, int(e["richtung"]), 0 if e["art"] == "anzahl" else 1
+            indikator_bezeichnung(kommune.katalog, a.indikator),
+            e["einheit"],
+            stand_text(e["stand"]) or stand_text(p),
+            int(e["richtung"]),
+            0 if ist_ganzzahlig(str(e["einheit"]), str(e["art"])) else 1,
         )
     elif a.indikator in VERSORGUNG_IDS:
         p = a.periode
         tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=werte_fn_sitzung())
         spalte = tab.attrs["indikatoren"][a.indikator]
         reihe = tab[spalte]
-        darstellung = Darstellung(spalte, tab.attrs["einheiten"][spalte], "aktuell", -1, 1)
+        bevoelkerung = stand_text(tab.attrs.get("perioden", {}).get(a.indikator, ""), "Bevölkerung ")
+        darstellung = Darstellung(spalte, tab.attrs["einheiten"][spalte], bevoelkerung, -1, 1)
     else:
         st.warning(f"Den Indikator „{a.indikator}“ gibt es für {kommune.name} nicht.")
         return

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from berichte.bildungsbericht import bildungsbericht_docx
+from kommune.format import stand_text
 from kommune.info import kommune_info
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
@@ -36,7 +37,7 @@ schichten = pd.DataFrame(
             "Art": "Einzugsbereich" if s.art == "einzugsbereich" else "statistische Ebene",
             "Gebiete": len(kommune.gebiete[s.id]),
             "übergeordnet": s.eltern or "–",
-            "Gebietsstand": s.stand or "–",
+            "Gebietsstand": stand_text(s.stand) or "–",
             "Quelle": (konf.quelle(s.quelle).namensnennung if konf.quelle(s.quelle) else "–"),
         }
         for s in konf.schichten
@@ -64,7 +65,8 @@ st.markdown("#### Bildungsangebote")
 if kommune.angebote.empty:
     st.info("Für diese Kommune sind keine Angebotsstandorte hinterlegt.")
 else:
-    angebote = kommune.angebote.groupby(["kategorie", "bildungsstufe", "stand"], dropna=False).size()
+    angebote = kommune.angebote.assign(stand=kommune.angebote["stand"].map(stand_text))
+    angebote = angebote.groupby(["kategorie", "bildungsstufe", "stand"], dropna=False).size()
     angebote = angebote.reset_index(name="Standorte").rename(
         columns={"kategorie": "Kategorie", "bildungsstufe": "Bildungsstufe", "stand": "Stand"}
     )

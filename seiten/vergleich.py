@@ -7,7 +7,14 @@ import streamlit as st
 
 from berichte.diagramme import punktvergleich, zeitreihe
 from geodata.gebietswerte import gebietswerte
-from kommune.format import mehrzahl, wert_mit_einheit
+from kommune.format import (
+    eindeutige_namen,
+    indikator_bezeichnung,
+    ist_ganzzahlig,
+    mehrzahl,
+    stand_text,
+    wert_mit_einheit,
+)
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
@@ -20,15 +27,16 @@ if auswahl is None:
 kommune, ebene = auswahl.kommune, auswahl.ebene
 rolle = wirksame_rolle()
 schicht = kommune.schicht(ebene)
-namen = kommune.gebiete[ebene]["name"].sort_values()
+namen = pd.Series(eindeutige_namen(kommune.gebiete[ebene]["name"])).sort_values()
 start = [g for g in [st.session_state.get("wahl_gebiet")] if g in namen.index]
 gewaehlt = st.multiselect(
     f"{mehrzahl(schicht.name)} (bis zu 5)",
     list(namen.index),
     default=start or list(namen.index[:3]),
-    format_func=lambda g: f"{namen[g]} ({g})",
+    format_func=namen.__getitem__,
     max_selections=5,
     key=f"vergleich_{kommune.name}_{ebene}",
+    placeholder="Gebiete wählen …",
 )
 if not gewaehlt:
     st.info("Bitte mindestens ein Gebiet wählen.")
@@ -43,8 +51,9 @@ for i in vorhanden:
     e = kommune.katalog.loc[i]
     p = neueste_periode(kommune, i, auswahl.periode)
     reihe, gesperrt = geschuetzt(kommune, i, ebene, p, gebietswerte(kommune, i, ebene, p))
-    stellen = 0 if e["art"] == "anzahl" else 1
-    zeile = {"Thema": e["thema"], "Indikator": f"{e['name']} [{i}]", "Stichtag": e["stand"] or p}
+    stellen = 0 if ist_ganzzahlig(str(e["einheit"]), str(e["art"])) else 1
+    stichtag = stand_text(e["stand"]) or stand_text(p)
+    zeile = {"Thema": e["thema"], "Indikator": indikator_bezeichnung(kommune.katalog, i), "Stichtag": stichtag}
     for g in gewaehlt:
         zeile[namen[g]] = (
             "."
@@ -66,7 +75,10 @@ mit_verlauf = [i for i in vorhanden if len(perioden_von(kommune, i)) > 1]
 if mit_verlauf:
     st.subheader("Zeitreihe")
     ind = st.selectbox(
-        "Indikator", mit_verlauf, format_func=lambda i: kommune.katalog.loc[i, "name"], key="vergleich_zeitreihe"
+        "Indikator",
+        mit_verlauf,
+        format_func=lambda i: indikator_bezeichnung(kommune.katalog, i),
+        key="vergleich_zeitreihe",
     )
     st.altair_chart(zeitreihe(kommune, ind, ebene, gewaehlt, rolle=rolle), width="stretch")
 quellen_zeigen(kommune, [schicht.quelle, *kommune.katalog.loc[vorhanden, "quelle"]])

@@ -18,6 +18,10 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Die Seitentests wählen Rollen im Demo-Modus; ohne diesen Schalter zeigt die App nur die öffentliche
 # Rolle (sichere Voreinstellung, eigens geprüft in tests/test_zugang.py).
 os.environ.setdefault("BILDUNGSMONITOR_DEMO", "1")
+# Die App zeigt unerwartete Fehler als deutsche Fehlerseite (oberflaeche/fehlerseite.py); in Tests wird der
+# Fehler danach erneut ausgelöst, damit jedes `assert not at.exception` ihn weiter sieht.
+# tests/test_fehlerseite.py prüft die Seite ohne diesen Schalter.
+os.environ.setdefault("BILDUNGSMONITOR_FEHLER_WEITERREICHEN", "1")
 
 
 def berlin_daten_da() -> bool:
@@ -57,3 +61,10 @@ def regensburg():
     from kommune import kommune_laden
 
     return kommune_laden("regensburg")
+
+
+def fehlerseite_gezeigt(at) -> bool:
+    """Zeigt die App (AppTest) die deutsche Fehlerseite eines unerwarteten Fehlers?"""
+    from oberflaeche.fehlerseite import FEHLER_ANFANG
+
+    return any(str(e.value).startswith(FEHLER_ANFANG) for e in at.error)

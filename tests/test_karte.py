@@ -197,3 +197,20 @@ def _basis_js(karte) -> str:
 
     html = karte.get_root().render()
     return re.sub(r"[0-9a-f]{32}", "ID", html)
+
+
+def test_kurzbeschreibung_zaehlt_gesperrt_und_ohne_daten_getrennt(reihe):
+    namen = pd.Series([f"G{i}" for i in range(22)], index=reihe.index)
+    gesperrt = pd.Series(False, index=reihe.index)
+    gesperrt.iloc[-1] = True  # eines der beiden Gebiete ohne Wert ist gesperrt, nicht datenlos
+    satz = kurzbeschreibung(reihe, namen, "Kinderarmut", "%", "Viertel", "", gesperrt=gesperrt)
+    assert satz.startswith("Die Karte zeigt Kinderarmut für 20 von 22 Gebieten")  # ohne Stand kein „(Stand )“
+    assert satz.endswith("; 1 Gebiet hat keine Daten; 1 Gebiet ist gesperrt (Geheimhaltung).")
+
+
+def test_kartenkopf_ohne_leere_teile():
+    from geodata.kartendaten import kartenkopf
+
+    assert kartenkopf("Sozialindex", "", "2024") == "**Sozialindex**  \nStand 2024"
+    assert kartenkopf("Kinderarmut", "%", "2024-12-31") == "**Kinderarmut**  \n% · Stand 31.12.2024"
+    assert kartenkopf("Index", "", "") == "**Index**"

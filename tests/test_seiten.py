@@ -151,7 +151,7 @@ def test_baukasten_berlin_mss_status_und_gewichtsaenderung():
     assert "Keine Klassenwechsel" in html
     at.selectbox(key="idx_gew_mss2021-status").set_value("manuell").run()
     assert "Keine Klassenwechsel" in _markdown_html(at)  # gleiche Gewichte 1/1/1, nur anders benannt
-    at.slider(key="idx_w_mss2021-status_S4").set_value(5.0).run()
+    at.select_slider(key="idx_w_mss2021-status_S4").set_value(5.0).run()
     assert not at.exception
     assert "Gebiete wechseln die Klasse" in _markdown_html(at)
 

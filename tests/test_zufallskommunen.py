@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJEKT
+from oberflaeche.fehlerseite import LETZTER_FEHLER
+from tests.conftest import PROJEKT, fehlerseite_gezeigt
 from tests.daten.zufallskommune import Beschreibung, zufallskommune
 
 APP = PROJEKT / "app.py"
@@ -51,10 +52,17 @@ class Durchlauf:
 
 
 def _pruefen(at: AppTest, wo: str, lauf: Durchlauf) -> None:
-    """Keine Ausnahme, keine Fehlermeldung auf der gerade gezeigten Seite."""
+    """Keine Ausnahme, keine deutsche Fehlerseite, keine Fehlermeldung auf der gerade gezeigten Seite.
+
+    Die App fängt unerwartete Fehler und zeigt die deutsche Fehlerseite (`oberflaeche.fehlerseite`); mit dem
+    Schalter aus conftest.py kommt der Fehler zusätzlich als `at.exception` an. Beides zählt als Defekt: die
+    Fehlerseite mit ihrer Referenz und dem Fehler aus dem Sitzungszustand, auch ohne den Schalter.
+    """
     if at.exception:
         lauf.fehler.append(f"{wo}: Ausnahme {[(e.message, e.stack_trace[-3:]) for e in at.exception]}")
-    if at.error:
+    if fehlerseite_gezeigt(at):
+        lauf.fehler.append(f"{wo}: Fehlerseite {at.session_state[LETZTER_FEHLER]}")
+    elif at.error:
         lauf.fehler.append(f"{wo}: Fehler {[e.value for e in at.error]}")
 
 
