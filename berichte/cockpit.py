@@ -82,6 +82,7 @@ from berichte.grundlagen import (
 )
 from kommune.fehler import KommuneFehler
 from kommune.format import stand_text, wert_mit_einheit, zahl
+from kommune.geheimhaltung import extreme_gebiete
 from kommune.laden import Kommune
 from kommune.werte import gesamtwert, neueste_periode, perioden_von
 
@@ -205,6 +206,7 @@ class TopFlop:
     periode: str | None
     indikator: str
     ebene: str
+    fussnote: str = ""  # „ohne Gebiete unter 300 Einwohnern“, wenn die Regel Gebiete auslässt
 
 
 # ---------------------------------------------------------------------------------------------
@@ -708,7 +710,10 @@ def top_und_flop(
 ) -> TopFlop:
     """Die `n` Gebiete mit den höchsten und den niedrigsten Werten (Gebiete ohne Wert fehlen).
 
-    Für `rolle` gesperrte Gebiete erscheinen nicht in den Listen (auch ihre Reihenfolge verriete etwas).
+    Für `rolle` gesperrte Gebiete erscheinen nicht in den Listen (auch ihre Reihenfolge verriete etwas);
+    Gebiete unter der Mindestbevölkerung der Kommune auch nicht, für jede Rolle
+    (`kommune.geheimhaltung.extreme_gebiete`, `fussnote` nennt die Regel). Rang und `anzahl_mit_wert`
+    zählen nur die gelisteten Gebiete.
     """
     if indikator not in kommune.katalog.index:
         raise KommuneFehler(f"Den Indikator „{indikator}“ gibt es im Katalog nicht.")
@@ -718,7 +723,8 @@ def top_und_flop(
     if p is None:
         leer = pd.DataFrame(columns=spalten)
         return TopFlop(leer, leer, 0, None, indikator, ebene)
-    reihe = werte_auf(kommune, indikator, ebene, p, rolle=rolle).dropna()
+    extreme = extreme_gebiete(kommune, ebene, p)
+    reihe = extreme.filtern(werte_auf(kommune, indikator, ebene, p, rolle=rolle).dropna())
     namen = kommune.gebiete[ebene]["name"]
     stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
     rang = reihe.rank(ascending=False, method="min").astype(int)
@@ -737,7 +743,9 @@ def top_und_flop(
 
     absteigend = reihe.sort_values(ascending=False, kind="stable")
     aufsteigend = reihe.sort_values(ascending=True, kind="stable")
-    return TopFlop(tabelle(absteigend.index[:n]), tabelle(aufsteigend.index[:n]), len(reihe), p, indikator, ebene)
+    return TopFlop(
+        tabelle(absteigend.index[:n]), tabelle(aufsteigend.index[:n]), len(reihe), p, indikator, ebene, extreme.fussnote
+    )
 
 
 def cockpit_text(
@@ -775,8 +783,8 @@ def cockpit_text(
             ebene_name = kommune.schicht(einst.ebene).name
             saetze.append(
                 f"Die höchsten Werte bei „{e['name']}“ ({tf.periode}) unter {zahl(tf.anzahl_mit_wert, 0)} "
-                f"{mehrzahl(ebene_name, 'dativ')} haben {hoch}; der niedrigste liegt bei {niedrig['wert_text']} "
-                f"({niedrig['name']})."
+                f"{mehrzahl(ebene_name, 'dativ')}{f' ({tf.fussnote})' if tf.fussnote else ''} haben {hoch}; "
+                f"der niedrigste liegt bei {niedrig['wert_text']} ({niedrig['name']})."
             )
     mit_ziel = [k for k in kacheln if k.ziel_text]
     if mit_ziel:

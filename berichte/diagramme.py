@@ -14,7 +14,8 @@ zu Spanne und Quartilen; Altair liefert die Datentabelle ja vollständig an den 
     ``spine_daten(kommune, schicht, gebiet, periode=None, indikatoren=None, *, rolle) -> DataFrame``
     ``spine_chart(kommune, schicht, gebiet, periode=None, indikatoren=None, *, rolle) -> alt.Chart``
     ``zeitreihe_daten(kommune, indikator, schicht, gebiete, mit_gesamt=True, *, rolle) -> DataFrame``
-    ``zeitreihe(kommune, indikator, schicht, gebiete, mit_gesamt=True, *, rolle) -> alt.Chart``
+    ``zeitreihe(kommune, indikator, schicht, gebiete, mit_gesamt=True, *, rolle) -> alt.Chart`` (Anzahlen als
+    Index, erster Stand = 100: ``index_je_linie``)
     ``punktvergleich(kommune, schicht, gebiete, periode=None, indikatoren=None, *, rolle) -> alt.Chart``
     ``sparkline(verlauf, breite=160, hoehe=40) -> alt.Chart`` (NaN-Punkte fehlen)
     ``als_png(chart, scale=2.0) -> bytes``, ``als_svg(chart) -> str``
@@ -59,14 +60,52 @@ GEBIETSFARBEN = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"]
 SCHRIFT = 14  # gut lesbar auf dem Beamer
 
 
+#: Zeilenlänge (Zeichen) für Achsenbeschriftungen und Titel: passt auch auf ein Handy (390 px) ohne Kürzen
+ZEILE_ACHSE = 30
+ZEILE_TITEL = 40
+#: Höhe je Zeile in Spine-Chart und Vergleich (jede Zeile beschriftet, auch bei zweizeiligen Namen)
+ZEILENHOEHE = 30
+#: Trennzeichen für mehrzeilige Beschriftungen (in Vega: labelExpr mit split)
+UMBRUCH = "\n"
+MEHRZEILIG = "split(datum.label, '\\n')"
+
+
+def umbrechen(text: str, breite: int = ZEILE_ACHSE) -> list[str]:
+    """Text an Leerzeichen in Zeilen von höchstens `breite` Zeichen teilen (ein längeres Wort bleibt ganz)."""
+    zeilen: list[str] = []
+    for wort in str(text).split():
+        if zeilen and len(zeilen[-1]) + 1 + len(wort) <= breite:
+            zeilen[-1] += " " + wort
+        else:
+            zeilen.append(wort)
+    return zeilen or [""]
+
+
+def _zeilen(text: str, breite: int) -> str | list[str]:
+    """Eine Zeile als Text, mehrere als Liste (so liest Vega mehrzeilige Titel)."""
+    zeilen = umbrechen(text, breite)
+    return zeilen[0] if len(zeilen) == 1 else zeilen
+
+
 def _fertig(chart: Any, titel: str, stand: str, gesperrt: int = 0) -> Any:
-    """Titel mit Stand (und der Zahl gesperrter Werte), deutsches Format, große Schrift."""
+    """Titel mit Stand (und der Zahl gesperrter Werte), deutsches Format, große Schrift.
+
+    Titel und Untertitel werden umbrochen statt gekürzt („Vergleich: Rixdorf, Marzah…“ auf dem Handy).
+    """
     untertitel = f"Stand: {stand}" if stand else ""
     if gesperrt:
         hinweis = f"{gesperrt} {'Wert' if gesperrt == 1 else 'Werte'} gesperrt (Geheimhaltung)"
         untertitel = f"{untertitel}; {hinweis}" if untertitel else hinweis
     return (
-        chart.properties(title=alt.TitleParams(text=titel, subtitle=untertitel, anchor="start", fontSize=SCHRIFT + 2))
+        chart.properties(
+            title=alt.TitleParams(
+                text=_zeilen(titel, ZEILE_TITEL),
+                subtitle=_zeilen(untertitel, ZEILE_TITEL + 10) if untertitel else "",
+                anchor="start",
+                fontSize=SCHRIFT + 2,
+                limit=0,
+            )
+        )
         .configure(locale=DEUTSCH)
         .configure_axis(labelFontSize=SCHRIFT - 2, titleFontSize=SCHRIFT - 1, labelLimit=320)
         .configure_legend(labelFontSize=SCHRIFT - 2, titleFontSize=SCHRIFT - 1, labelLimit=320)
@@ -181,7 +220,7 @@ def spine_chart(
     daten: pd.DataFrame | None = None,
     *,
     rolle: str = OEFFENTLICH,
-) -> alt.VConcatChart | alt.LayerChart:
+) -> alt.LayerChart:
     """Spine-Chart: Lage eines Gebiets in der Verteilung aller Gebiete, je Indikator eine Zeile.
 
     Grauer Balken = Spanne aller Gebiete, dunkler Kasten = mittlere Hälfte (Quartile), schwarzer
@@ -197,8 +236,13 @@ def spine_chart(
     df = df.assign(
         beschriftung=df["wert_text"] + " (" + kommune.name + ": " + df["gesamt_text"] + ")",
     )
-    reihenfolge = list(dict.fromkeys(df["name"]))
-    y = alt.Y("name:N", sort=reihenfolge, title=None)
+    # Zeile = Indikatorname (umbrochen) und darunter die Werte: keine Information nur im Tooltip, und
+    # anders als eine zweite Spalte daneben passt das auch auf ein Handy (eine Ebene, Breite vom Container)
+    df["zeile"] = [
+        UMBRUCH.join([*umbrechen(n), *umbrechen(b)]) for n, b in zip(df["name"], df["beschriftung"], strict=True)
+    ]
+    reihenfolge = list(dict.fromkeys(df["zeile"]))
+    y = alt.Y("zeile:N", sort=reihenfolge, title=None, axis=alt.Axis(labelExpr=MEHRZEILIG, labelOverlap=False))
     x_skala = alt.Scale(domain=[-1.05, 1.05])
     tooltip = [
         alt.Tooltip("name:N", title="Indikator"),
@@ -218,15 +262,10 @@ def spine_chart(
     punkt = basis.mark_point(filled=True, size=160, color="#d95f02", stroke="#000000", strokeWidth=1).encode(
         y=y, x="pos_wert:Q", tooltip=tooltip, shape=alt.value("diamond")
     )
-    text = (
-        alt.Chart(df)
-        .mark_text(align="left", fontSize=SCHRIFT - 2)
-        .encode(y=alt.Y("name:N", sort=reihenfolge, axis=None), x=alt.value(0), text="beschriftung:N")
-        .properties(width=230)
+    zeilen = max(z.count(UMBRUCH) + 1 for z in reihenfolge)
+    chart = alt.layer(spanne, quartile, stadt, punkt).properties(
+        width=520, height=alt.Step(max(ZEILENHOEHE, 13 * zeilen + 8))
     )
-    hoehe = max(120, 28 * len(reihenfolge))
-    links = alt.layer(spanne, quartile, stadt, punkt).properties(width=420, height=hoehe)
-    chart = alt.hconcat(links, text.properties(height=hoehe), spacing=8)
     titel = f"{name} im Vergleich aller {kommune.schicht(schicht).name}-Gebiete"
     return _fertig(chart, titel, stand, _anzahl_gesperrt(df))
 
@@ -291,32 +330,55 @@ def zeitreihe(
 ) -> alt.LayerChart:
     """Verlauf eines Indikators für einige Gebiete (und die ganze Kommune), Periode auf der x-Achse.
 
-    Gesperrte Punkte fehlen (die Linie setzt dort aus); der Untertitel nennt ihre Zahl.
+    Anzahlen zeigt das Diagramm mit der Kommune als Index (erster Stand je Linie = 100): Sonst teilten sich
+    die Stadt (250.230) und ein Gebiet (≈ 2.000) eine Achse, und die Gebietslinie läge flach auf null. Die
+    Beschriftung am Ende nennt weiter die echten Werte. Anteile (gleiche Einheit) bleiben auf ihrer Skala,
+    die nicht bei null beginnen muss. Gesperrte Punkte fehlen (die Linie setzt dort aus); der Untertitel
+    nennt ihre Zahl.
     """
     e = kommune.katalog.loc[indikator]
     perioden = perioden_von(kommune, indikator)
     stellen = stellen_fuer(str(e["einheit"]), str(e["art"]))
     df = zeitreihe_daten(kommune, indikator, schicht, gebiete, mit_gesamt, rolle=rolle)
+    als_index = mit_gesamt and str(e["art"]) == "anzahl"
+    if als_index:
+        df = df.assign(index=index_je_linie(df))
+        feld, y_titel, fmt = "index", f"{e['name']}: Index (erster Stand = 100)", ",.0f"
+    else:
+        feld, y_titel, fmt = "wert", f"{e['name']} ({e['einheit']})", ",.0f" if stellen == 0 else ",.1f"
     reihenfolge = list(dict.fromkeys(df["gebiet"]))
     farben = GEBIETSFARBEN[: len(gebiete)] + (["#000000"] if mit_gesamt else [])
     farbe = alt.Color("gebiet:N", sort=reihenfolge, scale=alt.Scale(domain=reihenfolge, range=farben),
-                      title=None, legend=alt.Legend(orient="bottom", columns=2))
-    fmt = ",.0f" if stellen == 0 else ",.1f"
+                      title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=0))
+    tooltip = [alt.Tooltip("gebiet:N", title="Gebiet"), alt.Tooltip("periode:N", title="Periode"),
+               alt.Tooltip("wert_text:N", title=str(e["name"]))]
+    if als_index:
+        tooltip.append(alt.Tooltip("index:Q", title="Index (erster Stand = 100)", format=",.1f"))
     basis = alt.Chart(df).encode(
         x=alt.X("periode:O", title="Periode", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("wert:Q", title=f"{e['name']} ({e['einheit']})", axis=alt.Axis(format=fmt)),
+        y=alt.Y(f"{feld}:Q", title=_zeilen(y_titel, ZEILE_TITEL), axis=alt.Axis(format=fmt),
+                scale=alt.Scale(zero=False)),
         color=farbe,
-        tooltip=[alt.Tooltip("gebiet:N", title="Gebiet"), alt.Tooltip("periode:N", title="Periode"),
-                 alt.Tooltip("wert_text:N", title=str(e["name"]))],
+        tooltip=tooltip,
     )
     linien = basis.mark_line(strokeWidth=3) + basis.mark_point(filled=True, size=80)
     letzte = df[df["periode"] == perioden[-1]] if perioden else df
     text = alt.Chart(letzte).mark_text(align="left", dx=8, fontSize=SCHRIFT - 3).encode(
-        x="periode:O", y="wert:Q", text="wert_text:N", color=farbe
+        x="periode:O", y=f"{feld}:Q", text="wert_text:N", color=farbe
     )
     stand = _staende(kommune, [(indikator, perioden[-1] if perioden else None)])
     chart = alt.layer(linien, text).properties(width=520, height=300)
     return _fertig(chart, f"{e['name']} im Zeitverlauf", stand, _anzahl_gesperrt(df))
+
+
+def index_je_linie(df: pd.DataFrame) -> pd.Series:
+    """Je Linie (`gebiet`) der Wert in Prozent ihres ersten vorhandenen Werts (erster Stand = 100).
+
+    Gesperrte oder fehlende Punkte bleiben leer; eine Linie, deren erster Wert 0 ist, hat keinen Index.
+    """
+    basis = df.dropna(subset=["wert"]).groupby("gebiet", sort=False)["wert"].first()
+    bezug = df["gebiet"].map(basis).astype(float).where(lambda b: b != 0)
+    return (df["wert"].astype(float) / bezug * 100.0).rename("index")
 
 
 def punktvergleich(
@@ -336,9 +398,14 @@ def punktvergleich(
         raise ValueError("Es lassen sich 1 bis 5 Gebiete vergleichen.")
     df = spine_daten(kommune, schicht, list(gebiete), periode, indikatoren, rolle=rolle)
     stand = "; ".join(dict.fromkeys(df["stand"])) if len(df) else ""
-    reihenfolge = list(dict.fromkeys(df["name"])) if len(df) else []
+    if len(df):
+        df["zeile"] = [UMBRUCH.join(umbrechen(n)) for n in df["name"]]
+    else:
+        df = df.assign(zeile=pd.Series(dtype=str))
+    reihenfolge = list(dict.fromkeys(df["zeile"]))
     namen = [str(kommune.gebiete[schicht]["name"].get(g, g)) for g in gebiete]
-    y = alt.Y("name:N", sort=reihenfolge, title=None)
+    # jede Zeile beschriftet: feste Zeilenhöhe statt fester Gesamthöhe, kein Ausdünnen überlappender Labels
+    y = alt.Y("zeile:N", sort=reihenfolge, title=None, axis=alt.Axis(labelExpr=MEHRZEILIG, labelOverlap=False))
     basis = alt.Chart(df)
     spanne = basis.mark_rule(color="#d9d9d9", strokeWidth=8).encode(
         y=y,
@@ -352,12 +419,13 @@ def punktvergleich(
         y=y,
         x="pos_wert:Q",
         color=alt.Color("gebiet_name:N", scale=alt.Scale(domain=namen, range=GEBIETSFARBEN[: len(namen)]),
-                        title=None, legend=alt.Legend(orient="bottom")),
+                        title=None, legend=alt.Legend(orient="bottom", columns=1)),
         shape=alt.Shape("gebiet_name:N", scale=alt.Scale(domain=namen), legend=None),
         tooltip=[alt.Tooltip("gebiet_name:N", title="Gebiet"), alt.Tooltip("name:N", title="Indikator"),
                  alt.Tooltip("wert_text:N", title="Wert"), alt.Tooltip("gesamt_text:N", title=kommune.name)],
     )
-    chart = alt.layer(spanne, stadt, punkte).properties(width=520, height=max(120, 28 * len(reihenfolge)))
+    zeilen = max((z.count(UMBRUCH) + 1 for z in reihenfolge), default=1)
+    chart = alt.layer(spanne, stadt, punkte).properties(width=520, height=alt.Step(max(ZEILENHOEHE, 13 * zeilen + 8)))
     return _fertig(chart, f"Vergleich: {', '.join(namen)}", stand, _anzahl_gesperrt(df))
 
 
@@ -418,10 +486,12 @@ __all__ = [
     "DEUTSCH",
     "als_png",
     "als_svg",
+    "index_je_linie",
     "punktvergleich",
     "sparkline",
     "spine_chart",
     "spine_daten",
+    "umbrechen",
     "zeitreihe",
     "zeitreihe_daten",
 ]

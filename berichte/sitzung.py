@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from kommune.fehler import KommuneFehler
 from kommune.laden import Kommune
@@ -485,6 +485,121 @@ def query_zu_ansicht(params: Mapping[str, Any], *, streng: bool = True) -> Ansic
     return a
 
 
+#: Umgebungsvariable mit der Adresse, unter der das Publikum die App erreicht (vor `[sitzung] basis_url`).
+OEFFENTLICHE_URL_VARIABLE = "BILDUNGSMONITOR_OEFFENTLICHE_URL"
+#: Rechnernamen, die nur auf dem vorführenden Rechner selbst funktionieren.
+NUR_LOKAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"})
+_SITZUNG_ABSCHNITT = {"basis_url"}
+
+
+@dataclass(frozen=True)
+class Linkbasis:
+    """Woher Link und QR-Code ihre Adresse nehmen.
+
+    `adresse` ist die Seitenadresse des Sitzungsmodus ohne `?` (z. B. „https://monitor.example.de/sitzung“);
+    `teilbar` sagt, ob andere Geräte sie erreichen (sonst kein QR-Code, sondern `hinweis`).
+    """
+
+    adresse: str
+    teilbar: bool
+    hinweis: str = ""
+
+
+def _basis_pruefen(wert: Any, herkunft: str) -> str:
+    """Eine konfigurierte Basisadresse prüfen: http(s), mit Rechnername, ohne `?` und `#`."""
+    if not isinstance(wert, str) or not wert.strip():
+        raise SitzungsFehler(f"{herkunft} muss eine Adresse wie „https://monitor.example.de“ sein.")
+    wert = wert.strip()
+    teile = urlsplit(wert)
+    if teile.scheme not in ("http", "https") or not teile.netloc or teile.query or teile.fragment:
+        raise SitzungsFehler(
+            f"{herkunft} „{wert[:80]}“ ist keine gültige Adresse: erwartet wird z. B. „https://monitor.example.de“ "
+            "(mit http:// oder https://, ohne ? und #)."
+        )
+    if any(c.isspace() or c in '<>"' for c in wert):
+        raise SitzungsFehler(f"{herkunft} darf keine Leerzeichen, Anführungszeichen oder spitzen Klammern enthalten.")
+    return wert.rstrip("/")
+
+
+def basis_url_aus_konfiguration(kommune: Kommune) -> str | None:
+    """`basis_url` aus dem Abschnitt `[sitzung]` der kommune.toml (geprüft), sonst None."""
+    roh = kommune.konfiguration.erweiterungen.get("sitzung", {})
+    if not isinstance(roh, Mapping):
+        raise SitzungsFehler("[sitzung] in der kommune.toml muss ein Abschnitt mit Schlüsseln sein.")
+    unbekannt = sorted(set(roh) - _SITZUNG_ABSCHNITT)
+    if unbekannt:
+        raise SitzungsFehler(
+            f"Unbekannter Schlüssel „{unbekannt[0]}“ in [sitzung]. "
+            f"Erlaubt ist: {', '.join(sorted(_SITZUNG_ABSCHNITT))}."
+        )
+    if "basis_url" not in roh:
+        return None
+    return _basis_pruefen(roh["basis_url"], "„basis_url“ in [sitzung]")
+
+
+def _nur_lokal(rechner: str | None) -> bool:
+    if not rechner:
+        return True
+    return rechner.lower() in NUR_LOKAL or rechner.startswith("127.")
+
+
+def link_basis(
+    seitenadresse: str | None, *, umgebung: str | None = None, konfiguriert: str | None = None, seite: str = "sitzung"
+) -> Linkbasis:
+    """Die Adresse für Link und QR-Code: zuerst `umgebung` (BILDUNGSMONITOR_OEFFENTLICHE_URL), dann
+    `konfiguriert` (`[sitzung] basis_url`), sonst die Adresse, unter der der Browser die App gerade öffnet.
+
+    Ist nur localhost/127.0.0.1 bekannt, ist der Link nicht `teilbar`: Ein QR-Code darauf öffnet auf dem
+    Handy eines Ausschussmitglieds nichts; `hinweis` sagt dann auf Deutsch, was einzustellen ist.
+    Eine ungültige Einstellung ist ein SitzungsFehler (deutscher Satz).
+    """
+    if umgebung is not None and umgebung.strip():
+        return Linkbasis(f"{_basis_pruefen(umgebung, OEFFENTLICHE_URL_VARIABLE)}/{seite}", True)
+    if konfiguriert is not None:
+        return Linkbasis(f"{_basis_pruefen(konfiguriert, '„basis_url“ in [sitzung]')}/{seite}", True)
+    teile = urlsplit(seitenadresse or "")
+    if teile.scheme in ("http", "https") and teile.netloc:
+        adresse = f"{teile.scheme}://{teile.netloc}/{seite}"
+    else:
+        adresse, teile = f"http://localhost:8501/{seite}", urlsplit("http://localhost:8501")
+    if not _nur_lokal(teile.hostname):
+        return Linkbasis(adresse, True)
+    return Linkbasis(
+        adresse,
+        False,
+        "Dieser Link führt nur auf diesem Rechner zur App (localhost), auf anderen Geräten öffnet er nichts – "
+        "deshalb gibt es keinen QR-Code. Damit das Publikum die Ansicht öffnen kann, die öffentliche Adresse "
+        f"der App einstellen: Umgebungsvariable {OEFFENTLICHE_URL_VARIABLE} oder `basis_url` im Abschnitt "
+        "`[sitzung]` der kommune.toml (z. B. „https://monitor.example.de“).",
+    )
+
+
+def _gleicher_schritt(a: Ansicht, b: Ansicht) -> bool:
+    """Beschreiben beide Ansichten denselben Schritt (Ebene und Gebiete dürfen live geändert sein)?"""
+    return (a.seite, a.titel, a.indikator, a.index, a.periode) == (b.seite, b.titel, b.indikator, b.index, b.periode)
+
+
+def ansicht_aus_link(link: Ansicht, sitzung: Sitzung, schritt: int) -> Ansicht:
+    """Die Ansicht eines geöffneten Links: gehört sie zu einem Schritt der Sitzung (bevorzugt `schritt`),
+    bekommt sie dessen Einleitungstext, falls der Link keinen trägt – so zeigt der Link genau, was beim
+    Weiterblättern zu sehen ist. Ebene und Gebiete des Links (live geändert) bleiben erhalten."""
+    if link.text or not sitzung.ansichten:
+        return link
+    kandidaten = [sitzung.schritt(schritt), *sitzung.ansichten]
+    treffer = next((a for a in kandidaten if _gleicher_schritt(a, link)), None)
+    return replace(link, text=treffer.text) if treffer is not None else link
+
+
+def link_braucht_text(ansicht: Ansicht, sitzung: Sitzung, standard: Sitzung | None) -> bool:
+    """Muss der Link den Einleitungstext selbst tragen? Nur wenn das Zielgerät ihn nicht aus dem
+    Standardablauf der Kommune (`standard`) ergänzen kann (eigener oder hochgeladener Ablauf)."""
+    if not ansicht.text:
+        return False
+    if standard is None:
+        return True
+    return not any(_gleicher_schritt(a, ansicht) and a.text == ansicht.text for a in standard.ansichten)
+
+
 def ansicht_url(basis: str, ansicht: Ansicht, kommune_id: str, *, mit_text: bool = False) -> str:
     """Vollständige Adresse einer Ansicht, z. B. für den QR-Code (`basis` = Seitenadresse ohne `?`)."""
     return f"{basis}?{urlencode(ansicht_zu_query(ansicht, kommune_id, mit_text=mit_text))}"
@@ -503,18 +618,24 @@ def qr_svg(url: str, *, massstab: int = 4, titel: str = "QR-Code zur aktuellen A
 
 
 __all__ = [
+    "OEFFENTLICHE_URL_VARIABLE",
     "SEITEN",
     "SITZUNGEN_ORDNER",
     "Ansicht",
+    "Linkbasis",
     "Sitzung",
     "SitzungsFehler",
+    "ansicht_aus_link",
     "ansicht_pruefen",
     "ansicht_url",
     "ansicht_validieren",
     "ansicht_zu_query",
+    "basis_url_aus_konfiguration",
     "beispiel_sitzung",
     "kommune_aus_query",
     "kurz_id",
+    "link_basis",
+    "link_braucht_text",
     "qr_svg",
     "query_zu_ansicht",
     "sitzung_als_toml",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
 from typing import Any
 
@@ -82,16 +83,20 @@ def kurzbeschreibung(
     stand: str,
     stellen: int = 1,
     gesperrt: pd.Series | None = None,
+    *,
+    ausgelassen: Collection[str] = frozenset(),
+    fussnote: str = "",
 ) -> str:
     """Ein deutscher Satz, der die Karte zusammenfasst (Barrierefreiheit, Text-Zwilling).
 
     Gebiete ohne Wert zählen getrennt: „keine Daten“ und – laut `gesperrt` – „gesperrt“ (wie in der Legende).
+    Die Spanne „von … bis …“ nennt keine Gebiete aus `ausgelassen` (zu wenige Einwohner, siehe
+    `kommune.geheimhaltung.extreme_gebiete`); `fussnote` sagt das im Satz („ohne Gebiete unter 300 Einwohnern“).
     """
     gueltig = werte.dropna()
     n_gesamt = len(werte)
     if gueltig.empty:
         return f"Für {indikator_name} liegen auf der Ebene {ebene_name} keine Daten vor."
-    hoch, tief = gueltig.idxmax(), gueltig.idxmin()
     ohne = werte.isna()
     n_gesperrt = (
         int((ohne & gesperrt.reindex(werte.index, fill_value=False).astype(bool)).sum()) if gesperrt is not None else 0
@@ -100,9 +105,17 @@ def kurzbeschreibung(
     stand_klammer = f" ({s})" if (s := stand_text(stand, "Stand ")) else ""
     satz = (
         f"Die Karte zeigt {indikator_name}{stand_klammer} für {len(gueltig)} von {n_gesamt} Gebieten der "
-        f"Ebene {ebene_name}: von {wert_mit_einheit(gueltig[tief], einheit, stellen)} in {namen.get(tief, tief)} "
-        f"bis {wert_mit_einheit(gueltig[hoch], einheit, stellen)} in {namen.get(hoch, hoch)}"
+        f"Ebene {ebene_name}"
     )
+    spanne = gueltig[~gueltig.index.isin(list(ausgelassen))] if ausgelassen else gueltig
+    if not spanne.empty:
+        hoch, tief = spanne.idxmax(), spanne.idxmin()
+        satz += (
+            f": von {wert_mit_einheit(spanne[tief], einheit, stellen)} in {namen.get(tief, tief)} "
+            f"bis {wert_mit_einheit(spanne[hoch], einheit, stellen)} in {namen.get(hoch, hoch)}"
+        )
+        if fussnote:
+            satz += f" ({fussnote})"
     if fehlend:
         satz += f"; {fehlend} {'Gebiet hat' if fehlend == 1 else 'Gebiete haben'} keine Daten"
     if n_gesperrt:

@@ -707,6 +707,7 @@ def cache_leeren() -> None:
     """Alle gecachten Sperrpläne verwerfen (z. B. nach einem Import); sonst sterben sie mit ihrer Kommune."""
     _PLAENE.leeren()
     _BASEN.leeren()
+    _EXTREME.leeren()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -881,3 +882,75 @@ def anzeige(wert: float | None, gesperrt: bool, formatieren: Any = None, leer: s
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return leer
     return formatieren(wert) if formatieren else str(wert)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ehrliche Extreme: welche Gebiete in Ranglisten, Top/Flop und Kartentexten vorne stehen dürfen
+# ---------------------------------------------------------------------------------------------------
+
+
+def fuer_extreme(bevoelkerung: pd.Series, mindestbevoelkerung: int) -> pd.Series:
+    """Welche Gebiete dürfen in einer Rangliste der Extreme erscheinen? (True = ja)
+
+    Nicht die Gebiete mit bekannter Einwohnerzahl unter `mindestbevoelkerung`: 0,0 % oder 100,0 % von fast
+    niemandem (Industriegebiet, Stadtpark) sind kein „niedrigster Wert“, den ein Ausschuss diskutieren sollte.
+    Gebiete ohne bekannte Einwohnerzahl bleiben drin (über sie lässt sich nichts sagen); `mindestbevoelkerung`
+    0 lässt alle zu. Rein: gilt für jede Rolle gleich, auch wo die Geheimhaltung nichts sperrt.
+    """
+    zahlen = pd.to_numeric(bevoelkerung, errors="coerce").astype(float)
+    return pd.Series(~(zahlen < mindestbevoelkerung).to_numpy(), index=bevoelkerung.index, dtype=bool)
+
+
+@dataclass(frozen=True)
+class Extremauswahl:
+    """Die Gebiete einer Ebene, die in Ranglisten der Extreme nicht erscheinen, und die Fußnote dazu."""
+
+    ausgelassen: frozenset[str]
+    mindestbevoelkerung: int
+
+    def filtern(self, reihe: pd.Series) -> pd.Series:
+        """Die Werte ohne die ausgelassenen Gebiete."""
+        return reihe[~reihe.index.isin(list(self.ausgelassen))]
+
+    @property
+    def fussnote(self) -> str:
+        """„ohne Gebiete unter 300 Einwohnern“ – leer, wenn die Regel auf dieser Ebene niemanden auslässt."""
+        if not self.ausgelassen:
+            return ""
+        from kommune.format import zahl
+
+        return f"ohne Gebiete unter {zahl(self.mindestbevoelkerung, 0)} Einwohnern"
+
+
+def einwohner_je_gebiet(kommune: Kommune, schicht_id: str, periode: str | None = None) -> pd.Series | None:
+    """Die Einwohnerzahl je Gebiet, wie sie die Gebietsregel benutzt (Indikator aus `bevoelkerung`, Stand
+    `periode` oder der jüngere davor, Summe der vorhandenen Kinder), oder None ohne Einwohner-Indikator."""
+    regeln = regeln_fuer(kommune)
+    bev = _bevoelkerungs_periode(kommune, regeln, str(periode) if periode is not None else "\uffff")
+    if bev is None:
+        return None
+    ids = kommune.gebiete[schicht_id].index
+    if kommune.schicht(schicht_id).art == "einzugsbereich":
+        lang = _einzugswerte(kommune, schicht_id, "area")
+        t = lang[(lang["periode"] == bev[1]) & (lang["indikator"] == bev[0])].drop_duplicates("gebiet")
+        return t.set_index("gebiet")["wert"].reindex(ids).astype(float)
+    return pd.Series(_Rechner(kommune, bev[1]).reihe(bev[0], "wert", schicht_id, teilsumme=True), index=ids)
+
+
+_EXTREME = Objektcache("geheimhaltung.extreme")
+
+
+def extreme_gebiete(kommune: Kommune, schicht_id: str, periode: str | None = None) -> Extremauswahl:
+    """Die eine Regel für Ranglisten, Top/Flop und Kartentexte: Gebiete unter der Mindestbevölkerung der
+    Kommune (`[geheimhaltung] mindestbevoelkerung`, Standard 300) stehen nicht vorne – für jede Rolle.
+    Gecacht an der Kommune je Ebene und Periode."""
+
+    def rechnen() -> Extremauswahl:
+        grenze = regeln_fuer(kommune).mindestbevoelkerung
+        bevoelkerung = einwohner_je_gebiet(kommune, schicht_id, periode)
+        if bevoelkerung is None or grenze <= 0:
+            return Extremauswahl(frozenset(), grenze)
+        erlaubt = fuer_extreme(bevoelkerung, grenze)
+        return Extremauswahl(frozenset(str(g) for g in erlaubt.index[~erlaubt.to_numpy()]), grenze)
+
+    return _EXTREME.holen(kommune, (schicht_id, periode), rechnen)

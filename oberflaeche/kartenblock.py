@@ -16,6 +16,7 @@ from geodata.karte import ausschnitt_mitte, karte_bauen, kartenausschnitt
 from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kartenkopf, kurzbeschreibung
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
+from kommune.geheimhaltung import extreme_gebiete
 from oberflaeche.auswahl import Auswahl, url_setzen
 from oberflaeche.laden import anzeige_geometrie
 
@@ -90,6 +91,7 @@ def karte_zeigen(
         if geklickt and geklickt != gebiet:
             url_setzen(gebiet=geklickt)
             st.rerun()
+        extreme = extreme_gebiete(kommune, ebene, auswahl.periode)  # Spanne ohne Gebiete von fast niemandem
         st.markdown(
             kurzbeschreibung(
                 reihe,
@@ -100,6 +102,8 @@ def karte_zeigen(
                 darstellung.stand,
                 darstellung.stellen,
                 gesperrt=gesperrt,
+                ausgelassen=extreme.ausgelassen,
+                fussnote=extreme.fussnote,
             )
         )
     with spalte_rechts:

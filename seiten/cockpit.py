@@ -52,6 +52,8 @@ if einstellungen.indikator:
     links.dataframe(tf.hoechste[list(spalten)].rename(columns=spalten), hide_index=True, width="stretch")
     rechts.markdown("**Niedrigste Werte**")
     rechts.dataframe(tf.niedrigste[list(spalten)].rename(columns=spalten), hide_index=True, width="stretch")
+    if tf.fussnote:
+        st.caption(f"Höchste und niedrigste Werte {tf.fussnote} (Werte von fast niemandem sagen nichts aus).")
     p = neueste_periode(kommune, ind, auswahl.periode)
     reihe, gesperrt = geschuetzt(kommune, ind, ebene, p, gebietswerte(kommune, ind, ebene, p))
     karte_zeigen(

@@ -6,19 +6,25 @@ sensible Indikatoren erscheinen nur auf der gröbsten Ebene.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+import os
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from berichte.cockpit import kacheln_berechnen
 from berichte.diagramme import punktvergleich, spine_chart
 from berichte.sitzung import (
+    OEFFENTLICHE_URL_VARIABLE,
     SEITEN,
     Ansicht,
     Sitzung,
     SitzungsFehler,
+    ansicht_aus_link,
     ansicht_zu_query,
+    basis_url_aus_konfiguration,
     kurz_id,
+    link_basis,
+    link_braucht_text,
     qr_svg,
     query_zu_ansicht,
     sitzung_als_toml,
@@ -58,6 +64,12 @@ with st.sidebar.expander("Ablauf wählen oder laden"):
     )
     datei = datei_hochladen(st, "Ablauf (TOML)", ["toml"], key="sitzung_datei")
 sitzung = None
+standard: Sitzung | None = None  # der Ablauf der Kommune (auch das Zielgerät eines Links kennt ihn)
+standard_fehler = ""
+try:
+    standard = sitzung_fuer(kommune, kommune_id)
+except SitzungsFehler as e:
+    standard_fehler = e.text
 if quelle == "eigen" and gesammelt:
     sitzung = Sitzung(f"Ausschusssitzung {kommune.name}", kurz_id(kommune_id), tuple(gesammelt))
 if datei is not None:
@@ -68,11 +80,10 @@ if datei is not None:
 if sitzung is None:
     if quelle == "eigen":
         st.sidebar.info("Noch keine Ansicht gesammelt: auf Karte oder Gebietsprofil „Zur Ausschusssitzung hinzufügen“.")
-    try:
-        sitzung = sitzung_fuer(kommune, kommune_id)
-    except SitzungsFehler as e:
-        st.error(e.text)
+    if standard is None:
+        st.error(standard_fehler)
         st.stop()
+    sitzung = standard
 for meldung in sitzung_pruefen(sitzung, kommune):
     st.sidebar.warning(meldung)
 st.sidebar.download_button(
@@ -92,7 +103,7 @@ schritt = max(0, min(schritt, len(sitzung) - 1))
 ansicht = sitzung.schritt(schritt)
 if not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_params:
     try:  # ein geteilter Link beschreibt die Ansicht selbst
-        ansicht = query_zu_ansicht(st.query_params.to_dict(), streng=False)
+        ansicht = ansicht_aus_link(query_zu_ansicht(st.query_params.to_dict(), streng=False), sitzung, schritt)
     except SitzungsFehler as e:
         st.warning(f"Der Link beschreibt keine gültige Ansicht ({e.text}); gezeigt wird Schritt {schritt + 1}.")
 st.session_state["_sitzung_url_gelesen"] = True
@@ -253,14 +264,29 @@ else:
     st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
 
 # --- Link und QR-Code zur aktuellen Ansicht -----------------------------------------------------
-abfrage = {**ansicht_zu_query(ansicht, kommune_id, mit_text=False), "schritt": str(schritt)}
-for schluessel, wert in abfrage.items():
+abfrage = ansicht_zu_query(ansicht, kommune_id, mit_text=False)
+for schluessel, wert in {**abfrage, "schritt": str(schritt)}.items():
     st.query_params[schluessel] = wert
-teile = urlsplit(st.context.url or "http://localhost:8501/sitzung")
-link = f"{teile.scheme}://{teile.netloc}/sitzung?{urlencode(abfrage)}"
+if link_braucht_text(ansicht, sitzung, standard):  # eigener Ablauf: das Zielgerät kennt den Text nicht
+    abfrage["text"] = ansicht.text
+try:
+    basis = link_basis(
+        st.context.url,
+        umgebung=os.environ.get(OEFFENTLICHE_URL_VARIABLE),
+        konfiguriert=basis_url_aus_konfiguration(kommune),
+    )
+except SitzungsFehler as e:
+    st.warning(f"Die öffentliche Adresse ist falsch eingestellt: {e.text}")
+    basis = link_basis(st.context.url)
+link = f"{basis.adresse}?{urlencode({**abfrage, 'schritt': str(schritt)})}"
 with st.expander("Link und QR-Code zu dieser Ansicht"):
-    q1, q2 = st.columns([1, 2])
-    q1.markdown(qr_svg(link), unsafe_allow_html=True)
-    q2.markdown("Mit dem Handy scannen oder den Link teilen – er öffnet genau diese Ansicht:")
-    q2.code(link, language=None)
+    if basis.teilbar:
+        q1, q2 = st.columns([1, 2])
+        q1.markdown(qr_svg(link), unsafe_allow_html=True)
+        q2.markdown("Mit dem Handy scannen oder den Link teilen – er öffnet genau diese Ansicht:")
+        q2.code(link, language=None, wrap_lines=True)
+    else:
+        st.info(basis.hinweis)
+        st.markdown("Link auf diesem Rechner:")
+        st.code(link, language=None, wrap_lines=True)
 quellen_zeigen(kommune, [q.id for q in kommune.konfiguration.quellen])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import math
 
 import numpy as np
 import openpyxl
@@ -131,3 +132,56 @@ def test_bildungsbericht_docx(musterstadt):
     assert "Prozentpunkte" in text
     zellen = [c.text for t in d.tables for r in t.rows for c in r.cells]
     assert "." in zellen  # Geheimhaltung angewandt
+
+
+def test_vergleich_und_spine_beschriften_jede_zeile(musterstadt):
+    """Issue 12: der Vergleich beschriftete nur jede zweite Zeile; auf dem Handy lief er über den Rand."""
+    from berichte.diagramme import punktvergleich, spine_chart
+
+    for c in (
+        punktvergleich(musterstadt, "stadtteil", ["0202", "0301"], rolle="admin"),
+        spine_chart(musterstadt, "stadtteil", "0202", rolle="admin"),
+    ):
+        spec = c.to_dict()
+        assert "hconcat" not in spec  # eine Ebene: die Breite kommt vom Container
+        achse = spec["layer"][0]["encoding"]["y"]["axis"]
+        assert achse["labelOverlap"] is False and "split" in achse["labelExpr"]
+        assert spec["height"]["step"] >= 30  # feste Zeilenhöhe statt fester Gesamthöhe
+        zeilen = next(iter(spec["datasets"].values()))
+        assert all(max(map(len, z["zeile"].split("\n"))) <= 30 or " " not in z["zeile"] for z in zeilen)
+
+
+def test_umbrechen():
+    from berichte.diagramme import umbrechen
+
+    assert umbrechen("Unter 18-Jährige mit Migrationshintergrund (K04)", 26) == [
+        "Unter 18-Jährige mit",
+        "Migrationshintergrund",
+        "(K04)",
+    ]
+    assert umbrechen("") == [""] and umbrechen("kurz") == ["kurz"]
+
+
+def test_zeitreihe_von_anzahlen_als_index():
+    """Issue 12: Stadt (250.230) und Gebiet (≈ 2.000) auf einer Achse – die Gebietslinie lag flach auf null."""
+    from berichte.diagramme import index_je_linie
+
+    df = pd.DataFrame(
+        {
+            "periode": ["2022", "2023", "2024", "2022", "2023", "2024", "2022", "2023"],
+            "gebiet": ["Nord", "Nord", "Nord", "Stadt gesamt", "Stadt gesamt", "Stadt gesamt", "Null", "Null"],
+            "wert": [float("nan"), 2000.0, 2200.0, 250230.0, 250230.0, 262741.5, 0.0, 5.0],
+        }
+    )
+    idx = index_je_linie(df).round(1).tolist()
+    assert idx[:6] == [pytest.approx(float("nan"), nan_ok=True), 100.0, 110.0, 100.0, 100.0, 105.0]
+    assert all(math.isnan(x) for x in idx[6:])  # erster Wert 0: kein Index
+
+
+def test_zeitreihe_anzahl_nutzt_index_anteil_nicht(musterstadt):
+    from berichte.diagramme import zeitreihe
+
+    anzahl = zeitreihe(musterstadt, "einwohner", "stadtteil", ["0202"], rolle="admin").to_dict()
+    assert anzahl["layer"][0]["layer"][0]["encoding"]["y"]["field"] == "index"
+    anteil = zeitreihe(musterstadt, "kinderarmut", "stadtteil", ["0202"], rolle="admin").to_dict()
+    assert anteil["layer"][0]["layer"][0]["encoding"]["y"]["field"] == "wert"

@@ -117,7 +117,31 @@ def test_top_und_flop(musterstadt):
     assert len(tf.hoechste) == 3 and len(tf.niedrigste) == 3
     assert tf.hoechste["wert"].is_monotonic_decreasing and tf.niedrigste["wert"].is_monotonic_increasing
     assert tf.hoechste.iloc[0]["rang"] == 1 and tf.hoechste.iloc[0]["wert_text"].endswith("%")
-    assert tf.anzahl_mit_wert == 109
+    assert tf.anzahl_mit_wert == 103  # 109 mit Wert, ohne 6 Viertel unter 300 Einwohnern
+
+
+KLEINE_VIERTEL = {
+    "Stadtwald", "Gewerbepark Ziegelei", "Gewerbegebiet Moosfeld", "Güterbahnhof", "Buchenau",
+    "Industriegebiet Am Kanal", "Stadtpark",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rolle", ["admin", "intern", "oeffentlich"])
+def test_top_und_flop_ohne_gebiete_von_fast_niemandem(musterstadt, rolle):
+    """Issue 12: „Niedrigste Werte“ begannen mit 0,0 % in Industriegebiet, Güterbahnhof, Stadtpark."""
+    tf = top_und_flop(musterstadt, "kinderarmut", "viertel", n=5, rolle=rolle)
+    assert not KLEINE_VIERTEL & set(tf.niedrigste["name"]) and not KLEINE_VIERTEL & set(tf.hoechste["name"])
+    assert tf.fussnote == "ohne Gebiete unter 300 Einwohnern"
+    if rolle != "oeffentlich":
+        assert tf.niedrigste[["rang", "name", "wert_text"]].values.tolist()[:3] == [
+            [103, "Brunnenwinkel", "1,7 %"],
+            [102, "Bachau", "2,1 %"],
+            [101, "Sandgrund", "2,2 %"],
+        ]
+    text = cockpit_text(musterstadt, kacheln=[], rolle=rolle)
+    assert "(ohne Gebiete unter 300 Einwohnern)" in text and "Industriegebiet" not in text
+    # auf Ebenen ohne so kleine Gebiete: keine Fußnote
+    assert top_und_flop(musterstadt, "kinderarmut", "stadtteil", rolle=rolle).fussnote == ""
 
 
 def test_cockpit_text_musterstadt(musterstadt, kacheln_m):

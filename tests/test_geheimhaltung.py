@@ -351,3 +351,32 @@ def test_sperrplan_rechnet_wie_werte(klein, musterstadt):
                 for j, ind in enumerate(plan.indikatoren):
                     soll = werte(k, ind, eid, periode).reindex(e.ids).to_numpy(dtype=float)
                     assert np.allclose(soll, e.wert[:, j], equal_nan=True), (eid, ind, periode)
+
+
+def test_fuer_extreme_mit_zahlen():
+    from kommune.geheimhaltung import fuer_extreme
+
+    bev = pd.Series([0.0, 299.0, 300.0, float("nan"), 5000.0], index=list("abcde"))
+    assert fuer_extreme(bev, 300).tolist() == [False, False, True, True, True]  # unbekannt bleibt drin
+    assert fuer_extreme(bev, 0).all()
+    assert fuer_extreme(bev, 5001).tolist() == [False, False, False, True, False]
+
+
+def test_extreme_gebiete_folgen_der_mindestbevoelkerung_der_kommune(musterstadt):
+    from kommune.geheimhaltung import extreme_gebiete
+
+    namen = musterstadt.gebiete["viertel"]["name"]
+    x = extreme_gebiete(musterstadt, "viertel", "2024")
+    assert sorted(namen[list(x.ausgelassen)]) == [
+        "Buchenau", "Gewerbegebiet Moosfeld", "Gewerbepark Ziegelei", "Güterbahnhof", "Industriegebiet Am Kanal",
+        "Stadtpark", "Stadtwald",
+    ]  # fmt: skip
+    assert x.fussnote == "ohne Gebiete unter 300 Einwohnern"
+    reihe = pd.Series(1.0, index=namen.index)
+    assert len(x.filtern(reihe)) == len(namen) - 7
+    assert extreme_gebiete(musterstadt, "stadtteil", "2024").fussnote == ""
+    konf = dataclasses.replace(
+        musterstadt.konfiguration, erweiterungen={"geheimhaltung": {"mindestbevoelkerung": 1000}}
+    )
+    strenger = extreme_gebiete(dataclasses.replace(musterstadt, konfiguration=konf), "viertel", "2024")
+    assert len(strenger.ausgelassen) == 16 and strenger.fussnote == "ohne Gebiete unter 1.000 Einwohnern"

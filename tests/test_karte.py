@@ -72,6 +72,17 @@ def test_kurzbeschreibung(reihe):
         "Die Karte zeigt Kinderarmut (Stand 31.12.2024) für 20 von 22 Gebieten der Ebene Viertel: "
         "von 1,0 % in G0 bis 20,0 % in G19; 2 Gebiete haben keine Daten."
     )
+    ohne = kurzbeschreibung(
+        reihe, namen, "Kinderarmut", "%", "Viertel", "31.12.2024", ausgelassen={"00", "19"}, fussnote="ohne Gebiete …"
+    )
+    assert ohne == (
+        "Die Karte zeigt Kinderarmut (Stand 31.12.2024) für 20 von 22 Gebieten der Ebene Viertel: "
+        "von 2,0 % in G1 bis 19,0 % in G18 (ohne Gebiete …); 2 Gebiete haben keine Daten."
+    )
+    alle_klein = kurzbeschreibung(reihe, namen, "K", "%", "Viertel", "2024", ausgelassen=set(reihe.index))
+    assert alle_klein == (
+        "Die Karte zeigt K (Stand 2024) für 20 von 22 Gebieten der Ebene Viertel; 2 Gebiete haben keine Daten."
+    )
 
 
 def test_klick_auf_gebiet_angebot_und_unbekanntes():

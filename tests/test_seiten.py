@@ -337,3 +337,42 @@ def test_eigene_kommune_und_datenstand_festlegen(tmp_path, monkeypatch):
     stand.set_value("original").run()
     assert at.query_params["version"] in (["original"], "original")
     assert "2025" not in at.sidebar.selectbox(key=f"sb_periode_{ordner}").options
+
+
+def _ansicht_inhalt(at: AppTest) -> tuple[str, list[str]]:
+    """Titel und Texte der gezeigten Ansicht (ohne Kopfzeile mit der Schrittnummer)."""
+    texte = [str(m.value) for m in at.markdown if "Ansicht " not in str(m.value) and "<style" not in str(m.value)]
+    return at.title[0].value, [t for t in texte if t and not t.startswith("<span")]
+
+
+@pytest.mark.parametrize("kommune", ["musterstadt", "berlin"])
+def test_sitzungsmodus_link_zeigt_dasselbe_wie_der_geblaetterte_schritt(kommune):
+    from urllib.parse import parse_qsl, urlsplit
+
+    at = _app(kommune, rolle="oeffentlich")
+    at.run()
+    at.switch_page("seiten/sitzung.py").run()
+    at.button(key="sitzung_weiter").click().run()
+    geblaettert = _ansicht_inhalt(at)
+    assert geblaettert[1], "der Schritt hat einen Einleitungstext"
+    link = next(c.value for c in at.code if "schritt=1" in c.value)
+    parameter = dict(parse_qsl(urlsplit(link).query))
+    assert parameter.pop("kommune") == kommune and "text" not in parameter  # kurz: der Text kommt vom Schritt
+    neu = _app(kommune, rolle="oeffentlich", **parameter)
+    neu.run()
+    neu.switch_page("seiten/sitzung.py").run()
+    assert not neu.exception and not [w for w in neu.warning if "Link" in w.value]
+    assert _ansicht_inhalt(neu) == geblaettert
+
+
+def test_sitzungsmodus_qr_nur_mit_erreichbarer_adresse(monkeypatch):
+    at = _app("musterstadt", rolle="oeffentlich")
+    at.run()
+    at.switch_page("seiten/sitzung.py").run()
+    assert any("localhost" in i.value and "BILDUNGSMONITOR_OEFFENTLICHE_URL" in i.value for i in at.info)
+    assert not any("QR-Code zur aktuellen Ansicht" in m.value for m in at.markdown)  # keiner, der nicht geht
+    monkeypatch.setenv("BILDUNGSMONITOR_OEFFENTLICHE_URL", "https://monitor.example.de")
+    at.run()
+    assert any(m.value.startswith("<svg") and "QR-Code" in m.value for m in at.markdown)
+    assert any(c.value.startswith("https://monitor.example.de/sitzung?kommune=musterstadt") for c in at.code)
+    assert not any("localhost" in i.value for i in at.info)

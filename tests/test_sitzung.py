@@ -173,3 +173,79 @@ def test_ablauf_einer_kommune_aus_eigenem_ordner(tmp_path):
         encoding="utf-8",
     )
     assert sitzung_fuer(k, str(ordner)).titel == "Rat"
+
+
+# --- Link und QR-Code für andere Geräte ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "seitenadresse",
+    ["http://localhost:8501/sitzung?x=1", "http://127.0.0.1:8771/sitzung", "http://[::1]:8501/", None, "kaputt"],
+)
+def test_nur_localhost_gibt_hinweis_statt_qr(seitenadresse):
+    from berichte.sitzung import link_basis
+
+    b = link_basis(seitenadresse)
+    assert not b.teilbar
+    assert "localhost" in b.hinweis and "BILDUNGSMONITOR_OEFFENTLICHE_URL" in b.hinweis and "[sitzung]" in b.hinweis
+    assert b.adresse.endswith("/sitzung")
+
+
+def test_oeffentliche_adresse_vor_konfiguration_vor_browser():
+    from berichte.sitzung import link_basis
+
+    aus_browser = link_basis("https://192.168.1.20:8501/sitzung?schritt=2")
+    assert aus_browser.teilbar and aus_browser.adresse == "https://192.168.1.20:8501/sitzung"
+    konf = link_basis("http://localhost:8501/sitzung", konfiguriert="https://monitor.example.de/")
+    assert konf.teilbar and konf.adresse == "https://monitor.example.de/sitzung" and not konf.hinweis
+    umg = link_basis(
+        "http://localhost:8501/", umgebung="https://stadt.example.de/bildung", konfiguriert="https://x.example.de"
+    )
+    assert umg.adresse == "https://stadt.example.de/bildung/sitzung"  # Pfad eines Reverse-Proxys bleibt
+    assert link_basis("http://localhost:8501/", umgebung="  ").teilbar is False  # leer = nicht gesetzt
+
+
+@pytest.mark.parametrize("falsch", ["monitor.example.de", "ftp://x.example.de", "https://x.example.de/?a=1", "", 42])
+def test_falsche_basisadresse_wird_deutsch_abgewiesen(falsch):
+    from berichte.sitzung import link_basis
+
+    with pytest.raises(SitzungsFehler, match="basis_url"):
+        link_basis("http://localhost:8501/", konfiguriert=falsch)
+
+
+def test_basis_url_aus_der_kommune_toml(musterstadt):
+    import dataclasses
+
+    from berichte.sitzung import basis_url_aus_konfiguration
+
+    assert basis_url_aus_konfiguration(musterstadt) is None
+
+    def mit(abschnitt):
+        konf = dataclasses.replace(musterstadt.konfiguration, erweiterungen={"sitzung": abschnitt})
+        return dataclasses.replace(musterstadt, konfiguration=konf)
+
+    mit_adresse = mit({"basis_url": "https://monitor.example.de/"})
+    assert basis_url_aus_konfiguration(mit_adresse) == "https://monitor.example.de"
+    with pytest.raises(SitzungsFehler, match="Unbekannter Schlüssel „url“"):
+        basis_url_aus_konfiguration(mit({"url": "https://monitor.example.de"}))
+
+
+def test_link_bekommt_den_einleitungstext_seines_schritts():
+    from berichte.sitzung import ansicht_aus_link, link_braucht_text
+
+    s = beispiel_sitzung("berlin")
+    schritt = s.ansichten[1]
+    assert schritt.text
+    link = query_zu_ansicht(ansicht_zu_query(schritt, "berlin", mit_text=False))
+    assert link.text == ""
+    assert ansicht_aus_link(link, s, 1) == schritt
+    assert ansicht_aus_link(link, s, 0) == schritt  # falsche Schrittnummer: der passende Schritt zählt
+    live = ansicht_aus_link(link.mit(ebene="bezirk"), s, 1)  # live geändert: Ebene bleibt, Text kommt dazu
+    assert live.ebene == "bezirk" and live.text == schritt.text
+    fremd = Ansicht("Etwas anderes", "karte", "bezirk", "S4")
+    assert ansicht_aus_link(fremd, s, 1) == fremd
+    # der Link trägt den Text nur, wenn das Zielgerät ihn nicht aus dem Standardablauf kennt
+    assert not link_braucht_text(schritt, s, s)
+    eigen = Ansicht("Eigene Karte", "karte", "bezirk", "S4", text="Für den Ausschuss")
+    assert link_braucht_text(eigen, Sitzung("Eigen", "berlin", (eigen,)), s)
+    assert not link_braucht_text(fremd, s, s)
