@@ -5,8 +5,8 @@ zum vorigen Punkt (über alle Ringe einer Ebene hinweg), zickzack-kodiert (klein
 klein) und in Gruppen zu 5 Bit mit Fortsetzungsbit auf 64 JSON-sichere Zeichen abgebildet – dasselbe
 Verfahren wie Googles „Encoded Polyline“, nur mit einem Alphabet ohne Zeichen, die JSON maskieren muss.
 Ein Abstand unter 16 Gitterschritten kostet ein Zeichen, unter 512 zwei. Der Schlusspunkt eines Rings
-(gleich dem ersten) entfällt. Das Gegenstück im Browser ist `dekodieren` in `static/bildungsmonitor/karte.js`;
-`dekodieren` hier dient den Tests und hält beide Seiten gleich.
+(gleich dem ersten) entfällt. Das Gegenstück im Browser ist `zahlenDekodieren` in `static/bildungsmonitor/karte.js`;
+die `…_dekodieren`-Funktionen hier dienen den Tests und rechnen wie der Browser.
 """
 
 from __future__ import annotations
