@@ -348,6 +348,12 @@ export async function zeichnen({ data, parentElement, setTriggerValue }) {
   );
 }
 
+/** Alles Behaltene vergessen (wie ein neu geladenes Modul); für den Browsertest des Auslösers „fehlt“. */
+export function vergessen() {
+  geometrien.clear();
+  angebotsebenen.clear();
+}
+
 /** Aufräumen, wenn Streamlit die Komponente entfernt. */
 export function entfernen(parentElement) {
   const z = karten.get(parentElement);
