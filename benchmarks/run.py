@@ -1,6 +1,11 @@
-"""Benchmarks: Ladezeit, Kartennutzlast und Kaltstart bis zur gezeichneten Karte (Berlin).
+"""Benchmarks: Ladezeit, Kartennutzlast und die Karte im Browser (erste Karte, Indikatorwechsel).
 
     python -m benchmarks.run [--kommune berlin] [--ohne-browser] [--mit-import]
+    python -m benchmarks.run --kommune berlin --nur-browser [--projekt ../anderer-stand]
+
+Im Browser (Debians Chromium): erste Karte bis die Flächen gezeichnet sind (nicht nur ein Element da ist),
+Indikatorwechsel bis die neuen Farben gezeichnet sind, Bytes über den Websocket je Wechsel. `--projekt`
+misst denselben Ablauf an einem anderen Stand der App (auch der alten folium-Karte) zum Vergleich.
 
 `--mit-import`: zusätzlich die Prüfung einer Lieferung mit 1.000.000 Zeilen (`benchmarks/import_bench.py`).
 
@@ -27,11 +32,11 @@ def _ms(start: float) -> float:
 
 
 def kartennutzlast(kommune_id: str) -> dict[str, float]:
-    """Ladezeit der Kommune und Größe der Karten-Daten (GeoJSON, gesamtes Karten-HTML)."""
+    """Ladezeit der Kommune und was die Karte an den Browser schickt: Geometrie einmal, je Wechsel die Färbung."""
     from geodata.anzeige import vereinfachen
-    from geodata.karte import karte_bauen
-    from geodata.kartendaten import angebots_features, flaechen_features
+    from geodata.kartendaten import angebotsebenen, faerbung
     from geodata.klassen import klassen_bilden
+    from geodata.kodierung import ebene_kodieren
     from kommune import kommune_laden
     from kommune.werte import neueste_periode, werte
 
@@ -42,28 +47,40 @@ def kartennutzlast(kommune_id: str) -> dict[str, float]:
     t = time.perf_counter()
     anzeige = vereinfachen(k.gebiete[ebene])
     vereinfachen_ms = _ms(t)
+    t = time.perf_counter()
+    geometrie = ebene_kodieren(anzeige)
+    kodieren_ms = _ms(t)
     # ein Bedarfsindikator, sonst der erste des Katalogs (z. B. Landkreis Regensburg: nur Zensus-Merkmale)
     indikator = next((i for i in k.katalog.index if k.katalog.loc[i, "richtung"] == 1), k.katalog.index[0])
     reihe = werte(k, indikator, ebene, neueste_periode(k, indikator))
-    flaechen = flaechen_features(anzeige, reihe, klassen_bilden(reihe), "%")
-    angebote = angebots_features(k.angebote)
-    html = karte_bauen(flaechen, angebote, mitte=(0, 0)).als_eine_karte().get_root().render()
+    t = time.perf_counter()
+    f = faerbung(geometrie["ids"], reihe, klassen_bilden(reihe), "Titel", "%")
+    faerbung_ms = _ms(t)
+    angebote = angebotsebenen(k.angebote)
+
+    def kb(daten: object) -> float:
+        return round(len(json.dumps(daten, separators=(",", ":"), ensure_ascii=False).encode()) / 1024, 1)
+
     return {
-        "map_payload_kb": round(len(json.dumps(flaechen, separators=(",", ":"))) / 1024, 1),
+        "map_geometry_kb": kb(geometrie),
+        "map_recolour_kb": kb(f),
+        "offers_kb": round(sum(kb(a) for a in angebote), 1),
         "naive_choropleth_payload_kb": naive_choropleth_kb(k.gebiete[ebene], reihe),
         "laden_ms": laden_ms,
         "vereinfachen_ms": vereinfachen_ms,
-        "flaechen_geojson_kb": round(len(json.dumps(flaechen, separators=(",", ":"))) / 1024, 1),
-        "angebote_geojson_kb": round(sum(len(json.dumps(fc, separators=(",", ":"))) for _, fc in angebote) / 1024, 1),
-        "karten_html_kb": round(len(html.encode()) / 1024, 1),
+        "kodieren_ms": kodieren_ms,
+        "faerbung_ms": faerbung_ms,
         "gebiete": len(anzeige),
         "angebote": len(k.angebote),
     }
 
 
 def naive_choropleth_kb(gebiete, reihe) -> float:
-    """Vergleich: ein einfacher folium.Choropleth der unvereinfachten Ebene (volle Koordinaten)."""
-    import folium
+    """Vergleich: ein einfacher folium.Choropleth der unvereinfachten Ebene (volle Koordinaten), ganzes HTML."""
+    try:
+        import folium
+    except ImportError:
+        return float("nan")
 
     m = folium.Map(tiles=None)
     daten = reihe.rename("wert").rename_axis("id").reset_index()
@@ -73,31 +90,100 @@ def naive_choropleth_kb(gebiete, reihe) -> float:
     return round(len(m.get_root().render().encode()) / 1024, 1)
 
 
-def kaltstart(kommune_id: str) -> dict[str, float]:
-    """Sekunden vom Start des Servers bis zur gezeichneten Karte im Browser (Debians Chromium)."""
+#: Die Karte ist gezeichnet: neue Komponente (Kennzeichen nach dem Zeichnen) oder alte folium-Karte im iframe.
+_JS_NEU_FAERBUNG = "() => { const c = document.querySelector('.bm-karte'); return c && c.dataset.faerbung || null; }"
+_JS_ALT_GEBIETE = """() => {
+  const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const w = f && f.contentWindow;
+  const karte = w && w.L && Object.values(w).find(v => v && v instanceof w.L.Map);
+  if (!karte) return null;
+  let neu = 0, alt = 0;
+  karte.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.art === 'gebiet') {
+    if (l.__alt) alt++; else neu++; } });
+  return {neu, alt};
+}"""
+_JS_ALT_MARKIEREN = """() => {
+  const w = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentWindow;
+  const karte = Object.values(w).find(v => v && v instanceof w.L.Map);
+  karte.eachLayer(l => { l.__alt = true; });
+  return null;
+}"""
+_ZWEI_BILDER = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
+def _gezeichnet(page, neu: bool, timeout: int = 180_000) -> None:
+    """Warten, bis die Flächen gezeichnet sind (nicht nur ein Element da ist)."""
+    if neu:
+        page.wait_for_function(f"({_JS_NEU_FAERBUNG})() !== null", timeout=timeout)
+        return
+    bedingung = f"(() => {{ const z = ({_JS_ALT_GEBIETE})(); return z && z.neu > 0 && z.alt === 0; }})()"
+    page.wait_for_function(bedingung, timeout=timeout)
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("body").evaluate(_ZWEI_BILDER)
+
+
+def karte_im_browser(kommune_id: str, projekt: Path | None = None, wechsel: int = 5) -> dict[str, object]:
+    """In Debians Chromium: Server bereit, erste Karte bis die Flächen gezeichnet sind, dann `wechsel`
+    Indikatorwechsel (Zeit bis zu den neuen Farben, Bytes über den Websocket je Wechsel; Median und alle).
+
+    `projekt`: ein anderer Stand der App (z. B. der Hauptzweig) für den Vergleich vorher/nachher.
+    """
+    import statistics
+
     from playwright.sync_api import sync_playwright
 
+    from tests.browser import conftest as browser_conftest
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
+    if projekt is not None:
+        browser_conftest.PROJEKT = projekt
     t0 = time.perf_counter()
     server = StreamlitServer(kommune_id, Path("/tmp") / f"bm-bench-{os.getpid()}.log")
     bereit = time.perf_counter() - t0
+    zeiten: list[float] = []
+    bytes_je_wechsel: list[int] = []
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = b.new_page(viewport={"width": 1280, "height": 900})
+            page = b.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+            frames: list[int] = []
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda d: frames.append(len(d))))
             t1 = time.perf_counter()
-            page.goto(f"{server.url}/karte")
-            frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-            frame.locator(".leaflet-container canvas").first.wait_for(timeout=120_000)
-            karte = time.perf_counter()
+            page.goto(f"{server.url}/karte?kommune={kommune_id}")
+            page.wait_for_selector('.bm-karte, iframe[title="streamlit_folium.st_folium"]', timeout=180_000)
+            neu = page.locator(".bm-karte").count() > 0
+            _gezeichnet(page, neu)
+            erste_karte = time.perf_counter() - t1
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
+            erste_bytes = sum(frames)
+            for _ in range(wechsel):
+                page.wait_for_timeout(500)
+                vorher = page.evaluate(_JS_NEU_FAERBUNG) if neu else page.evaluate(_JS_ALT_MARKIEREN)
+                n = len(frames)
+                page.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first.click()
+                page.keyboard.press("ArrowDown")
+                t = time.perf_counter()
+                page.keyboard.press("Enter")
+                if neu:
+                    page.wait_for_function(f"({_JS_NEU_FAERBUNG})() !== {json.dumps(vorher)}", timeout=120_000)
+                else:
+                    _gezeichnet(page, neu, 120_000)
+                zeiten.append(time.perf_counter() - t)
+                page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
+                page.wait_for_timeout(300)
+                bytes_je_wechsel.append(sum(frames[n:]))
             b.close()
     finally:
         server.stoppen()
+        browser_conftest.PROJEKT = PROJEKT
     return {
+        "karte": "komponente" if neu else "folium",
         "server_bereit_s": round(bereit, 2),
-        "seite_bis_karte_s": round(karte - t1, 2),
-        "kaltstart_bis_karte_s": round(karte - t0, 2),
+        "erste_karte_s": round(erste_karte, 2),
+        "erste_karte_kb": round(erste_bytes / 1024, 1),
+        "indikatorwechsel_median_ms": round(statistics.median(zeiten) * 1000),
+        "indikatorwechsel_ms": [round(z * 1000) for z in zeiten],
+        "indikatorwechsel_median_kb": round(statistics.median(bytes_je_wechsel) / 1024, 1),
+        "indikatorwechsel_kb": [round(x / 1024, 1) for x in bytes_je_wechsel],
     }
 
 
@@ -129,7 +215,13 @@ def main() -> None:
     parser.add_argument("--kommune", default="berlin")
     parser.add_argument("--ohne-browser", action="store_true")
     parser.add_argument("--mit-import", action="store_true", help="große Lieferung prüfen (etwa 1 Minute)")
+    parser.add_argument("--nur-browser", action="store_true", help="nur die Karte im Browser messen")
+    parser.add_argument("--projekt", type=Path, help="anderen Stand der App im Browser messen (vorher/nachher)")
     args = parser.parse_args()
+    if args.nur_browser:
+        ergebnis = {"kommune": args.kommune, **karte_im_browser(args.kommune, args.projekt)}
+        print(json.dumps(ergebnis, ensure_ascii=False, indent=2))
+        return
     ergebnis = {"kommune": args.kommune, **kartennutzlast(args.kommune)}
     if args.kommune == "berlin":
         from benchmarks import indices_bench, interpolation_bench
@@ -142,7 +234,7 @@ def main() -> None:
 
         ergebnis.update(import_bench.messen())
     if not args.ohne_browser and Path("/usr/bin/chromium").exists():
-        ergebnis.update(kaltstart(args.kommune))
+        ergebnis.update(karte_im_browser(args.kommune, args.projekt))
     print(json.dumps(ergebnis, ensure_ascii=False, indent=2))
 
 

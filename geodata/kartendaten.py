@@ -1,71 +1,124 @@
-"""Reine Funktionen zwischen Daten und Karte: Feature-Eigenschaften bauen, Klicks auswerten."""
+"""Reine Funktionen zwischen Daten und Karte: Färbung je Gebiet, Angebotsebenen, Klicks, Kurzbeschreibung.
+
+Was der Browser bekommt, ist zweigeteilt: Geometrie und Angebote (`geodata.kodierung`, einmal je Inhalt)
+und die Färbung (je Indikator, Klasse, Gewicht: Farbindex und fertiger Werttext je Gebiet). Werte kommen
+hier schon geschützt an (gesperrte entfernt, `Klassierung.mit_sperren`); es gibt keinen zweiten Weg.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from html import escape
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from geodata.anzeige import feature_collection, punkte_wgs84
-from geodata.klassen import KLASSE_GESPERRT, Klassierung
+from geodata.anzeige import punkte_wgs84
+from geodata.karte import ANDERE, KATEGORIEN, SCHULEN
+from geodata.klassen import GESPERRT, KEINE_DATEN, KLASSE_GESPERRT, Klassierung
+from geodata.kodierung import SCHRITT, inhalt_hash, punkte_kodieren
 from kommune.format import stand_text, wert_mit_einheit, zahl
 
+#: Werttext eines gesperrten Gebiets (Tabellenzeichen „.“, § 16 BStatG).
+TEXT_GESPERRT = "gesperrt (.)"
+TEXT_KEINE_DATEN = "keine Daten"
 
-def flaechen_features(
-    anzeige: gpd.GeoDataFrame, werte: pd.Series, klassen: Klassierung, einheit: str, stellen: int = 1
+
+def faerbung(
+    ids: Sequence[str], werte: pd.Series, klassen: Klassierung, titel: str, einheit: str, stellen: int = 1
 ) -> dict[str, Any]:
-    """FeatureCollection der Gebiete mit id, name (HTML-maskiert), formatiertem Wert und Farbe."""
-    gdf = anzeige[["name", anzeige.geometry.name]].copy()
-    gdf["id"] = gdf.index.astype(str)
-    gdf["name"] = gdf["name"].map(lambda n: escape(str(n)))
-    w = werte.reindex(gdf.index)
-    gesperrt = (klassen.klasse.reindex(gdf.index) == KLASSE_GESPERRT).to_numpy()
-    gdf["wert"] = [
-        "gesperrt (.)" if g else wert_mit_einheit(v, einheit, stellen, leer="keine Daten")
-        for v, g in zip(w, gesperrt, strict=True)
-    ]
-    gdf["farbe"] = [klassen.farbe(i) for i in gdf.index]
-    gdf["art"] = "gebiet"
-    return feature_collection(gdf, ["id", "name", "wert", "farbe", "art"])
+    """Was ein Umfärben braucht, in der Reihenfolge `ids` der Geometrie (knapp: Berlin 542 Gebiete ≈ 6 KB).
+
+    `farben`: Klassenfarben, dann „keine Daten“ und „gesperrt“; `klasse`: je Gebiet eine Ziffer, der Index in
+    `farben`; `werte`: je Gebiet die deutsch formatierte Zahl ohne Einheit (leer ohne Wert und bei gesperrten
+    Gebieten), `einheit` und `leer` ergänzen den Tooltip-Text (`tooltip_text`); `hash`: Inhaltsschlüssel.
+    """
+    index = pd.Index([str(i) for i in ids])
+    n = len(klassen.farben)
+    klasse = klassen.klasse.reindex(index).fillna(-1).astype(int).to_numpy()
+    w = werte.reindex(index).to_numpy()
+    daten: dict[str, Any] = {
+        "titel": titel,
+        "einheit": einheit,
+        "leer": [TEXT_KEINE_DATEN, TEXT_GESPERRT],
+        "farben": [*klassen.farben, KEINE_DATEN, GESPERRT],
+        "klasse": "".join(str(k if k >= 0 else n + 1 if k == KLASSE_GESPERRT else n) for k in klasse),
+        "werte": [
+            "" if k == KLASSE_GESPERRT or v is None or pd.isna(v) else zahl(v, stellen)
+            for v, k in zip(w, klasse, strict=True)
+        ],
+    }
+    daten["hash"] = inhalt_hash(daten)
+    return daten
 
 
-def angebots_features(angebote: gpd.GeoDataFrame) -> list[tuple[str, dict[str, Any]]]:
-    """Je Kategorie eine FeatureCollection (WGS84, gerundet) mit maskiertem Namen und Kurzinfo."""
+def tooltip_text(daten: dict[str, Any], i: int) -> str:
+    """Der Werttext des Gebiets `i` im Tooltip, wie `karte.js` ihn aus der Färbung bildet (für Tests)."""
+    wert = daten["werte"][i]
+    if wert:
+        return f"{wert} {daten['einheit']}" if daten["einheit"] else wert
+    gesperrt = int(daten["klasse"][i]) == len(daten["farben"]) - 1
+    return daten["leer"][1 if gesperrt else 0]
+
+
+def _name(name: object) -> str:
+    text = str(name).strip() if pd.notna(name) else ""
+    return text or "(ohne Namen)"
+
+
+def _info(z: Any) -> str:
+    teile = []
+    if z.traeger:
+        teile.append(f"Träger: {z.traeger}")
+    if pd.notna(z.kapazitaet):
+        teile.append(f"Plätze: {zahl(z.kapazitaet, 0)}")
+    return " · ".join(teile)
+
+
+def angebotsebene(kategorie: str, punkte: gpd.GeoDataFrame, schritt: float = SCHRITT) -> dict[str, Any]:
+    """Eine Angebotskategorie kompakt: Punkte als Deltas, Namen und Kurzinfo als Listen (Klartext), Symbol."""
+    farbe, zeichen = KATEGORIEN.get(kategorie, ANDERE)
+    punkte = punkte_wgs84(punkte)
+    daten: dict[str, Any] = {
+        "kategorie": kategorie,
+        "farbe": farbe,
+        "zeichen": zeichen,
+        "eckig": kategorie in SCHULEN,
+        "schritt": schritt,
+        "punkte": punkte_kodieren(punkte.get_coordinates().to_numpy(), schritt),
+        "namen": [_name(n) for n in punkte["name"]],
+        "info": [_info(z) for z in punkte.itertuples()],
+    }
+    daten["hash"] = inhalt_hash(daten)
+    return daten
+
+
+def angebote_je_kategorie(angebote: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
+    """Die Angebote je Kategorie (sortiert); Punkte ohne Lage entfallen."""
     if angebote.empty:
         return []
-    punkte = punkte_wgs84(angebote)
-    punkte["name"] = punkte["name"].map(lambda n: escape(str(n)) or "(ohne Namen)")
-
-    def info(z: Any) -> str:
-        teile = []
-        if z.traeger:
-            teile.append(f"Träger: {z.traeger}")
-        if pd.notna(z.kapazitaet):
-            teile.append(f"Plätze: {zahl(z.kapazitaet, 0)}")
-        return escape(" · ".join(teile))
-
-    punkte["info"] = [info(z) for z in punkte.itertuples()]
-    return [
-        (str(kat), feature_collection(teil, ["name", "info"])) for kat, teil in punkte.groupby("kategorie", sort=True)
-    ]
+    gueltig = angebote[angebote.geometry.notna() & ~angebote.geometry.is_empty]
+    return [(str(kat), teil) for kat, teil in gueltig.groupby("kategorie", sort=True)]
 
 
-def gebiet_aus_klick(ergebnis: dict[str, Any] | None, gueltige_ids: pd.Index | set[str]) -> str | None:
-    """Die ID des angeklickten Gebiets aus der Rückgabe von `st_folium`, sonst None.
+def angebotsebenen(angebote: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Je Kategorie eine Ebene (`angebotsebene`)."""
+    return [angebotsebene(kat, teil) for kat, teil in angebote_je_kategorie(angebote)]
 
-    Klicks auf Angebotspunkte und unbekannte IDs werden ignoriert.
+
+def nur_neues(teil: dict[str, Any], bekannt: set[str] | frozenset[str]) -> dict[str, Any]:
+    """Das ganze Teil, wenn der Browser seinen Inhaltsschlüssel noch nicht kennt, sonst nur den Schlüssel."""
+    return {"hash": teil["hash"]} if teil["hash"] in bekannt else teil
+
+
+def gebiet_aus_klick(geklickt: object, gueltige_ids: pd.Index | set[str]) -> str | None:
+    """Die ID des angeklickten Gebiets (Auslöser „klick“ der Karte), sonst None.
+
+    Der Browser schickt nur IDs von Flächen; alles andere (leer, unbekannte ID, kein Text) wird ignoriert.
     """
-    if not ergebnis:
+    if not isinstance(geklickt, str) or not geklickt:
         return None
-    feature = ergebnis.get("last_active_drawing") or {}
-    props = feature.get("properties") or {}
-    if props.get("art") != "gebiet":
-        return None
-    gebiet = str(props.get("id", ""))
-    return gebiet if gebiet in gueltige_ids else None
+    return geklickt if geklickt in gueltige_ids else None
 
 
 def kartenkopf(titel: str, einheit: str, stand: str) -> str:

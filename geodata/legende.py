@@ -36,7 +36,7 @@ def legende_html(klassen: Klassierung, kategorien: list[str] = ()) -> str:
             f"<div>{_KASTEN.format(farbe=GESPERRT)}gesperrt (Geheimhaltung) "
             f"<span style='color:#444'>({_gebiete(klassen.gesperrt)})</span></div>"
         )
-    zeilen += [f"<div>{kategorie_symbol(k, eigenstaendig=True)}{escape(k)}</div>" for k in kategorien]
+    zeilen += [f"<div>{kategorie_symbol(k)}{escape(k)}</div>" for k in kategorien]
     return "".join(zeilen)
 
 

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from berichte.xlsx import xlsx_bytes
-from geodata.karte import ausschnitt_mitte, karte_bauen, kartenausschnitt
-from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kartenkopf, kurzbeschreibung
+from geodata.kartendaten import (
+    angebote_je_kategorie,
+    angebotsebene,
+    faerbung,
+    gebiet_aus_klick,
+    kartenkopf,
+    kurzbeschreibung,
+)
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
 from kommune.geheimhaltung import extreme_gebiete
+from kommune.laden import Kommune
+from kommune.zwischenspeicher import Objektcache
 from oberflaeche.auswahl import Auswahl, url_setzen
-from oberflaeche.laden import anzeige_geometrie
+from oberflaeche.kartenkomponente import karte_anzeigen
+from oberflaeche.laden import karten_geometrie
+
+#: Kodierte Angebotsebenen je Kommune (Kategorie + Zeilen): gleiche Auswahl, gleiche Ebene, ohne neu zu rechnen.
+_ANGEBOTE = Objektcache("oberflaeche.kartenblock.angebote", max_je_objekt=64)
+
+
+def _angebotsebenen(kommune: Kommune, angebote: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Je Kategorie eine kompakte Ebene, gespeichert an der Kommune (die Zeilen eines Stands ändern sich nicht)."""
+    return [
+        _ANGEBOTE.holen(kommune, (kat, tuple(teil.index)), lambda k=kat, t=teil: angebotsebene(k, t))
+        for kat, teil in angebote_je_kategorie(angebote)
+    ]
 
 
 @dataclass(frozen=True)
@@ -59,35 +78,25 @@ def karte_zeigen(
     if klassen is None:
         klassen = klassen_bilden(reihe, methode, k, schema_waehlen(darstellung.richtung, reihe), darstellung.stellen)
     klassen = klassen.mit_sperren(gesperrt)
-    anzeige = anzeige_geometrie(auswahl.kommune_id, ebene)
+    geometrie = karten_geometrie(auswahl.kommune_id, ebene)
     gebiet = st.session_state.get("wahl_gebiet")
     if gebiet not in kommune.gebiete[ebene].index:
         gebiet = None
-    teile = karte_bauen(
-        flaechen_features(anzeige, reihe, klassen, darstellung.einheit, darstellung.stellen),
-        angebots_features(angebote),
-        # Mitte aus total_bounds (keine Vereinigung); die Zoomstufe bleibt vorerst fest: Leaflets fitBounds
-        # lief im iframe bei jedem Aufbau erneut und setzte den Zoom des Nutzers zurück (Issue 10, offen)
-        mitte=ausschnitt_mitte(ausschnitt) if (ausschnitt := kartenausschnitt(anzeige)) else None,
-        zoom=11 if len(kommune.gebiete[ebene]) > 200 else 12,
-        gewaehlt=gebiet,
-        kachel_url=os.environ.get("BILDUNGSMONITOR_KACHEL_URL"),
-        kachel_attribution=os.environ.get("BILDUNGSMONITOR_KACHEL_ATTRIBUTION", ""),
-    )
     namen = kommune.gebiete[ebene]["name"]
     links, spalte_rechts = st.columns([5, 2])
     with links:
-        # Basiskarte bleibt gleich, Ebenen wechseln: kein Neuladen, Zoom und Ausschnitt bleiben
-        ergebnis = st_folium(
-            teile.basis,
-            key=f"{schluessel}_{auswahl.kommune_id}_{ebene}",
-            feature_group_to_add=teile.ebenen,
-            layer_control=teile.steuerung,
-            height=hoehe,
-            use_container_width=True,
-            returned_objects=["last_active_drawing"],
+        # Eine Komponente je Seite und Kommune: Ebene, Indikator und Klassen wechseln, ohne sie neu aufzubauen
+        geklickt = karte_anzeigen(
+            schluessel=f"{schluessel}_{auswahl.kommune_id}",
+            geometrie=geometrie,
+            angebote=_angebotsebenen(kommune, angebote),
+            faerbung=faerbung(
+                geometrie["ids"], reihe, klassen, darstellung.titel, darstellung.einheit, darstellung.stellen
+            ),
+            gewaehlt=gebiet,
+            hoehe=hoehe,
         )
-        geklickt = gebiet_aus_klick(ergebnis, kommune.gebiete[ebene].index)
+        geklickt = gebiet_aus_klick(geklickt, kommune.gebiete[ebene].index)
         if geklickt and geklickt != gebiet:
             url_setzen(gebiet=geklickt)
             st.rerun()
@@ -115,7 +124,12 @@ def karte_zeigen(
             rechts(klassen)
     if not tabelle:
         return klassen
-    with st.expander("Tabelle zur Karte"):
+    # Die Tabelle wird erst gebaut (und geschickt), wenn jemand sie aufklappt: sonst reiste sie bei jedem
+    # Indikatorwechsel mit (Berlin: 42 KB, mehr als die ganze Umfärbung der Karte)
+    aufgeklappt = st.expander("Tabelle zur Karte", key=f"{schluessel}_tabelle_offen", on_change="rerun")
+    if not aufgeklappt.open:
+        return klassen
+    with aufgeklappt:
         twin = kartentabelle(namen, reihe, klassen, darstellung.einheit, darstellung.stellen)
         st.dataframe(twin, hide_index=True, width="stretch")
         if not st.session_state.get("geheimhaltung_erzwungen"):

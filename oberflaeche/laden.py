@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from geodata.anzeige import vereinfachen
+from geodata.kodierung import ebene_kodieren
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import konfiguration_lesen
 from kommune.laden import BEKANNTE_KOMMUNEN, Kommune, kommune_laden, kommune_ordner
@@ -91,6 +92,17 @@ def anzeige_geometrie(name: str, schicht: str) -> Any:
     return _anzeige(name, schicht, repr(_signatur(name)))
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _karten_geometrie(name: str, schicht: str, signatur_text: str) -> dict[str, Any]:
+    return ebene_kodieren(_anzeige(name, schicht, signatur_text))
+
+
+def karten_geometrie(name: str, schicht: str) -> dict[str, Any]:
+    """Die Anzeigegeometrie einer Ebene kompakt für den Browser (`geodata.kodierung.ebene_kodieren`, gecacht
+    je Datenstand; der Inhaltsschlüssel darin ändert sich nur mit der Geometrie)."""
+    return _karten_geometrie(name, schicht, repr(_signatur(name)))
+
+
 _ABGELEITET = Objektcache("oberflaeche.abgeleitet", max_je_objekt=32)
 _FEHLT = object()
 
@@ -116,4 +128,11 @@ def fehlertext(e: Exception) -> str:
     return f"Die Daten konnten nicht geladen werden ({type(e).__name__})."
 
 
-__all__ = ["BEKANNTE_KOMMUNEN", "anzeige_geometrie", "fehlertext", "kommune_holen", "verfuegbare_kommunen"]
+__all__ = [
+    "BEKANNTE_KOMMUNEN",
+    "anzeige_geometrie",
+    "fehlertext",
+    "karten_geometrie",
+    "kommune_holen",
+    "verfuegbare_kommunen",
+]

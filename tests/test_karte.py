@@ -1,18 +1,30 @@
-"""Karte: Klassen, Farben, Legende, Klickauswertung, Offline-Leaflet, maskierte Namen."""
+"""Karte: Klassen, Farben, Legende, Färbung, Angebotsebenen, Klickauswertung, Kartenmodul offline."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from geodata.anzeige import vereinfachen
-from geodata.karte import externe_adressen, karte_bauen, kategorie_symbol, standard_kategorien
-from geodata.kartendaten import angebots_features, flaechen_features, gebiet_aus_klick, kurzbeschreibung
-from geodata.klassen import KEINE_DATEN, SCHEMATA, klassen_bilden, schema_waehlen
+from geodata.karte import kategorie_symbol, standard_kategorien
+from geodata.kartendaten import (
+    angebotsebenen,
+    faerbung,
+    gebiet_aus_klick,
+    kurzbeschreibung,
+    nur_neues,
+    tooltip_text,
+)
+from geodata.klassen import GESPERRT, KEINE_DATEN, SCHEMATA, klassen_bilden, schema_waehlen
+from geodata.kodierung import ebene_kodieren, punkte_dekodieren
 from geodata.legende import kartentabelle, legende_html
+from tests.conftest import PROJEKT
+
+KARTE_JS = PROJEKT / "static" / "bildungsmonitor" / "karte.js"
 
 
 @pytest.fixture
@@ -85,32 +97,76 @@ def test_kurzbeschreibung(reihe):
     )
 
 
-def test_klick_auf_gebiet_angebot_und_unbekanntes():
+def test_klick_auf_gebiet_und_unbekanntes():
     ids = pd.Index(["0101", "0102"])
-    assert gebiet_aus_klick({"last_active_drawing": {"properties": {"art": "gebiet", "id": "0102"}}}, ids) == "0102"
-    assert gebiet_aus_klick({"last_active_drawing": {"properties": {"name": "Kita Sonne"}}}, ids) is None
-    assert gebiet_aus_klick({"last_active_drawing": {"properties": {"art": "gebiet", "id": "9999"}}}, ids) is None
-    assert gebiet_aus_klick({"last_active_drawing": None}, ids) is None
+    assert gebiet_aus_klick("0102", ids) == "0102"
+    assert gebiet_aus_klick("9999", ids) is None
+    assert gebiet_aus_klick("", ids) is None
     assert gebiet_aus_klick(None, ids) is None
+    assert gebiet_aus_klick(["0102"], ids) is None  # nur Text zählt
 
 
-def test_karte_laedt_nichts_von_aussen_und_maskiert_namen(musterstadt):
-    g = musterstadt.gebiete["viertel"].copy()
-    g.loc[g.index[0], "name"] = "<script>alert(1)</script>"
-    anzeige = vereinfachen(g)
-    w = pd.Series(np.arange(len(g), dtype=float), index=g.index)
+def test_faerbung_je_gebiet_mit_keine_daten_und_gesperrt(reihe):
+    k = klassen_bilden(reihe, "quantile", 4).mit_sperren(pd.Series({"00": True}))
+    ids = list(reversed(reihe.index))  # Reihenfolge der Geometrie, nicht der Werte
+    f = faerbung(ids, reihe.where(reihe.index != "00"), k, "Kinderarmut", "%", 1)
+    assert f["farben"] == [*SCHEMATA["YlOrRd"][4], KEINE_DATEN, GESPERRT]
+    assert len(f["klasse"]) == len(f["werte"]) == 22
+    nach_id = {g: (int(f["klasse"][i]), tooltip_text(f, i)) for i, g in enumerate(ids)}
+    assert nach_id["00"] == (5, "gesperrt (.)")
+    assert nach_id["21"] == (4, "keine Daten")
+    assert nach_id["19"] == (3, "20,0 %") and nach_id["01"] == (0, "2,0 %")
+    assert f["titel"] == "Kinderarmut"
+    # ohne Einheit (Index-Werte) nur die Zahl
+    ohne = faerbung(ids, reihe, klassen_bilden(reihe, "quantile", 4), "Index", "", 2)
+    assert tooltip_text(ohne, ids.index("19")) == "20,00"
+    # gleicher Inhalt, gleicher Schlüssel; andere Werte, anderer Schlüssel
+    assert faerbung(ids, reihe.where(reihe.index != "00"), k, "Kinderarmut", "%", 1)["hash"] == f["hash"]
+    assert faerbung(ids, reihe * 2, klassen_bilden(reihe * 2, "quantile", 4), "Kinderarmut", "%")["hash"] != f["hash"]
+
+
+def test_faerbung_enthaelt_keinen_gesperrten_wert(reihe):
+    """Der Wert eines gesperrten Gebiets steht weder als Zahl noch als Text in der Färbung."""
+    k = klassen_bilden(reihe, "quantile", 4).mit_sperren(pd.Series({"05": True}))
+    f = faerbung(list(reihe.index), reihe.where(reihe.index != "05"), k, "X", "%", 1)
+    assert f["werte"][5] == "" and f["werte"][4] == "5,0"
+    assert '"6,0"' not in json.dumps(f)
+
+
+def test_angebotsebenen_kompakt_und_als_text(musterstadt):
     angebote = musterstadt.angebote.copy()
-    angebote.loc[0, "name"] = "<img src=x onerror=alert(1)>"
-    teile = karte_bauen(
-        flaechen_features(anzeige, w, klassen_bilden(w), "%"), angebots_features(angebote), mitte=(48.1, 11.6)
-    )
-    assert externe_adressen(teile.basis, *teile.ebenen) == []
-    html = teile.als_eine_karte().get_root().render()
-    assert "<script>alert(1)" not in html and "\\u0026lt;script\\u0026gt;alert(1)" in html
-    assert "<img src=x" not in html
-    assert "cdn.jsdelivr" not in html and "tile.openstreetmap" not in html
-    assert "/app/static/vendor/leaflet/leaflet.js" in html
-    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html
+    angebote.loc[angebote.index[0], "name"] = "<img src=x onerror=alert(1)>"
+    ebenen = angebotsebenen(angebote)
+    assert [e["kategorie"] for e in ebenen] == sorted(angebote["kategorie"].unique())
+    kita = next(e for e in ebenen if e["kategorie"] == "Kita")
+    assert len(kita["namen"]) == len(kita["info"]) == (angebote["kategorie"] == "Kita").sum() == 145
+    assert kita["zeichen"] == "K" and not kita["eckig"]
+    assert next(e for e in ebenen if e["kategorie"] == "Grundschule")["eckig"]
+    # Namen als Klartext (der Browser setzt sie als Text): nichts doppelt maskiert
+    erste = next(e for e in ebenen if e["kategorie"] == angebote.iloc[0]["kategorie"])
+    assert "<img src=x onerror=alert(1)>" in erste["namen"]
+    # Punkte: Lage auf 1e-5° genau, in der Reihenfolge der Namen
+    punkte = punkte_dekodieren(kita["punkte"], kita["schritt"])
+    wgs = angebote[angebote["kategorie"] == "Kita"].to_crs(4326).get_coordinates().to_numpy()
+    assert np.abs(np.array(punkte) - wgs).max() < 0.6e-5
+    # kompakt: höchstens 8 Zeichen je Punkt
+    assert len(kita["punkte"]) <= 8 * 145
+
+
+def test_nur_neues_schickt_bekanntes_als_schluessel():
+    teil = {"hash": "abc", "flaechen": [[["AAAA"]]]}
+    assert nur_neues(teil, set()) is teil
+    assert nur_neues(teil, {"abc"}) == {"hash": "abc"}
+
+
+def test_kartenmodul_offline_und_ohne_html_aus_daten():
+    """Das Kartenmodul lädt nur vom eigenen Server und setzt Texte aus den Daten nie als HTML."""
+    js = KARTE_JS.read_text()
+    assert not re.search(r"https?://|//cdn|unpkg|jsdelivr", js)
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", js)
+    # Leaflets Ebenenauswahl verlangt HTML: die Kategorie geht maskiert hinein
+    assert "addOverlay(ebene, `${maskieren(a.kategorie)}" in js
+    assert (PROJEKT / "static" / "vendor" / "leaflet" / "leaflet.js").is_file()
 
 
 def test_vereinfachung_bleibt_gueltig_und_klein(berlin):
@@ -140,10 +196,9 @@ def test_vorauswahl_der_angebotsebenen_bleibt_unter_der_grenze():
 
 
 def test_symbole_unterscheiden_sich_nicht_nur_in_der_farbe():
-    assert ">K<" in kategorie_symbol("Kita") and "eckig" not in kategorie_symbol("Kita")
-    assert ">G<" in kategorie_symbol("Grundschule") and "eckig" in kategorie_symbol("Grundschule")
-    assert "border-radius:3px" in kategorie_symbol("Grundschule", eigenstaendig=True)
-    assert "&lt;" in kategorie_symbol("<neu>") or ">•<" in kategorie_symbol("<neu>")
+    assert ">K<" in kategorie_symbol("Kita") and "border-radius:50%" in kategorie_symbol("Kita")
+    assert ">G<" in kategorie_symbol("Grundschule") and "border-radius:3px" in kategorie_symbol("Grundschule")
+    assert ">•<" in kategorie_symbol("<neu>") and "<neu>" not in kategorie_symbol("<neu>")
 
 
 def _ausschnitt_pruefen(gebiete, anzeige) -> None:
@@ -187,27 +242,14 @@ def test_kartenausschnitt_landkreis_regensburg(regensburg):
     assert ost - west > 0.6 and nord - sued > 0.4  # ein Kreis, nicht ein Stadtausschnitt
 
 
-def test_kartenausschnitt_leer_und_in_der_karte(musterstadt):
+def test_kartenausschnitt_leer_und_in_der_geometrie(musterstadt):
     from geodata.karte import kartenausschnitt
 
     g = vereinfachen(musterstadt.gebiete["stadtteil"])
     assert kartenausschnitt(g.iloc[0:0]) is None
-    w = pd.Series(1.0, index=g.index)
-    ausschnitt = kartenausschnitt(g)
-    teile = karte_bauen(flaechen_features(g, w, klassen_bilden(w), "%"), ausschnitt=ausschnitt)
-    html = teile.basis.get_root().render()
-    (s, we), (n, o) = ausschnitt
-    assert f".fitBounds(\n                [[{s}, {we}], [{n}, {o}]]," in html
-    # Die Basiskarte hängt nicht von den Werten ab: gleiches Skript für einen anderen Indikator
-    teile2 = karte_bauen(flaechen_features(g, w * 2, klassen_bilden(w * 2), "%"), ausschnitt=ausschnitt)
-    assert _basis_js(teile.basis) == _basis_js(teile2.basis)
-
-
-def _basis_js(karte) -> str:
-    import re
-
-    html = karte.get_root().render()
-    return re.sub(r"[0-9a-f]{32}", "ID", html)
+    assert ebene_kodieren(g.iloc[0:0])["ausschnitt"] is None
+    (s, w), (n, o) = kartenausschnitt(g)
+    assert ebene_kodieren(g)["ausschnitt"] == [[s, w], [n, o]]
 
 
 def test_kurzbeschreibung_zaehlt_gesperrt_und_ohne_daten_getrennt(reihe):

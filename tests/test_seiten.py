@@ -266,11 +266,16 @@ def test_oeffentliche_rolle_sieht_kleine_gebiete_gesperrt():
     html = _markdown_html(at)
     assert "gesperrt (Geheimhaltung)" in html  # eigene Klasse in der Legende
     klein = _kleinstes_viertel(at)
+    assert not at.dataframe  # die Tabelle zur Karte entsteht erst beim Aufklappen
+    at.session_state["karte_tabelle_offen"] = True
+    at.run()
     tabelle = at.dataframe[0].value.set_index("ID")
     assert tabelle.loc[klein, "Wert"] == "." and tabelle.loc[klein, "Klasse"] == "gesperrt"
     # Admin sieht den Rohwert
     at.sidebar.selectbox(key="demo_rolle").set_value("admin").run()
     at.switch_page("seiten/karte.py").run()
+    at.session_state["karte_tabelle_offen"] = True
+    at.run()
     tabelle = at.dataframe[0].value.set_index("ID")
     assert tabelle.loc[klein, "Wert"] != "."
 

@@ -31,11 +31,8 @@ def _ruhig(page) -> None:
 
 def _karte_falls_da(page) -> None:
     """Zeigt die Ansicht eine Karte, warten bis Leaflet gezeichnet hat."""
-    rahmen = page.locator('iframe[title="streamlit_folium.st_folium"]')
-    if rahmen.count():
-        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
-            ".leaflet-container canvas"
-        ).first.wait_for(timeout=60_000)
+    if page.locator(".bm-karte").count():
+        page.wait_for_selector(".bm-karte[data-faerbung]", timeout=60_000)
 
 
 @pytest.mark.parametrize("kommune", ["musterstadt", "berlin"])

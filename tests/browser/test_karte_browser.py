@@ -1,135 +1,235 @@
-"""Im echten Browser: Karte zeichnet Flächen und Angebote, Klick wählt ein Gebiet, nichts verlässt localhost."""
+"""Im echten Browser: Karte zeichnet Flächen und Angebote, Klick wählt ein Gebiet, ein Indikatorwechsel färbt nur um.
+
+Die Karte ist eine Komponente ohne iframe (`static/bildungsmonitor/karte.js`); ihr Zustand hängt für Tests
+am Element `.bm-karte` (`_bmKarte`: Leaflet-Karte, Flächen, Angebotsebenen, Zähler für Aufbau und Färbung).
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
+
+from tests.browser.conftest import nur_localhost
 
 pytestmark = pytest.mark.browser
 
-KARTE = 'iframe[title="streamlit_folium.st_folium"]'
+KARTE = ".bm-karte"
 
-#: Zählt im Karten-iframe die Leaflet-Ebenen: Gebietsflächen und Angebotspunkte.
-JS_ZAEHLEN = """() => {
-  const karte = Object.values(window).find(v => v && v instanceof L.Map);
-  if (!karte) return null;
-  let gebiete = 0, angebote = 0;
-  karte.eachLayer(l => {
-    const art = l.feature && l.feature.properties && l.feature.properties.art;
-    if (art === 'gebiet') gebiete++;
-    if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup) angebote += l.getLayers().length;
-    else if (l instanceof L.Marker && l.feature && !l.__parent) angebote++;
-  });
-  return {gebiete, angebote};
+#: Zustand der (ersten) Karte: Flächen, sichtbare Angebotspunkte, Zoom, Aufbauten, Färbungen, Kennzeichen.
+JS_ZUSTAND = """() => {
+  const c = document.querySelector('.bm-karte');
+  const z = c && c._bmKarte;
+  if (!z) return null;
+  let angebote = 0;
+  for (const e of z.angebote.values()) if (z.map.hasLayer(e.ebene)) angebote += e.ebene.getLayers().length;
+  return {gebiete: z.polygone.filter(Boolean).length, angebote, zoom: z.map.getZoom(), aufbauten: z.aufbauten,
+          faerbungen: z.faerbungen, geometrie: c.dataset.geometrie || null, faerbung: c.dataset.faerbung || null,
+          marke: z.marke || null};
 }"""
 
-#: Bildschirmpunkt (im iframe) eines Gebiets, das ganz im Kartenausschnitt liegt.
-JS_KLICKPUNKT = """(id) => {
-  const karte = Object.values(window).find(v => v && v instanceof L.Map);
-  let punkt = null;
-  karte.eachLayer(l => {
-    const p = l.feature && l.feature.properties;
-    if (p && p.art === 'gebiet' && p.id === id) {
-      // Punkt im Kartencontainer plus dessen Lage im iframe (der Inhalt kann gescrollt sein)
-      const c = karte.latLngToContainerPoint(l.getCenter());
-      const r = karte.getContainer().getBoundingClientRect();
-      punkt = {x: c.x + r.left, y: c.y + r.top};
-    }
-  });
-  return punkt;
+#: Ein Gebiet im Ausschnitt, dessen Mittelpunkt in ihm selbst liegt, und dieser Punkt auf der Seite.
+JS_ZIELGEBIET = """() => {
+  const z = document.querySelector('.bm-karte')._bmKarte;
+  const sicht = z.map.getBounds().pad(-0.1);
+  const r = z.map.getContainer().getBoundingClientRect();
+  for (let i = 0; i < z.polygone.length; i++) {
+    const p = z.polygone[i];
+    if (!p) continue;
+    const mitte = p.getCenter();
+    if (!sicht.contains(mitte) || !p._containsPoint(z.map.latLngToLayerPoint(mitte))) continue;
+    const c = z.map.latLngToContainerPoint(mitte);
+    return {id: z.geo.ids[i], name: z.geo.namen[i], x: c.x + r.left, y: c.y + r.top};
+  }
+  return null;
 }"""
 
-JS_GEBIET_IN_DER_MITTE = """() => {
-  const karte = Object.values(window).find(v => v && v instanceof L.Map);
-  const mitte = karte.getCenter();
-  let treffer = null;
-  karte.eachLayer(l => {
-    const p = l.feature && l.feature.properties;
-    if (!treffer && p && p.art === 'gebiet' && l.getBounds().contains(mitte)) {
-      treffer = {id: p.id, name: p.name};
-    }
-  });
-  return treffer;
+JS_ZOOM_UND_MARKE = """() => {
+  const z = document.querySelector('.bm-karte')._bmKarte;
+  z.map.setZoom(14);
+  z.marke = 'bleibt';
+}"""
+
+#: Liegt der ganze Ausschnitt der Ebene in der Sicht der Karte?
+JS_GANZ_SICHTBAR = """() => {
+  const z = document.querySelector('.bm-karte')._bmKarte;
+  return z.map.getBounds().pad(0.02).contains(z.flaechen.getBounds());
 }"""
 
 
-def _warten_bis_ruhig(page) -> None:
+def _ruhig(page) -> None:
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=60_000)
 
 
-def test_karte_klick_waehlt_gebiet_offline(browser, server_musterstadt):
-    anfragen: list[str] = []
-    kontext = browser.new_context(viewport={"width": 1280, "height": 1200}, locale="de-DE")
-    page = kontext.new_page()
-    page.on("request", lambda r: anfragen.append(r.url))
-    page.goto(f"{server_musterstadt.url}/karte", wait_until="domcontentloaded")
-    page.wait_for_selector(KARTE, timeout=90_000)
-    frame = page.frame_locator(KARTE)
-    frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    iframe = page.locator(KARTE).element_handle().content_frame()
-    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
-    zahlen = iframe.evaluate(JS_ZAEHLEN)
+def _gezeichnet(page) -> dict:
+    page.wait_for_selector(f"{KARTE}[data-faerbung]", timeout=90_000)
+    return page.evaluate(JS_ZUSTAND)
+
+
+def _mitschneiden(page) -> list[bytes]:
+    frames: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda p: frames.append(p.encode() if isinstance(p, str) else bytes(p))),
+    )
+    return frames
+
+
+def _ist_karte(frame: bytes) -> bool:
+    """Ist der Websocket-Frame das Element der Kartenkomponente?"""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(frame)
+    except Exception:
+        return False
+    return (
+        msg.HasField("delta") and msg.delta.HasField("new_element") and msg.delta.new_element.HasField("bidi_component")
+    )
+
+
+def _indikator_waehlen(page, text: str) -> None:
+    auswahl = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first
+    auswahl.click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_karte_klick_waehlt_gebiet_offline(seite, server_musterstadt):
+    frames = _mitschneiden(seite)
+    seite.goto(f"{server_musterstadt.url}/karte", wait_until="domcontentloaded")
+    zahlen = _gezeichnet(seite)
     assert zahlen["gebiete"] >= 80, zahlen
     assert zahlen["angebote"] >= 100, zahlen
-    # Leaflet hat wirklich gezeichnet: Flächen auf dem Canvas, Angebotssymbole bzw. Bündel im DOM
-    assert iframe.locator("canvas.leaflet-zoom-animated").count() >= 1
-    assert iframe.locator(".bm-angebot, .marker-cluster").count() >= 10
+    # Leaflet zeichnet Flächen und Angebote auf einen Canvas, keine DOM-Symbole
+    assert seite.locator(f"{KARTE} canvas").count() == 1
+    assert seite.locator(f"{KARTE} .leaflet-marker-icon").count() == 0
+    # erste Anzeige einer Ebene: eingepasst, das ganze Gebiet ist zu sehen
+    assert seite.evaluate(JS_GANZ_SICHTBAR)
 
-    page.get_by_text("Kein Gebiet ausgewählt").wait_for(timeout=30_000)
-    # Die ganze Karte muss sichtbar sein, sonst scrollt Chromium beim Klick und der Punkt verrutscht
-    page.locator(KARTE).scroll_into_view_if_needed()
-    ziel = iframe.evaluate(JS_GEBIET_IN_DER_MITTE)
-    assert ziel, "kein Gebiet in der Kartenmitte"
-    punkt = iframe.evaluate(JS_KLICKPUNKT, ziel["id"])
-    box = page.locator(KARTE).bounding_box()
-    page.mouse.click(box["x"] + punkt["x"], box["y"] + punkt["y"])
-    page.get_by_text(f"Ausgewählt: {ziel['name']}").wait_for(timeout=60_000)
-    _warten_bis_ruhig(page)
-    assert f"gebiet={ziel['id']}" in page.url
+    seite.get_by_text("Kein Gebiet ausgewählt").wait_for(timeout=30_000)
+    seite.locator(KARTE).scroll_into_view_if_needed()
+    ziel = seite.evaluate(JS_ZIELGEBIET)
+    assert ziel, "kein Gebiet im Ausschnitt"
+    seite.mouse.click(ziel["x"], ziel["y"])
+    seite.get_by_text(f"Ausgewählt: {ziel['name']}").wait_for(timeout=60_000)
+    _ruhig(seite)
+    assert f"gebiet={ziel['id']}" in seite.url
+    # Das gewählte Gebiet ist umrandet, und der Klick hat die Karte nicht neu aufgebaut
+    assert seite.evaluate("() => document.querySelector('.bm-karte')._bmKarte.gewaehlt") == ziel["id"]
+    assert seite.evaluate(JS_ZUSTAND)["aufbauten"] == 1
 
-    # Das Gebietsprofil zeigt dasselbe Gebiet (Zustand über die Seiten hinweg)
-    page.get_by_role("link", name="Zum Gebietsprofil").click()
-    page.get_by_role("heading", name=ziel["name"]).wait_for(timeout=60_000)
+    # Das Gebietsprofil zeigt dasselbe Gebiet (Zustand über die Seiten hinweg) …
+    seite.get_by_role("link", name="Zum Gebietsprofil").click()
+    seite.get_by_role("heading", name=ziel["name"]).wait_for(timeout=60_000)
+    _ruhig(seite)
+    # … und zurück auf der Karte kommt die Geometrie aus dem Browser, nicht noch einmal vom Server
+    vorher = len(frames)
+    seite.get_by_role("link", name="Karte").first.click()
+    _gezeichnet(seite)
+    _ruhig(seite)
+    assert not any(b'"flaechen"' in f for f in frames[vorher:])
+    assert any(b'"flaechen"' in f for f in frames[:vorher])
 
-    fremd = sorted({urlparse(u).hostname for u in anfragen} - {"127.0.0.1", "localhost", None})
-    assert fremd == [], f"Anfragen außerhalb von localhost: {fremd}"
-    assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in anfragen)
-    kontext.close()
+    nur_localhost(seite)
+    assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in seite.anfragen)
+    assert any("/app/static/bildungsmonitor/karte.js" in u for u in seite.anfragen)
 
 
 def test_angebotsebene_umschalten_und_einzugsbereiche(seite, server_musterstadt):
     seite.goto(f"{server_musterstadt.url}/karte?ebene=schulbezirk&indikator=kinderarmut", wait_until="domcontentloaded")
-    seite.wait_for_selector(KARTE, timeout=90_000)
-    iframe = seite.locator(KARTE).element_handle().content_frame()
-    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
-    vorher = iframe.evaluate(JS_ZAEHLEN)
+    vorher = _gezeichnet(seite)
     assert vorher["gebiete"] == 32  # Grundschulbezirke, Werte umgerechnet
     seite.get_by_text("für 32 von 32 Gebieten der Ebene Grundschulbezirk").wait_for(timeout=30_000)
     # Ebenen-Umschalter der Karte öffnen und die Kitas ausblenden
-    iframe.locator(".leaflet-control-layers").hover()
-    kita = iframe.locator(".leaflet-control-layers-overlays label", has_text="Kita").locator("input")
+    seite.locator(f"{KARTE} .leaflet-control-layers").hover()
+    kita = seite.locator(f"{KARTE} .leaflet-control-layers-overlays label", has_text="Kita").locator("input")
     kita.uncheck()
-    iframe.wait_for_function(f"({JS_ZAEHLEN})().angebote < {vorher['angebote']}", timeout=30_000)
-    nachher = iframe.evaluate(JS_ZAEHLEN)
+    seite.wait_for_function(f"({JS_ZUSTAND})().angebote < {vorher['angebote']}", timeout=30_000)
+    nachher = seite.evaluate(JS_ZUSTAND)
     assert vorher["angebote"] - nachher["angebote"] == 145  # alle Kitas der Musterstadt
     assert nachher["gebiete"] == 32
+    # Die Auswahl der Ebenen übersteht einen Indikatorwechsel
+    _indikator_waehlen(seite, "Gymnasial")
+    seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
+    _ruhig(seite)
+    assert seite.evaluate(JS_ZUSTAND)["angebote"] == nachher["angebote"]
 
 
-def test_indikatorwechsel_laedt_karte_nicht_neu(seite, server_musterstadt):
+def test_indikatorwechsel_faerbt_nur_um(seite, server_musterstadt):
+    frames = _mitschneiden(seite)
     seite.goto(f"{server_musterstadt.url}/karte?indikator=kinderarmut", wait_until="domcontentloaded")
-    seite.wait_for_selector(KARTE, timeout=90_000)
-    iframe = seite.locator(KARTE).element_handle().content_frame()
-    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
-    # Ausschnitt ändern und das iframe markieren: nach dem Wechsel müssen beide noch da sein
-    iframe.evaluate("() => { window.map.setZoom(14); window.__bm_marke = 'bleibt'; }")
-    iframe.wait_for_function("() => window.map.getZoom() === 14")
+    vorher = _gezeichnet(seite)
     seite.get_by_text("Die Karte zeigt Kinderarmut").wait_for(timeout=30_000)
-    auswahl = seite.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first
-    auswahl.click()
-    seite.keyboard.type("Gymnasial")
-    seite.keyboard.press("Enter")
+    _ruhig(seite)
+    # Ausschnitt ändern und den Zustand markieren: nach dem Wechsel müssen beide noch da sein
+    seite.evaluate(JS_ZOOM_UND_MARKE)
+    seite.wait_for_function(f"({JS_ZUSTAND})().zoom === 14")
+    n = len(frames)
+    _indikator_waehlen(seite, "Gymnasial")
     seite.get_by_text("Die Karte zeigt Übertritt an das Gymnasium", exact=False).wait_for(timeout=60_000)
-    iframe = seite.locator(KARTE).element_handle().content_frame()
-    assert iframe.evaluate("() => window.__bm_marke") == "bleibt"
-    assert iframe.evaluate("() => window.map.getZoom()") == 14
+    seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
+    _ruhig(seite)
+    nachher = seite.evaluate(JS_ZUSTAND)
+    assert nachher["marke"] == "bleibt" and nachher["zoom"] == 14  # nicht neu aufgebaut, nicht eingepasst
+    assert nachher["aufbauten"] == 1 and nachher["faerbungen"] == vorher["faerbungen"] + 1
+    assert nachher["geometrie"] == vorher["geometrie"]
+    gesendet = sum(len(f) for f in frames[n:])
+    assert gesendet < 20_000, f"{gesendet} Bytes für einen Indikatorwechsel"
+    assert not any(b'"flaechen"' in f or b'"punkte"' in f for f in frames[n:])
+    nur_localhost(seite)
+
+
+def test_fehlende_geometrie_wird_nachgeschickt(seite, server_musterstadt):
+    """Hat der Browser eine Geometrie nicht mehr, die der Server für bekannt hält, meldet die Karte es und
+    bekommt sie im nächsten Lauf (statt leer zu bleiben)."""
+    frames = _mitschneiden(seite)
+    seite.goto(f"{server_musterstadt.url}/karte?indikator=kinderarmut", wait_until="domcontentloaded")
+    vorher = _gezeichnet(seite)
+    _ruhig(seite)
+    modul = next(u for u in seite.anfragen if "/bildungsmonitor/karte.js" in u)
+    seite.evaluate("async (u) => { (await import(u)).vergessen(); }", modul)
+    n = len(frames)
+    _indikator_waehlen(seite, "Gymnasial")
+    seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
+    _ruhig(seite)
+    assert any(b'"flaechen"' in f for f in frames[n:])  # nachgeschickt
+    nachher = seite.evaluate(JS_ZUSTAND)
+    assert nachher["aufbauten"] == 1 and nachher["gebiete"] == vorher["gebiete"]  # gleiche Geometrie, kein Neubau
+
+
+def test_ebenenwechsel_passt_ein(seite, server_musterstadt):
+    seite.goto(f"{server_musterstadt.url}/karte?indikator=kinderarmut", wait_until="domcontentloaded")
+    vorher = _gezeichnet(seite)
+    _ruhig(seite)
+    seite.evaluate("() => document.querySelector('.bm-karte')._bmKarte.map.setZoom(15) && null")
+    ebene = seite.locator("section[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Ebene")
+    ebene.click()
+    seite.keyboard.type("Stadtbezirk")
+    seite.keyboard.press("Enter")
+    seite.wait_for_function(f"({JS_ZUSTAND})().geometrie !== '{vorher['geometrie']}'", timeout=60_000)
+    _ruhig(seite)
+    nachher = seite.evaluate(JS_ZUSTAND)
+    assert nachher["aufbauten"] == 2 and nachher["gebiete"] < vorher["gebiete"]
+    assert nachher["zoom"] < 15 and seite.evaluate(JS_GANZ_SICHTBAR)
+
+
+def test_berlin_umfaerben_klein(seite, server_berlin):
+    """542 Planungsräume: die erste Karte bringt die Geometrie, ein Wechsel nur Farben und Texte."""
+    frames = _mitschneiden(seite)
+    seite.goto(f"{server_berlin.url}/karte?ebene=planungsraum&indikator=S4", wait_until="domcontentloaded")
+    vorher = _gezeichnet(seite)
+    _ruhig(seite)
+    assert vorher["gebiete"] == 542
+    erste = sum(len(f) for f in frames)
+    n = len(frames)
+    _indikator_waehlen(seite, "Arbeitslosigkeit (S1)")
+    seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
+    _ruhig(seite)
+    gesendet = sum(len(f) for f in frames[n:])
+    karte = sum(len(f) for f in frames[n:] if _ist_karte(f))
+    print(f"Berlin: erste Karte {erste / 1024:.0f} KB, Wechsel {gesendet / 1024:.1f} KB (Karte {karte / 1024:.1f})")
+    # Die Karte selbst bringt nur die Färbung; der Rest ist die übrige Seite (Auswahllisten, Legende, Text)
+    assert karte < 10_000, f"{karte} Bytes der Karte für einen Indikatorwechsel"
+    assert gesendet < 25_000, f"{gesendet} Bytes für einen Indikatorwechsel"
+    assert seite.evaluate(JS_ZUSTAND)["aufbauten"] == 1
+    nur_localhost(seite)
