@@ -42,7 +42,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from kommune.fehler import KommuneFehler
-from kommune.laden import Kommune
+from kommune.laden import Kommune, kommune_ordner
 
 SEITEN: dict[str, str] = {
     "karte": "Karte",
@@ -51,7 +51,6 @@ SEITEN: dict[str, str] = {
     "index": "Index",
     "cockpit": "Cockpit",
 }
-SITZUNGEN_ORDNER = Path(__file__).resolve().parent / "sitzungen"
 MAX_TITEL = 120
 MAX_TEXT = 500
 MAX_GEBIETE = 5
@@ -330,11 +329,23 @@ def sitzung_speichern(sitzung: Sitzung, pfad: str | Path) -> None:
     Path(pfad).write_text(sitzung_als_toml(sitzung), encoding="utf-8")
 
 
+#: Unterordner einer Kommune mit ihren Sitzungsabläufen
+KOMMUNE_SITZUNGEN = "sitzungen"
+
+
+def sitzungsdateien(ordner: Path) -> list[Path]:
+    """Die Ablaufdateien einer Kommune (`<Ordner der Kommune>/sitzungen/*.toml`), alphabetisch."""
+    return sorted((Path(ordner) / KOMMUNE_SITZUNGEN).glob("*.toml"))
+
+
 def beispiel_sitzung(kommune_id: str) -> Sitzung:
-    """Die mitgelieferte Beispielfolge (`berichte/sitzungen/<kommune>.toml`)."""
+    """Der hinterlegte Ablauf einer mitgelieferten Kommune (Kurzname wie „berlin“) aus ihrem eigenen Ordner."""
     if not _KOMMUNE_ID.match(kommune_id):
         raise SitzungsFehler(f"Ungültige Kommune „{kommune_id[:40]}“.")
-    return sitzung_laden(SITZUNGEN_ORDNER / f"{kommune_id}.toml")
+    dateien = sitzungsdateien(kommune_ordner(kommune_id))
+    if not dateien:
+        raise SitzungsFehler(f"Für „{kommune_id}“ ist kein Sitzungsablauf hinterlegt (Ordner „{KOMMUNE_SITZUNGEN}/“).")
+    return sitzung_laden(dateien[0])
 
 
 def kurz_id(kommune_id: str) -> str:
@@ -345,22 +356,16 @@ def kurz_id(kommune_id: str) -> str:
     return (text if text[:1].isalpha() else f"kommune-{text}".strip("-"))[:64]
 
 
-#: Unterordner einer Kommune mit ihren eigenen Sitzungsabläufen
-KOMMUNE_SITZUNGEN = "sitzungen"
-
-
 def sitzung_fuer(kommune: Kommune, kommune_id: str) -> Sitzung:
-    """Der Ablauf einer Kommune: der erste aus `<Ordner der Kommune>/sitzungen/*.toml`, sonst der
-    mitgelieferte (`berichte/sitzungen/<kommune>.toml`), sonst eine Standardfolge aus ihren eigenen Daten.
+    """Der Ablauf einer Kommune: der erste aus `<Ordner der Kommune>/sitzungen/*.toml` (auch für die
+    mitgelieferten), sonst eine Standardfolge aus ihren eigenen Daten.
 
     Eine Kommune aus ihrem eigenen Ordner hat als `kommune_id` einen Pfad; das ist keine Kurz-ID und
     war bis hierher der Grund für „Ungültige Kommune“.
     """
-    eigene = sorted((kommune.konfiguration.ordner / KOMMUNE_SITZUNGEN).glob("*.toml"))
+    eigene = sitzungsdateien(kommune.konfiguration.ordner)
     if eigene:
         return sitzung_laden(eigene[0])
-    if _KOMMUNE_ID.match(kommune_id) and (SITZUNGEN_ORDNER / f"{kommune_id}.toml").is_file():
-        return beispiel_sitzung(kommune_id)
     return standard_sitzung(kommune, kommune_id)
 
 
@@ -618,9 +623,9 @@ def qr_svg(url: str, *, massstab: int = 4, titel: str = "QR-Code zur aktuellen A
 
 
 __all__ = [
+    "KOMMUNE_SITZUNGEN",
     "OEFFENTLICHE_URL_VARIABLE",
     "SEITEN",
-    "SITZUNGEN_ORDNER",
     "Ansicht",
     "Linkbasis",
     "Sitzung",
@@ -644,5 +649,6 @@ __all__ = [
     "sitzung_laden",
     "sitzung_pruefen",
     "sitzung_speichern",
+    "sitzungsdateien",
     "standard_sitzung",
 ]

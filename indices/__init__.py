@@ -31,9 +31,9 @@ Berechnung (``indices.berechnung``)
     ``klassen_anzahl``, ``bewertet``, ``anzahl_bewertet``, ``fehlwert_text``.
     ``definition_pruefen(kommune, definition)`` – alle Indikatoren im Katalog?
 
-Presets (``indices.presets``)
+Presets (``indices.presets``, Ordner ``presets/`` neben der kommune.toml)
     ``presets_fuer(kommune_oder_name) -> dict[str, IndexDefinition]``,
-    ``preset(kommune_oder_name, preset_id) -> IndexDefinition``.
+    ``preset(kommune_oder_name, preset_id) -> IndexDefinition``, ``preset_ordner(kommune_oder_name)``.
 
 Sensitivität (``indices.sensitivitaet``)
     ``sensitivitaet(eingaben, definition, *, n=1000, spanne=0.2, seed=0, leave_one_out=True,

@@ -25,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     rechnen.add_argument("--level", help="Ebene (Standard: die der Definition)")
     rechnen.add_argument("--period", help="Periode (Standard: die der Definition bzw. die jüngste)")
     rechnen.add_argument("--out", required=True, help="Ausgabedatei (.csv oder .xlsx)")
-    liste = befehle.add_parser("presets", help="die mitgelieferten Presets einer Kommune auflisten")
-    liste.add_argument("kommune")
+    liste = befehle.add_parser("presets", help="die Presets einer Kommune (Ordner presets/) auflisten")
+    liste.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
     args = parser.parse_args(argv)
     return befehl_ausfuehren(lambda: _ausfuehren(args))
 

@@ -32,12 +32,36 @@ from kommune.konfiguration import (
 from kommune.tabellen import tabelle_lesen, zahlen_parsen
 
 PROJEKT = Path(__file__).resolve().parent.parent
-#: Kurznamen für die mitgelieferten Kommunen.
-BEKANNTE_KOMMUNEN = {
-    "musterstadt": PROJEKT / "sample_data" / "musterstadt",
-    "musterkreis": PROJEKT / "sample_data" / "musterkreis",
-    "berlin": PROJEKT / "kommune" / "profile" / "berlin",
-    "regensburg": PROJEKT / "kommune" / "profile" / "regensburg",
+
+
+@dataclass(frozen=True)
+class BekannteKommune:
+    """Eine mitgelieferte Kommune: ihr Ordner (kommune.toml, Katalog, presets/, sitzungen/) und ihr Anzeigename.
+
+    `datenordner`: Unterordner von BILDUNGSMONITOR_DATA_DIR mit den Datendateien, die nicht zum Projekt
+    gehören (leer: alle Dateien liegen im Ordner selbst).
+    """
+
+    ordner: Path
+    anzeigename: str
+    datenordner: str = ""
+
+    def verfuegbar(self) -> bool:
+        """Ob sich die Kommune laden lässt: Beispieldaten immer, offene Daten nur mit ihrem Datenordner."""
+        if not self.datenordner:
+            return True
+        daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
+        return bool(daten) and (Path(daten) / self.datenordner).is_dir()
+
+
+#: Das eine Verzeichnis der mitgelieferten Kommunen: Kurzname → Ordner und Anzeigename.
+BEKANNTE_KOMMUNEN: dict[str, BekannteKommune] = {
+    "musterstadt": BekannteKommune(PROJEKT / "sample_data" / "musterstadt", "Musterstadt (Beispieldaten)"),
+    "musterkreis": BekannteKommune(PROJEKT / "sample_data" / "musterkreis", "Musterkreis (Beispieldaten)"),
+    "berlin": BekannteKommune(PROJEKT / "kommune" / "profile" / "berlin", "Berlin (offene Daten)", "berlin"),
+    "regensburg": BekannteKommune(
+        PROJEKT / "kommune" / "profile" / "regensburg", "Landkreis Regensburg (offene Daten)", "germany"
+    ),
 }
 #: Spalten der Angebote (auch ohne jedes Angebot vorhanden, damit Seiten nicht an fehlenden Spalten scheitern)
 ANGEBOT_SPALTEN = [
@@ -76,10 +100,10 @@ class Kommune:
 
 
 def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
-    """`musterstadt`, `berlin`, `regensburg` oder ein Pfad zu einem Ordner mit `kommune.toml`."""
+    """Ein Kurzname aus `BEKANNTE_KOMMUNEN` oder ein Pfad zu einem Ordner mit `kommune.toml`."""
     text = str(name_oder_pfad)
     if text.lower() in BEKANNTE_KOMMUNEN:
-        return BEKANNTE_KOMMUNEN[text.lower()]
+        return BEKANNTE_KOMMUNEN[text.lower()].ordner
     pfad = Path(text)
     try:
         if pfad.is_file() and pfad.name == "kommune.toml":
@@ -89,8 +113,9 @@ def kommune_ordner(name_oder_pfad: str | os.PathLike[str]) -> Path:
         ordner = False
     if not ordner:
         raise KommuneFehler(
-            f"Die Kommune „{text[:120]}“ gibt es nicht: erwartet wird „musterstadt“, „berlin“, „regensburg“ "
-            "oder ein Ordner mit einer kommune.toml."
+            f"Die Kommune „{text[:120]}“ gibt es nicht: erwartet wird "
+            + ", ".join(f"„{name}“" for name in BEKANNTE_KOMMUNEN)
+            + " oder ein Ordner mit einer kommune.toml."
         )
     return pfad
 

@@ -60,6 +60,8 @@ PRUEFUNGEN = {
     "schluessel_fehlen": "fehlende Gebiete",
     "schluessel_leer": "leerer Schlüssel",
     "schluessel_ergaenzt": "führende Nullen ergänzt",
+    "schluessel_umgerechnet": "AGS/ARS umgerechnet",
+    "schluessel_mehrdeutig": "mehrdeutiger Gebietsschlüssel",
     "dublette": "doppelte Schlüssel",
     "keine_zahl": "keine Zahl",
     "negativ": "negative Werte",
@@ -979,49 +981,175 @@ def _ist_schluesselkopf(kopf: str, kommune: Kommune) -> bool:
     return _kopf_einfach(kopf) in bekannt
 
 
-def nullen_ergaenzen(schluessel: Iterable[str], bekannt: Iterable[str]) -> dict[str, str]:
-    """Schlüssel, denen führende Nullen fehlen (Excel: 3101000 oder 3101000.0 statt 03101000) → ergänzter
-    Schlüssel. Nur wenn alle bekannten Schlüssel gleich lang sind und es den ergänzten Schlüssel gibt."""
-    menge = {str(b) for b in bekannt}
-    laengen = {len(b) for b in menge}
-    if len(laengen) != 1:
-        return {}
-    n = laengen.pop()
-    ersetzt = {}
-    for s in set(schluessel) - menge:
-        m = _GANZZAHL.match(s)
-        if m and len(m.group(1)) <= n and m.group(1).zfill(n) in menge:
-            ersetzt[s] = m.group(1).zfill(n)
-    return ersetzt
+#: Amtlicher Gemeindeschlüssel (AGS): Land 2, Regierungsbezirk 1, Kreis 2, Gemeinde 3 Stellen. Der Amtliche
+#: Regionalschlüssel (ARS) fügt vor der Gemeinde die 4 Stellen des Gemeindeverbands ein (Stellen 6–9).
+AGS_STELLEN, ARS_STELLEN = 8, 12
+_UMRECHNUNG = {
+    "ags_ars": ("8-stelligen Amtlichen Gemeindeschlüssel (AGS)", "12-stelligen Amtlichen Regionalschlüssel (ARS)"),
+    "ars_ags": ("12-stelligen Amtlichen Regionalschlüssel (ARS)", "8-stelligen Amtlichen Gemeindeschlüssel (AGS)"),
+}
 
 
-def _nullen_reparieren(
+def ags_aus_ars(ars: str) -> str:
+    """Der AGS eines 12-stelligen ARS: ARS[0:5] + ARS[9:12] (ohne die Stellen des Gemeindeverbands)."""
+    return ars[:5] + ars[9:]
+
+
+def _land_gueltig(schluessel: str) -> bool:
+    """Beginnt der Schlüssel mit einem Land (01 Schleswig-Holstein … 16 Thüringen)?"""
+    return "01" <= schluessel[:2] <= "16"
+
+
+@dataclass(frozen=True)
+class Schluesselabbildung:
+    """Wie Schlüssel einer Lieferung, die es in der Ebene nicht gibt, eindeutig auf deren Schlüssel führen.
+
+    `ergaenzt`: verlorene führende Nullen ergänzt (`3101000` → `03101000`); `umgerechnet`: AGS ↔ ARS
+    (`richtung` „ags_ars“ oder „ars_ags“, auch nach Ergänzen der Null); `mehrdeutig`: Schlüssel mit mehr als
+    einem möglichen Ziel (Ziel, Weg) – sie werden nicht abgebildet.
+    """
+
+    ergaenzt: dict[str, str] = field(default_factory=dict)
+    umgerechnet: dict[str, str] = field(default_factory=dict)
+    richtung: str = ""
+    mehrdeutig: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    @property
+    def ersetzt(self) -> dict[str, str]:
+        """Alle eindeutigen Abbildungen: Schlüssel der Lieferung → Schlüssel der Ebene."""
+        return {**self.ergaenzt, **self.umgerechnet}
+
+
+class Schluesselbestand:
+    """Die Schlüssel einer Ebene, vorbereitet zum Abbilden (einmal je Ebene, nicht je Spalte)."""
+
+    def __init__(self, bekannt: Iterable[Any]) -> None:
+        self.menge = {str(b) for b in bekannt}
+        laengen = {len(b) for b in self.menge}
+        self.laenge = laengen.pop() if len(laengen) == 1 else None
+        ziffern = bool(self.menge) and all(b.isdigit() for b in self.menge)
+        # AGS ↔ ARS nur, wenn die Ebene durchweg aus 12-stelligen (ARS) bzw. 8-stelligen (AGS) Ziffern besteht
+        self.richtung = {ARS_STELLEN: "ags_ars", AGS_STELLEN: "ars_ags"}.get(self.laenge or 0, "") if ziffern else ""
+        self.ars_je_ags: dict[str, list[str]] = {}
+        if self.richtung == "ags_ars":
+            for ars in sorted(self.menge):
+                self.ars_je_ags.setdefault(ags_aus_ars(ars), []).append(ars)
+
+    def _ziele(self, ziffern: str) -> list[tuple[str, str]]:
+        """Mögliche Schlüssel der Ebene zu einer Ziffernfolge: (Ziel, Weg)."""
+        ziele = []
+        if self.laenge and len(ziffern) <= self.laenge and ziffern.zfill(self.laenge) in self.menge:
+            ziele.append((ziffern.zfill(self.laenge), "führende Nullen ergänzt"))
+        if self.richtung == "ags_ars" and len(ziffern) <= AGS_STELLEN:
+            ags = ziffern.zfill(AGS_STELLEN)
+            if _land_gueltig(ags):
+                ziele += [(ars, "als AGS in den ARS umgerechnet") for ars in self.ars_je_ags.get(ags, [])]
+        elif self.richtung == "ars_ags" and AGS_STELLEN < len(ziffern) <= ARS_STELLEN:
+            ars = ziffern.zfill(ARS_STELLEN)
+            if _land_gueltig(ars) and ags_aus_ars(ars) in self.menge:
+                ziele.append((ags_aus_ars(ars), "als ARS in den AGS umgerechnet"))
+        return ziele
+
+    def abbilden(self, schluessel: Iterable[str]) -> Schluesselabbildung:
+        """Die Abbildung der Schlüssel, die es in der Ebene nicht gibt (nur Ziffern, auch `3101000.0` aus XLSX)."""
+        ergaenzt, umgerechnet, mehrdeutig = {}, {}, {}
+        for s in set(schluessel) - self.menge:
+            m = _GANZZAHL.match(s)
+            ziele = self._ziele(m.group(1)) if m else []
+            if len(ziele) > 1:
+                mehrdeutig[s] = tuple(ziele)
+            elif ziele:
+                ziel, weg = ziele[0]
+                (ergaenzt if weg == "führende Nullen ergänzt" else umgerechnet)[s] = ziel
+        return Schluesselabbildung(ergaenzt, umgerechnet, self.richtung if umgerechnet else "", mehrdeutig)
+
+
+def schluessel_abbilden(schluessel: Iterable[str], bekannt: Iterable[Any]) -> Schluesselabbildung:
+    """Schlüssel einer Lieferung eindeutig auf die einer Ebene abbilden (führende Nullen, AGS ↔ ARS).
+
+    Führende Nullen nur, wenn alle Schlüssel der Ebene gleich lang sind und es den ergänzten gibt; AGS → ARS,
+    wenn die Ebene nur 12-stellige Ziffernschlüssel hat und genau einer davon ARS[0:5] + ARS[9:12] = AGS
+    ergibt; ARS → AGS, wenn die Ebene nur 8-stellige hat und es ARS[0:5] + ARS[9:12] dort gibt.
+    """
+    return Schluesselbestand(bekannt).abbilden(schluessel)
+
+
+def _beispiel_pfeile(gebiet: pd.Series, nummern: np.ndarray, ersetzt: dict[str, str], n: int = 5) -> str:
+    """„alt“ → „neu“ (Zeile x) für die ersten `n` verschiedenen Schlüssel."""
+    erste = dict(zip(gebiet, nummern, strict=True))
+    return ", ".join(f"„{alt}“ → „{ersetzt[alt]}“ (Zeile {int(nr)})" for alt, nr in list(erste.items())[:n])
+
+
+def _mehrdeutig_text(schluessel: str, ziele: tuple[tuple[str, str], ...], ebene: str, laenge: int | None) -> str:
+    moeglich = " und ".join(f"„{ziel}“ ({weg})" for ziel, weg in ziele[:3])
+    weiter = f" und {len(ziele) - 3} weitere" if len(ziele) > 3 else ""
+    form = f" ({laenge} Stellen)" if laenge else ""
+    return (
+        f"Der Gebietsschlüssel „{schluessel}“ ist nicht eindeutig: er passt zu {moeglich}{weiter} der Ebene "
+        f"„{ebene}“. Er wird nicht übernommen; bitte den Schlüssel so liefern, wie ihn die Ebene führt{form}."
+    )
+
+
+def _schluessel_reparieren(
     gebiet: pd.Series, zeilen: np.ndarray, z: Zuordnung, kommune: Kommune, protokoll: Pruefprotokoll
-) -> pd.Series:
-    """Verlorene führende Nullen der Schlüsselspalte ergänzen und als Warnung (Anzahl, Beispiele) melden."""
-    bekannt = kommune.gebiete[z.ebene].index
-    ersetzt = nullen_ergaenzen(gebiet.unique().tolist(), bekannt)
-    if not ersetzt:
-        return gebiet
-    betroffen = gebiet.isin(list(ersetzt)).to_numpy()
-    nummern = zeilen[betroffen]
-    beispiele = ", ".join(
-        f"„{alt}“ → „{ersetzt[alt]}“ (Zeile {int(nr)})"
-        for alt, nr in list(dict(zip(gebiet[betroffen], nummern, strict=True)).items())[:5]
-    )
-    n, k = int(betroffen.sum()), len(ersetzt)
-    laenge = len(str(bekannt[0]))
-    protokoll.melden(
-        WARNUNG,
-        f"{n} {'Gebietsschlüssel hatte' if n == 1 else 'Gebietsschlüssel hatten'} ({k} verschiedene) weniger als "
-        f"{laenge} Stellen – führende Nullen verloren, z. B. als Zahl in Excel gespeichert – und "
-        f"{'wurde' if n == 1 else 'wurden'} mit Nullen ergänzt: {beispiele}. Bitte die Spalte in der Quelle als "
-        "Text speichern.",
-        zeile=int(nummern[0]),
-        spalte=z.einheit_spalte,
-        pruefung="schluessel_ergaenzt",
-    )
-    return gebiet.where(~betroffen, gebiet.map(ersetzt))
+) -> tuple[pd.Series, dict[str, str]]:
+    """Schlüssel der Lieferung auf die der Ebene bringen und jede Änderung melden.
+
+    Verlorene führende Nullen: Warnung mit Anzahl und Beispielen. AGS ↔ ARS: Hinweis mit Anzahl und
+    Beispielen (Warnung, wenn dabei führende Nullen fehlten). Mehrdeutige Schlüssel bleiben unverändert;
+    zurück kommt ihr Befundtext je Schlüssel (als Fehler gemeldet in `pruefen`).
+    """
+    bestand = Schluesselbestand(kommune.gebiete[z.ebene].index)
+    abbildung = bestand.abbilden(gebiet.unique().tolist())
+    ebene = kommune.schicht(z.ebene).name
+    mehrdeutig = {s: _mehrdeutig_text(s, ziele, ebene, bestand.laenge) for s, ziele in abbildung.mehrdeutig.items()}
+    if not abbildung.ersetzt:
+        return gebiet, mehrdeutig
+    if abbildung.ergaenzt:
+        betroffen = gebiet.isin(list(abbildung.ergaenzt)).to_numpy()
+        nummern = zeilen[betroffen]
+        n, k = int(betroffen.sum()), len(abbildung.ergaenzt)
+        protokoll.melden(
+            WARNUNG,
+            f"{n} {'Gebietsschlüssel hatte' if n == 1 else 'Gebietsschlüssel hatten'} ({k} verschiedene) weniger "
+            f"als {bestand.laenge} Stellen – führende Nullen verloren, z. B. als Zahl in Excel gespeichert – und "
+            f"{'wurde' if n == 1 else 'wurden'} mit Nullen ergänzt: "
+            f"{_beispiel_pfeile(gebiet[betroffen], nummern, abbildung.ergaenzt)}. Bitte die Spalte in der Quelle "
+            "als Text speichern.",
+            zeile=int(nummern[0]),
+            spalte=z.einheit_spalte,
+            pruefung="schluessel_ergaenzt",
+        )
+    if abbildung.umgerechnet:
+        betroffen = gebiet.isin(list(abbildung.umgerechnet)).to_numpy()
+        nummern = zeilen[betroffen]
+        n, k = int(betroffen.sum()), len(abbildung.umgerechnet)
+        von, nach = _UMRECHNUNG[abbildung.richtung]
+        quelle_stellen = AGS_STELLEN if abbildung.richtung == "ags_ars" else ARS_STELLEN
+        ohne_null = [s for s in abbildung.umgerechnet if len(_GANZZAHL.match(s).group(1)) < quelle_stellen]
+        weg = (
+            "der ARS ergänzt nach Land, Regierungsbezirk und Kreis die vier Stellen des Gemeindeverbands"
+            if abbildung.richtung == "ags_ars"
+            else "der AGS ist der ARS ohne die vier Stellen des Gemeindeverbands (6–9), die dabei nicht geprüft werden"
+        )
+        text = (
+            f"{n} Gebietsschlüssel ({k} verschiedene) {'wurde' if n == 1 else 'wurden'} vom {von} in den {nach} "
+            f"der Ebene „{ebene}“ umgerechnet – {weg}: "
+            f"{_beispiel_pfeile(gebiet[betroffen], nummern, abbildung.umgerechnet)}."
+        )
+        if ohne_null:
+            text += (
+                f" Bei {len(ohne_null)} dieser Schlüssel fehlte die führende Null (z. B. „{min(ohne_null)}“), etwa "
+                "weil Excel sie als Zahl gespeichert hat; bitte die Spalte in der Quelle als Text speichern."
+            )
+        protokoll.melden(
+            WARNUNG if ohne_null else HINWEIS,
+            text,
+            zeile=int(nummern[0]),
+            spalte=z.einheit_spalte,
+            pruefung="schluessel_umgerechnet",
+        )
+    return gebiet.where(~gebiet.isin(list(abbildung.ersetzt)), gebiet.map(abbildung.ersetzt)), mehrdeutig
 
 
 def _indikator_fuer_kopf(kopf: str, kommune: Kommune) -> str | None:
@@ -1042,10 +1170,11 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
     koepfe = tabelle.kopf
     norm = [_norm(k) for k in koepfe]
     # Gebietsschlüssel: die Spalte, deren Werte am besten zu den Schlüsseln einer Ebene passen
-    # (Schlüssel mit verlorenen führenden Nullen zählen mit, bei Köpfen wie „AGS“ gleich, sonst nur ersatzweise)
+    # (Schlüssel mit verlorenen führenden Nullen oder als AGS/ARS der anderen Länge zählen mit, bei Köpfen wie
+    # „AGS“ gleich, sonst nur ersatzweise)
     if not z.einheit_spalte or not z.ebene:
         ebenen = [
-            (s.id, {str(i) for i in kommune.gebiete[s.id].index})
+            (s.id, Schluesselbestand(kommune.gebiete[s.id].index))
             for s in kommune.konfiguration.schichten
             if not z.ebene or s.id == z.ebene
         ]
@@ -1057,9 +1186,9 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
             if not werte:
                 continue
             kopf = _ist_schluesselkopf(k, kommune)
-            for ebene, ids in ebenen:
-                genau = len(werte & ids) / len(werte)
-                ergaenzt = genau + len(nullen_ergaenzen(werte, ids)) / len(werte)
+            for ebene, bestand in ebenen:
+                genau = len(werte & bestand.menge) / len(werte)
+                ergaenzt = genau + len(bestand.abbilden(werte).ersetzt) / len(werte)
                 kandidaten.append((ergaenzt if kopf else genau, genau, ergaenzt, k, ebene))
         beste = max(kandidaten, key=lambda t: t[:2], default=None)
         if beste is not None and beste[0] == 0:
@@ -1108,6 +1237,8 @@ class Lieferung:
     lang: pd.DataFrame  # gebiet, indikator, periode, wert, zaehler, nenner, zeile, spalte
     summenzeilen: pd.DataFrame
     namen: dict[str, str]
+    #: Schlüssel, die sich nicht eindeutig abbilden lassen (AGS ↔ ARS, führende Nullen) → Befundtext
+    mehrdeutig: dict[str, str] = field(default_factory=dict)
 
 
 def _beispiele(ids: Any, n: int = 5) -> str:
@@ -1214,7 +1345,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
     _ungenutzte_spalten_melden(tabelle, genutzt | formel_spalten, protokoll)
     texte = tabelle.texte
     nummern = pd.Series(tabelle.zeilennummern)
-    gebiet = _nullen_reparieren(texte[p_gebiet], tabelle.zeilennummern, z, kommune, protokoll)
+    gebiet, mehrdeutig = _schluessel_reparieren(texte[p_gebiet], tabelle.zeilennummern, z, kommune, protokoll)
     name = texte[p_name] if p_name is not None else None
     # HTML und formelartige Texte: nur Hinweise (bleiben Text; maskieren/entschärfen ist Sache der Ausgabe)
     for p in sorted({p for p in (p_gebiet, p_name, p_ind, p_periode) if p is not None}):
@@ -1295,7 +1426,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             zeile=int(erste["zeile"]),
             pruefung="summenzeile",
         )
-    return Lieferung(zeilen, summen, namen)
+    return Lieferung(zeilen, summen, namen, mehrdeutig)
 
 
 #: Art einer Zelle → Vermerk, der statt eines Werts gespeichert wird („.“ geheim …; „null“ ist die Zahl 0)
@@ -1497,9 +1628,17 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
         pruefung="schluessel_leer",
     )
     ebenen_name = kommune.schicht(ebene).name
+    mehrdeutig = df["gebiet"].isin(list(lieferung.mehrdeutig))
     protokoll.melden_zeilen(
         FEHLER,
-        df[~leer & ~df["gebiet"].isin(bekannt)].drop_duplicates("zeile"),
+        df[mehrdeutig].drop_duplicates("zeile"),
+        lambda r: lieferung.mehrdeutig[str(r["gebiet"])],
+        spalte=z.einheit_spalte,
+        pruefung="schluessel_mehrdeutig",
+    )
+    protokoll.melden_zeilen(
+        FEHLER,
+        df[~leer & ~mehrdeutig & ~df["gebiet"].isin(bekannt)].drop_duplicates("zeile"),
         lambda r: (
             f"Den Gebietsschlüssel „{r['gebiet']}“ gibt es in der Ebene „{ebenen_name}“ nicht."
             + _vorschlag(str(r["gebiet"]), bekannt, namen)

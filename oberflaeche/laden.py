@@ -22,13 +22,9 @@ T = TypeVar("T")
 
 
 def verfuegbare_kommunen() -> dict[str, str]:
-    """Kurzname → Anzeigename der mitgelieferten Kommunen (Berlin und Regensburg nur mit Datenordner)."""
-    kommunen = {"musterstadt": "Musterstadt (Beispieldaten)", "musterkreis": "Musterkreis (Beispieldaten)"}
-    daten = os.environ.get("BILDUNGSMONITOR_DATA_DIR")
-    if daten and (Path(daten) / "berlin").is_dir():
-        kommunen["berlin"] = "Berlin (offene Daten)"
-    if daten and (Path(daten) / "germany").is_dir():
-        kommunen["regensburg"] = "Landkreis Regensburg (offene Daten)"
+    """Kurzname → Anzeigename der mitgelieferten Kommunen (`BEKANNTE_KOMMUNEN`; offene Daten nur mit
+    Datenordner) und der eigenen Kommune des Hauses (`BILDUNGSMONITOR_KOMMUNE`)."""
+    kommunen = {name: k.anzeigename for name, k in BEKANNTE_KOMMUNEN.items() if k.verfuegbar()}
     eigene = os.environ.get("BILDUNGSMONITOR_KOMMUNE", "")
     if eigene and eigene not in kommunen and (Path(eigene) / "kommune.toml").is_file():
         try:  # die eigene Kommune eines Hauses: ein Ordner mit kommune.toml

@@ -3,6 +3,7 @@
 Aufruf: ``python sample_data/generate_musterstadt.py``. Schreibt ``kommune.toml``, ``katalog.csv``,
 ``geometrie.gpkg``, ``angebote.gpkg`` und ``indikatoren.csv`` nach ``sample_data/musterstadt/``
 (Format: docs/kommune-format.md). Alle Gebiete, Namen und Werte sind frei erfunden (CC0 1.0).
+Die Ordner ``presets/`` und ``sitzungen/`` daneben sind von Hand gepflegt; der Generator lässt sie unberührt.
 
 Viertel und Grundschulbezirke sind Voronoi-Zellen zweier Punktmengen auf einem gemeinsamen, auf 0,1 m
 verknoteten Liniennetz; Stadtteile und Stadtbezirke sind zusammenhängende Vereinigungen von Vierteln.

@@ -253,7 +253,7 @@ def test_geaenderte_datei_ersetzt_die_kommune_im_cache(tmp_path):
     from oberflaeche.laden import kommune_holen
 
     ordner = tmp_path / "stadt"
-    shutil.copytree(BEKANNTE_KOMMUNEN["musterstadt"], ordner)
+    shutil.copytree(BEKANNTE_KOMMUNEN["musterstadt"].ordner, ordner)
     alt = kommune_holen(str(ordner))
     assert kommune_holen(str(ordner)) is alt  # unverändert: aus dem Cache
     ref = weakref.ref(alt)

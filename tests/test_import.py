@@ -386,3 +386,31 @@ def test_vermerk_geheim_bleibt_in_der_zieltabelle(tmp_path):
     assert "a1;hze;2025;.;" in werte and "a2;hze;2025;0;" in werte
     k = kommune_laden(ordner).indikatoren.set_index(["gebiet", "indikator", "periode"])["wert"]
     assert np.isnan(k[("a1", "hze", "2025")]) and k[("a2", "hze", "2025")] == 0
+
+
+def test_import_ags_auf_ars_ebene_wird_version(tmp_path, capsys):
+    """Lieferung mit 8-stelligen AGS (eine ohne führende Null) auf eine Ebene mit 12-stelligen ARS: eine neue
+    Version mit den ARS; das Prüfprotokoll zählt die Umrechnung."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from tests.mini import X0, Y0, mini_kommune
+
+    ars = ["031515401001", "031515401002", "031510009009"]
+    viertel = gpd.GeoDataFrame(
+        {"vid": ars, "vname": ["Nord", "Süd", "Ost"], "bid": ["01", "01", "02"]},
+        geometry=[box(X0 + i * 1000, Y0, X0 + (i + 1) * 1000, Y0 + 1000) for i in range(3)],
+        crs="EPSG:25832",
+    )
+    werte = "gebiet_id;indikator;periode;wert;zaehler;nenner\n" + "".join(f"{a};kinder;2024;100;;\n" for a in ars)
+    ordner = mini_kommune(tmp_path / "kreis", werte=werte, viertel=viertel)
+    (tmp_path / "l.csv").write_text("AGS;Jahr;Kinder\n03151001;2025;111\n3151002;2025;122\n03151009;2025;133\n")
+    assert main(["import", str(ordner), str(tmp_path / "l.csv"), "--user", "Test"]) == 0
+    ausgabe = capsys.readouterr().out
+    assert "3 Gebietsschlüssel (3 verschiedene) wurden vom 8-stelligen Amtlichen Gemeindeschlüssel (AGS)" in ausgabe
+    assert "Bei 1 dieser Schlüssel fehlte die führende Null (z. B. „3151002“)" in ausgabe
+    m = vs.manifest_lesen(ordner)
+    assert m["aktiv"] == "v0001" and m["versionen"][0]["pruefprotokoll"]["fehler"] == 0
+    k = vs.kommune_mit_version(kommune_laden(ordner))
+    neu = k.indikatoren[k.indikatoren["periode"] == "2025"].set_index("gebiet")["wert"].to_dict()
+    assert neu == {"031515401001": 111.0, "031515401002": 122.0, "031510009009": 133.0}

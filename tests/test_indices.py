@@ -173,7 +173,7 @@ def test_klassierung_sd_breaks_und_codes():
     grenze = math.sqrt(2.5)  # SD (ddof = 1) von 1…5
     assert sd.grenzen == pytest.approx((3 - grenze, 3 + grenze))
     assert sd.position.tolist() == [0, 1, 1, 1, 2]
-    assert sd.labels == ("unter -1,0 SD", "-1,0 bis 1,0 SD", "über 1,0 SD")
+    assert sd.labels == ("unter −1,0 SD", "−1,0 bis 1,0 SD", "über 1,0 SD")
 
 
 def test_klassierung_quantile_equal_jenks():

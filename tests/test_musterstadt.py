@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -15,14 +16,21 @@ DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "
 
 
 def test_generator_erzeugt_genau_die_eingecheckten_dateien(tmp_path):
+    """Neu erzeugt in einer Kopie ohne die erzeugten Dateien: dieselben Bytes, Presets und Abläufe bleiben."""
+    quelle = PROJEKT / "sample_data" / "musterstadt"
+    ziel = tmp_path / "musterstadt"
+    shutil.copytree(quelle, ziel, ignore=shutil.ignore_patterns(*DATEIEN, "versionen"))
+    gepflegt = {p.relative_to(ziel): p.read_bytes() for p in ziel.rglob("*.toml")}
+    assert {p.parent.name for p in gepflegt} == {"presets", "sitzungen"}
     subprocess.run(
-        [sys.executable, str(PROJEKT / "sample_data" / "generate_musterstadt.py"), str(tmp_path)],
+        [sys.executable, str(PROJEKT / "sample_data" / "generate_musterstadt.py"), str(ziel)],
         check=True,
         capture_output=True,
         timeout=300,
     )
     for datei in DATEIEN:
-        assert (tmp_path / datei).read_bytes() == (PROJEKT / "sample_data" / "musterstadt" / datei).read_bytes(), datei
+        assert (ziel / datei).read_bytes() == (quelle / datei).read_bytes(), datei
+    assert {p: (ziel / p).read_bytes() for p in gepflegt} == gepflegt
 
 
 def test_umfang(musterstadt):

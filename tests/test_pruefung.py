@@ -582,3 +582,163 @@ def test_vorgegebene_schluesselspalte_bestimmt_die_ebene(nieder, tmp_path):
     e = lieferung_pruefen(nieder, pfad, Zuordnung(einheit_spalte="GKZ"))
     assert e.zuordnung.ebene == "viertel" and e.protokoll.ok, texte(e)
     assert sorted(e.lieferung.lang["gebiet"]) == GEMEINDEN[:2] and len(_ergaenzt(e)) == 1
+
+
+# --- AGS (8 Stellen) ↔ ARS (12 Stellen): AGS = ARS[0:5] + ARS[9:12] -------------------------------------------
+
+#: Drei Gemeinden im Kreis 03151 (Niedersachsen): zwei in der Samtgemeinde 5401, eine Einheitsgemeinde
+ARS_GEMEINDEN = ["031515401001", "031515401002", "031510009009"]
+AGS_DAZU = ["03151001", "03151002", "03151009"]
+
+
+def _umgerechnet(ergebnis):
+    return [b for b in befunde(ergebnis) if b.pruefung == "schluessel_umgerechnet"]
+
+
+@pytest.fixture(scope="module")
+def ars_kreis(tmp_path_factory):
+    return _gemeinden(tmp_path_factory.mktemp("ars"), ARS_GEMEINDEN)
+
+
+def test_ags_aus_ars_und_abbildung():
+    from kommune.pruefung import ags_aus_ars, schluessel_abbilden
+
+    assert [ags_aus_ars(a) for a in ARS_GEMEINDEN] == AGS_DAZU
+    a = schluessel_abbilden(["03151001", "3151002", "031510009009", "03151003", "99151001"], ARS_GEMEINDEN)
+    assert a.richtung == "ags_ars" and a.ergaenzt == {} and a.mehrdeutig == {}
+    assert a.umgerechnet == {"03151001": "031515401001", "3151002": "031515401002"}  # 03151003/99… passen nicht
+    # umgekehrt: 12-stellige ARS (auch ohne führende Null, auch als XLSX-Zahl) auf eine Ebene mit AGS
+    b = schluessel_abbilden(["031515401001", "31515401002", "31510009009.0", "031519999003"], AGS_DAZU)
+    assert b.richtung == "ars_ags" and b.umgerechnet == {
+        "031515401001": "03151001",
+        "31515401002": "03151002",
+        "31510009009.0": "03151009",
+    }
+    # Führende Nullen der gleichen Schlüsselart bleiben „ergänzt“, nicht „umgerechnet“
+    c = schluessel_abbilden(["3151001"], AGS_DAZU)
+    assert c.ergaenzt == {"3151001": "03151001"} and c.umgerechnet == {} and c.richtung == ""
+
+
+def test_keine_umrechnung_ohne_einheitliche_ziffernschluessel():
+    from kommune.pruefung import schluessel_abbilden
+
+    assert schluessel_abbilden(["03151001"], [*ARS_GEMEINDEN, "0315154010"]).ersetzt == {}  # Längen gemischt
+    assert schluessel_abbilden(["03151001"], ["03151540100A", *ARS_GEMEINDEN]).ersetzt == {}  # nicht nur Ziffern
+    assert schluessel_abbilden(["17151001"], ["171515401001"]).ersetzt == {}  # kein Land 17
+    assert schluessel_abbilden(["031515401001"], ["0315100"]).ersetzt == {}  # Ebene weder AGS noch ARS
+
+
+def test_mehrdeutige_abbildung_wird_nicht_verwendet():
+    from kommune.pruefung import schluessel_abbilden
+
+    # zwei ARS mit demselben AGS (Gemeinde 001 in zwei Gemeindeverbänden)
+    a = schluessel_abbilden(["03151001"], ["031515401001", "031515402001"])
+    assert a.ersetzt == {} and [z for z, _ in a.mehrdeutig["03151001"]] == ["031515401001", "031515402001"]
+    # Auffüllen mit Nullen und Umrechnen führen zu verschiedenen Schlüsseln
+    b = schluessel_abbilden(["03151001"], ["000003151001", "031515401001"])
+    assert b.ersetzt == {} and {w for _, w in b.mehrdeutig["03151001"]} == {
+        "führende Nullen ergänzt",
+        "als AGS in den ARS umgerechnet",
+    }
+
+
+def test_ags_lieferung_auf_ars_ebene(ars_kreis, tmp_path):
+    """8-stellige AGS auf eine Ebene mit 12-stelligen ARS: Ebene erkannt, umgerechnet, als Hinweis gezählt."""
+    pfad = _lang(tmp_path, "AGS;Jahr;Kinder\n03151001;2024;110\n03151002;2024;120\n03151009;2024;130\n")
+    e = lieferung_pruefen(ars_kreis, pfad)
+    assert e.zuordnung.einheit_spalte == "AGS" and e.zuordnung.ebene == "viertel"
+    assert e.protokoll.ok and not e.protokoll.warnungen, texte(e)
+    [b] = _umgerechnet(e)
+    assert b.stufe == HINWEIS and b.zeile == 2 and b.spalte == "AGS"
+    assert b.text.startswith(
+        "3 Gebietsschlüssel (3 verschiedene) wurden vom 8-stelligen Amtlichen Gemeindeschlüssel (AGS) in den "
+        "12-stelligen Amtlichen Regionalschlüssel (ARS) der Ebene „Viertel“ umgerechnet"
+    )
+    assert "„03151001“ → „031515401001“ (Zeile 2)" in b.text and "führende Null" not in b.text
+    lang = e.lieferung.lang.set_index("gebiet")["wert"].to_dict()
+    assert lang == {"031515401001": 110.0, "031515401002": 120.0, "031510009009": 130.0}
+
+
+def test_ags_ohne_fuehrende_null_auf_ars_ebene_ist_warnung(ars_kreis, tmp_path):
+    """Niedersachsen aus Excel: „3151002“ – Null ergänzt und umgerechnet; das verlangt eine Warnung."""
+    pfad = _lang(tmp_path, "Gemeindeschlüssel;Jahr;Kinder\n03151001;2024;110\n3151002;2024;120\n3151009.0;2024;130\n")
+    e = lieferung_pruefen(ars_kreis, pfad)
+    assert e.zuordnung.ebene == "viertel" and e.protokoll.ok, texte(e)
+    [b] = _umgerechnet(e)
+    assert b.stufe == WARNUNG and not _ergaenzt(e)
+    assert "„3151002“ → „031515401002“ (Zeile 3)" in b.text and "„3151009.0“ → „031510009009“ (Zeile 4)" in b.text
+    assert "Bei 2 dieser Schlüssel fehlte die führende Null (z. B. „3151002“)" in b.text
+    assert sorted(e.lieferung.lang["gebiet"]) == sorted(ARS_GEMEINDEN)
+
+
+def test_ars_lieferung_auf_ags_ebene(nieder, tmp_path):
+    """Umgekehrt: 12-stellige ARS (eine ohne führende Null) auf eine Ebene mit 8-stelligen AGS."""
+    pfad = _lang(tmp_path, "ARS;Jahr;Kinder\n031010000000;2024;110\n31020000000;2024;120\n031030000000;2024;130\n")
+    e = lieferung_pruefen(nieder, pfad)
+    assert e.zuordnung.ebene == "viertel" and e.protokoll.ok, texte(e)
+    [b] = _umgerechnet(e)
+    assert b.stufe == WARNUNG and b.text.startswith(
+        "3 Gebietsschlüssel (3 verschiedene) wurden vom 12-stelligen Amtlichen Regionalschlüssel (ARS) in den "
+        "8-stelligen Amtlichen Gemeindeschlüssel (AGS) der Ebene „Viertel“ umgerechnet"
+    )
+    assert "„31020000000“ → „03102000“ (Zeile 3)" in b.text and "Bei 1 dieser Schlüssel" in b.text
+    assert e.lieferung.lang.set_index("gebiet")["wert"].to_dict() == {
+        "03101000": 110.0,
+        "03102000": 120.0,
+        "03103000": 130.0,
+    }
+
+
+def test_ars_als_zahl_in_xlsx_auf_ags_ebene(nieder, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Regionalschlüssel", "Jahr", "Kinder"])
+    ws.append([31010000000, 2024, 110])
+    ws.append(["031020000000", 2024, 120])
+    wb.save(tmp_path / "l.xlsx")
+    e = lieferung_pruefen(nieder, tmp_path / "l.xlsx")
+    assert e.zuordnung.ebene == "viertel" and e.protokoll.ok, texte(e)
+    [b] = _umgerechnet(e)
+    assert b.text.startswith("2 Gebietsschlüssel (2 verschiedene) wurden") and "„31010000000“ → „03101000“" in b.text
+    assert sorted(e.lieferung.lang["gebiet"]) == GEMEINDEN[:2]
+
+
+def test_mehrdeutiger_ags_wird_abgelehnt(tmp_path):
+    """Zwei ARS der Ebene ergeben denselben AGS: Fehler je Zeile mit beiden Kandidaten, kein „unbekannt“."""
+    kommune = _gemeinden(tmp_path / "k", ["031515401001", "031515402001", "031510009009"])
+    pfad = _lang(tmp_path, "AGS;Jahr;Kinder\n03151001;2024;110\n03151009;2024;130\n03151001;2025;115\n")
+    e = lieferung_pruefen(kommune, pfad)
+    assert not e.protokoll.ok
+    fehler = [b for b in befunde(e, FEHLER) if b.pruefung == "schluessel_mehrdeutig"]
+    assert [b.zeile for b in fehler] == [2, 4] and fehler[0].spalte == "AGS"
+    assert fehler[0].text.startswith("Der Gebietsschlüssel „03151001“ ist nicht eindeutig: er passt zu „031515401001“")
+    assert "„031515402001“" in fehler[0].text and "(12 Stellen)" in fehler[0].text
+    assert not [b for b in befunde(e, FEHLER) if b.pruefung == "schluessel_unbekannt"]
+    assert {2, 4} <= e.protokoll.fehlerzeilen and 3 not in e.protokoll.fehlerzeilen
+    [b] = _umgerechnet(e)
+    assert b.text.startswith("1 Gebietsschlüssel (1 verschiedene) wurde") and "„03151009“ → „031510009009“" in b.text
+
+
+def test_regensburg_ags_lieferung_auf_ars_gemeinden(regensburg, tmp_path):
+    """Landkreis Regensburg führt Gemeinden mit ARS; eine Lieferung mit AGS (Bayern 09…, halb ohne Null) passt."""
+    from kommune.pruefung import ags_aus_ars
+
+    ars = sorted(regensburg.gebiete["gemeinde"].index)
+    assert len(ars) == 43 and all(len(a) == 12 for a in ars)
+    ags = [ags_aus_ars(a) for a in ars]
+    geliefert = [a[1:] if i % 2 else a for i, a in enumerate(ags)]  # jede zweite als Zahl aus Excel
+    zeilen = "".join(f"{g};2024;{100 + i}\n" for i, g in enumerate(geliefert))
+    e = lieferung_pruefen(regensburg, _lang(tmp_path, "AGS;Jahr;Einwohner\n" + zeilen))
+    assert e.zuordnung.einheit_spalte == "AGS" and e.zuordnung.ebene == "gemeinde"
+    assert not [b for b in befunde(e, FEHLER)], texte(e, FEHLER)
+    [b] = _umgerechnet(e)
+    assert b.stufe == WARNUNG and b.text.startswith("43 Gebietsschlüssel (43 verschiedene) wurden vom 8-stelligen")
+    assert f"„{geliefert[1]}“ → „{ars[1]}“ (Zeile 3)" in b.text and "Bei 21 dieser Schlüssel" in b.text
+    werte = e.lieferung.lang.set_index("gebiet")["wert"]
+    assert werte.to_dict() == {a: 100.0 + i for i, a in enumerate(ars)}
+    # dieselbe Lieferung mit den ARS selbst: nichts umgerechnet
+    zeilen = "".join(f"{a};2024;{100 + i}\n" for i, a in enumerate(ars))
+    e = lieferung_pruefen(regensburg, _lang(tmp_path, "ARS;Jahr;Einwohner\n" + zeilen, "ars.csv"))
+    assert e.zuordnung.ebene == "gemeinde" and not _umgerechnet(e) and not befunde(e, FEHLER), texte(e, FEHLER)

@@ -1,6 +1,7 @@
 """Index-Definitionen je Kommune: TOML-Dateien im Ordner der Kommune (``<kommune>/presets/*.toml``).
 
-Für die mitgelieferten Kommunen liegen weitere in ``indices/presets/<kommune>/``. Eine Kommune ohne
+Das gilt auch für die mitgelieferten Kommunen (``kommune/profile/berlin/presets/``,
+``sample_data/musterstadt/presets/`` …): ein kopierter Ordner nimmt seine Presets mit. Eine Kommune ohne
 Presets bekommt im Baukasten eine Startdefinition aus ihrem eigenen Katalog (`startdefinition`).
 """
 
@@ -9,41 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from indices.definition import DefinitionFehler, IndexDefinition, IndikatorEintrag, definition_laden
-from kommune.laden import Kommune
+from kommune.laden import Kommune, kommune_ordner
 
-ORDNER = Path(__file__).resolve().parent
-#: Unterordner einer Kommune mit ihren eigenen Index-Definitionen
+#: Unterordner einer Kommune mit ihren Index-Definitionen
 KOMMUNE_ORDNER = "presets"
 START_ID = "eigener_index"
 
 
-def _schluessel(kommune: Kommune | str) -> str:
-    if isinstance(kommune, Kommune):
-        for kandidat in (kommune.name, kommune.konfiguration.ordner.name):
-            if (ORDNER / kandidat.lower()).is_dir():
-                return kandidat.lower()
-        return kommune.name.lower()
-    return str(kommune).strip().lower()
-
-
-def _ordner(kommune: Kommune | str) -> list[Path]:
-    """Preset-Ordner: der der Kommune selbst, dann der mitgelieferte."""
-    ordner = [ORDNER / _schluessel(kommune)]
-    if isinstance(kommune, Kommune):
-        ordner.insert(0, kommune.konfiguration.ordner / KOMMUNE_ORDNER)
-    return [o for o in ordner if o.is_dir()]
+def preset_ordner(kommune: Kommune | str) -> Path:
+    """Der Preset-Ordner einer Kommune (Objekt, Kurzname wie „berlin“ oder Ordner); muss nicht existieren."""
+    ordner = kommune.konfiguration.ordner if isinstance(kommune, Kommune) else kommune_ordner(kommune)
+    return ordner / KOMMUNE_ORDNER
 
 
 def presets_fuer(kommune: Kommune | str) -> dict[str, IndexDefinition]:
-    """Alle Presets einer Kommune (Objekt oder Kurzname), nach ID; leer, wenn es keine gibt.
+    """Alle Presets einer Kommune (Objekt, Kurzname oder Ordner), nach ID; leer, wenn es keine gibt.
 
-    Gleiche ID in beiden Ordnern: die Datei der Kommune gilt.
+    Zwei Dateien mit derselben ID: DefinitionFehler mit beiden Dateinamen (sonst gälte stillschweigend eine).
     """
     presets: dict[str, IndexDefinition] = {}
-    for ordner in reversed(_ordner(kommune)):
-        for pfad in sorted(ordner.glob("*.toml")):
-            d = definition_laden(pfad)
-            presets[d.id] = d
+    herkunft: dict[str, str] = {}
+    for pfad in sorted(preset_ordner(kommune).glob("*.toml")):
+        d = definition_laden(pfad)
+        if d.id in presets:
+            raise DefinitionFehler(
+                f"Die Preset-ID „{d.id}“ steht in „{herkunft[d.id]}“ und in „{pfad.name}“; jede ID nur einmal."
+            )
+        presets[d.id] = d
+        herkunft[d.id] = pfad.name
     return presets
 
 
