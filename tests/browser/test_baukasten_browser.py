@@ -7,16 +7,14 @@ import re
 import pytest
 
 from tests.browser.conftest import nur_localhost
-from tests.browser.test_karte_browser import JS_ZAEHLEN, KARTE
+from tests.browser.test_karte_browser import _gezeichnet
 
 pytestmark = pytest.mark.browser
 
 
 def _karte_gezeichnet(page) -> dict:
-    page.wait_for_selector(KARTE, timeout=90_000)
-    iframe = page.locator(KARTE).first.element_handle().content_frame()
-    iframe.wait_for_function(f"({JS_ZAEHLEN})() && ({JS_ZAEHLEN})().gebiete > 0", timeout=60_000)
-    return iframe.evaluate(JS_ZAEHLEN)
+    """Zustand der Karte, sobald sie gezeichnet und gefärbt ist (Komponente ohne iframe)."""
+    return _gezeichnet(page)
 
 
 def test_baukasten_berlin_mss_status(seite, server_berlin):
