@@ -23,6 +23,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from generate_musterstadt import (
+    BEVOELKERUNG,
     EVANGELISCH,
     FANTASIE,
     HEILIGE,
@@ -30,6 +31,7 @@ from generate_musterstadt import (
     RASTER,
     bereinigen,
     csv_schreiben,
+    einzelabschnitt,
     kmeans_keime,
     nachbarn,
     regionen_wachsen,
@@ -381,7 +383,7 @@ def toml_text() -> str:
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
-    zeilen += ["", "[cockpit]", *(f"{k} = {w}" for k, w in _toml_paare(COCKPIT))]
+    zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
     return "\n".join(zeilen) + "\n"
 
 
