@@ -10,7 +10,12 @@ from berichte.profilbericht import profil_html
 from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
 from geodata.gebietswerte import gebietswerte
-from geodata.versorgung import punkte_zuordnen
+from geodata.versorgung import (
+    HINWEIS_OHNE_VERSORGUNG,
+    punkte_zuordnen,
+    versorgung_definitionen,
+    versorgungsindikatoren,
+)
 from kommune.format import wert_mit_einheit
 from kommune.profil import gebietsprofil
 from kommune.werte import perioden_von
@@ -18,7 +23,7 @@ from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
-from oberflaeche.schutz import profil_schuetzen, wirksame_rolle
+from oberflaeche.schutz import geschuetzt, profil_schuetzen, werte_fn_sitzung, wirksame_rolle
 from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
@@ -143,6 +148,27 @@ with tab_angebote:
         st.dataframe(tabelle_deutsch(anzeige.sort_values(["Kategorie", "Name"])), hide_index=True, width="stretch")
     for s, anteile in einzugsbereiche_von(kommune, ebene, gebiet).items():
         st.markdown(f"**{s}:** " + ", ".join(anteile))
+    st.markdown("**Versorgung**")
+    if not versorgung_definitionen(kommune):
+        st.caption(HINWEIS_OHNE_VERSORGUNG)
+    else:
+        # Zielgruppen nur so, wie die Rolle sie sehen darf; der Quotient selbst noch einmal durch die Geheimhaltung
+        versorgung = versorgungsindikatoren(kommune, ebene, auswahl.periode, werte_fn=werte_fn_sitzung())
+        zeilen = []
+        for vid, spalte in versorgung.attrs["indikatoren"].items():
+            reihe, gesperrt = geschuetzt(kommune, vid, ebene, versorgung.attrs["perioden"].get(vid), versorgung[spalte])
+            zeilen.append(
+                {
+                    "Versorgungsquote": spalte,
+                    "Gebiet": "." if gesperrt.get(gebiet, False) else _fmt(reihe.get(gebiet), "", "anteil"),
+                    spalte_gesamt: _fmt(versorgung.attrs["gesamt"][spalte], "", "anteil"),
+                    "Bevölkerung": versorgung.attrs["perioden"].get(vid) or "–",
+                }
+            )
+        if zeilen:
+            st.dataframe(pd.DataFrame(zeilen), hide_index=True, width="stretch")
+        for grund in versorgung.attrs["nicht_verfuegbar"].values():
+            st.caption(f"Nicht berechnet: {grund}")
 
 st.subheader("Bericht und Export")
 b1, b2 = st.columns(2)

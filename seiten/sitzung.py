@@ -28,7 +28,7 @@ from berichte.sitzung import (
 )
 from geodata.gebietswerte import gebietswerte
 from geodata.klassen import SCHEMATA, klassierung_aus_codes
-from geodata.versorgung import VERSORGUNG, versorgungsindikatoren
+from geodata.versorgung import versorgungsindikatoren
 from indices.berechnung import index_berechnen
 from indices.presets import presets_fuer
 from kommune.werte import neueste_periode
@@ -44,7 +44,6 @@ auswahl = seitenleiste()
 if auswahl is None:
     st.stop()
 kommune, kommune_id = auswahl.kommune, auswahl.kommune_id
-VERSORGUNG_IDS = {v.id for v in VERSORGUNG}
 
 # --- Ablauf laden ----------------------------------------------------------------------------------
 gesammelt = eigener_ablauf()
@@ -168,7 +167,7 @@ def _karte(a: Ansicht) -> None:
         darstellung = Darstellung(
             e["name"], e["einheit"], e["stand"] or p, int(e["richtung"]), 0 if e["art"] == "anzahl" else 1
         )
-    elif a.indikator in VERSORGUNG_IDS:
+    elif a.indikator in {v.id for v in kommune.konfiguration.versorgung}:
         p = a.periode
         tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=werte_fn_sitzung())
         spalte = tab.attrs["indikatoren"][a.indikator]
