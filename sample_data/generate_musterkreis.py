@@ -61,6 +61,13 @@ NACHSILBEN = "bach heim hausen dorf weiler feld rod scheid born au".split()
 N_VERBANDSFREI = 2
 N_KLEIN = 4  # Gemeinden unter 300 Einwohnern
 MINDEST_KITA = 650  # Einwohner, ab denen eine Gemeinde eine Kita hat
+UMLAND_M = 2000.0  # Standorte bis so weit jenseits der Kreisgrenze zählen als Umland (nur für Entfernungen)
+#: Angebote in Nachbarorten jenseits der Kreisgrenze (Typ, Name, Träger, Plätze, Alter, Abstand zur Grenze in m), je
+#: vor einer Randgemeinde ohne eigenes Angebot dieses Typs, auf der Linie Kreismitte → Ortskern dieser Gemeinde
+UMLAND = [("Kita", "Kita Wiesengrund Nachbarsdorf", "Gemeinde Nachbarsdorf", 60, (0, 6), 700.0),
+          ("Grundschule", "Grundschule Nachbarsdorf", "Schulverband Nachbarsdorf", 160, (6, 10), 900.0),
+          ("Kita", "Kath. Kita St. Georg Grenzhausen", "kath. Kirchengemeinde", 45, (0, 6), 500.0),
+          ("Bibliothek", "Stadtbücherei Randstadt", "Stadt Randstadt", None, None, 1200.0)]
 QUELLEN = {"statistik": "Statistisches Landesamt, Bevölkerungsfortschreibung", "ba": "Statistik der BA",
            "jugendamt": "Kreisjugendamt Musterkreis, Kita- und Jugendhilfestatistik",
            "gesundheitsamt": "Gesundheitsamt Musterkreis, Schuleingangsuntersuchung",
@@ -363,6 +370,27 @@ def angebote_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], orte: np.ndarray, ew:
     return angebote.astype({"plaetze": "Int64", "alter_von": "Int64", "alter_bis": "Int64"})
 
 
+def umland_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], orte: np.ndarray,
+                    angebote: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Wenige Angebote knapp jenseits der Kreisgrenze (ohne Zufall, die übrigen Dateien bleiben gleich)."""
+    kreis, gem = ebenen["kreis"].geometry.iat[0], ebenen["gemeinde"]
+    rand = np.argsort(-np.hypot(*(orte - MITTE).T))  # Gemeinden mit dem Ortskern am weitesten außen zuerst
+    zeilen, vergeben = [], set()
+    for n, (typ, name, traeger, plaetze, alter, abstand) in enumerate(UMLAND):
+        eigene = angebote[angebote["typ"] == typ].geometry
+        g = next(int(g) for g in rand if g not in vergeben and not eigene.within(gem.geometry.iat[g]).any())
+        vergeben.add(g)
+        richtung = (orte[g] - MITTE) / np.hypot(*(orte[g] - MITTE))
+        strahl = shapely.LineString([MITTE, MITTE + richtung * 40_000])
+        grenze = shapely.get_coordinates(strahl.intersection(kreis.exterior)).max(axis=0, initial=-np.inf)
+        x, y = np.round(MITTE + richtung * (np.hypot(*(grenze - MITTE)) + abstand), 1)
+        zeilen.append({"id": f"UMLAND-{n + 1:02d}", "typ": typ, "name": name, "traeger": traeger, "plaetze": plaetze,
+                       "strasse": "Grenzweg 1", "plz": "57999", "alter_von": alter and alter[0],
+                       "alter_bis": alter and alter[1], "geometry": shapely.Point(x, y)})
+    umland = gpd.GeoDataFrame(zeilen, geometry="geometry", crs=CRS)
+    return umland.astype({"plaetze": "Int64", "alter_von": "Int64", "alter_bis": "Int64"})
+
+
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
     kopf = {"name": "Musterkreis", "ags": KREIS, "crs": CRS, "daten": ".", "katalog": "katalog.csv",
@@ -379,7 +407,7 @@ def toml_text() -> str:
         "id": "sprengel", "name": "Grundschulsprengel", "datei": "geometrie.gpkg", "layer": "sprengel",
         "id_spalte": "sprengel_id", "name_spalte": "sprengel_name", "stand": "Schuljahr 2024/25",
         "quelle": "schulen"}))
-    abschnitte += tabellen_und_angebote("gemeinde")
+    abschnitte += tabellen_und_angebote("gemeinde", UMLAND_M)
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
@@ -440,6 +468,8 @@ def main(ziel: Path = ZIEL) -> None:
     in_gemeinde = gpd.sjoin(kitas, gem[["gemeinde_id", "geometry"]], predicate="within")
     plaetze = in_gemeinde.groupby("gemeinde_id")["plaetze"].sum().reindex(gem["gemeinde_id"], fill_value=0)
     werte = indikatoren_erzeugen(gem, ew0, plaetze.to_numpy(dtype=float), [k[0] for k in katalog], rng)
+    umland = umland_erzeugen(ebenen, orte, angebote)
+    angebote = pd.concat([angebote, umland], ignore_index=True)
     for ordner in (ziel, ziel / "presets", ziel / "sitzungen"):
         ordner.mkdir(parents=True, exist_ok=True)
     for datei in ("geometrie.gpkg", "angebote.gpkg"):
@@ -456,7 +486,8 @@ def main(ziel: Path = ZIEL) -> None:
     (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterkreis geschrieben nach {ziel}: {len(gem)} Gemeinden, {len(ebenen['verbandsgemeinde'])} "
-          f"Verbandsgemeinden, {len(angebote)} Angebote, {int(einwohner)} Einwohner ({PERIODEN[-1]}).")
+          f"Verbandsgemeinden, {len(angebote)} Angebote (davon {len(umland)} jenseits der Kreisgrenze), "
+          f"{int(einwohner)} Einwohner ({PERIODEN[-1]}).")
 
 
 if __name__ == "__main__":

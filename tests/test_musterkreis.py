@@ -44,7 +44,7 @@ def test_ebenen_und_schluessel(musterkreis):
     g = musterkreis.gebiete
     assert {k: len(v) for k, v in g.items() if k != "sprengel"} == {"gemeinde": 34, "verbandsgemeinde": 9, "kreis": 1}
     assert 8 <= len(g["sprengel"]) <= 20
-    assert musterkreis.hinweise == []
+    assert all("als Umland" in h for h in musterkreis.hinweise) and len(musterkreis.hinweise) == 3  # nur das Umland
     for ebene, laenge in (("gemeinde", 12), ("verbandsgemeinde", 9), ("kreis", 5)):
         ids = g[ebene].index
         assert all(len(i) == laenge and i.isdigit() and i.startswith("0") for i in ids), ebene
@@ -101,6 +101,27 @@ def test_laendliche_entfernungen(musterkreis):
     orte = gem.geometry.representative_point()
     abstand = np.array([orte.drop(i).distance(p).min() for i, p in orte.items()])
     assert np.median(abstand) > 2500, abstand
+
+
+def test_umland_jenseits_der_kreisgrenze_nur_fuer_entfernungen(musterkreis):
+    """Vier Angebote in Nachbarorten: außerhalb des Kreises, in keinem Gebiet gezählt, aber für Entfernungen."""
+    from geodata.erreichbarkeit import erreichbarkeit_kommune
+    from geodata.versorgung import versorgungsindikatoren
+
+    umland, kreis = musterkreis.umland, musterkreis.gebiete["kreis"].geometry.iat[0]
+    assert umland["kategorie"].value_counts().to_dict() == {"Kita": 2, "Grundschule": 1, "Bibliothek": 1}
+    abstand = umland.distance(kreis)
+    assert (abstand > 300).all() and (abstand <= 2000).all()
+    assert not set(umland["id"]) & set(musterkreis.angebote["id"])
+    v = versorgungsindikatoren(musterkreis, "gemeinde")
+    assert v["Kitas (Anzahl)"].sum() == 55  # nur die eigenen Kitas
+    for kategorie in ("Kita", "Grundschule", "Bibliothek"):
+        mit = erreichbarkeit_kommune(musterkreis, "gemeinde", kategorie)
+        ohne = erreichbarkeit_kommune(musterkreis, "gemeinde", kategorie, umland=umland.iloc[0:0])
+        sp = mit.attrs["spalten"]["entfernung"]
+        naeher = ohne[sp] - mit[sp]
+        assert (naeher >= -1e-9).all() and naeher.max() > 500, kategorie  # nie weiter, am Rand deutlich näher
+        assert mit.attrs["umland"] == len(umland[umland["kategorie"] == kategorie])
 
 
 def test_indikatoren_plausibel_fuer_einen_laendlichen_kreis(musterkreis):
