@@ -323,7 +323,8 @@ def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
             raise KommuneFehler(f"„umland_m“ in {abschnitt} muss eine Zahl von 0 bis 50000 (Meter) sein.", datei=datei)
         return m
     if name == "je":
-        if isinstance(wert, bool) or not isinstance(wert, int | float) or wert != int(wert) or not 1 <= wert <= 10**7:
+        zahl_ok = isinstance(wert, int | float) and not isinstance(wert, bool) and math.isfinite(wert)
+        if not zahl_ok or wert != int(wert) or not 1 <= wert <= 10**7:
             raise KommuneFehler(
                 f"„je“ in {abschnitt} muss eine ganze Zahl von 1 bis 10000000 sein (z. B. 100 oder 1000).", datei=datei
             )
