@@ -129,6 +129,42 @@ def werte_fn_fuer(rolle: str = OEFFENTLICH, methode: str = "area") -> WerteFn:
     return werte_fn
 
 
+def versorgung_und_maske(
+    kommune: Kommune, schicht: str, periode: str | None = None, *, rolle: str = OEFFENTLICH, methode: str = "area"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Die Versorgungsquoten (`[[versorgung]]`) je Gebiet, wie `rolle` sie sehen darf, und ihre Sperrmaske.
+
+    Gesperrt (NaN, Maske wahr) ist eine Quote, wenn ein Teil ihrer Zielgruppe für `rolle` gesperrt ist – sonst
+    ließe sich die Zielgruppe aus den bekannten Plätzen und der Quote zurückrechnen – oder wenn die Quote selbst
+    unter eine Regel fällt (Gebiet unter 300 Einwohnern). Maske: eine Spalte je Quote (Spaltenname der Quote).
+    """
+    from geodata.versorgung import versorgung_definitionen, versorgungsindikatoren
+
+    rolle = rolle_pruefen(rolle)
+    masken: dict[tuple[str, str], pd.Series] = {}
+
+    def werte_fn(k: Kommune, indikator: str, s: str, p: str) -> pd.Series:
+        w, m = werte_und_maske(k, indikator, s, p, rolle=rolle, methode=methode)
+        masken[(indikator, p)] = m
+        return w
+
+    df = versorgungsindikatoren(kommune, schicht, periode, werte_fn=werte_fn)
+    definitionen = {v.id: v for v in versorgung_definitionen(kommune)}
+    maske = pd.DataFrame(False, index=df.index, columns=list(df.attrs["indikatoren"].values()))
+    for vid, spalte in df.attrs["indikatoren"].items():
+        p = df.attrs["perioden"].get(vid)
+        gesperrt = pd.Series(False, index=df.index)
+        for _, i in definitionen[vid].zielgruppe.teile:
+            m = masken.get((i, p))
+            if m is not None:
+                gesperrt |= m.reindex(df.index, fill_value=False).astype(bool)
+        if rolle != "admin":
+            gesperrt |= sperren_reihe(kommune, vid, schicht, p, df[spalte], rolle, methode=methode)[1]
+        maske[spalte] = gesperrt
+        df[spalte] = df[spalte].mask(gesperrt)
+    return df, maske
+
+
 def gesamt_ueber_gueltige(
     kommune: Kommune, indikator: str, periode: str, *, rolle: str = OEFFENTLICH
 ) -> tuple[float, str]:

@@ -6,16 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
+from berichte.grundlagen import versorgung_und_maske
 from berichte.profilbericht import profil_html
 from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
 from geodata.gebietswerte import gebietswerte
-from geodata.versorgung import (
-    HINWEIS_OHNE_VERSORGUNG,
-    punkte_zuordnen,
-    versorgung_definitionen,
-    versorgungsindikatoren,
-)
+from geodata.versorgung import HINWEIS_OHNE_VERSORGUNG, punkte_zuordnen, versorgung_definitionen
 from kommune.format import wert_mit_einheit
 from kommune.profil import gebietsprofil
 from kommune.werte import perioden_von
@@ -23,7 +19,7 @@ from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste, url_setzen
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
-from oberflaeche.schutz import geschuetzt, profil_schuetzen, werte_fn_sitzung, wirksame_rolle
+from oberflaeche.schutz import profil_schuetzen, wirksame_rolle
 from oberflaeche.tabellen import tabelle_deutsch
 
 auswahl = seitenleiste()
@@ -152,15 +148,14 @@ with tab_angebote:
     if not versorgung_definitionen(kommune):
         st.caption(HINWEIS_OHNE_VERSORGUNG)
     else:
-        # Zielgruppen nur so, wie die Rolle sie sehen darf; der Quotient selbst noch einmal durch die Geheimhaltung
-        versorgung = versorgungsindikatoren(kommune, ebene, auswahl.periode, werte_fn=werte_fn_sitzung())
+        # Quoten nur so, wie die Rolle sie sehen darf (gesperrte Zielgruppe oder Regel → „.“)
+        versorgung, gesperrt = versorgung_und_maske(kommune, ebene, auswahl.periode, rolle=rolle)
         zeilen = []
         for vid, spalte in versorgung.attrs["indikatoren"].items():
-            reihe, gesperrt = geschuetzt(kommune, vid, ebene, versorgung.attrs["perioden"].get(vid), versorgung[spalte])
             zeilen.append(
                 {
                     "Versorgungsquote": spalte,
-                    "Gebiet": "." if gesperrt.get(gebiet, False) else _fmt(reihe.get(gebiet), "", "anteil"),
+                    "Gebiet": "." if gesperrt.at[gebiet, spalte] else _fmt(versorgung.at[gebiet, spalte], "", "anteil"),
                     spalte_gesamt: _fmt(versorgung.attrs["gesamt"][spalte], "", "anteil"),
                     "Bevölkerung": versorgung.attrs["perioden"].get(vid) or "–",
                 }

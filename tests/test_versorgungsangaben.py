@@ -196,6 +196,21 @@ def test_ohne_angabe_keine_quote_und_kein_raten(tmp_path):
     assert any('[bevoelkerung] indikator = "einwohner"' in h for h in k.hinweise)
 
 
+def test_quote_ist_gesperrt_wenn_ihre_zielgruppe_gesperrt_ist(tmp_path):
+    """Aus Plätzen und Quote ließe sich eine gesperrte Kinderzahl zurückrechnen: dann ist die Quote gesperrt."""
+    from berichte.grundlagen import versorgung_und_maske
+
+    werte = {"a": WERTE["a"], "b": {"einwohner": 500, "kinder_u3": 2, "kinder_3_6": 30, "quote": 70}}
+    ohne_sekundaer = "\n[geheimhaltung]\nsekundaer = false\n"  # sonst sperrte „b“ auch „a“ (zwei Gebiete)
+    k = _laden(tmp_path, KITA_QUOTE + ohne_sekundaer, werte=werte)  # b: 2 Kinder unter 3 (Fallzahl), 500 Einwohner
+    sp = "Kita-Plätze je 100 Kinder unter 6"
+    oeffentlich, maske = versorgung_und_maske(k, "viertel", rolle="oeffentlich")
+    assert maske[sp].tolist() == [False, True] and np.isnan(oeffentlich.loc["b", sp])
+    assert oeffentlich.loc["a", sp] == pytest.approx(50.0)
+    admin, maske_admin = versorgung_und_maske(k, "viertel", rolle="admin")
+    assert not maske_admin[sp].any() and admin.loc["b", sp] == pytest.approx(12 / 32 * 100)
+
+
 @pytest.mark.parametrize(
     ("aendern", "teil"),
     [
@@ -385,3 +400,74 @@ def test_abgeleitete_gitterspalte_fehlt_hinweis_statt_fehler(tmp_path):
 def test_angegebene_gitterspalte_fehlt_ist_ein_fehler(tmp_path):
     with pytest.raises(KommuneFehler, match="keine Einwohnerspalte „EW“"):
         _gitterkommune(tmp_path, '\n[erreichbarkeit]\nraster = "gitter.csv"\nspalte = "EW"\n')
+
+
+# ---------------------------------------------------------------------------------------------
+# Oberfläche: Hinweis ohne Angabe, Verfahren und Umland im Text, Quote im Gebietsprofil
+# ---------------------------------------------------------------------------------------------
+
+
+def _seite(ordner_oder_name: str, seite: str, monkeypatch, rolle: str = "admin", **params: str):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import PROJEKT
+
+    if Path(ordner_oder_name).is_dir():
+        monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", ordner_oder_name)
+    at = AppTest.from_file(str(PROJEKT / "app.py"), default_timeout=120)
+    at.session_state["demo_rolle"] = rolle
+    if not Path(ordner_oder_name).is_dir():
+        at.query_params["kommune"] = ordner_oder_name
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(f"seiten/{seite}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _alle_texte(at) -> str:
+    teile = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return "\n".join(map(str, teile))
+
+
+def test_seiten_ohne_versorgung_sagen_wie_man_sie_angibt(tmp_path, monkeypatch):
+    from geodata.versorgung import HINWEIS_OHNE_VERSORGUNG
+
+    ordner = _schreiben(tmp_path / "k", KOPF.format(crs="EPSG:25832", kita=""), ZWEI, ANGEBOTE)
+    angebote = _seite(str(ordner), "angebote", monkeypatch)
+    assert HINWEIS_OHNE_VERSORGUNG in [i.value for i in angebote.info]
+    assert "gleichmäßig auf ein 100-m-Raster" in _alle_texte(angebote)
+    profil = _seite(str(ordner), "gebietsprofil", monkeypatch)
+    assert HINWEIS_OHNE_VERSORGUNG in [c.value for c in profil.caption]
+
+
+def test_seiten_mit_gitter_nennen_das_verfahren(tmp_path, monkeypatch):
+    k = _gitterkommune(tmp_path, '\n[bevoelkerung]\nindikator = "einwohner"\n' + RASTER_ABSCHNITT + KITA_QUOTE)
+    at = _seite(str(k.konfiguration.ordner), "angebote", monkeypatch)
+    texte = _alle_texte(at)
+    assert "Wohnorte nach dem Bevölkerungsgitter (Gitter gitter.csv, Spalte Einwohner)" in texte
+    assert "1 Gebiet hat im Gitter keine Einwohner und ist gleichmäßig verteilt." in texte
+
+
+def test_musterkreis_umland_im_text_und_quote_im_gebietsprofil(monkeypatch):
+    musterkreis = kommune_laden("musterkreis")
+    at = _seite("musterkreis", "angebote", monkeypatch, ebene="gemeinde")
+    assert "Für die Entfernungen zählen auch 1 Standort „Bibliothek“ bis 2.000 m" in _alle_texte(at)  # erste Kategorie
+    at.selectbox(key="err_kat").set_value("Kita").run()
+    texte = _alle_texte(at)
+    assert "Für die Entfernungen zählen auch 2 Standorte „Kita“ bis 2.000 m jenseits der Kreisgrenze (Umland)" in texte
+    from kommune.werte import werte
+
+    ew = werte(musterkreis, "einwohner", "gemeinde", "2024")
+    klein, gross = str(ew.idxmin()), str(ew.idxmax())
+    for gebiet, rolle, erwartet in ((gross, "oeffentlich", None), (klein, "oeffentlich", "."), (klein, "admin", None)):
+        profil = _seite("musterkreis", "gebietsprofil", monkeypatch, rolle=rolle, ebene="gemeinde", gebiet=gebiet)
+        tabelle = next(t.value for t in profil.dataframe if "Versorgungsquote" in t.value.columns)
+        zeile = tabelle.set_index("Versorgungsquote").loc["Kita-Plätze je 100 Kinder unter 6"]
+        assert "Landkreis Musterkreis" in tabelle.columns and zeile["Landkreis Musterkreis"] != "keine Daten"
+        if erwartet:
+            assert zeile["Gebiet"] == erwartet, (gebiet, rolle)  # unter 300 Einwohnern: gesperrt
+        else:
+            assert zeile["Gebiet"] != ".", (gebiet, rolle)
