@@ -81,7 +81,7 @@ class Wohnorte:
             )
         satz = (
             f"Wohnorte nach dem Bevölkerungsgitter ({self.dichte_quelle or 'Dichtefunktion'}): Jeder Punkt eines "
-            f"{raster} zählt mit den Einwohnern der Gitterzelle, in der er liegt."
+            f"{raster}s zählt mit den Einwohnern der Gitterzelle, in der er liegt."
         )
         if self.gleichverteilt == 1:
             satz += " 1 Gebiet hat im Gitter keine Einwohner und ist gleichmäßig verteilt."

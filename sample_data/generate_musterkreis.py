@@ -1,9 +1,13 @@
 """Erzeugt den synthetischen Beispiel-Landkreis „Musterkreis“ – deterministisch (fester Seed).
 
 Aufruf: ``python sample_data/generate_musterkreis.py [Zielordner]``. Schreibt ``kommune.toml``,
-``katalog.csv``, ``geometrie.gpkg``, ``angebote.gpkg``, ``indikatoren.csv``, ``presets/sozialindex.toml`` und
-``sitzungen/jugendhilfeausschuss.toml`` nach ``sample_data/musterkreis/`` (Format: docs/kommune-format.md). Alle
-Gebiete, Namen und Werte sind frei erfunden (CC0 1.0).
+``katalog.csv``, ``geometrie.gpkg``, ``angebote.gpkg``, ``indikatoren.csv``, ``bevoelkerung_1km.csv``,
+``presets/sozialindex.toml`` und ``sitzungen/jugendhilfeausschuss.toml`` nach ``sample_data/musterkreis/`` (Format:
+docs/kommune-format.md). Alle Gebiete, Namen und Werte sind frei erfunden (CC0 1.0).
+
+``bevoelkerung_1km.csv`` ist ein Bevölkerungsgitter im Format des Zensus 2022 (1-km-Zellen in EPSG:3035, leere
+Zellen fehlen): Die Einwohner jeder Gemeinde sind um ihren Ortskern gehäuft. Die Erreichbarkeit verteilt die
+Menschen danach (``[erreichbarkeit]``), statt gleichmäßig über Wald und Feld.
 
 Ebenen: Gemeinde (12-stelliger, ARS-artiger Schlüssel „07399…“) → Verbandsgemeinde bzw. verbandsfreie
 Gemeinde (die ersten 9 Stellen) → Kreis (5 Stellen). Gemeinden und Grundschulsprengel sind Voronoi-Zellen
@@ -61,6 +65,8 @@ NACHSILBEN = "bach heim hausen dorf weiler feld rod scheid born au".split()
 N_VERBANDSFREI = 2
 N_KLEIN = 4  # Gemeinden unter 300 Einwohnern
 MINDEST_KITA = 650  # Einwohner, ab denen eine Gemeinde eine Kita hat
+GITTER = "bevoelkerung_1km.csv"
+ORTSKERN_STREUUNG = 700.0  # m: so weit streuen die Wohnorte einer Gemeinde um ihren Ortskern (Normalverteilung)
 UMLAND_M = 2000.0  # Standorte bis so weit jenseits der Kreisgrenze zählen als Umland (nur für Entfernungen)
 #: Angebote in Nachbarorten jenseits der Kreisgrenze (Typ, Name, Träger, Plätze, Alter, Abstand zur Grenze in m), je
 #: vor einer Randgemeinde ohne eigenes Angebot dieses Typs, auf der Linie Kreismitte → Ortskern dieser Gemeinde
@@ -391,6 +397,30 @@ def umland_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], orte: np.ndarray,
     return umland.astype({"plaetze": "Int64", "alter_von": "Int64", "alter_bis": "Int64"})
 
 
+def bevoelkerungsgitter(gemeinden: gpd.GeoDataFrame, orte: np.ndarray, ew: np.ndarray) -> list[list[str]]:
+    """1-km-Zellen (EPSG:3035) mit den Einwohnern um die Ortskerne (ohne Zufall): Zeilen der Gitter-CSV."""
+    from pyproj import Transformer
+
+    nach_laea = Transformer.from_crs(CRS, "EPSG:3035", always_xy=True)
+    zellen: dict[tuple[int, int], float] = {}
+    for g, flaeche in enumerate(gemeinden.geometry):
+        x0, y0, x1, y1 = flaeche.bounds
+        xs, ys = np.meshgrid(np.arange(x0 + 50, x1, 100.0), np.arange(y0 + 50, y1, 100.0))
+        innen = shapely.contains_xy(flaeche, xs, ys)
+        px, py = xs[innen], ys[innen]
+        dichte = np.exp(-((px - orte[g, 0]) ** 2 + (py - orte[g, 1]) ** 2) / (2 * ORTSKERN_STREUUNG**2))
+        lx, ly = nach_laea.transform(px, py)
+        for k, w in zip(zip(np.floor(lx / 1000).astype(int), np.floor(ly / 1000).astype(int), strict=True),
+                        dichte / dichte.sum() * ew[g], strict=True):
+            zellen[k] = zellen.get(k, 0.0) + float(w)
+    zeilen = []
+    for (kx, ky), einwohner in sorted(zellen.items()):
+        if round(einwohner) >= 3:  # wie beim Zensus fehlen leere Zellen; Kleinstwerte entfallen
+            zeilen.append([f"CRS3035RES1000mN{ky * 1000}E{kx * 1000}", str(kx * 1000 + 500), str(ky * 1000 + 500),
+                           str(round(einwohner))])
+    return zeilen
+
+
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
     kopf = {"name": "Musterkreis", "ags": KREIS, "crs": CRS, "daten": ".", "katalog": "katalog.csv",
@@ -411,7 +441,9 @@ def toml_text() -> str:
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
-    zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
+    erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
+    zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("erreichbarkeit", erreichbarkeit)
+    zeilen += einzelabschnitt("cockpit", COCKPIT)
     return "\n".join(zeilen) + "\n"
 
 
@@ -481,6 +513,8 @@ def main(ziel: Path = ZIEL) -> None:
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
+    csv_schreiben(ziel / GITTER, ["GITTER_ID_1km", "x_mp_1km", "y_mp_1km", "Einwohner"],
+                  bevoelkerungsgitter(gem, orte, ew0))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
     (ziel / "presets" / "sozialindex.toml").write_text(preset_text(), encoding="utf-8")
     (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")

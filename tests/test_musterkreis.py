@@ -17,7 +17,7 @@ from kommune.werte import werte
 from tests.conftest import PROJEKT
 
 ORDNER = PROJEKT / "sample_data" / "musterkreis"
-DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg",
+DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "bevoelkerung_1km.csv",
            "presets/sozialindex.toml", "sitzungen/jugendhilfeausschuss.toml"]
 
 
@@ -122,6 +122,23 @@ def test_umland_jenseits_der_kreisgrenze_nur_fuer_entfernungen(musterkreis):
         naeher = ohne[sp] - mit[sp]
         assert (naeher >= -1e-9).all() and naeher.max() > 500, kategorie  # nie weiter, am Rand deutlich näher
         assert mit.attrs["umland"] == len(umland[umland["kategorie"] == kategorie])
+
+
+def test_erreichbarkeit_nach_dem_bevoelkerungsgitter(musterkreis):
+    """Die Menschen wohnen in den Ortskernen, wo auch die Kitas stehen: nach dem Gitter sind die Wege kürzer."""
+    from geodata.erreichbarkeit import erreichbarkeit_kommune, wohnorte
+
+    gitter = pd.read_csv(ORDNER / "bevoelkerung_1km.csv", sep=";", dtype={"GITTER_ID_1km": str})
+    ew = werte(musterkreis, "einwohner", "kreis", "2022").sum()
+    assert gitter["GITTER_ID_1km"].str.match(r"^CRS3035RES1000mN\d+E\d+$").all()
+    assert abs(gitter["Einwohner"].sum() - ew) / ew < 0.01  # dieselben Menschen, nur verteilt
+    mit = erreichbarkeit_kommune(musterkreis, "gemeinde", "Kita")
+    gleich = erreichbarkeit_kommune(musterkreis, "gemeinde", "Kita", orte=wohnorte(musterkreis.gebiete["gemeinde"]))
+    assert mit.attrs["verteilung"] == "raster" and mit.attrs["gleichverteilt"] == 0
+    assert mit.attrs["wohnorte"].startswith("Wohnorte nach dem Bevölkerungsgitter (Gitter bevoelkerung_1km.csv")
+    sp = mit.attrs["spalten"]
+    assert mit.attrs["gesamt"][sp["entfernung"]] < 0.7 * gleich.attrs["gesamt"][sp["entfernung"]]
+    assert mit.attrs["gesamt"][sp["anteil_500"]] > 2 * gleich.attrs["gesamt"][sp["anteil_500"]]
 
 
 def test_indikatoren_plausibel_fuer_einen_laendlichen_kreis(musterkreis):
