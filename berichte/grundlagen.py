@@ -5,6 +5,7 @@ Rein, ohne Streamlit. Alle Texte deutsch, Zahlen im deutschen Format (1.234,5).
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from kommune.format import mehrzahl, zahl
 from kommune.geheimhaltung import rolle_pruefen, sperren_reihe
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
+from kommune.zwischenspeicher import Objektcache
 
 #: Geheimhaltung: bekommt eine Reihe von Werten, liefert sie mit NaN für gesperrte Zellen zurück.
 Sperren = Callable[[pd.Series], pd.Series]
@@ -26,6 +28,8 @@ WerteFn = Callable[[Kommune, str, str, str], pd.Series]
 OEFFENTLICH = "oeffentlich"
 #: Beschriftung eines gesperrten Werts in Diagrammen, Kacheln und Texten.
 GESPERRT_TEXT = "gesperrt"
+#: geschützte Versorgungsquoten je (Ebene, Periode, Rolle, Methode), an der Kommune
+_VERSORGUNG = Objektcache("grundlagen.versorgung", max_je_objekt=16)
 
 
 def ist_prozent(einheit: str) -> bool:
@@ -137,10 +141,21 @@ def versorgung_und_maske(
     Gesperrt (NaN, Maske wahr) ist eine Quote, wenn ein Teil ihrer Zielgruppe für `rolle` gesperrt ist – sonst
     ließe sich die Zielgruppe aus den bekannten Plätzen und der Quote zurückrechnen – oder wenn die Quote selbst
     unter eine Regel fällt (Gebiet unter 300 Einwohnern). Maske: eine Spalte je Quote (Spaltenname der Quote).
+    Gecacht an der Kommune je Ebene, Periode, Rolle und Methode (das Gebietsprofil fragt bei jedem Gebiet).
     """
+    rolle = rolle_pruefen(rolle)
+    schluessel = (schicht, periode, rolle, methode)
+    df, maske = _VERSORGUNG.holen(kommune, schluessel, lambda: _versorgung_rechnen(kommune, *schluessel))
+    neu = df.copy()
+    neu.attrs = copy.deepcopy(df.attrs)
+    return neu, maske.copy()
+
+
+def _versorgung_rechnen(
+    kommune: Kommune, schicht: str, periode: str | None, rolle: str, methode: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     from geodata.versorgung import versorgung_definitionen, versorgungsindikatoren
 
-    rolle = rolle_pruefen(rolle)
     masken: dict[tuple[str, str], pd.Series] = {}
 
     def werte_fn(k: Kommune, indikator: str, s: str, p: str) -> pd.Series:

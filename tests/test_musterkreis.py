@@ -113,6 +113,11 @@ def test_umland_jenseits_der_kreisgrenze_nur_fuer_entfernungen(musterkreis):
     abstand = umland.distance(kreis)
     assert (abstand > 300).all() and (abstand <= 2000).all()
     assert not set(umland["id"]) & set(musterkreis.angebote["id"])
+    from kommune.info import kommune_info
+
+    info = kommune_info(musterkreis)
+    assert (info["angebote_gesamt"], info["angebote_umland"], info["bevoelkerung"]) == (87, 4, "einwohner")
+    assert info["versorgung"] == ["kita_plaetze", "grundschul_plaetze", "bibliotheken"]
     v = versorgungsindikatoren(musterkreis, "gemeinde")
     assert v["Kitas (Anzahl)"].sum() == 55  # nur die eigenen Kitas
     for kategorie in ("Kita", "Grundschule", "Bibliothek"):
