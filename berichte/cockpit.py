@@ -17,7 +17,7 @@ Schlüssel in der ``kommune.toml``
     [[kachel]]
     titel = "Kinderarmut"           # Pflicht
     art = "wert"                    # wert | anzahl_gebiete | versorgung | erreichbarkeit (Standard: wert)
-    indikator = "kinderarmut"       # wert, anzahl_gebiete: Katalog-ID; versorgung: ID aus VERSORGUNG
+    indikator = "kinderarmut"       # wert, anzahl_gebiete: Katalog-ID; versorgung: ID einer [[versorgung]]
     ebene = "viertel"               # optional, s. u.
     gebiet = "010101"               # optional, nur art = "wert": Wert eines Gebiets der `ebene`
     schwelle = 25.0                 # anzahl_gebiete: Gebiete mit Wert über/unter der Schwelle zählen
@@ -254,11 +254,15 @@ def _kachel_pruefen(kommune: Kommune, roh: Any, nr: int) -> KachelDefinition:
         if indikator not in kommune.katalog.index:
             raise KommuneFehler(f"Der Indikator „{indikator}“ in {wo} steht nicht im Indikatorenkatalog.")
     if art == "versorgung":
-        from geodata.versorgung import VERSORGUNG
-
-        ids = [v.id for v in VERSORGUNG]
+        ids = [v.id for v in kommune.konfiguration.versorgung]
+        if not ids:
+            raise KommuneFehler(
+                f"{wo} zeigt einen Versorgungsindikator, aber die kommune.toml gibt keine [[versorgung]] an."
+            )
         if indikator not in ids:
-            raise KommuneFehler(f"„indikator“ in {wo} muss ein Versorgungsindikator sein: {', '.join(ids)}.")
+            raise KommuneFehler(
+                f"„indikator“ in {wo} muss ein Versorgungsindikator ([[versorgung]]) sein: {', '.join(ids)}."
+            )
     if art == "anzahl_gebiete":
         if index is not None:
             from indices.presets import presets_fuer
@@ -542,13 +546,13 @@ def kachel_berechnen(
         gebiete = tuple(extra.get("gebiete", ()))
         von = extra.get("von")
     elif d.art == "versorgung":
-        from geodata.versorgung import versorgungsindikator, versorgungsindikatoren
+        from geodata.versorgung import versorgung_definitionen, versorgungsindikator, versorgungsindikatoren
 
-        v = versorgungsindikator(d.indikator)
+        v = versorgungsindikator(d.indikator, versorgung_definitionen(kommune))
         ebene = d.ebene or _feinste_ebene(kommune)
         df = versorgungsindikatoren(kommune, ebene, periode, indikatoren=[v])
         art = "anteil"
-        einheit = df.attrs["einheiten"].get(v.name, f"je {zahl(v.je, 0)} {v.zielgruppe.name}")
+        einheit = df.attrs["einheiten"].get(v.name, v.einheit)
         stellen = d.stellen if d.stellen is not None else 1
         if v.id in df.attrs["nicht_verfuegbar"]:
             wert, p_bev = float("nan"), None
@@ -573,10 +577,11 @@ def kachel_berechnen(
         bev_stand = _zielgruppe_stand(kommune, v.zielgruppe, p_bev)
         stand = "; ".join(t for t in (f"{v.angebote}: {stand_ang}" if stand_ang else "", bev_stand) if t)
     elif d.art == "erreichbarkeit":
-        from geodata.erreichbarkeit import erreichbarkeit_kommune, zielgruppe_fuer
+        from geodata.erreichbarkeit import BEWOHNER, erreichbarkeit_kommune, umland_satz, zielgruppe_fuer
 
         ebene = d.ebene or _feinste_ebene(kommune)
         gruppe = zielgruppe_fuer(kommune, d.kategorie)
+        gruppe_name = gruppe.name if gruppe else BEWOHNER
         df = erreichbarkeit_kommune(kommune, ebene, d.kategorie, periode=periode, radien=(d.radius,))
         sp = df.attrs["spalten"]
         g = df.attrs["gesamt"]
@@ -588,22 +593,19 @@ def kachel_berechnen(
             wert = personen_alle - personen_mit
             einheit, art, stellen = "Personen", "anzahl", 0
             wert = float(round(wert, -1)) if not math.isnan(wert) else wert  # Schätzung: auf 10 gerundet
-            text = f"{gruppe.name} ohne {d.kategorie} im Umkreis von {radius_t} Luftlinie (geschätzt, auf 10 gerundet)."
+            text = f"{gruppe_name} ohne {d.kategorie} im Umkreis von {radius_t} Luftlinie (geschätzt, auf 10 gerundet)."
         elif d.mass == "ohne_anteil":
             wert, einheit, art, stellen = 100 - anteil_mit, "%", "anteil", 1
-            text = f"Anteil der {gruppe.name} ohne {d.kategorie} im Umkreis von {radius_t} Luftlinie."
+            text = f"Anteil der {gruppe_name} ohne {d.kategorie} im Umkreis von {radius_t} Luftlinie."
         else:
             wert, einheit, art, stellen = anteil_mit, "%", "anteil", 1
-            text = f"Anteil der {gruppe.name} mit {d.kategorie} im Umkreis von {radius_t} Luftlinie."
+            text = f"Anteil der {gruppe_name} mit {d.kategorie} im Umkreis von {radius_t} Luftlinie."
         if d.stellen is not None:
             stellen = d.stellen
         p_bev = df.attrs.get("periode")
         verlauf = [(p_bev, float(wert))] if p_bev else []
         beschreibung = beschreibung or text
-        hinweis = (
-            "Luftlinie, Bewohner gleichmäßig über die Fläche verteilt; Angebote jenseits der "
-            f"{kommune.konfiguration.grenze} fehlen."
-        )
+        hinweis = f"Luftlinie. {df.attrs['wohnorte']} {umland_satz(kommune, d.kategorie, df.attrs['umland'])}"
         angebote = kommune.angebote[kommune.angebote["kategorie"] == d.kategorie]
         stand_ang = ", ".join(sorted(set(angebote["stand"].astype(str)) - {""}))
         quelle = "; ".join(
@@ -611,7 +613,7 @@ def kachel_berechnen(
         )
         richtung = d.richtung if d.richtung is not None else (1 if d.mass.startswith("ohne") else -1)
         stand_ind = ""
-        bev_stand = _zielgruppe_stand(kommune, gruppe, p_bev)
+        bev_stand = _zielgruppe_stand(kommune, gruppe, p_bev) if gruppe else ""
         stand = "; ".join(t for t in (f"{d.kategorie}: {stand_ang}" if stand_ang else "", bev_stand) if t)
     else:  # pragma: no cover – durch die Prüfung ausgeschlossen
         raise KommuneFehler(f"Unbekannte Kachelart „{d.art}“.")
@@ -680,12 +682,10 @@ def kachel_berechnen(
 
 
 def _zielgruppe_stand(kommune: Kommune, gruppe: Any, periode: str | None) -> str:
-    from geodata.versorgung import formel_teile
-
     formel = gruppe.formel_fuer(kommune.katalog.index)
     if not formel or not periode:
         return ""
-    erste = formel_teile(formel)[0][1]
+    erste = gruppe.teile[0][1]
     return f"{gruppe.name}: {stand_fuer(kommune, erste, periode)}"
 
 

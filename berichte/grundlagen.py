@@ -5,6 +5,7 @@ Rein, ohne Streamlit. Alle Texte deutsch, Zahlen im deutschen Format (1.234,5).
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, zahl
 from kommune.geheimhaltung import rolle_pruefen, sperren_reihe
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
+from kommune.zwischenspeicher import Objektcache
 
 #: Geheimhaltung: bekommt eine Reihe von Werten, liefert sie mit NaN für gesperrte Zellen zurück.
 Sperren = Callable[[pd.Series], pd.Series]
@@ -26,6 +28,8 @@ WerteFn = Callable[[Kommune, str, str, str], pd.Series]
 OEFFENTLICH = "oeffentlich"
 #: Beschriftung eines gesperrten Werts in Diagrammen, Kacheln und Texten.
 GESPERRT_TEXT = "gesperrt"
+#: geschützte Versorgungsquoten je (Ebene, Periode, Rolle, Methode), an der Kommune
+_VERSORGUNG = Objektcache("grundlagen.versorgung", max_je_objekt=16)
 
 
 def ist_prozent(einheit: str) -> bool:
@@ -127,6 +131,53 @@ def werte_fn_fuer(rolle: str = OEFFENTLICH, methode: str = "area") -> WerteFn:
         return werte_auf(kommune, indikator, schicht, periode, rolle=rolle, methode=methode)
 
     return werte_fn
+
+
+def versorgung_und_maske(
+    kommune: Kommune, schicht: str, periode: str | None = None, *, rolle: str = OEFFENTLICH, methode: str = "area"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Die Versorgungsquoten (`[[versorgung]]`) je Gebiet, wie `rolle` sie sehen darf, und ihre Sperrmaske.
+
+    Gesperrt (NaN, Maske wahr) ist eine Quote, wenn ein Teil ihrer Zielgruppe für `rolle` gesperrt ist – sonst
+    ließe sich die Zielgruppe aus den bekannten Plätzen und der Quote zurückrechnen – oder wenn die Quote selbst
+    unter eine Regel fällt (Gebiet unter 300 Einwohnern). Maske: eine Spalte je Quote (Spaltenname der Quote).
+    Gecacht an der Kommune je Ebene, Periode, Rolle und Methode (das Gebietsprofil fragt bei jedem Gebiet).
+    """
+    rolle = rolle_pruefen(rolle)
+    schluessel = (schicht, periode, rolle, methode)
+    df, maske = _VERSORGUNG.holen(kommune, schluessel, lambda: _versorgung_rechnen(kommune, *schluessel))
+    neu = df.copy()
+    neu.attrs = copy.deepcopy(df.attrs)
+    return neu, maske.copy()
+
+
+def _versorgung_rechnen(
+    kommune: Kommune, schicht: str, periode: str | None, rolle: str, methode: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from geodata.versorgung import versorgung_definitionen, versorgungsindikatoren
+
+    masken: dict[tuple[str, str], pd.Series] = {}
+
+    def werte_fn(k: Kommune, indikator: str, s: str, p: str) -> pd.Series:
+        w, m = werte_und_maske(k, indikator, s, p, rolle=rolle, methode=methode)
+        masken[(indikator, p)] = m
+        return w
+
+    df = versorgungsindikatoren(kommune, schicht, periode, werte_fn=werte_fn)
+    definitionen = {v.id: v for v in versorgung_definitionen(kommune)}
+    maske = pd.DataFrame(False, index=df.index, columns=list(df.attrs["indikatoren"].values()))
+    for vid, spalte in df.attrs["indikatoren"].items():
+        p = df.attrs["perioden"].get(vid)
+        gesperrt = pd.Series(False, index=df.index)
+        for _, i in definitionen[vid].zielgruppe.teile:
+            m = masken.get((i, p))
+            if m is not None:
+                gesperrt |= m.reindex(df.index, fill_value=False).astype(bool)
+        if rolle != "admin":
+            gesperrt |= sperren_reihe(kommune, vid, schicht, p, df[spalte], rolle, methode=methode)[1]
+        maske[spalte] = gesperrt
+        df[spalte] = df[spalte].mask(gesperrt)
+    return df, maske
 
 
 def gesamt_ueber_gueltige(

@@ -167,14 +167,12 @@ def ansicht_validieren(a: Ansicht, wo: str = "") -> None:
 
 def ansicht_pruefen(a: Ansicht, kommune: Kommune) -> list[str]:
     """Passt die Ansicht zur Kommune? Liste deutscher Meldungen (leer = in Ordnung)."""
-    from geodata.versorgung import VERSORGUNG
-
     fehler: list[str] = []
     schichten = {s.id for s in kommune.konfiguration.schichten}
     if a.ebene is not None and a.ebene not in schichten:
         fehler.append(f"Die Ebene „{a.ebene}“ gibt es in {kommune.name} nicht.")
     if a.indikator is not None and a.indikator not in kommune.katalog.index:
-        if a.indikator not in {v.id for v in VERSORGUNG}:
+        if a.indikator not in {v.id for v in kommune.konfiguration.versorgung}:
             fehler.append(f"Den Indikator „{a.indikator}“ gibt es im Katalog von {kommune.name} nicht.")
     if a.ebene in schichten:
         fremd = [g for g in a.gebiete if g not in kommune.gebiete[a.ebene].index]

@@ -1,18 +1,23 @@
 """Erreichbarkeit in Luftlinie: Entfernung der Bewohner zum nächsten Angebot einer Kategorie.
 
-Wo die Menschen in einem Gebiet wohnen, ist nicht bekannt – nur wie viele es sind. Deshalb steht
-ein regelmäßiges Raster von Stichprobenpunkten (Standard: 100 m, Zellmitten auf festen Vielfachen
-des Rasters) für die Wohnorte: Jeder Punkt im Gebiet bekommt **dasselbe Gewicht**, die Bevölkerung
-des Gebiets wird also **gleichmäßig über seine Fläche verteilt**. Gebiete ohne Rasterpunkt (kleiner
-als eine Rasterzelle) werden durch einen inneren Punkt vertreten. Parks, Wälder, Gewässer und
-Gewerbeflächen zählen dabei wie Wohnflächen mit; das überschätzt die Entfernung in Gebieten mit
-großen Freiflächen. Wer eine feinere Bevölkerungsverteilung hat, übergibt eine Dichtefunktion
-(`dichte`): Die Punkte eines Gebiets werden dann nach ihr gewichtet. `zensus_dichte` ist so eine
-Funktion für das 1-km-Gitter des Zensus 2011 (grob, aber besser als nichts).
+Wo die Menschen in einem Gebiet wohnen, steht für die Wohnorte ein regelmäßiges Raster von
+Stichprobenpunkten (Standard: 100 m, Zellmitten auf festen Vielfachen des Rasters). Gebiete ohne
+Rasterpunkt (kleiner als eine Rasterzelle) werden durch einen inneren Punkt vertreten.
+
+* **Mit Bevölkerungsgitter** (die Kommune hat ein `[[raster]]` oder `[erreichbarkeit] raster = …`, und
+  `verteilung` ist nicht „gleichmaessig“): Jeder Punkt zählt mit den Einwohnern der Gitterzelle, in der er
+  liegt – die Menschen stehen dort, wo sie wohnen (`wohnorte_kommune`, `gitter_dichte`). Ein Gebiet, dessen
+  Punkte alle in leeren Zellen liegen, wird gleichmäßig verteilt; das zählt `Wohnorte.gleichverteilt`.
+* **Ohne Gitter** bekommt jeder Punkt **dasselbe Gewicht**: die Bevölkerung des Gebiets wird gleichmäßig
+  über seine Fläche verteilt. Parks, Wälder, Gewässer und Gewerbeflächen zählen dann wie Wohnflächen
+  mit; das überschätzt die Entfernung in Gebieten mit großen Freiflächen.
+
+`Wohnorte.beschreibung()` sagt in einem Satz, welches Verfahren galt (die Oberfläche zeigt ihn).
 
 Entfernungen sind **Luftlinie** (euklidisch im metrischen CRS), keine Wege. Angebote jenseits der
-Gemeindegrenze fehlen in den Daten; am Stadtrand sind die Entfernungen daher eher zu groß.
-Nächste Nachbarn: `scipy.spatial.cKDTree`, vollständig vektorisiert.
+Gemeindegrenze zählen nur, wenn ihre Quelle sie als Umland mitbringt (`umland_m` in `[[angebote]]`,
+`Kommune.umland`): dann nur für die Entfernungen, nie als Angebot eines Gebiets. Sonst sind die
+Entfernungen am Rand eher zu groß. Nächste Nachbarn: `scipy.spatial.cKDTree`, vollständig vektorisiert.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -27,15 +33,22 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from geodata.versorgung import EINWOHNER, VERSORGUNG, WerteFn, Zielgruppe, zielgruppe_werte
+from geodata.raster import GITTER_CRS, Gitter, gitter_lesen, gitter_spalten
+from geodata.versorgung import WerteFn, Zielgruppe, bevoelkerung_gruppe, versorgung_definitionen, zielgruppe_werte
 from kommune.format import zahl
 from kommune.laden import Kommune
 from kommune.werte import werte
+from kommune.zwischenspeicher import Objektcache
 
 #: Dichte je Stichprobenpunkt: bekommt Koordinaten (n, 2) im CRS der Gebiete, liefert n Werte ≥ 0.
 Dichte = Callable[[np.ndarray], np.ndarray]
 
 STANDARD_RADIEN: tuple[float, ...] = (500.0, 1000.0)
+#: Name der Bewohner in Spalten, wenn die Kommune weder Zielgruppe noch `[bevoelkerung]` angibt
+BEWOHNER = "Bewohner"
+GLEICHMAESSIG, RASTER = "gleichmaessig", "raster"
+_DICHTE = Objektcache("erreichbarkeit.dichte", max_je_objekt=1)
+_WOHNORTE = Objektcache("erreichbarkeit.wohnorte", max_je_objekt=16)
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,31 @@ class Wohnorte:
     raster: float
     ersatzpunkte: int  # Gebiete ohne Rasterpunkt, durch einen inneren Punkt vertreten
     gewichtet: bool  # True, wenn eine Dichtefunktion die Punkte gewichtet hat
+    #: Gebiete, deren Punkte alle Dichte 0 haben (nur mit Dichte): dort gleichmäßig verteilt
+    gleichverteilt: int = 0
+    #: woher die Dichte stammt, z. B. „Gitter zensus2011_grid_1km.parquet, Spalte Einwohner“ (leer: keine)
+    dichte_quelle: str = ""
+
+    def beschreibung(self) -> str:
+        """Ein deutscher Satz: wie die Bevölkerung auf die Stichprobenpunkte verteilt ist."""
+        raster = f"{zahl(self.raster, 0)}-m-Raster"
+        if not self.gewichtet:
+            return (
+                f"Die Bevölkerung eines Gebiets ist gleichmäßig auf ein {raster} in seiner Fläche verteilt "
+                "(kein Bevölkerungsgitter)."
+            )
+        satz = (
+            f"Wohnorte nach dem Bevölkerungsgitter ({self.dichte_quelle or 'Dichtefunktion'}): Jeder Punkt eines "
+            f"{raster}s zählt mit den Einwohnern der Gitterzelle, in der er liegt."
+        )
+        if self.gleichverteilt == 1:
+            satz += " 1 Gebiet hat im Gitter keine Einwohner und ist gleichmäßig verteilt."
+        elif self.gleichverteilt:
+            satz += (
+                f" {zahl(self.gleichverteilt, 0)} Gebiete haben im Gitter keine Einwohner und sind gleichmäßig "
+                "verteilt."
+            )
+        return satz
 
 
 def _rasterpunkte(gebiete: gpd.GeoDataFrame, raster: float) -> tuple[np.ndarray, np.ndarray]:
@@ -78,12 +116,14 @@ def _rasterpunkte(gebiete: gpd.GeoDataFrame, raster: float) -> tuple[np.ndarray,
     return xy, np.concatenate(pos_teile)
 
 
-def wohnorte(gebiete: gpd.GeoDataFrame, raster: float = 100.0, dichte: Dichte | None = None) -> Wohnorte:
+def wohnorte(
+    gebiete: gpd.GeoDataFrame, raster: float = 100.0, dichte: Dichte | None = None, dichte_quelle: str = ""
+) -> Wohnorte:
     """Stichprobenpunkte auf einem regelmäßigen Raster in jedem Gebiet (gleiches Gewicht je Punkt).
 
     Mit `dichte` werden die Punkte eines Gebiets nach der Dichte gewichtet; hat ein Gebiet überall
-    Dichte 0 (oder keine Angabe), bleibt es bei gleichen Gewichten. Einmal je Ebene berechnen und
-    wiederverwenden (z. B. im Cache der Oberfläche).
+    Dichte 0 (oder keine Angabe), bleibt es bei gleichen Gewichten (gezählt in `gleichverteilt`).
+    Für eine Kommune: `wohnorte_kommune` (mit ihrem Gitter, einmal je Ebene gerechnet).
     """
     if raster <= 0:
         raise ValueError("Das Raster muss größer als 0 m sein.")
@@ -97,7 +137,7 @@ def wohnorte(gebiete: gpd.GeoDataFrame, raster: float = 100.0, dichte: Dichte | 
         pos = np.concatenate([pos, ohne])
     anzahl = np.bincount(pos, minlength=n).astype(float)
     gewicht = 1.0 / anzahl[pos]
-    gewichtet = False
+    gewichtet, gleich = False, 0
     if dichte is not None and len(xy):
         d = np.nan_to_num(np.asarray(dichte(xy), dtype=float), nan=0.0)
         d = np.where(d > 0, d, 0.0)
@@ -105,33 +145,96 @@ def wohnorte(gebiete: gpd.GeoDataFrame, raster: float = 100.0, dichte: Dichte | 
         mit = summe[pos] > 0
         gewicht = np.where(mit, d / np.where(summe[pos] > 0, summe[pos], 1.0), gewicht)
         gewichtet = True
-    return Wohnorte(xy, pos, gewicht, gebiete.index, float(raster), len(ohne), gewichtet)
+        gleich = int(((anzahl > 0) & (summe <= 0)).sum())
+    return Wohnorte(xy, pos, gewicht, gebiete.index, float(raster), len(ohne), gewichtet, gleich, dichte_quelle)
 
 
-def zensus_dichte(pfad: str | os.PathLike[str], crs: str, spalte: str = "Einwohner") -> Dichte:
-    """Dichtefunktion aus dem Zensus-1-km-Gitter (Parquet mit x_mp_1km, y_mp_1km in EPSG:3035).
+def gitter_dichte(gitter: Gitter, spalte: str, crs: str | None) -> Dichte:
+    """Dichtefunktion aus Gitterzellen: jeder Punkt bekommt die Einwohner der Zelle, in der er liegt.
 
-    Jeder Punkt bekommt die Einwohnerzahl seiner Gitterzelle (−1/−9 = unbewohnt bzw. geheim → 0).
-    Zensus 2011 beschreibt nur die *Verteilung* innerhalb eines Gebiets; die Summen kommen weiter
-    aus der aktuellen Statistik. 1 km ist gröber als viele Planungsräume – nur eine Verbesserung
-    gegenüber der Gleichverteilung, kein Ersatz für Baublöcke.
+    Punkte in `crs` (None: schon EPSG:3035); Zellen ohne Angabe, unbewohnt (−1), geheim (−9) oder außerhalb
+    des Gitters → 0. Bei Zellen verschiedener Größe zählen Einwohner je Fläche (auf die kleinste Zelle
+    bezogen), damit eine große Zelle nicht mehr wiegt, nur weil sie groß ist.
     """
     from pyproj import Transformer
 
-    zellen = pd.read_parquet(pfad, columns=["x_mp_1km", "y_mp_1km", spalte])
-    schluessel = (zellen["x_mp_1km"].to_numpy(np.int64) // 1000) * 100_000 + zellen["y_mp_1km"].to_numpy(
-        np.int64
-    ) // 1000
-    einwohner = pd.Series(zellen[spalte].clip(lower=0).to_numpy(float), index=schluessel)
-    einwohner = einwohner[~einwohner.index.duplicated()]
-    nach_laea = Transformer.from_crs(crs, "EPSG:3035", always_xy=True)
+    einwohner = np.nan_to_num(gitter.werte[spalte].to_numpy(float), nan=0.0).clip(min=0)
+    groessen = np.unique(gitter.groesse) if len(gitter) else np.array([1.0])
+    kleinste = float(groessen.min())
+    stufen = []
+    for g in groessen:
+        drin = gitter.groesse == g
+        schluessel = _zellschluessel(gitter.x[drin] + g / 2, gitter.y[drin] + g / 2, float(g))
+        reihe = pd.Series(einwohner[drin] * (kleinste / g) ** 2, index=schluessel)
+        stufen.append((float(g), reihe[~reihe.index.duplicated()]))
+    nach_laea = None if crs is None else Transformer.from_crs(crs, GITTER_CRS, always_xy=True)
 
     def dichte(xy: np.ndarray) -> np.ndarray:
-        x, y = nach_laea.transform(xy[:, 0], xy[:, 1])
-        k = np.floor(np.asarray(x) / 1000).astype(np.int64) * 100_000 + np.floor(np.asarray(y) / 1000).astype(np.int64)
-        return einwohner.reindex(k).fillna(0.0).to_numpy()
+        x, y = (xy[:, 0], xy[:, 1]) if nach_laea is None else nach_laea.transform(xy[:, 0], xy[:, 1])
+        ergebnis = np.zeros(len(xy))
+        for g, reihe in stufen:
+            ergebnis += reihe.reindex(_zellschluessel(np.asarray(x), np.asarray(y), g)).fillna(0.0).to_numpy()
+        return ergebnis
 
     return dichte
+
+
+def _zellschluessel(x: np.ndarray, y: np.ndarray, groesse: float) -> np.ndarray:
+    """Ein ganzzahliger Schlüssel je Zelle der Kantenlänge `groesse` (EPSG:3035, Meter)."""
+    return np.floor(x / groesse).astype(np.int64) * 100_000_000 + np.floor(y / groesse).astype(np.int64)
+
+
+def zensus_dichte(pfad: str | os.PathLike[str], crs: str, spalte: str = "Einwohner") -> Dichte:
+    """Dichtefunktion aus einer Zensus-Gitterdatei (Parquet des Zensus 2011 oder CSV des Zensus 2022).
+
+    Jeder Punkt bekommt die Einwohnerzahl seiner Gitterzelle (−1/−9 = unbewohnt bzw. geheim → 0).
+    Das Gitter beschreibt nur die *Verteilung* innerhalb eines Gebiets; die Summen kommen weiter
+    aus der Statistik der Kommune. 1 km ist gröber als viele Planungsräume – eine Verbesserung
+    gegenüber der Gleichverteilung, kein Ersatz für Baublöcke.
+    """
+    return gitter_dichte(gitter_lesen(pfad, [spalte]), spalte, crs)
+
+
+def wohnort_dichte(kommune: Kommune) -> tuple[Dichte, str] | None:
+    """Die Dichte der Wohnorte aus dem Gitter der Kommune (`KommuneKonfiguration.wohnraster`) und ihre Quelle.
+
+    None: gleichmäßig verteilen (kein Gitter, `verteilung = "gleichmaessig"` oder die abgeleitete Spalte
+    fehlt im Gitter – das meldet das Laden als Hinweis). Einmal je Kommune gelesen (nur der Ausschnitt der
+    Gebiete).
+    """
+
+    def lesen() -> tuple[Dichte, str] | None:
+        wahl = kommune.konfiguration.wohnraster()
+        if wahl is None:
+            return None
+        datei, spalte, _ = wahl
+        pfad = kommune.konfiguration.daten / datei
+        if not pfad.is_file() or spalte not in gitter_spalten(pfad):
+            return None
+        rahmen = _rahmen_3035(kommune)
+        gitter = gitter_lesen(pfad, [spalte], rahmen)
+        return gitter_dichte(gitter, spalte, kommune.konfiguration.crs), f"Gitter {Path(datei).name}, Spalte {spalte}"
+
+    return _DICHTE.holen(kommune, "dichte", lesen)
+
+
+def _rahmen_3035(kommune: Kommune) -> tuple[float, float, float, float]:
+    """Das Rechteck aller Gebiete (mit 1 km Rand) in EPSG:3035."""
+    grenzen = np.array([g.to_crs(GITTER_CRS).total_bounds for g in kommune.gebiete.values() if len(g)])
+    x0, y0 = grenzen[:, 0].min() - 1000, grenzen[:, 1].min() - 1000
+    x1, y1 = grenzen[:, 2].max() + 1000, grenzen[:, 3].max() + 1000
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def wohnorte_kommune(kommune: Kommune, schicht_id: str, raster: float = 100.0) -> Wohnorte:
+    """`wohnorte` einer Ebene der Kommune, mit ihrem Bevölkerungsgitter, falls vorhanden (gecacht je Ebene)."""
+
+    def rechnen() -> Wohnorte:
+        quelle = wohnort_dichte(kommune)
+        dichte, text = quelle if quelle else (None, "")
+        return wohnorte(kommune.gebiete[schicht_id], raster, dichte, text)
+
+    return _WOHNORTE.holen(kommune, (schicht_id, float(raster)), rechnen)
 
 
 def _dativ(kategorie: str) -> str:
@@ -224,12 +327,13 @@ def erreichbarkeit(
     return df
 
 
-def zielgruppe_fuer(kommune: Kommune, kategorie: str) -> Zielgruppe:
-    """Die Zielgruppe einer Kategorie aus `VERSORGUNG`, sofern im Katalog auflösbar, sonst „Einwohner“."""
-    for v in VERSORGUNG:
+def zielgruppe_fuer(kommune: Kommune, kategorie: str) -> Zielgruppe | None:
+    """Die Zielgruppe einer Kategorie: die der ersten `[[versorgung]]` dieser Kategorie, sonst die Einwohner aus
+    `[bevoelkerung]`, sonst None (dann zählen Anteile nach Fläche und es gibt keine Personenzahlen)."""
+    for v in versorgung_definitionen(kommune):
         if v.kategorie == kategorie and v.zielgruppe.formel_fuer(kommune.katalog.index):
             return v.zielgruppe
-    return EINWOHNER
+    return bevoelkerung_gruppe(kommune)
 
 
 def erreichbarkeit_kommune(
@@ -243,20 +347,57 @@ def erreichbarkeit_kommune(
     werte_fn: WerteFn = werte,
     orte: Wohnorte | None = None,
     angebote: gpd.GeoDataFrame | None = None,
+    umland: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """`erreichbarkeit` für eine Kategorie der Kommune auf einer Ebene (Zielgruppe aus dem Katalog).
+    """`erreichbarkeit` für eine Kategorie der Kommune auf einer Ebene (Zielgruppe aus der kommune.toml).
 
-    `angebote` (z. B. gefiltert) ersetzt `kommune.angebote`; `orte` (einmal je Ebene berechnet)
-    spart das Raster. ``attrs`` zusätzlich: ``"periode"``, ``"formel"`` der Zielgruppe.
+    `angebote` (z. B. gefiltert) ersetzt `kommune.angebote`, `umland` (ebenso gefiltert) `kommune.umland`:
+    Umland-Standorte zählen nur für die Entfernung. `orte` spart das Raster (Standard: `wohnorte_kommune`,
+    mit dem Gitter der Kommune). ``attrs`` zusätzlich: ``"periode"``, ``"formel"`` der Zielgruppe,
+    ``"wohnorte"`` (Satz zum Verfahren), ``"verteilung"`` („raster“ | „gleichmaessig“), ``"gleichverteilt"``
+    (Gebiete ohne Einwohner im Gitter), ``"umland"`` (Zahl der Umland-Standorte der Kategorie).
     """
     gruppe = zielgruppe or zielgruppe_fuer(kommune, kategorie)
     if orte is None:
-        orte = wohnorte(kommune.gebiete[schicht_id], raster)
+        orte = wohnorte_kommune(kommune, schicht_id, raster)
     quelle = kommune.angebote if angebote is None else angebote
+    aussen = kommune.umland if umland is None else umland
     punkte = quelle[quelle["kategorie"] == kategorie]
-    pop, formel, p = zielgruppe_werte(kommune, gruppe, schicht_id, periode, werte_fn)
+    rand = aussen[aussen["kategorie"] == kategorie] if len(aussen) else aussen
+    alle = pd.concat([punkte.geometry, rand.geometry]) if len(rand) else punkte.geometry
+    if gruppe is not None:
+        pop, formel, p = zielgruppe_werte(kommune, gruppe, schicht_id, periode, werte_fn)
+    else:
+        pop, formel, p = None, None, None
     df = erreichbarkeit(
-        orte, punkte, pop if formel else None, radien=radien, kategorie=kategorie, zielgruppe=gruppe.name
+        orte,
+        gpd.GeoSeries(alle, crs=kommune.konfiguration.crs),
+        pop if formel else None,
+        radien=radien,
+        kategorie=kategorie,
+        zielgruppe=gruppe.name if gruppe else BEWOHNER,
     )
-    df.attrs.update({"periode": p, "formel": formel})
+    df.attrs.update(
+        {
+            "periode": p,
+            "formel": formel,
+            "wohnorte": orte.beschreibung(),
+            "verteilung": RASTER if orte.gewichtet else GLEICHMAESSIG,
+            "gleichverteilt": orte.gleichverteilt,
+            "umland": len(rand),
+        }
+    )
     return df
+
+
+def umland_satz(kommune: Kommune, kategorie: str, anzahl: int) -> str:
+    """Ein Satz zu Angeboten jenseits der Grenze für die Erreichbarkeit (Seite, Kachel)."""
+    grenze = kommune.konfiguration.grenze
+    if not anzahl:
+        return f"Angebote jenseits der {grenze} fehlen in den Daten; am Rand sind die Entfernungen eher zu groß."
+    weit = max((a.umland_m for a in kommune.konfiguration.angebote if a.kategorie == kategorie), default=0.0)
+    standorte = "1 Standort" if anzahl == 1 else f"{zahl(anzahl, 0)} Standorte"
+    return (
+        f"Für die Entfernungen zählen auch {standorte} „{kategorie}“ bis {zahl(weit, 0)} m jenseits der {grenze} "
+        "(Umland); sie gehören zu keinem Gebiet und zählen in keiner Versorgungsquote."
+    )

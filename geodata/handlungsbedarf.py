@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geodata.versorgung import VERSORGUNG, WerteFn, versorgungsindikator, versorgungsindikatoren
+from geodata.versorgung import WerteFn, versorgung_definitionen, versorgungsindikator, versorgungsindikatoren
 from kommune.format import mehrzahl, zahl
 from kommune.laden import Kommune
 from kommune.werte import werte
@@ -234,9 +234,14 @@ def handlungsbedarf_kommune(
     versorgung: Callable[..., pd.DataFrame] = versorgungsindikatoren,
     alle: bool = False,
 ) -> Lueckenliste:
-    """`handlungsbedarf` mit einem Versorgungsindikator aus `VERSORGUNG` (Wert des Gesamtgebiets als Bezug)."""
+    """`handlungsbedarf` mit einer `[[versorgung]]` der Kommune (Wert des Gesamtgebiets als Bezug)."""
+    try:
+        definition = versorgungsindikator(versorgung_id, versorgung_definitionen(kommune))
+    except KeyError:
+        raise ValueError(
+            f"Die Versorgungsquote „{versorgung_id}“ ist für {kommune.name} nicht als [[versorgung]] angegeben."
+        ) from None
     tabelle = versorgung(kommune, schicht_id, periode=periode, werte_fn=werte_fn)
-    definition = versorgungsindikator(versorgung_id, VERSORGUNG)
     if versorgung_id not in tabelle.attrs["indikatoren"]:
         grund = tabelle.attrs["nicht_verfuegbar"].get(versorgung_id, "")
         raise ValueError(f"„{definition.name}“ ist für {kommune.name} nicht verfügbar. {grund}".strip())

@@ -587,3 +587,12 @@ def quelle_auswerten(
             + ". Anteile und Mittelwerte stammen aus den übrigen Zellen; Anzahlen aus Anteilen sind geschätzt."
         )
     return lange_tabelle(ergebnis, r.ebene, r.periode)
+
+
+def gitter_spalten(pfad: str | os.PathLike[str]) -> list[str]:
+    """Die Spaltennamen einer Gitterdatei (Parquet oder CSV), ohne sie ganz zu lesen."""
+    pfad = Path(pfad)
+    try:
+        return _kopf(pfad)
+    except (OSError, ValueError) as e:
+        raise KommuneFehler(f"Die Gitterdatei ist nicht lesbar ({type(e).__name__}).", datei=pfad.name) from None

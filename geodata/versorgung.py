@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from kommune.format import zahl
+from kommune.konfiguration import Versorgungsquote
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 
@@ -152,30 +153,38 @@ def plaetze_je_kinder(kapazitaet: pd.Series, kinder: pd.Series, je: float = 100)
 
 
 # ---------------------------------------------------------------------------------------------
-# Versorgungsindikatoren: Angebotskategorie × Zielgruppe, aus dem Katalog der Kommune aufgelöst
+# Versorgungsindikatoren: aus den Abschnitten [[versorgung]] der kommune.toml (nie aus Namen erraten)
 # ---------------------------------------------------------------------------------------------
+
+#: Hinweis für Kommunen ohne `[[versorgung]]` (Angebote-Seite, Gebietsprofil).
+HINWEIS_OHNE_VERSORGUNG = (
+    "Für diese Kommune sind keine Versorgungsquoten angegeben. Jede Quote ist ein Abschnitt [[versorgung]] in "
+    "der kommune.toml: Angebotskategorie, Plätze oder Anzahl, Zielgruppe aus dem Katalog und Bezug (je 100 …), "
+    "z. B. Kita-Plätze je 100 Kinder unter 6 (Format: docs/kommune-format.md)."
+)
 
 
 @dataclass(frozen=True)
 class Zielgruppe:
-    """Eine Bevölkerungsgruppe mit Formeln über Katalog-Indikatoren (Alternativen je Kommune).
-
-    Eine Formel ist eine Summe/Differenz von Indikator-IDs, z. B. ``"einwohner_u18 - kinder_u6"``.
-    Es gilt die erste Formel, deren Indikatoren alle im Katalog der Kommune stehen.
-    """
+    """Eine Bevölkerungsgruppe: Summe/Differenz von Katalog-Indikatoren, z. B. ``"kinder_u3 + kinder_3_6"``."""
 
     name: str
-    formeln: tuple[str, ...]
+    formel: str
+    teile: tuple[tuple[float, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.teile:
+            object.__setattr__(self, "teile", tuple(formel_teile(self.formel)))
 
     def formel_fuer(self, katalog_ids: Iterable[str]) -> str | None:
-        """Die erste Formel, deren Indikatoren alle im Katalog stehen, sonst None."""
+        """Die Formel, wenn alle ihre Indikatoren im Katalog stehen, sonst None."""
         ids = set(katalog_ids)
-        return next((f for f in self.formeln if all(i in ids for _, i in formel_teile(f))), None)
+        return self.formel if all(i in ids for _, i in self.teile) else None
 
 
 def formel_teile(formel: str) -> list[tuple[float, str]]:
     """``"a + b - c"`` → ``[(1, "a"), (1, "b"), (-1, "c")]``."""
-    teile = re.findall(r"([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)", formel)
+    teile = re.findall(r"([+-]?)\s*([A-Za-z0-9_][A-Za-z0-9_.]*)", formel)
     if not teile:
         raise ValueError(f"Leere Formel „{formel}“.")
     return [(-1.0 if z == "-" else 1.0, i) for z, i in teile]
@@ -186,6 +195,7 @@ class Versorgungsindikator:
     """Angebote einer Kategorie je `je` Personen der Zielgruppe (Plätze oder Anzahl)."""
 
     id: str
+    name: str  # Spaltenname des Quotienten, z. B. „Kita-Plätze je 100 Kinder unter 6“
     kategorie: str
     angebote: str  # Mehrzahl für Spaltennamen, z. B. „Kitas“
     plaetze: str  # z. B. „Kita-Plätze“
@@ -194,39 +204,37 @@ class Versorgungsindikator:
     mass: str = "plaetze"  # „plaetze“ (Kapazität) oder „anzahl“ (Zahl der Angebote)
 
     @property
-    def name(self) -> str:
-        """Spaltenname des Indikators, z. B. „Kita-Plätze je 100 Kinder unter 6“."""
-        zaehler = self.plaetze if self.mass == "plaetze" else self.angebote
-        return f"{zaehler} je {zahl(self.je, 0)} {self.zielgruppe.name}"
+    def einheit(self) -> str:
+        """„Plätze je 100 Kinder unter 6“ bzw. „Anzahl je 100.000 Einwohner“."""
+        return f"{'Plätze' if self.mass == 'plaetze' else 'Anzahl'} je {zahl(self.je, 0)} {self.zielgruppe.name}"
 
 
-KINDER_U6 = Zielgruppe("Kinder unter 6", ("inhabitants_age_below_6", "kinder_u6"))
-KINDER_6_10 = Zielgruppe("Kinder von 6 bis unter 10", ("kinder_6_10",))
-KINDER_JUGENDLICHE_6_18 = Zielgruppe(
-    "Kinder und Jugendliche von 6 bis unter 18",
-    ("inhabitants_age_6_15 + inhabitants_age_15_18", "einwohner_u18 - kinder_u6"),
-)
-EINWOHNER = Zielgruppe("Einwohner", ("inhabitants", "einwohner"))
-
-#: Die Standardtabelle der Versorgungsindikatoren (Reihenfolge = Spaltenreihenfolge).
-VERSORGUNG: tuple[Versorgungsindikator, ...] = (
-    Versorgungsindikator("kita_plaetze", "Kita", "Kitas", "Kita-Plätze", KINDER_U6, 100),
-    Versorgungsindikator(
-        "jugendfreizeit_plaetze",
-        "Jugendfreizeiteinrichtung",
-        "Jugendfreizeiteinrichtungen",
-        "Jugendfreizeit-Plätze",
-        KINDER_JUGENDLICHE_6_18,
-        1000,
-    ),
-    Versorgungsindikator("grundschul_plaetze", "Grundschule", "Grundschulen", "Grundschulplätze", KINDER_6_10, 100),
-    Versorgungsindikator("bibliotheken", "Bibliothek", "Bibliotheken", "", EINWOHNER, 100_000, mass="anzahl"),
-)
+def aus_angabe(q: Versorgungsquote) -> Versorgungsindikator:
+    """Ein `[[versorgung]]`-Abschnitt als Versorgungsindikator."""
+    return Versorgungsindikator(
+        q.id,
+        q.name,
+        q.kategorie,
+        q.angebote_name or f"Angebote {q.kategorie}",
+        q.plaetze_name or f"Plätze {q.kategorie}",
+        Zielgruppe(q.zielgruppe_name, q.zielgruppe, q.teile),
+        q.je,
+        "plaetze" if q.menge == "kapazitaet" else "anzahl",
+    )
 
 
-def versorgungsindikator(
-    indikator_id: str, indikatoren: Iterable[Versorgungsindikator] = VERSORGUNG
-) -> Versorgungsindikator:
+def versorgung_definitionen(kommune: Kommune) -> tuple[Versorgungsindikator, ...]:
+    """Die Versorgungsindikatoren der Kommune (Reihenfolge der kommune.toml; leer ohne `[[versorgung]]`)."""
+    return tuple(aus_angabe(q) for q in kommune.konfiguration.versorgung)
+
+
+def bevoelkerung_gruppe(kommune: Kommune) -> Zielgruppe | None:
+    """Die Einwohner aus `[bevoelkerung]` als Zielgruppe (None, wenn nicht angegeben)."""
+    b = kommune.konfiguration.bevoelkerung
+    return Zielgruppe(b.name, b.indikator, ((1.0, b.indikator),)) if b else None
+
+
+def versorgungsindikator(indikator_id: str, indikatoren: Iterable[Versorgungsindikator]) -> Versorgungsindikator:
     """Die Definition mit dieser ID (KeyError, wenn es sie nicht gibt)."""
     for v in indikatoren:
         if v.id == indikator_id:
@@ -251,7 +259,7 @@ def zielgruppe_werte(
     formel = zielgruppe.formel_fuer(kommune.katalog.index)
     if formel is None:
         return leer, None, None
-    teile = formel_teile(formel)
+    teile = zielgruppe.teile
     perioden = [neueste_periode(kommune, i, hoechstens=periode) for _, i in teile]
     if any(p is None for p in perioden):
         return leer, formel, None
@@ -267,7 +275,7 @@ def versorgungsindikatoren(
     schicht_id: str,
     periode: str | None = None,
     werte_fn: WerteFn = werte,
-    indikatoren: Iterable[Versorgungsindikator] = VERSORGUNG,
+    indikatoren: Iterable[Versorgungsindikator] | None = None,
 ) -> pd.DataFrame:
     """Versorgung je Gebiet: eine Zeile je Gebiet, deutsche Spaltennamen mit Einheit.
 
@@ -276,7 +284,8 @@ def versorgungsindikatoren(
     Plätze zählen nur bekannte Platzzahlen; hat ein Gebiet Angebote, aber keines mit Platzangabe,
     bleibt der Quotient leer statt 0. Kinderzahl 0 oder unbekannt → leer (nie ∞).
 
-    Nicht verfügbare Indikatoren (Kategorie fehlt, keine einzige Platzangabe, Zielgruppe nicht im
+    `indikatoren`: Standard sind die `[[versorgung]]` der Kommune (ohne solche Abschnitte: keine Spalten außer
+    „Name“). Nicht verfügbare Indikatoren (Kategorie fehlt, keine einzige Platzangabe, Zielgruppe nicht im
     Katalog) fehlen als Spalten und stehen mit Grund in ``attrs["nicht_verfuegbar"]``. Weitere
     ``attrs``: ``"indikatoren"`` (ID → Spalte des Quotienten), ``"einheiten"`` (Spalte → Einheit),
     ``"gesamt"`` (Spalte → Wert der ganzen Kommune; Quotient = alle bekannten Plätze / alle Personen der
@@ -291,7 +300,7 @@ def versorgungsindikatoren(
     perioden: dict[str, str] = {}
     formeln: dict[str, str] = {}
     fehlt: dict[str, str] = {}
-    defs = list(indikatoren)
+    defs = list(versorgung_definitionen(kommune) if indikatoren is None else indikatoren)
     vorhanden = set(kommune.angebote["kategorie"].unique())
     kats = [v.kategorie for v in defs if v.kategorie in vorhanden]
     je_gebiet = angebote_je_gebiet(kommune.angebote, gebiete, kats) if kats else pd.DataFrame(index=gebiete.index)
@@ -326,7 +335,7 @@ def versorgungsindikatoren(
         df[sp_kinder], einheiten[sp_kinder] = kinder, "Personen"
         gesamt[sp_kinder] = float(kinder.sum(min_count=1))
         df[v.name] = plaetze_je_kinder(zaehler, kinder, v.je)
-        einheiten[v.name] = f"{'Plätze' if v.mass == 'plaetze' else 'Anzahl'} je {zahl(v.je, 0)} {v.zielgruppe.name}"
+        einheiten[v.name] = v.einheit
         # ganze Kommune: alle bekannten Plätze / alle Kinder in Gebieten mit bekannter Kinderzahl
         bekannt = kinder.notna()
         n_kinder = float(kinder[bekannt].sum())

@@ -13,7 +13,7 @@ Regeln je Kommune aus dem Abschnitt `[geheimhaltung]` der kommune.toml (alle Sch
     mindestnenner = 10              # Anteile, deren Nenner (Bezugsgröße) kleiner ist, werden gesperrt
     mindestnenner_sensibel = 10     # dasselbe für sensible Anteile (Standard: wie mindestnenner)
     mindestbevoelkerung = 300       # Gebiete mit weniger Einwohnern: alle Werte gesperrt
-    bevoelkerung = ["inhabitants", "EW"]  # Einwohner-Indikator(en); Standard: erkannt (s. u.)
+    bevoelkerung = ["inhabitants", "EW"]  # Einwohner-Indikator(en); Standard: [bevoelkerung] (s. u.)
     sekundaer = true                # Sekundärsperrung in verschachtelten Ebenen
     nullen_sperren = false          # Anzahl 0 ist kein Geheimnis (s. u.)
     intern = "sensibel"             # Rolle „intern“: Regeln für "sensibel" | "alle" | "keine" Indikatoren
@@ -30,7 +30,10 @@ Die Regeln (primär, je Zelle):
   Einwohnerzahl selbst (sie ist kein Merkmal einzelner Personen, macht die Regel nachvollziehbar und
   unterliegt nur der Fallzahlregel). Grund „Gebiet unter 300 Einwohnern“. Einwohner-Indikator: je Periode
   der erste aus `bevoelkerung` mit Werten in dieser Periode, sonst der jüngere Stand davor, sonst der
-  jüngste; ohne Angabe alle Katalog-Anzahlen mit der ID einwohner, inhabitants, EW, bevoelkerung, ew.
+  jüngste. Ohne Angabe gilt der Indikator aus `[bevoelkerung] indikator` der kommune.toml; fehlt auch
+  der, erkennt die Geheimhaltung – nur als Sicherung, damit kleine Gebiete nicht ungeschützt bleiben – die
+  Katalog-Anzahlen mit der ID einwohner, inhabitants, EW, bevoelkerung, ew (das Laden rät dann, ihn
+  anzugeben).
 
 **Nullen** sind nicht geheim: Eine leere Zelle sagt nichts über einzelne Personen (so hält es auch die
 Statistik der BA). Wer Gruppenaussagen („niemand im Viertel …“) vermeiden muss, setzt `nullen_sperren`.
@@ -65,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
-from kommune.laden import Kommune
+from kommune.laden import BEVOELKERUNG_KANDIDATEN, Kommune
 from kommune.zwischenspeicher import Objektcache
 
 ANZEIGE_GESPERRT = "."
@@ -73,7 +76,6 @@ ROLLEN = ("oeffentlich", "intern", "admin")
 ROLLEN_NAMEN = {"oeffentlich": "öffentlich", "intern": "intern", "admin": "Administration"}
 SEKUNDAER = "sekundäre Sperrung"
 GESAMT = "_gesamt"
-BEVOELKERUNG_KANDIDATEN = ("einwohner", "inhabitants", "EW", "bevoelkerung", "ew")
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,13 @@ def _liste(roh: Mapping[str, Any], name: str) -> tuple[str, ...]:
     return tuple(str(w) for w in wert)
 
 
-def regeln_aus_abschnitt(roh: Mapping[str, Any], katalog: pd.DataFrame | None = None) -> Regeln:
-    """Den Abschnitt `[geheimhaltung]` prüfen und in `Regeln` übersetzen (fehlende Schlüssel: Standard)."""
+def regeln_aus_abschnitt(
+    roh: Mapping[str, Any], katalog: pd.DataFrame | None = None, bevoelkerung_angabe: str | None = None
+) -> Regeln:
+    """Den Abschnitt `[geheimhaltung]` prüfen und in `Regeln` übersetzen (fehlende Schlüssel: Standard).
+
+    `bevoelkerung_angabe`: der Indikator aus `[bevoelkerung]`; er gilt, wenn `bevoelkerung` hier fehlt.
+    """
     if not isinstance(roh, Mapping):
         raise KommuneFehler("[geheimhaltung] muss ein Abschnitt mit Schlüsseln sein.")
     erlaubt = {f for f in Regeln.__dataclass_fields__}
@@ -163,7 +170,9 @@ def regeln_aus_abschnitt(roh: Mapping[str, Any], katalog: pd.DataFrame | None = 
             raise KommuneFehler(
                 f"[geheimhaltung] „bevoelkerung“ nennt „{unbekannt[0]}“, das nicht im Indikatorenkatalog steht."
             )
-        if not bevoelkerung:
+        if not bevoelkerung and bevoelkerung_angabe in katalog.index:
+            bevoelkerung = (str(bevoelkerung_angabe),)
+        if not bevoelkerung:  # Sicherung ohne [bevoelkerung]: am Namen erkannt (das Laden gibt dazu einen Hinweis)
             bevoelkerung = tuple(
                 k for k in BEVOELKERUNG_KANDIDATEN if k in katalog.index and katalog.loc[k, "art"] == "anzahl"
             )
@@ -185,7 +194,8 @@ def regeln_aus_abschnitt(roh: Mapping[str, Any], katalog: pd.DataFrame | None = 
 def regeln_fuer(kommune: Kommune) -> Regeln:
     """Die Regeln einer geladenen Kommune (aus `[geheimhaltung]`, sonst Standard)."""
     roh = kommune.konfiguration.erweiterungen.get("geheimhaltung", {})
-    return regeln_aus_abschnitt(roh, kommune.katalog)
+    angabe = kommune.konfiguration.bevoelkerung
+    return regeln_aus_abschnitt(roh, kommune.katalog, angabe.indikator if angabe else None)
 
 
 def rolle_pruefen(rolle: str) -> str:

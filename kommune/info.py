@@ -8,7 +8,7 @@ from kommune.laden import Kommune
 
 
 def kommune_info(kommune: Kommune) -> dict[str, Any]:
-    """Name, Ebenen mit Gebietszahlen, Indikatoren, Perioden und Angebote je Kategorie."""
+    """Name, Ebenen mit Gebietszahlen, Indikatoren, Perioden, Angebote je Kategorie (und im Umland), Versorgung."""
     konf = kommune.konfiguration
 
     def schicht(s: Any) -> dict[str, Any]:
@@ -27,5 +27,8 @@ def kommune_info(kommune: Kommune) -> dict[str, Any]:
         "werte": len(kommune.indikatoren),
         "angebote": {str(k): int(v) for k, v in angebote.sort_index().items()},
         "angebote_gesamt": len(kommune.angebote),
+        "angebote_umland": len(kommune.umland),
+        "bevoelkerung": konf.bevoelkerung.indikator if konf.bevoelkerung else None,
+        "versorgung": [v.id for v in konf.versorgung],
         "hinweise": kommune.hinweise,
     }

@@ -112,6 +112,8 @@ class AngebotsQuelle:
     alter_bis: float | None = None
     stand: str = ""
     quelle: str = ""
+    #: Standorte bis so viele Meter außerhalb aller Gebiete gelten als Umland: nur für Entfernungen, nie gezählt
+    umland_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,77 @@ class RasterQuelle:
     anzahlen: tuple[tuple[str, str], ...] = ()
     anteile: tuple[tuple[str, str, str], ...] = ()
     mittelwerte: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Bevoelkerung:
+    """Der Einwohner-Indikator der Kommune (Abschnitt `[bevoelkerung]`).
+
+    Er gilt für die Geheimhaltung (Gebiete unter 300 Einwohnern, sofern `[geheimhaltung] bevoelkerung` nichts
+    anderes nennt), als Zielgruppe der Erreichbarkeit von Kategorien ohne eigene `[[versorgung]]` und als
+    Gewicht der Gesamtwerte.
+    """
+
+    indikator: str
+    name: str = "Einwohner"
+
+
+@dataclass(frozen=True)
+class Versorgungsquote:
+    """Eine Versorgungsquote (Abschnitt `[[versorgung]]`): Angebote einer Kategorie je `je` Personen der Zielgruppe.
+
+    `menge`: „kapazitaet“ (Summe der bekannten Platzzahlen) oder „anzahl“ (Zahl der Angebote); `zielgruppe`:
+    eine Indikator-ID des Katalogs oder eine Summe/Differenz solcher IDs („a + b“, „a - b“), zerlegt in `teile`.
+    """
+
+    id: str
+    name: str
+    kategorie: str
+    zielgruppe: str
+    zielgruppe_name: str
+    menge: str = "kapazitaet"
+    je: int = 100
+    #: Mehrzahl der Angebote für Spaltennamen („Kitas (Anzahl)“); Standard „Angebote <Kategorie>“
+    angebote_name: str = ""
+    #: Name der Plätze für Spaltennamen („Kita-Plätze (Plätze)“); Standard „Plätze <Kategorie>“
+    plaetze_name: str = ""
+
+    @property
+    def teile(self) -> tuple[tuple[float, str], ...]:
+        """Die Zielgruppe als (Faktor, Indikator-ID), z. B. ``((1.0, "a"), (-1.0, "b"))``."""
+        return summenformel(self.zielgruppe)
+
+
+@dataclass(frozen=True)
+class Erreichbarkeit:
+    """Wo die Menschen für die Erreichbarkeit wohnen (Abschnitt `[erreichbarkeit]`).
+
+    `verteilung`: „raster“ (Stichprobenpunkte nach den Einwohnern der Gitterzelle gewichtet), „gleichmaessig“
+    (Bevölkerung gleichmäßig über die Fläche) oder leer = „raster“, wenn die Kommune ein Gitter hat (`raster`
+    hier oder ein `[[raster]]`), sonst „gleichmaessig“. `raster`/`spalte`: Gitterdatei (relativ zu `daten`) und
+    ihre Einwohnerspalte; Standard: die Datei des ersten `[[raster]]` und die Spalte des Einwohner-Indikators
+    dort (sonst deren `bezug`).
+    """
+
+    verteilung: str | None = None
+    raster: str | None = None
+    spalte: str | None = None
+
+
+#: Werte von `[erreichbarkeit] verteilung`.
+VERTEILUNGEN = ("raster", "gleichmaessig")
+#: Werte von `[[versorgung]] menge`.
+MENGEN = ("kapazitaet", "anzahl")
+_FORMEL_ID = r"[A-Za-z0-9_][A-Za-z0-9_.]*"
+_FORMEL = re.compile(rf"^\s*(?:[+-]\s*)?{_FORMEL_ID}(?:\s*[+-]\s*{_FORMEL_ID})*\s*$")
+
+
+def summenformel(text: str) -> tuple[tuple[float, str], ...]:
+    """``"a + b - c"`` → ``((1, "a"), (1, "b"), (-1, "c"))``; alles andere als Summen/Differenzen → ValueError."""
+    if not _FORMEL.match(text):
+        raise ValueError(f"„{text[:80]}“ ist keine Summe von Indikator-IDs (erlaubt: „a“, „a + b“, „a - b“).")
+    teile = re.findall(rf"([+-]?)\s*({_FORMEL_ID})", text)
+    return tuple((-1.0 if z == "-" else 1.0, i) for z, i in teile)
 
 
 @dataclass(frozen=True)
@@ -153,6 +226,11 @@ class KommuneKonfiguration:
     indikatoren: tuple[IndikatorTabelle, ...] = ()
     angebote: tuple[AngebotsQuelle, ...] = field(default_factory=tuple)
     raster: tuple[RasterQuelle, ...] = ()
+    #: Einwohner-Indikator (`[bevoelkerung]`); None = nicht angegeben
+    bevoelkerung: Bevoelkerung | None = None
+    #: Versorgungsquoten (`[[versorgung]]`); leer = keine
+    versorgung: tuple[Versorgungsquote, ...] = ()
+    erreichbarkeit: Erreichbarkeit = field(default_factory=Erreichbarkeit)
     #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
     erweiterungen: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
@@ -164,6 +242,24 @@ class KommuneKonfiguration:
     def schichten(self) -> tuple[Gebietsschicht, ...]:
         """Ebenen und Einzugsbereiche zusammen."""
         return self.ebenen + self.einzugsbereiche
+
+    def wohnraster(self) -> tuple[str, str, bool] | None:
+        """Das Gitter der Wohnorte für die Erreichbarkeit: (Datei relativ zu `daten`, Einwohnerspalte, angegeben).
+
+        `angegeben` ist False, wenn Datei und Spalte nur aus dem ersten `[[raster]]` abgeleitet sind (fehlt die
+        Spalte dort, verteilt die Erreichbarkeit gleichmäßig, statt zu scheitern). None: gleichmäßig verteilen.
+        """
+        e = self.erreichbarkeit
+        if e.verteilung == "gleichmaessig":
+            return None
+        if e.raster:
+            return e.raster, e.spalte or "Einwohner", True
+        if not self.raster:
+            return None
+        r = self.raster[0]
+        bev = self.bevoelkerung.indikator if self.bevoelkerung else None
+        spalte = e.spalte or next((s for i, s in r.anzahlen if i == bev), None) or r.bezug
+        return r.datei, spalte, e.spalte is not None or e.verteilung == "raster"
 
 
 def _pfad_ersetzen(text: str, datei: str) -> str:
@@ -221,6 +317,18 @@ def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
         return _zuordnung_lesen(name, wert, abschnitt, datei)
     if name in ("alter_von", "alter_bis"):
         return _zahl(wert, name, abschnitt, datei)
+    if name == "umland_m":
+        m = _zahl(wert, name, abschnitt, datei)
+        if not 0 <= m <= 50_000:
+            raise KommuneFehler(f"„umland_m“ in {abschnitt} muss eine Zahl von 0 bis 50000 (Meter) sein.", datei=datei)
+        return m
+    if name == "je":
+        zahl_ok = isinstance(wert, int | float) and not isinstance(wert, bool) and math.isfinite(wert)
+        if not zahl_ok or wert != int(wert) or not 1 <= wert <= 10**7:
+            raise KommuneFehler(
+                f"„je“ in {abschnitt} muss eine ganze Zahl von 1 bis 10000000 sein (z. B. 100 oder 1000).", datei=datei
+            )
+        return int(wert)
     if name in ("eltern_aus_praefix", "id_aus_praefix"):
         return _zahl(wert, name, abschnitt, datei, ganz=True)
     return _text(wert, name, abschnitt, datei)
@@ -315,6 +423,15 @@ def _eintrag(klasse: type, roh: Any, abschnitt: str, datei: str) -> Any:
     return klasse(**werte)
 
 
+def _abschnitt(roh: dict[str, Any], name: str, klasse: type, datei: str) -> Any:
+    """Ein einfacher Abschnitt `[name]` (keine Liste) als Dataclass, None ohne Abschnitt."""
+    if name not in roh:
+        return None
+    if not isinstance(roh[name], dict):
+        raise KommuneFehler(f"„{name}“ muss ein Abschnitt [{name}] sein (nicht [[{name}]]).", datei=datei)
+    return _eintrag(klasse, roh[name], f"[{name}]", datei)
+
+
 def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
     """Die `kommune.toml` im Ordner lesen und auf Vollständigkeit prüfen."""
     datei = ordner / TOML_NAME
@@ -355,6 +472,9 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "indikatoren",
         "angebote",
         "raster",
+        "bevoelkerung",
+        "versorgung",
+        "erreichbarkeit",
         *ERWEITERUNGEN,
     }
     unbekannt = sorted(set(roh) - bekannt)
@@ -402,6 +522,9 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         indikatoren=liste("indikatoren", IndikatorTabelle),
         angebote=liste("angebote", AngebotsQuelle),
         raster=liste("raster", RasterQuelle),
+        bevoelkerung=_abschnitt(roh, "bevoelkerung", Bevoelkerung, anzeige),
+        versorgung=liste("versorgung", Versorgungsquote),
+        erreichbarkeit=_abschnitt(roh, "erreichbarkeit", Erreichbarkeit, anzeige) or Erreichbarkeit(),
         erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
     )
     _querverweise_pruefen(konf, anzeige)
@@ -459,3 +582,85 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
             raise KommuneFehler(f"Die Quelle „{eintrag.quelle}“ ist nicht als [[quelle]] angegeben.", datei=datei)
     if konf.standard_ebene and konf.standard_ebene not in ids:
         raise KommuneFehler(f"„standard_ebene“ nennt die unbekannte Ebene „{konf.standard_ebene}“.", datei=datei)
+    _versorgung_pruefen(konf, datei)
+    _erreichbarkeit_pruefen(konf, datei)
+
+
+def _kurztext(text: str, feld: str, wo: str, datei: str, laenge: int = 80) -> None:
+    if not text.strip() or len(text) > laenge:
+        raise KommuneFehler(f"„{feld}“ in {wo} muss ein kurzer Text sein (1 bis {laenge} Zeichen).", datei=datei)
+
+
+def _versorgung_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
+    """`[bevoelkerung]` und `[[versorgung]]`: IDs, Kategorien, Menge und Formel (Katalog-IDs prüft das Laden)."""
+    if konf.bevoelkerung is not None:
+        _kurztext(konf.bevoelkerung.indikator, "indikator", "[bevoelkerung]", datei, 200)
+        _kurztext(konf.bevoelkerung.name, "name", "[bevoelkerung]", datei)
+    kategorien = sorted({a.kategorie for a in konf.angebote})
+    mit_kapazitaet = {a.kategorie for a in konf.angebote if a.kapazitaet_spalte}
+    gruppen: dict[str, str] = {}
+    for nr, v in enumerate(konf.versorgung, start=1):
+        wo = f"[[versorgung]] Nr. {nr}"
+        if not _ID_MUSTER.match(v.id):
+            raise KommuneFehler(
+                f"Die ID „{v.id[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und _ sind erlaubt.",
+                datei=datei,
+            )
+        wo = f"[[versorgung]] „{v.id}“"
+        _kurztext(v.name, "name", wo, datei, 120)
+        _kurztext(v.zielgruppe_name, "zielgruppe_name", wo, datei)
+        for feld in ("angebote_name", "plaetze_name"):
+            if getattr(v, feld):
+                _kurztext(getattr(v, feld), feld, wo, datei)
+        if v.kategorie not in kategorien:
+            vorhanden = ", ".join(kategorien) or "keine"
+            raise KommuneFehler(
+                f"{wo} nennt die Angebotskategorie „{v.kategorie[:80]}“, für die es keine [[angebote]] gibt "
+                f"(vorhanden: {vorhanden}).",
+                datei=datei,
+            )
+        if v.menge not in MENGEN:
+            raise KommuneFehler(
+                f"„menge“ in {wo} muss „kapazitaet“ (Plätze) oder „anzahl“ (Zahl der Angebote) sein.", datei=datei
+            )
+        if v.menge == "kapazitaet" and v.kategorie not in mit_kapazitaet:
+            raise KommuneFehler(
+                f"{wo} zählt Plätze (menge = „kapazitaet“), aber keine [[angebote]] der Kategorie „{v.kategorie}“ "
+                "nennt eine „kapazitaet_spalte“. Ergänzen Sie sie oder zählen Sie Angebote (menge = „anzahl“).",
+                datei=datei,
+            )
+        try:
+            summenformel(v.zielgruppe)
+        except ValueError as e:
+            raise KommuneFehler(f"„zielgruppe“ in {wo}: {e}", datei=datei) from None
+        if gruppen.setdefault(v.zielgruppe_name, v.zielgruppe) != v.zielgruppe:
+            raise KommuneFehler(
+                f"Die Zielgruppe „{v.zielgruppe_name}“ steht in mehreren [[versorgung]] mit verschiedenen Formeln "
+                f"(„{gruppen[v.zielgruppe_name]}“ und „{v.zielgruppe}“); eine Zielgruppe braucht einen eigenen Namen.",
+                datei=datei,
+            )
+    for feld in ("id", "name"):
+        werte = [getattr(v, feld) for v in konf.versorgung]
+        doppelt = sorted({w for w in werte if werte.count(w) > 1})
+        if doppelt:
+            raise KommuneFehler(f"„{feld}“ = „{doppelt[0]}“ steht in mehreren [[versorgung]].", datei=datei)
+
+
+def _erreichbarkeit_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
+    e = konf.erreichbarkeit
+    if e.verteilung is not None and e.verteilung not in VERTEILUNGEN:
+        raise KommuneFehler(
+            "„verteilung“ in [erreichbarkeit] muss „raster“ (nach den Einwohnern eines Gitters) oder "
+            "„gleichmaessig“ (über die Fläche) sein.",
+            datei=datei,
+        )
+    if e.raster is not None:
+        _dateiname(e.raster, "raster", datei)
+    if e.spalte is not None:
+        _kurztext(e.spalte, "spalte", "[erreichbarkeit]", datei, 200)
+    if e.verteilung == "raster" and not (e.raster or konf.raster):
+        raise KommuneFehler(
+            "[erreichbarkeit] verteilt nach einem Gitter (verteilung = „raster“), aber es gibt keines: "
+            "„raster = …“ (Gitterdatei mit Einwohnern) angeben oder ein [[raster]] eintragen.",
+            datei=datei,
+        )

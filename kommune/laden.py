@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from kommune.fehler import KommuneFehler
-from kommune.format import gebiet_bezeichnung
+from kommune.format import gebiet_bezeichnung, zahl
 from kommune.geometrie import (
     crs_pruefen,
     datei_lesen,
@@ -69,6 +71,8 @@ ANGEBOT_SPALTEN = [
     "quelle",
 ]  # fmt: skip
 INDIKATOR_SPALTEN = ["schicht", "gebiet", "indikator", "periode", "wert", "zaehler", "nenner"]
+#: IDs, an denen die Geheimhaltung die Einwohnerzahl erkennt, solange `[bevoelkerung]` fehlt (nur als Sicherung)
+BEVOELKERUNG_KANDIDATEN = ("einwohner", "inhabitants", "EW", "bevoelkerung", "ew")
 
 
 @dataclass
@@ -81,6 +85,12 @@ class Kommune:
     katalog: pd.DataFrame
     angebote: gpd.GeoDataFrame
     hinweise: list[str] = field(default_factory=list)
+    #: Standorte knapp außerhalb aller Gebiete (`umland_m` einer `[[angebote]]`): nur für Entfernungen, nie gezählt
+    umland: gpd.GeoDataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.umland is None:
+            self.umland = self.angebote.iloc[0:0].copy()
 
     @property
     def name(self) -> str:
@@ -336,6 +346,134 @@ def _angebote_lesen(konf: KommuneKonfiguration, a: AngebotsQuelle) -> gpd.GeoDat
     ).reset_index(drop=True)
 
 
+def _leere_angebote(crs: str) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({s: [] for s in ANGEBOT_SPALTEN}, geometry=[], crs=crs)
+
+
+def angebote_einordnen(
+    angebote: gpd.GeoDataFrame, gebiete: dict[str, gpd.GeoDataFrame], umland_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Je Standort: liegt er in einem Gebiet (irgendeiner Ebene oder eines Einzugsbereichs), und wie weit (m)
+    liegt er sonst vom nächsten Gebiet entfernt (0 innen; nur bis `umland_m` gemessen, weiter: ∞)."""
+    n = len(angebote)
+    innen, abstand = np.zeros(n, dtype=bool), np.full(n, np.inf)
+    flaechen = [g for gdf in gebiete.values() for g in gdf.geometry.to_numpy() if g is not None and not g.is_empty]
+    if not n or not flaechen:
+        return innen, abstand
+    punkte = angebote.geometry.to_numpy()
+    # Baum über die Punkte, Flächen als Anfrage: so werden die (großen) Flächen vorbereitet, nicht die Punkte
+    innen[np.unique(shapely.STRtree(punkte).query(flaechen, predicate="intersects")[1])] = True
+    abstand[innen] = 0.0
+    aussen = np.flatnonzero(~innen)
+    if len(aussen) and umland_m > 0:
+        baum = shapely.STRtree(flaechen)
+        (pos, _), entfernung = baum.query_nearest(
+            punkte[aussen], max_distance=umland_m, return_distance=True, all_matches=False
+        )
+        abstand[aussen[pos]] = entfernung
+    return innen, abstand
+
+
+def _umland_trennen(
+    konf: KommuneKonfiguration,
+    a: AngebotsQuelle,
+    teil: gpd.GeoDataFrame,
+    gebiete: dict[str, gpd.GeoDataFrame],
+    hinweise: list[str],
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Standorte einer Quelle in (im Gebiet, Umland) teilen; was weiter draußen liegt, wird benannt und weggelassen."""
+    innen, abstand = angebote_einordnen(teil, gebiete, a.umland_m)
+    umland = ~innen & (abstand <= a.umland_m)
+    weg = ~innen & ~umland
+    anzeige = a.datei + (f" (Ebene {a.layer})" if a.layer else "")
+    if umland.any():
+        n = int(umland.sum())
+        hinweise.append(
+            f"Angebote „{a.kategorie}“ ({anzeige}): {_standorte(n)} bis {zahl(a.umland_m, 0)} m außerhalb der "
+            f"{konf.grenze} {'gilt' if n == 1 else 'gelten'} als Umland – nur für die Entfernungen der "
+            "Erreichbarkeit, in keinem Gebiet und in keiner Versorgungsquote gezählt."
+        )
+    if weg.any():
+        n = int(weg.sum())
+        beispiele = ", ".join(teil.loc[weg, "id"].astype(str).head(3))
+        rat = (
+            f"weiter als {zahl(a.umland_m, 0)} m („umland_m“) entfernt"
+            if a.umland_m
+            else "mit „umland_m = …“ in [[angebote]] zählen nahe Standorte als Umland für die Entfernungen"
+        )
+        hinweise.append(
+            f"Angebote „{a.kategorie}“ ({anzeige}): {_standorte(n)} {'liegt' if n == 1 else 'liegen'} außerhalb "
+            f"aller Gebiete und {'wurde' if n == 1 else 'wurden'} nicht übernommen (z. B. {beispiele}; {rat})."
+        )
+    return teil[innen].reset_index(drop=True), teil[umland].reset_index(drop=True)
+
+
+def _geheimhaltung_nennt_bevoelkerung(konf: KommuneKonfiguration) -> bool:
+    abschnitt = konf.erweiterungen.get("geheimhaltung")
+    return isinstance(abschnitt, dict) and bool(abschnitt.get("bevoelkerung"))
+
+
+def _standorte(n: int) -> str:
+    return "1 Standort" if n == 1 else f"{zahl(n, 0)} Standorte"
+
+
+def _querverweise_katalog(konf: KommuneKonfiguration, katalog: pd.DataFrame, hinweise: list[str]) -> None:
+    """`[bevoelkerung]` und die Zielgruppen der `[[versorgung]]` müssen Anzahlen des Katalogs sein."""
+    anzeige = str(konf.ordner / "kommune.toml")
+
+    def pruefen(indikator: str, wo: str) -> None:
+        if indikator not in katalog.index:
+            raise KommuneFehler(f"{wo} nennt „{indikator[:80]}“, das nicht im Indikatorenkatalog steht.", datei=anzeige)
+        if katalog.loc[indikator, "art"] != "anzahl":
+            raise KommuneFehler(
+                f"{wo} nennt „{indikator}“; das ist im Katalog ein {katalog.loc[indikator, 'art']}, gebraucht wird "
+                "eine Anzahl (Personen).",
+                datei=anzeige,
+            )
+
+    if konf.bevoelkerung is not None:
+        pruefen(konf.bevoelkerung.indikator, "[bevoelkerung] „indikator“")
+    elif not _geheimhaltung_nennt_bevoelkerung(konf):
+        erkannt = [k for k in BEVOELKERUNG_KANDIDATEN if k in katalog.index and katalog.loc[k, "art"] == "anzahl"]
+        if erkannt:
+            hinweise.append(
+                f"Die Einwohnerzahl ist nicht als [bevoelkerung] angegeben; die Geheimhaltung erkennt „{erkannt[0]}“ "
+                f'am Namen. Bitte in der kommune.toml eintragen: [bevoelkerung] indikator = "{erkannt[0]}".'
+            )
+    for v in konf.versorgung:
+        if v.id in katalog.index:
+            raise KommuneFehler(
+                f"Die Versorgungsquote „{v.id}“ heißt wie ein Indikator des Katalogs; bitte eine andere ID wählen.",
+                datei=anzeige,
+            )
+        for _, i in v.teile:
+            pruefen(i, f"„zielgruppe“ in [[versorgung]] „{v.id}“")
+
+
+def _wohnraster_pruefen(konf: KommuneKonfiguration, hinweise: list[str]) -> None:
+    """Das Gitter der Erreichbarkeit: angegeben → Datei und Spalte müssen da sein; abgeleitet → sonst Hinweis."""
+    wahl = konf.wohnraster()
+    if wahl is None:
+        return
+    datei, spalte, angegeben = wahl
+    from geodata.raster import gitter_spalten  # erst hier: die Schicht darüber, nur für Kommunen mit Gitter
+
+    pfad = konf.daten / datei
+    if not pfad.is_file():
+        if angegeben:
+            raise KommuneFehler("Die Gitterdatei aus [erreichbarkeit] „raster“ wurde nicht gefunden.", datei=datei)
+        return  # fehlt die Datei eines [[raster]], meldet das dessen Auswertung
+    if spalte not in gitter_spalten(pfad):
+        if angegeben:
+            raise KommuneFehler(
+                f"Die Gitterdatei hat keine Einwohnerspalte „{spalte}“ ([erreichbarkeit] „spalte“).", datei=datei
+            )
+        hinweise.append(
+            f"Erreichbarkeit: Das Gitter {datei} hat keine Spalte „{spalte}“; die Bevölkerung wird gleichmäßig "
+            "über die Fläche verteilt. Mit [erreichbarkeit] spalte = … die Einwohnerspalte nennen."
+        )
+
+
 def kommune_laden(name_oder_pfad: str | os.PathLike[str], version: str | None = "aktiv") -> Kommune:
     """Eine Kommune laden und prüfen. Jeder Fehler wird als `KommuneFehler` gemeldet.
 
@@ -367,11 +505,15 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
                 f"{len(fremd)} Gebietsschlüssel der Ebene „{schicht_id}“ aus den Indikatortabellen fehlen in "
                 f"der Geometrie und werden nicht angezeigt (z. B. {', '.join(fremd[:3])})."
             )
-    angebote_teile = [_angebote_lesen(konf, a) for a in konf.angebote]
-    angebote = (
-        pd.concat(angebote_teile, ignore_index=True)
-        if angebote_teile
-        else gpd.GeoDataFrame({s: [] for s in ANGEBOT_SPALTEN}, geometry=[], crs=konf.crs)
-    )
-    angebote = gpd.GeoDataFrame(angebote, geometry="geometry", crs=konf.crs)
-    return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise)
+    _querverweise_katalog(konf, katalog, hinweise)
+    _wohnraster_pruefen(konf, hinweise)
+    teile = [_umland_trennen(konf, a, _angebote_lesen(konf, a), gebiete, hinweise) for a in konf.angebote]
+
+    def verbinden(stuecke: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+        if not stuecke:
+            return _leere_angebote(konf.crs)
+        return gpd.GeoDataFrame(pd.concat(stuecke, ignore_index=True), geometry="geometry", crs=konf.crs)
+
+    angebote = verbinden([t[0] for t in teile])
+    umland = verbinden([t[1] for t in teile])
+    return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise, umland)

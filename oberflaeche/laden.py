@@ -42,6 +42,8 @@ def _signatur(name: str) -> tuple[Any, ...]:
     dateien |= {konf.daten / t.datei for t in konf.indikatoren}
     dateien |= {konf.daten / a.datei for a in konf.angebote}
     dateien |= {konf.daten / r.datei for r in konf.raster}
+    if konf.erreichbarkeit.raster:  # Bevölkerungsgitter der Erreichbarkeit
+        dateien.add(konf.daten / konf.erreichbarkeit.raster)
     dateien.add(konf.daten / "versionen" / "versionen.json")  # neuer Datenstand nach einem Import
     return tuple(sorted((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien))
 

@@ -1,9 +1,13 @@
 """Erzeugt den synthetischen Beispiel-Landkreis „Musterkreis“ – deterministisch (fester Seed).
 
 Aufruf: ``python sample_data/generate_musterkreis.py [Zielordner]``. Schreibt ``kommune.toml``,
-``katalog.csv``, ``geometrie.gpkg``, ``angebote.gpkg``, ``indikatoren.csv``, ``presets/sozialindex.toml`` und
-``sitzungen/jugendhilfeausschuss.toml`` nach ``sample_data/musterkreis/`` (Format: docs/kommune-format.md). Alle
-Gebiete, Namen und Werte sind frei erfunden (CC0 1.0).
+``katalog.csv``, ``geometrie.gpkg``, ``angebote.gpkg``, ``indikatoren.csv``, ``bevoelkerung_1km.csv``,
+``presets/sozialindex.toml`` und ``sitzungen/jugendhilfeausschuss.toml`` nach ``sample_data/musterkreis/`` (Format:
+docs/kommune-format.md). Alle Gebiete, Namen und Werte sind frei erfunden (CC0 1.0).
+
+``bevoelkerung_1km.csv`` ist ein Bevölkerungsgitter im Format des Zensus 2022 (1-km-Zellen in EPSG:3035, leere
+Zellen fehlen): Die Einwohner jeder Gemeinde sind um ihren Ortskern gehäuft. Die Erreichbarkeit verteilt die
+Menschen danach (``[erreichbarkeit]``), statt gleichmäßig über Wald und Feld.
 
 Ebenen: Gemeinde (12-stelliger, ARS-artiger Schlüssel „07399…“) → Verbandsgemeinde bzw. verbandsfreie
 Gemeinde (die ersten 9 Stellen) → Kreis (5 Stellen). Gemeinden und Grundschulsprengel sind Voronoi-Zellen
@@ -23,6 +27,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from generate_musterstadt import (
+    BEVOELKERUNG,
     EVANGELISCH,
     FANTASIE,
     HEILIGE,
@@ -30,6 +35,7 @@ from generate_musterstadt import (
     RASTER,
     bereinigen,
     csv_schreiben,
+    einzelabschnitt,
     kmeans_keime,
     nachbarn,
     regionen_wachsen,
@@ -59,6 +65,15 @@ NACHSILBEN = "bach heim hausen dorf weiler feld rod scheid born au".split()
 N_VERBANDSFREI = 2
 N_KLEIN = 4  # Gemeinden unter 300 Einwohnern
 MINDEST_KITA = 650  # Einwohner, ab denen eine Gemeinde eine Kita hat
+GITTER = "bevoelkerung_1km.csv"
+ORTSKERN_STREUUNG = 700.0  # m: so weit streuen die Wohnorte einer Gemeinde um ihren Ortskern (Normalverteilung)
+UMLAND_M = 2000.0  # Standorte bis so weit jenseits der Kreisgrenze zählen als Umland (nur für Entfernungen)
+#: Angebote in Nachbarorten jenseits der Kreisgrenze (Typ, Name, Träger, Plätze, Alter, Abstand zur Grenze in m), je
+#: vor einer Randgemeinde ohne eigenes Angebot dieses Typs, auf der Linie Kreismitte → Ortskern dieser Gemeinde
+UMLAND = [("Kita", "Kita Wiesengrund Nachbarsdorf", "Gemeinde Nachbarsdorf", 60, (0, 6), 700.0),
+          ("Grundschule", "Grundschule Nachbarsdorf", "Schulverband Nachbarsdorf", 160, (6, 10), 900.0),
+          ("Kita", "Kath. Kita St. Georg Grenzhausen", "kath. Kirchengemeinde", 45, (0, 6), 500.0),
+          ("Bibliothek", "Stadtbücherei Randstadt", "Stadt Randstadt", None, None, 1200.0)]
 QUELLEN = {"statistik": "Statistisches Landesamt, Bevölkerungsfortschreibung", "ba": "Statistik der BA",
            "jugendamt": "Kreisjugendamt Musterkreis, Kita- und Jugendhilfestatistik",
            "gesundheitsamt": "Gesundheitsamt Musterkreis, Schuleingangsuntersuchung",
@@ -361,6 +376,51 @@ def angebote_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], orte: np.ndarray, ew:
     return angebote.astype({"plaetze": "Int64", "alter_von": "Int64", "alter_bis": "Int64"})
 
 
+def umland_erzeugen(ebenen: dict[str, gpd.GeoDataFrame], orte: np.ndarray,
+                    angebote: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Wenige Angebote knapp jenseits der Kreisgrenze (ohne Zufall, die übrigen Dateien bleiben gleich)."""
+    kreis, gem = ebenen["kreis"].geometry.iat[0], ebenen["gemeinde"]
+    rand = np.argsort(-np.hypot(*(orte - MITTE).T))  # Gemeinden mit dem Ortskern am weitesten außen zuerst
+    zeilen, vergeben = [], set()
+    for n, (typ, name, traeger, plaetze, alter, abstand) in enumerate(UMLAND):
+        eigene = angebote[angebote["typ"] == typ].geometry
+        g = next(int(g) for g in rand if g not in vergeben and not eigene.within(gem.geometry.iat[g]).any())
+        vergeben.add(g)
+        richtung = (orte[g] - MITTE) / np.hypot(*(orte[g] - MITTE))
+        strahl = shapely.LineString([MITTE, MITTE + richtung * 40_000])
+        grenze = shapely.get_coordinates(strahl.intersection(kreis.exterior)).max(axis=0, initial=-np.inf)
+        x, y = np.round(MITTE + richtung * (np.hypot(*(grenze - MITTE)) + abstand), 1)
+        zeilen.append({"id": f"UMLAND-{n + 1:02d}", "typ": typ, "name": name, "traeger": traeger, "plaetze": plaetze,
+                       "strasse": "Grenzweg 1", "plz": "57999", "alter_von": alter and alter[0],
+                       "alter_bis": alter and alter[1], "geometry": shapely.Point(x, y)})
+    umland = gpd.GeoDataFrame(zeilen, geometry="geometry", crs=CRS)
+    return umland.astype({"plaetze": "Int64", "alter_von": "Int64", "alter_bis": "Int64"})
+
+
+def bevoelkerungsgitter(gemeinden: gpd.GeoDataFrame, orte: np.ndarray, ew: np.ndarray) -> list[list[str]]:
+    """1-km-Zellen (EPSG:3035) mit den Einwohnern um die Ortskerne (ohne Zufall): Zeilen der Gitter-CSV."""
+    from pyproj import Transformer
+
+    nach_laea = Transformer.from_crs(CRS, "EPSG:3035", always_xy=True)
+    zellen: dict[tuple[int, int], float] = {}
+    for g, flaeche in enumerate(gemeinden.geometry):
+        x0, y0, x1, y1 = flaeche.bounds
+        xs, ys = np.meshgrid(np.arange(x0 + 50, x1, 100.0), np.arange(y0 + 50, y1, 100.0))
+        innen = shapely.contains_xy(flaeche, xs, ys)
+        px, py = xs[innen], ys[innen]
+        dichte = np.exp(-((px - orte[g, 0]) ** 2 + (py - orte[g, 1]) ** 2) / (2 * ORTSKERN_STREUUNG**2))
+        lx, ly = nach_laea.transform(px, py)
+        for k, w in zip(zip(np.floor(lx / 1000).astype(int), np.floor(ly / 1000).astype(int), strict=True),
+                        dichte / dichte.sum() * ew[g], strict=True):
+            zellen[k] = zellen.get(k, 0.0) + float(w)
+    zeilen = []
+    for (kx, ky), einwohner in sorted(zellen.items()):
+        if round(einwohner) >= 3:  # wie beim Zensus fehlen leere Zellen; Kleinstwerte entfallen
+            zeilen.append([f"CRS3035RES1000mN{ky * 1000}E{kx * 1000}", str(kx * 1000 + 500), str(ky * 1000 + 500),
+                           str(round(einwohner))])
+    return zeilen
+
+
 def toml_text() -> str:
     """Der Inhalt der kommune.toml (Schlüssel wie in docs/kommune-format.md)."""
     kopf = {"name": "Musterkreis", "ags": KREIS, "crs": CRS, "daten": ".", "katalog": "katalog.csv",
@@ -377,11 +437,13 @@ def toml_text() -> str:
         "id": "sprengel", "name": "Grundschulsprengel", "datei": "geometrie.gpkg", "layer": "sprengel",
         "id_spalte": "sprengel_id", "name_spalte": "sprengel_name", "stand": "Schuljahr 2024/25",
         "quelle": "schulen"}))
-    abschnitte += tabellen_und_angebote("gemeinde")
+    abschnitte += tabellen_und_angebote("gemeinde", UMLAND_M)
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
-    zeilen += ["", "[cockpit]", *(f"{k} = {w}" for k, w in _toml_paare(COCKPIT))]
+    erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
+    zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("erreichbarkeit", erreichbarkeit)
+    zeilen += einzelabschnitt("cockpit", COCKPIT)
     return "\n".join(zeilen) + "\n"
 
 
@@ -438,6 +500,8 @@ def main(ziel: Path = ZIEL) -> None:
     in_gemeinde = gpd.sjoin(kitas, gem[["gemeinde_id", "geometry"]], predicate="within")
     plaetze = in_gemeinde.groupby("gemeinde_id")["plaetze"].sum().reindex(gem["gemeinde_id"], fill_value=0)
     werte = indikatoren_erzeugen(gem, ew0, plaetze.to_numpy(dtype=float), [k[0] for k in katalog], rng)
+    umland = umland_erzeugen(ebenen, orte, angebote)
+    angebote = pd.concat([angebote, umland], ignore_index=True)
     for ordner in (ziel, ziel / "presets", ziel / "sitzungen"):
         ordner.mkdir(parents=True, exist_ok=True)
     for datei in ("geometrie.gpkg", "angebote.gpkg"):
@@ -449,12 +513,15 @@ def main(ziel: Path = ZIEL) -> None:
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
+    csv_schreiben(ziel / GITTER, ["GITTER_ID_1km", "x_mp_1km", "y_mp_1km", "Einwohner"],
+                  bevoelkerungsgitter(gem, orte, ew0))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
     (ziel / "presets" / "sozialindex.toml").write_text(preset_text(), encoding="utf-8")
     (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterkreis geschrieben nach {ziel}: {len(gem)} Gemeinden, {len(ebenen['verbandsgemeinde'])} "
-          f"Verbandsgemeinden, {len(angebote)} Angebote, {int(einwohner)} Einwohner ({PERIODEN[-1]}).")
+          f"Verbandsgemeinden, {len(angebote)} Angebote (davon {len(umland)} jenseits der Kreisgrenze), "
+          f"{int(einwohner)} Einwohner ({PERIODEN[-1]}).")
 
 
 if __name__ == "__main__":

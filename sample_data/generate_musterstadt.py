@@ -567,6 +567,20 @@ KACHELN = [
      "index": "sozialindex", "klasse": "sehr hoch", "ebene": "viertel", "richtung": 1},
 ]
 COCKPIT = {"titel": "Bildungscockpit Musterstadt", "ebene": "viertel", "indikator": "kinderarmut", "anzahl": 5}
+#: Versorgungsquoten ([[versorgung]]) der Beispielkommunen; Jugendfreizeiteinrichtungen haben keine Platzzahlen.
+VERSORGUNG = [
+    {"id": "kita_plaetze", "name": "Kita-Plätze je 100 Kinder unter 6", "kategorie": "Kita", "menge": "kapazitaet",
+     "zielgruppe": "kinder_u6", "zielgruppe_name": "Kinder unter 6", "je": 100, "angebote_name": "Kitas",
+     "plaetze_name": "Kita-Plätze"},
+    {"id": "grundschul_plaetze", "name": "Grundschulplätze je 100 Kinder von 6 bis unter 10",
+     "kategorie": "Grundschule", "menge": "kapazitaet", "zielgruppe": "kinder_6_10",
+     "zielgruppe_name": "Kinder von 6 bis unter 10", "je": 100, "angebote_name": "Grundschulen",
+     "plaetze_name": "Grundschulplätze"},
+    {"id": "bibliotheken", "name": "Bibliotheken je 100.000 Einwohner", "kategorie": "Bibliothek", "menge": "anzahl",
+     "zielgruppe": "einwohner", "zielgruppe_name": "Einwohner", "je": 100_000, "angebote_name": "Bibliotheken"},
+]
+#: Der Einwohner-Indikator ([bevoelkerung]) der Beispielkommunen.
+BEVOELKERUNG = {"indikator": "einwohner"}
 
 
 def wert(x: object) -> str:
@@ -588,9 +602,10 @@ def toml_abschnitte(kopf: dict, abschnitte: list[tuple[str, dict]], anfang: str)
     return zeilen
 
 
-def tabellen_und_angebote(ebene: str) -> list[tuple[str, dict]]:
-    """Die Abschnitte [[indikatoren]] (lange Tabelle auf `ebene`) und [[angebote]] (je Kategorie) der
-    Beispielkommunen – Musterstadt und Musterkreis lesen ihre Dateien gleich."""
+def tabellen_und_angebote(ebene: str, umland_m: float | None = None) -> list[tuple[str, dict]]:
+    """Die Abschnitte [[indikatoren]] (lange Tabelle auf `ebene`), [[angebote]] (je Kategorie; `umland_m`: Standorte
+    so weit außerhalb gelten als Umland) und [[versorgung]] der Beispielkommunen – Musterstadt und Musterkreis
+    lesen ihre Dateien gleich."""
     abschnitte: list[tuple[str, dict]] = [("indikatoren", {
         "datei": "indikatoren.csv", "ebene": ebene, "quelle": "statistik", "trennzeichen": ";",
         "dezimalzeichen": ",", "format": "lang", "einheit_spalte": "gebiet_id", "indikator_spalte": "indikator",
@@ -601,8 +616,13 @@ def tabellen_und_angebote(ebene: str) -> list[tuple[str, dict]]:
             "filter": {"spalte": "typ", "werte": typen}, "id_spalte": "id", "name_spalte": "name",
             "traeger_spalte": "traeger", "kapazitaet_spalte": "plaetze" if kapazitaet else None,
             "adresse_spalten": ["strasse", "plz"], "alter_von": alter and alter[0], "alter_bis": alter and alter[1],
-            "stand": "01.09.2024", "quelle": "angebote"}))
-    return abschnitte
+            "stand": "01.09.2024", "quelle": "angebote", "umland_m": umland_m}))
+    return abschnitte + [("versorgung", v) for v in VERSORGUNG]
+
+
+def einzelabschnitt(name: str, eintrag: dict) -> list[str]:
+    """Ein Abschnitt ``[name]`` (keine Liste) als TOML-Zeilen, mit Leerzeile davor."""
+    return ["", f"[{name}]", *(f"{k} = {wert(v)}" for k, v in eintrag.items() if v is not None)]
 
 
 def toml_text() -> str:
@@ -624,7 +644,7 @@ def toml_text() -> str:
     abschnitte += [("kachel", k) for k in KACHELN]
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
-    zeilen += ["", "[cockpit]", *(f"{k} = {wert(v)}" for k, v in COCKPIT.items())]
+    zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
     return "\n".join(zeilen) + "\n"
 
 

@@ -7,12 +7,14 @@ import io
 import streamlit as st
 
 from geodata.angebotsuebersicht import angebote_filtern, angebotsuebersicht_xlsx
-from geodata.erreichbarkeit import erreichbarkeit_kommune
+from geodata.erreichbarkeit import erreichbarkeit_kommune, umland_satz
 from geodata.gebietswerte import gebietswerte
 from geodata.handlungsbedarf import Kriterien, handlungsbedarf_kommune
 from geodata.versorgung import (
+    HINWEIS_OHNE_VERSORGUNG,
     schulen_zu_einzugsbereichen,
     status_zaehlen,
+    versorgung_definitionen,
     versorgungsindikator,
     versorgungsindikatoren,
 )
@@ -50,11 +52,12 @@ with st.expander("Angebote filtern", expanded=True):
         key="ang_stufe",
         placeholder="alle",
     )
-gefiltert = angebote_filtern(
-    angebote, kategorien or None, traeger or None, float(alter) if alter_an else None, stufen or None
-)
+filter_werte = (kategorien or None, traeger or None, float(alter) if alter_an else None, stufen or None)
+gefiltert = angebote_filtern(angebote, *filter_werte)
+umland = angebote_filtern(kommune.umland, *filter_werte)  # nur für Entfernungen (Erreichbarkeit)
 st.caption(f"{zahl(len(gefiltert), 0)} von {zahl(len(angebote), 0)} Angeboten ausgewählt.")
 
+definitionen = versorgung_definitionen(kommune)
 tabelle = versorgungsindikatoren(kommune, ebene, auswahl.periode, werte_fn=gebietswerte)
 ind = tabelle.attrs["indikatoren"]
 tab_karte, tab_erreich, tab_bedarf, tab_schulen, tab_export = st.tabs(
@@ -62,12 +65,16 @@ tab_karte, tab_erreich, tab_bedarf, tab_schulen, tab_export = st.tabs(
 )
 
 with tab_karte:
-    if not ind:
-        st.info("Für diese Kommune lässt sich kein Versorgungsindikator berechnen.")
+    if not definitionen:
+        st.info(HINWEIS_OHNE_VERSORGUNG)
+    elif not ind:
+        st.info("Für diese Kommune lässt sich keine der angegebenen Versorgungsquoten berechnen.")
+        for grund in tabelle.attrs.get("nicht_verfuegbar", {}).values():
+            st.caption(f"Nicht berechnet: {grund}")
     else:
         vers_id = st.selectbox("Versorgungsindikator", list(ind), format_func=ind.__getitem__, key="vers_ind")
         wahl = ind[vers_id]
-        vers_kategorie = versorgungsindikator(vers_id).kategorie
+        vers_kategorie = versorgungsindikator(vers_id, definitionen).kategorie
         einheit = tabelle.attrs["einheiten"][wahl]
         gesamt = tabelle.attrs["gesamt"][wahl]
         perioden = tabelle.attrs.get("perioden", {})
@@ -85,10 +92,6 @@ with tab_karte:
         st.dataframe(tabelle_deutsch(mit_gebietsnamen(tabelle, namen)), hide_index=True)
 
 with tab_erreich:
-    st.markdown(
-        "Entfernungen sind **Luftlinie** (gerade Linie, keine Wege). Die Bevölkerung eines Gebiets wird "
-        "gleichmäßig auf ein 100-m-Raster in seiner Fläche verteilt."
-    )
     e1, e2, e3 = st.columns(3)
     kat = e1.selectbox("Kategorie", sorted(gefiltert["kategorie"].unique()) or ["Kita"], key="err_kat")
     r1 = e2.number_input("Fußweg 1 (m)", 100, 5000, 500, step=100, key="err_r1")
@@ -102,6 +105,11 @@ with tab_erreich:
             radien=sorted({int(r1), int(r2)}),
             werte_fn=gebietswerte,
             angebote=gefiltert,
+            umland=umland,
+        )
+        st.markdown(
+            f"Entfernungen sind **Luftlinie** (gerade Linie, keine Wege). {err.attrs['wohnorte']} "
+            + umland_satz(kommune, kat, err.attrs["umland"])
         )
         st.dataframe(tabelle_deutsch(mit_gebietsnamen(err, namen)), hide_index=True)
     else:
@@ -113,7 +121,9 @@ with tab_bedarf:
         for i in kommune.katalog.index
         if kommune.katalog.loc[i, "richtung"] == 1 and neueste_periode(kommune, i, auswahl.periode)
     ]
-    if not ind or not bedarfs_ids:
+    if not definitionen:
+        st.info(HINWEIS_OHNE_VERSORGUNG)
+    elif not ind or not bedarfs_ids:
         st.info("Für eine Lückenliste fehlen Bedarfs- oder Versorgungsindikatoren.")
     else:
         b1, b2 = st.columns(2)

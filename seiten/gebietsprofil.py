@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
+from berichte.grundlagen import versorgung_und_maske
 from berichte.profilbericht import profil_html
 from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
 from geodata.gebietswerte import gebietswerte
-from geodata.versorgung import punkte_zuordnen
+from geodata.versorgung import HINWEIS_OHNE_VERSORGUNG, punkte_zuordnen, versorgung_definitionen
 from kommune.format import eindeutige_namen, indikator_bezeichnung, ist_ganzzahlig, stand_text, wert_mit_einheit
 from kommune.profil import gebietsprofil
 from kommune.werte import perioden_von
@@ -149,6 +150,26 @@ with tab_angebote:
         st.dataframe(tabelle_deutsch(anzeige.sort_values(["Kategorie", "Name"])), hide_index=True, width="stretch")
     for s, anteile in einzugsbereiche_von(kommune, ebene, gebiet).items():
         st.markdown(f"**{s}:** " + ", ".join(anteile))
+    st.markdown("**Versorgung**")
+    if not versorgung_definitionen(kommune):
+        st.caption(HINWEIS_OHNE_VERSORGUNG)
+    else:
+        # Quoten nur so, wie die Rolle sie sehen darf (gesperrte Zielgruppe oder Regel → „.“)
+        versorgung, gesperrt = versorgung_und_maske(kommune, ebene, auswahl.periode, rolle=rolle)
+        zeilen = []
+        for vid, spalte in versorgung.attrs["indikatoren"].items():
+            zeilen.append(
+                {
+                    "Versorgungsquote": spalte,
+                    "Gebiet": "." if gesperrt.at[gebiet, spalte] else _fmt(versorgung.at[gebiet, spalte], "", "anteil"),
+                    spalte_gesamt: _fmt(versorgung.attrs["gesamt"][spalte], "", "anteil"),
+                    "Bevölkerung": versorgung.attrs["perioden"].get(vid) or "–",
+                }
+            )
+        if zeilen:
+            st.dataframe(pd.DataFrame(zeilen), hide_index=True, width="stretch")
+        for grund in versorgung.attrs["nicht_verfuegbar"].values():
+            st.caption(f"Nicht berechnet: {grund}")
 
 st.subheader("Bericht und Export")
 b1, b2 = st.columns(2)

@@ -34,7 +34,7 @@ from berichte.sitzung import (
 )
 from geodata.gebietswerte import gebietswerte
 from geodata.klassen import SCHEMATA, klassierung_aus_codes
-from geodata.versorgung import VERSORGUNG, versorgungsindikatoren
+from geodata.versorgung import versorgungsindikatoren
 from indices.berechnung import index_berechnen
 from indices.presets import presets_fuer
 from kommune.format import indikator_bezeichnung, ist_ganzzahlig, stand_text
@@ -51,7 +51,6 @@ auswahl = seitenleiste()
 if auswahl is None:
     st.stop()
 kommune, kommune_id = auswahl.kommune, auswahl.kommune_id
-VERSORGUNG_IDS = {v.id for v in VERSORGUNG}
 
 # --- Ablauf laden ----------------------------------------------------------------------------------
 gesammelt = eigener_ablauf()
@@ -185,7 +184,7 @@ def _karte(a: Ansicht) -> None:
             int(e["richtung"]),
             0 if ist_ganzzahlig(str(e["einheit"]), str(e["art"])) else 1,
         )
-    elif a.indikator in VERSORGUNG_IDS:
+    elif a.indikator in {v.id for v in kommune.konfiguration.versorgung}:
         p = a.periode
         tab = versorgungsindikatoren(kommune, ebene, a.periode, werte_fn=werte_fn_sitzung())
         spalte = tab.attrs["indikatoren"][a.indikator]

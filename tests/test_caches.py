@@ -13,7 +13,8 @@ import weakref
 
 import pytest
 
-from geodata import interpolation, overlay
+from berichte import grundlagen
+from geodata import erreichbarkeit, interpolation, overlay
 from kommune import geheimhaltung
 from kommune.zwischenspeicher import Begrenzt, Objektcache
 
@@ -24,6 +25,9 @@ JE_OBJEKT = {
     "interpolation._ERGEBNISSE": lambda: interpolation._ERGEBNISSE,
     "interpolation._VORBEREITET": lambda: interpolation._VORBEREITET,
     "overlay._IDENTITAET": lambda: overlay._IDENTITAET,
+    "erreichbarkeit._WOHNORTE": lambda: erreichbarkeit._WOHNORTE,
+    "erreichbarkeit._DICHTE": lambda: erreichbarkeit._DICHTE,
+    "grundlagen._VERSORGUNG": lambda: grundlagen._VERSORGUNG,
 }
 #: Caches nach Inhalt (Geometrie-Hash, Rasterdatei): sie dürfen bleiben, halten aber keine Kommune.
 NACH_INHALT = {
@@ -63,6 +67,8 @@ def _alles_rechnen(kommune, perioden: list[str] | None = None, rollen=geheimhalt
     for s in einzug:
         interpolation.alle_interpolieren(kommune, s)
     gebietsprofil(kommune, ebene, str(kommune.gebiete[ebene].index[0]))
+    grundlagen.versorgung_und_maske(kommune, ebene, rolle="oeffentlich")  # Versorgung im Gebietsprofil
+    erreichbarkeit.erreichbarkeit_kommune(kommune, ebene, "Kita")  # Wohnorte je Ebene (und Gitter)
     if kacheln:
         kacheln_berechnen(kommune)
     assert einzug and sum(_eintraege(JE_OBJEKT).values()) > 0  # die Caches wurden wirklich benutzt

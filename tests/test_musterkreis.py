@@ -17,7 +17,7 @@ from kommune.werte import werte
 from tests.conftest import PROJEKT
 
 ORDNER = PROJEKT / "sample_data" / "musterkreis"
-DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg",
+DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "bevoelkerung_1km.csv",
            "presets/sozialindex.toml", "sitzungen/jugendhilfeausschuss.toml"]
 
 
@@ -44,7 +44,7 @@ def test_ebenen_und_schluessel(musterkreis):
     g = musterkreis.gebiete
     assert {k: len(v) for k, v in g.items() if k != "sprengel"} == {"gemeinde": 34, "verbandsgemeinde": 9, "kreis": 1}
     assert 8 <= len(g["sprengel"]) <= 20
-    assert musterkreis.hinweise == []
+    assert all("als Umland" in h for h in musterkreis.hinweise) and len(musterkreis.hinweise) == 3  # nur das Umland
     for ebene, laenge in (("gemeinde", 12), ("verbandsgemeinde", 9), ("kreis", 5)):
         ids = g[ebene].index
         assert all(len(i) == laenge and i.isdigit() and i.startswith("0") for i in ids), ebene
@@ -101,6 +101,49 @@ def test_laendliche_entfernungen(musterkreis):
     orte = gem.geometry.representative_point()
     abstand = np.array([orte.drop(i).distance(p).min() for i, p in orte.items()])
     assert np.median(abstand) > 2500, abstand
+
+
+def test_umland_jenseits_der_kreisgrenze_nur_fuer_entfernungen(musterkreis):
+    """Vier Angebote in Nachbarorten: außerhalb des Kreises, in keinem Gebiet gezählt, aber für Entfernungen."""
+    from geodata.erreichbarkeit import erreichbarkeit_kommune
+    from geodata.versorgung import versorgungsindikatoren
+
+    umland, kreis = musterkreis.umland, musterkreis.gebiete["kreis"].geometry.iat[0]
+    assert umland["kategorie"].value_counts().to_dict() == {"Kita": 2, "Grundschule": 1, "Bibliothek": 1}
+    abstand = umland.distance(kreis)
+    assert (abstand > 300).all() and (abstand <= 2000).all()
+    assert not set(umland["id"]) & set(musterkreis.angebote["id"])
+    from kommune.info import kommune_info
+
+    info = kommune_info(musterkreis)
+    assert (info["angebote_gesamt"], info["angebote_umland"], info["bevoelkerung"]) == (87, 4, "einwohner")
+    assert info["versorgung"] == ["kita_plaetze", "grundschul_plaetze", "bibliotheken"]
+    v = versorgungsindikatoren(musterkreis, "gemeinde")
+    assert v["Kitas (Anzahl)"].sum() == 55  # nur die eigenen Kitas
+    for kategorie in ("Kita", "Grundschule", "Bibliothek"):
+        mit = erreichbarkeit_kommune(musterkreis, "gemeinde", kategorie)
+        ohne = erreichbarkeit_kommune(musterkreis, "gemeinde", kategorie, umland=umland.iloc[0:0])
+        sp = mit.attrs["spalten"]["entfernung"]
+        naeher = ohne[sp] - mit[sp]
+        assert (naeher >= -1e-9).all() and naeher.max() > 500, kategorie  # nie weiter, am Rand deutlich näher
+        assert mit.attrs["umland"] == len(umland[umland["kategorie"] == kategorie])
+
+
+def test_erreichbarkeit_nach_dem_bevoelkerungsgitter(musterkreis):
+    """Die Menschen wohnen in den Ortskernen, wo auch die Kitas stehen: nach dem Gitter sind die Wege kürzer."""
+    from geodata.erreichbarkeit import erreichbarkeit_kommune, wohnorte
+
+    gitter = pd.read_csv(ORDNER / "bevoelkerung_1km.csv", sep=";", dtype={"GITTER_ID_1km": str})
+    ew = werte(musterkreis, "einwohner", "kreis", "2022").sum()
+    assert gitter["GITTER_ID_1km"].str.match(r"^CRS3035RES1000mN\d+E\d+$").all()
+    assert abs(gitter["Einwohner"].sum() - ew) / ew < 0.01  # dieselben Menschen, nur verteilt
+    mit = erreichbarkeit_kommune(musterkreis, "gemeinde", "Kita")
+    gleich = erreichbarkeit_kommune(musterkreis, "gemeinde", "Kita", orte=wohnorte(musterkreis.gebiete["gemeinde"]))
+    assert mit.attrs["verteilung"] == "raster" and mit.attrs["gleichverteilt"] == 0
+    assert mit.attrs["wohnorte"].startswith("Wohnorte nach dem Bevölkerungsgitter (Gitter bevoelkerung_1km.csv")
+    sp = mit.attrs["spalten"]
+    assert mit.attrs["gesamt"][sp["entfernung"]] < 0.7 * gleich.attrs["gesamt"][sp["entfernung"]]
+    assert mit.attrs["gesamt"][sp["anteil_500"]] > 2 * gleich.attrs["gesamt"][sp["anteil_500"]]
 
 
 def test_indikatoren_plausibel_fuer_einen_laendlichen_kreis(musterkreis):

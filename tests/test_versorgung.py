@@ -129,7 +129,8 @@ def test_berlin_kitaplaetze_summe_und_stadtwert(berlin):
     assert v.attrs["gesamt"][spalte] == pytest.approx(100 * 199_851 / 208_938)  # 95,65
     assert v.attrs["gesamt"]["Kitas ohne Platzangabe (Anzahl)"] == 10
     assert v.attrs["formeln"]["jugendfreizeit_plaetze"] == "inhabitants_age_6_15 + inhabitants_age_15_18"
-    assert "grundschul_plaetze" in v.attrs["nicht_verfuegbar"]  # Berliner Schulen ohne Platzzahlen
+    # Berliner Schulen ohne Platzzahlen: keine [[versorgung]], also weder Spalte noch Grund
+    assert "grundschul_plaetze" not in v.attrs["indikatoren"] and v.attrs["nicht_verfuegbar"] == {}
     assert not np.isinf(v.select_dtypes("number")).any().any()
     ohne_kinder = v["Kinder unter 6 (Personen)"] == 0
     assert ohne_kinder.any() and v.loc[ohne_kinder, spalte].isna().all()
@@ -173,7 +174,7 @@ def test_musterstadt_versorgung_aus_eigenem_katalog(musterstadt):
     v = versorgungsindikatoren(musterstadt, "viertel")
     assert v.attrs["formeln"]["kita_plaetze"] == "kinder_u6"
     assert v.attrs["perioden"]["kita_plaetze"] == "2024"
-    assert "jugendfreizeit_plaetze" in v.attrs["nicht_verfuegbar"]  # keine Platzzahlen in Musterstadt
+    assert list(v.attrs["indikatoren"]) == ["kita_plaetze", "grundschul_plaetze", "bibliotheken"]  # wie angegeben
     sp = v.attrs["indikatoren"]["kita_plaetze"]
     nur_unbekannt = (v["Kitas (Anzahl)"] > 0) & (v["Kitas ohne Platzangabe (Anzahl)"] == v["Kitas (Anzahl)"])
     assert nur_unbekannt.any() and v.loc[nur_unbekannt, sp].isna().all()  # leer statt 0

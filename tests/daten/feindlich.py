@@ -218,6 +218,23 @@ def toml_faelle(rng: random.Random) -> list[Fall]:
             t
             + "\n".join(f'[[quelle]]\nid = "q{i}"\ntitel = "t"\nlizenz = "l"\nnamensnennung = "n"' for i in range(3000))
         ),
+        # [[versorgung]], [bevoelkerung], [erreichbarkeit], umland_m (feste Fälle: der Zufall der übrigen bleibt gleich)
+        "versorgung_formel": lambda t: toml_setzen(t, "versorgung", "zielgruppe", WERTE["formel"]),
+        "versorgung_formel_leer": lambda t: toml_setzen(t, "versorgung", "zielgruppe", '" + "'),
+        "versorgung_je_text": lambda t: toml_setzen(t, "versorgung", "je", '"100"'),
+        "versorgung_je_nan": lambda t: toml_setzen(t, "versorgung", "je", "nan"),
+        "versorgung_je_riesig": lambda t: toml_setzen(t, "versorgung", "je", "1e300"),
+        "versorgung_menge_liste": lambda t: toml_setzen(t, "versorgung", "menge", WERTE["liste"]),
+        "versorgung_kategorie_lang": lambda t: toml_setzen(t, "versorgung", "kategorie", WERTE["lang"]),
+        "versorgung_name_leer": lambda t: toml_setzen(t, "versorgung", "name", WERTE["leer"]),
+        "versorgung_als_text": lambda t: 'versorgung = "x"\n' + re.sub(r"\[\[versorgung\]\][^\[]*", "", t),
+        "bevoelkerung_tabelle": lambda t: toml_setzen(t, "bevoelkerung", "indikator", WERTE["tabelle"]),
+        "bevoelkerung_nul": lambda t: toml_setzen(t, "bevoelkerung", "indikator", WERTE["nul"]),
+        "umland_inf": lambda t: toml_setzen(t, "angebote", "umland_m", "inf"),
+        "umland_text": lambda t: toml_setzen(t, "angebote", "umland_m", '"2 km"'),
+        "erreichbarkeit_traversal": lambda t: toml_setzen(t, "erreichbarkeit", "raster", WERTE["traversal"]),
+        "erreichbarkeit_absolut": lambda t: toml_setzen(t, "erreichbarkeit", "raster", WERTE["absolut"]),
+        "erreichbarkeit_verteilung": lambda t: toml_setzen(t, "erreichbarkeit", "verteilung", WERTE["zahl"]),
     }
     faelle += [_toml_fall(name, f) for name, f in sonder.items()]
     return faelle

@@ -4,8 +4,12 @@
 geo.gpkg, werte.csv, optional breit.csv und angebote.gpkg) und gibt eine `Beschreibung` zurück. Variiert
 werden: 1–4 verschachtelte Ebenen, Schlüssellängen 5/8/12 mit führenden Nullen (als Elternspalte oder
 als Präfix), 0–2 Einzugsbereiche quer zu den Ebenengrenzen, 0–4 Angebotskategorien (auch leere, und
-Gebiete ohne Angebot), 1–3 Perioden, sensible Indikatoren, Gebiete unter 300 Einwohnern, fehlende Werte.
-Keine Presets, kein `[cockpit]`, keine `[[kachel]]`, keine Sitzungsabläufe.
+Gebiete ohne Angebot), 1–3 Perioden, sensible Indikatoren, Gebiete unter 300 Einwohnern, fehlende Werte;
+mal mit, mal ohne `[bevoelkerung]` und `[[versorgung]]` (Plätze oder Anzahl, Zielgruppe als ID, Summe oder
+Differenz), manche Angebotsquellen mit Umland (`umland_m`, Standorte knapp jenseits des Rahmens) oder mit
+Standorten weit draußen (nicht übernommen). Keine Presets, kein `[cockpit]`, keine `[[kachel]]`, keine
+Sitzungsabläufe. Die Zusätze würfelt ein eigener Zufallsgenerator: Ebenen, Werte und Standorte der früheren
+Fassung bleiben je Startwert gleich.
 
 Flächen: Voronoi-Zellen zufälliger Punkte, auf ein Rechteck in EPSG:25832 geschnitten – gültig und
 lückenlos; gröbere Ebenen sind Vereinigungen feiner Zellen (Zuordnung zum nächsten Saatpunkt).
@@ -32,6 +36,13 @@ KATEGORIEN = [
     ("Bibliothek", "non-formal", None, None),
 ]
 EBENEN_NAMEN = [("ortsteil", "Ortsteil"), ("gemeinde", "Gemeinde"), ("verband", "Verbandsgemeinde"), ("kreis", "Kreis")]
+#: Zielgruppen der [[versorgung]]: Formel → Name (gleiche Formel, gleicher Name)
+ZIELGRUPPEN = {
+    "kinder_u6": "Kinder unter 6",
+    "kinder_u15 - kinder_u6": "Kinder von 6 bis unter 15",
+    "kinder_u6 + kinder_u15": "Kinder unter 6 und unter 15 (doppelt gezählt)",
+    "einwohner": "Einwohner",
+}
 KATALOG_KOPF = (
     "id;name;definition;einheit;art;zaehler;nenner;gewicht;richtung;thema;quelle;stand;ebene;sensibel;hinweise"
 )
@@ -52,13 +63,18 @@ class Beschreibung:
     perioden: list[str] = field(default_factory=list)
     schluessel_laengen: list[int] = field(default_factory=list)
     praefix: bool = False
+    kapazitaet: list[str] = field(default_factory=list)  # Kategorien mit kapazitaet_spalte
+    versorgung: list[str] = field(default_factory=list)  # IDs der [[versorgung]]
+    bevoelkerung: bool = False  # [bevoelkerung] angegeben
+    umland: int = 0  # Standorte im Umland (umland_m)
 
     def __str__(self) -> str:
         anzahl = {e: len(self.gebiete[e]) for e in self.ebenen}
         return (
             f"Zufallskommune {self.seed}: Ebenen {anzahl}, Schlüssel {self.schluessel_laengen}"
             f"{' (Präfix)' if self.praefix else ''}, Einzugsbereiche {self.einzugsbereiche}, "
-            f"Kategorien {self.kategorien}, Perioden {self.perioden}"
+            f"Kategorien {self.kategorien}, Perioden {self.perioden}, Versorgung {self.versorgung}, "
+            f"Bevölkerung {'angegeben' if self.bevoelkerung else 'nicht angegeben'}, Umland {self.umland}"
         )
 
 
@@ -213,7 +229,8 @@ def zufallskommune(ordner: Path, seed: int) -> Beschreibung:
         )
         (ordner / "katalog.csv").write_text(katalog + katalog_zeile + "\n", encoding="utf-8")
 
-    angebote_toml = _angebote(rng, b, ordner, breite, hoehe)
+    zusatz = random.Random(seed * 7919 + 1)  # eigener Zufall: der Rest der Kommune bleibt je Startwert gleich
+    angebote_toml = _angebote(rng, b, ordner, breite, hoehe, zusatz)
     ags_laenge = rng.choice([5, 8, 12])
     kopf = [
         f'name = "Zufallskommune {seed}"',
@@ -226,6 +243,7 @@ def zufallskommune(ordner: Path, seed: int) -> Beschreibung:
         kopf.append(f'standard_ebene = "{rng.choice(b.ebenen)}"')
     kopf.append('\n[[quelle]]\nid = "test"\ntitel = "Zufallsdaten"\nlizenz = "CC0 1.0"\nnamensnennung = "Tests"\n')
     toml = "\n".join(kopf) + "\n" + "\n".join(ebenen_toml) + "\n" + "\n".join(tabellen) + "\n" + angebote_toml
+    toml += _versorgung(zusatz, b)
     (ordner / "kommune.toml").write_text(toml, encoding="utf-8")
     return b
 
@@ -277,8 +295,37 @@ def _indikatoren(rng: random.Random, b: Beschreibung, fein: str) -> tuple[str, s
     return "\n".join(katalog) + "\n", "\n".join(zeilen) + "\n"
 
 
-def _angebote(rng: random.Random, b: Beschreibung, ordner: Path, breite: float, hoehe: float) -> str:
-    """0–4 Angebotskategorien; Punkte nur in einem Teil der Fläche (Gebiete ohne Angebot), auch leere."""
+def _versorgung(zusatz: random.Random, b: Beschreibung) -> str:
+    """Mal `[bevoelkerung]`, mal nicht; je Kategorie mal eine `[[versorgung]]` (Plätze nur mit Kapazitätsspalte)."""
+    teile = []
+    if zusatz.random() < 0.5:
+        teile.append('\n[bevoelkerung]\nindikator = "einwohner"\n')
+        b.bevoelkerung = True
+    for n, kat in enumerate(b.kategorien):
+        if zusatz.random() < 0.4:
+            continue
+        menge = "kapazitaet" if kat in b.kapazitaet and zusatz.random() < 0.7 else "anzahl"
+        formel = zusatz.choice(list(ZIELGRUPPEN))
+        je = zusatz.choice([100, 1000, 100_000])
+        vid = f"versorgung_{n}"
+        einheit = "Plätze" if menge == "kapazitaet" else kat
+        teile.append(
+            f'\n[[versorgung]]\nid = "{vid}"\nname = "{einheit} je {je} {ZIELGRUPPEN[formel]} ({kat})"\n'
+            f'kategorie = "{kat}"\nmenge = "{menge}"\nzielgruppe = "{formel}"\n'
+            f'zielgruppe_name = "{ZIELGRUPPEN[formel]}"\nje = {je}\n'
+        )
+        b.versorgung.append(vid)
+    return "".join(teile)
+
+
+def _angebote(
+    rng: random.Random, b: Beschreibung, ordner: Path, breite: float, hoehe: float, zusatz: random.Random
+) -> str:
+    """0–4 Angebotskategorien; Punkte nur in einem Teil der Fläche (Gebiete ohne Angebot), auch leere.
+
+    `zusatz` würfelt das Umland: manche Quellen haben `umland_m` und Standorte knapp östlich des Rahmens,
+    manche einen Standort weit draußen (wird benannt und nicht übernommen).
+    """
     kategorien = rng.sample(KATEGORIEN, rng.randint(0, 4))
     if not kategorien:
         return ""
@@ -296,12 +343,24 @@ def _angebote(rng: random.Random, b: Beschreibung, ordner: Path, breite: float, 
         mit_kapazitaet = rng.random() < 0.6
         kapazitaet = 'kapazitaet_spalte = "plaetze"\n' if mit_kapazitaet else ""
         alter = f"alter_von = {von}\nalter_bis = {bis}\n" if von is not None else ""
+        umland = ""
+        art = zusatz.choice(["keins", "keins", "umland", "weit"])
+        if art != "keins":
+            for i in range(zusatz.randint(1, 2)):  # Umland: 50–400 m östlich des Rahmens; weit: 5 km
+                abstand = zusatz.uniform(50, 400) if art == "umland" else 5000.0
+                punkte.append(Point(X0 + breite + abstand, Y0 + zusatz.uniform(0.1, 0.9) * hoehe))
+                zeilen.append({"id": f"{kat[:3]}U{i}", "typ": kat, "name": f"{kat} Nachbarort {i + 1}",
+                               "plaetze": float(zusatz.randint(10, 120))})  # fmt: skip
+                b.umland += art == "umland"
+            umland = "umland_m = 500\n" if art == "umland" else ""
         toml.append(
             f'[[angebote]]\nkategorie = "{kat}"\nbildungsstufe = "{stufe}"\ndatei = "angebote.gpkg"\n'
             f'layer = "angebote"\nfilter = {{ spalte = "typ", werte = ["{kat}"] }}\nid_spalte = "id"\n'
-            f'name_spalte = "name"\n{kapazitaet}{alter}stand = "01.09.2024"\nquelle = "test"\n'
+            f'name_spalte = "name"\n{kapazitaet}{alter}{umland}stand = "01.09.2024"\nquelle = "test"\n'
         )
         b.kategorien.append(kat)
+        if mit_kapazitaet:
+            b.kapazitaet.append(kat)
     if not zeilen:  # eine Schicht ohne einen einzigen Standort der genannten Kategorien
         zeilen.append({"id": "x0", "typ": "sonstiges", "name": "Sonstiges", "plaetze": 1.0})
         punkte.append(Point(X0 + 10, Y0 + 10))
