@@ -178,6 +178,13 @@ def karte_im_browser(
             # Dieselbe Seite in einer neuen Sitzung (eigener Browser-Kontext): der Server ist warm, der Browser nicht
             kontext = b.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
             zweite = kontext.new_page()
+            groesster: list[tuple[int, float]] = [(0, 0.0)]  # (Bytes, Zeitpunkt) des größten Frames: die Geometrie
+
+            def frame_merken(d: object) -> None:
+                if len(d) > groesster[0][0]:
+                    groesster[0] = (len(d), time.perf_counter())
+
+            zweite.on("websocket", lambda ws: ws.on("framereceived", frame_merken))
             t2 = time.perf_counter()
             zweite.goto(f"{server.url}/karte?kommune={kommune_id}")
             zweite.wait_for_selector('[data-testid="stSidebar"]', timeout=180_000)
@@ -188,6 +195,8 @@ def karte_im_browser(
             warm_teile["kartenelement_s"] = round(time.perf_counter() - t2, 2)
             _gezeichnet(zweite, neu)
             erste_karte_warm = time.perf_counter() - t2
+            warm_teile["geometrie_empfangen_s"] = round(groesster[0][1] - t2, 2)  # danach: nur noch der Browser
+            warm_teile["geometrie_frame_kb"] = round(groesster[0][0] / 1024, 1)
             kontext.close()
             for _ in range(wechsel):
                 page.wait_for_timeout(500)
