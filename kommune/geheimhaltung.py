@@ -410,9 +410,8 @@ def _unter_regeln(kommune: Kommune, regeln: Regeln, rolle: str, indikatoren: lis
 
 def _sensibel(kat: pd.DataFrame) -> dict[str, bool]:
     """Sensibel sind Katalog-Indikatoren mit `sensibel`, Anteile mit sensiblem Zähler und Zähler sensibler Anteile."""
-    s = {i: bool(kat.loc[i, "sensibel"]) for i in kat.index}
-    for i in kat.index:
-        z = kat.loc[i, "zaehler"]
+    s = {i: bool(v) for i, v in zip(kat.index, kat["sensibel"].to_numpy(), strict=True)}
+    for i, z in zip(kat.index, kat["zaehler"].to_numpy(), strict=True):
         if z in s and (s[z] or s[i]):
             s[i] = s[z] = True
     return s
@@ -782,22 +781,25 @@ def _fallback(
     kommune: Kommune, regeln: Regeln, rolle: str, indikator: str, werte: pd.Series, bevoelkerung: pd.Series | None
 ) -> pd.Series:
     """Primärregeln für Spalten, die der Sperrplan nicht kennt (eigene Werte einer Ansicht)."""
-    gruende = pd.Series("", index=werte.index, dtype=object)
+    # mit NumPy statt `reihe[maske] = …`: pandas baut bei Zuweisung über eine Maske erst eine Textdarstellung
+    # der Maske (≈ 15 ms je Spalte, bei jedem Lauf jeder Karte)
+    gruende = np.full(len(werte), "", dtype=object)
     an = _unter_regeln(kommune, regeln, rolle, [indikator])[0]
     if not an:
-        return gruende
+        return pd.Series(gruende, index=werte.index, dtype=object)
     kat = kommune.katalog
     sensibel = _sensibel(kat).get(indikator, False)
     min_fall = regeln.mindestfallzahl_sensibel if sensibel else regeln.mindestfallzahl
-    w = werte.astype(float)
+    w = werte.astype(float).to_numpy()
     if indikator in kat.index and kat.loc[indikator, "art"] == "anzahl":
         klein = (w > 0) & (w < min_fall) | ((w == 0) & regeln.nullen_sperren)
         gruende[klein] = f"Fallzahl unter {min_fall}"
     if bevoelkerung is not None and indikator not in regeln.bevoelkerung:
-        klein = (bevoelkerung.reindex(w.index) < regeln.mindestbevoelkerung) & w.notna() & (gruende == "")
+        b = bevoelkerung.reindex(werte.index).to_numpy(dtype=float)
+        klein = (b < regeln.mindestbevoelkerung) & ~np.isnan(w) & (gruende == "")
         gruende[klein] = f"Gebiet unter {regeln.mindestbevoelkerung} Einwohnern"
-    gruende[w.isna()] = ""
-    return gruende
+    gruende[np.isnan(w)] = ""
+    return pd.Series(gruende, index=werte.index, dtype=object)
 
 
 def _spalte_schuetzen(
@@ -827,8 +829,7 @@ def _spalte_schuetzen(
     # Sicherheitsnetz: Werte, die der Plan nicht kennt (oder anders berechnet wurden), primär prüfen
     zusatz = _fallback(kommune, regeln, rolle, indikator, werte, bevoelkerung)
     gruende = gruende.where(gruende != "", zusatz)
-    gruende[werte.isna()] = ""
-    return gruende
+    return gruende.mask(werte.isna(), "")
 
 
 def schuetzen(

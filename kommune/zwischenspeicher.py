@@ -37,6 +37,8 @@ class Objektcache:
         self.max_je_objekt = max_je_objekt
         self._objekte: dict[int, weakref.ref] = {}
         self._sperre = threading.RLock()
+        #: Einträge, die gerade gerechnet werden: (id des Objekts, Schlüssel) → (Sperre, Anzahl Threads daran)
+        self._rechnend: dict[tuple[int, Hashable], tuple[threading.RLock, int]] = {}
 
     def _eintraege(self, objekt: Any, anlegen: bool) -> dict | None:
         alle = vars(objekt).get(ATTRIBUT)
@@ -77,13 +79,34 @@ class Objektcache:
                     del eintraege[next(iter(eintraege))]
 
     def holen(self, objekt: Any, schluessel: Hashable, rechnen: Callable[[], T]) -> T:
-        """Gespeicherten Wert liefern, sonst `rechnen()` aufrufen (ohne Sperre: Rechnungen laufen parallel) und
-        ablegen."""
+        """Gespeicherten Wert liefern, sonst `rechnen()` aufrufen und ablegen.
+
+        Fehlt derselbe Eintrag mehreren Threads zugleich (z. B. 20 Sitzungen öffnen dieselbe Karte, während der
+        Server vorwärmt), rechnet nur einer; die anderen warten auf sein Ergebnis. Verschiedene Einträge
+        rechnen parallel.
+        """
         wert = self.get(objekt, schluessel, _FEHLT)
-        if wert is _FEHLT:
-            wert = rechnen()
-            self.setzen(objekt, schluessel, wert)
-        return wert
+        if wert is not _FEHLT:
+            return wert
+        platz = (id(objekt), schluessel)
+        with self._sperre:
+            sperre, wartende = self._rechnend.get(platz, (None, 0))
+            sperre = sperre or threading.RLock()
+            self._rechnend[platz] = (sperre, wartende + 1)
+        try:
+            with sperre:
+                wert = self.get(objekt, schluessel, _FEHLT)
+                if wert is _FEHLT:
+                    wert = rechnen()
+                    self.setzen(objekt, schluessel, wert)
+                return wert
+        finally:
+            with self._sperre:
+                sperre, wartende = self._rechnend[platz]
+                if wartende <= 1:
+                    del self._rechnend[platz]
+                else:
+                    self._rechnend[platz] = (sperre, wartende - 1)
 
     def _lebende(self) -> list[Any]:
         while True:

@@ -10,20 +10,50 @@ import streamlit as st
 
 from kommune.format import indikator_bezeichnung, zahl
 from kommune.laden import Kommune
-from kommune.werte import neueste_periode
+from kommune.zwischenspeicher import Objektcache
 from oberflaeche.auswahl import url_setzen
+
+#: Auswahllisten der Indikatorwahl je Kommune und Stand (hängen an der Kommune, sterben mit ihr).
+_OPTIONEN = Objektcache("oberflaeche.bausteine.indikator_optionen", max_je_objekt=16)
+
+
+def _perioden_je_indikator(kommune: Kommune) -> dict[str, list[str]]:
+    """Je Indikator seine Perioden aufsteigend, in einem Durchgang über die lange Tabelle."""
+    df = kommune.indikatoren[["indikator", "periode"]].drop_duplicates()
+    return {str(i): sorted(teil.tolist()) for i, teil in df.groupby("indikator", sort=False)["periode"]}
+
+
+def indikator_optionen(kommune: Kommune, periode: str | None) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Was die Indikatorwahl anbietet: IDs (nach Thema und Name), Beschriftung und jüngste Periode je ID.
+
+    Nur Indikatoren mit einer Periode bis `periode` (ohne `periode`: mit irgendeiner). Einmal je Kommune und
+    Stand berechnet – ein Lauf der Seite schlägt nur noch nach (Berlin: ≈ 0,3 s weniger je Lauf).
+    """
+
+    def rechnen() -> tuple[list[str], dict[str, str], dict[str, str]]:
+        je = _perioden_je_indikator(kommune)
+        juengste = {}
+        for i in kommune.katalog.index:
+            passend = [p for p in je.get(str(i), []) if periode is None or p <= periode]
+            if passend:
+                juengste[str(i)] = passend[-1]
+        katalog = kommune.katalog[kommune.katalog.index.isin(list(juengste))]
+        ids = [str(i) for i in katalog.sort_values(["thema", "name"]).index]
+        texte = {
+            i: f"{kommune.katalog.loc[i, 'thema'] or 'ohne Thema'} · {indikator_bezeichnung(kommune.katalog, i)}"
+            for i in ids
+        }
+        return ids, texte, juengste
+
+    return _OPTIONEN.holen(kommune, periode, rechnen)
 
 
 def indikator_waehlen(kommune: Kommune, periode: str | None, label: str = "Indikator") -> tuple[str, str] | None:
     """Indikator wählen (nach Thema sortiert); gibt (ID, Periode) oder None zurück."""
-    vorhanden = set(kommune.indikatoren["indikator"])
-    katalog = kommune.katalog[kommune.katalog.index.isin(vorhanden)]
-    if periode:
-        katalog = katalog[[neueste_periode(kommune, i, periode) is not None for i in katalog.index]]
-    if katalog.empty:
+    ids, texte, juengste = indikator_optionen(kommune, periode or None)
+    if not ids:
         st.info("Für diesen Stand liegen keine Indikatoren vor.")
         return None
-    ids = katalog.sort_values(["thema", "name"]).index.tolist()
     wunsch = st.session_state.get("wahl_indikator")
     if wunsch not in ids:
         wunsch = next((i for i in ids if kommune.katalog.loc[i, "richtung"] == 1), ids[0])
@@ -31,13 +61,11 @@ def indikator_waehlen(kommune: Kommune, periode: str | None, label: str = "Indik
         label,
         ids,
         index=ids.index(wunsch),
-        format_func=lambda i: (
-            f"{kommune.katalog.loc[i, 'thema'] or 'ohne Thema'} · {indikator_bezeichnung(kommune.katalog, i)}"
-        ),
+        format_func=texte.__getitem__,
         key=f"indikator_{kommune.name}",
     )
     url_setzen(indikator=indikator)
-    return indikator, neueste_periode(kommune, indikator, periode) or ""
+    return indikator, juengste.get(indikator, "")
 
 
 def quellen_zeigen(kommune: Kommune, quelle_ids: Iterable[str]) -> None:

@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,9 +35,11 @@ def verfuegbare_kommunen() -> dict[str, str]:
     return kommunen
 
 
-def _signatur(name: str) -> tuple[Any, ...]:
-    """Änderungszeiten aller Dateien der Kommune: ändert sich eine, wird neu geladen."""
-    konf = konfiguration_lesen(kommune_ordner(name))
+@lru_cache(maxsize=32)
+def _dateien_der_kommune(ordner: Path, toml_stand: tuple[int, int], umgebung: tuple) -> tuple[Path, ...]:
+    """Die Dateien, aus denen eine Kommune geladen wird – je Stand der kommune.toml (und der Umgebung, die
+    `${VAR}` in Pfaden ersetzt) einmal gelesen, sonst läse jeder Lauf die TOML-Datei zweimal (Berlin ≈ 20 ms)."""
+    konf = konfiguration_lesen(ordner)
     dateien = {konf.ordner / "kommune.toml", konf.katalog}
     dateien |= {konf.daten / s.datei for s in konf.schichten}
     dateien |= {konf.daten / t.datei for t in konf.indikatoren}
@@ -45,7 +48,17 @@ def _signatur(name: str) -> tuple[Any, ...]:
     if konf.erreichbarkeit.raster:  # Bevölkerungsgitter der Erreichbarkeit
         dateien.add(konf.daten / konf.erreichbarkeit.raster)
     dateien.add(konf.daten / "versionen" / "versionen.json")  # neuer Datenstand nach einem Import
-    return tuple(sorted((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien))
+    return tuple(sorted(dateien))
+
+
+def _signatur(name: str) -> tuple[Any, ...]:
+    """Änderungszeiten aller Dateien der Kommune: ändert sich eine, wird neu geladen."""
+    ordner = kommune_ordner(name)
+    toml = ordner / "kommune.toml"
+    stand = toml.stat() if toml.exists() else None
+    toml_stand = (stand.st_mtime_ns, stand.st_size) if stand else (0, 0)
+    dateien = _dateien_der_kommune(ordner, toml_stand, tuple(sorted(os.environ.items())))
+    return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien)
 
 
 @dataclass

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import threading
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -151,6 +153,41 @@ def test_objektcache():
     assert len(cache) == 2 and cache.objekte() == 1
     cache.leeren()
     assert len(cache) == 0 and cache.get(a, 3) is None
+
+
+def test_objektcache_rechnet_einen_fehlenden_eintrag_nur_einmal():
+    """Viele Sitzungen zugleich, derselbe fehlende Sperrplan: einer rechnet, die anderen warten (Issue 11)."""
+
+    class Ding:
+        pass
+
+    cache = Objektcache("test_parallel")
+    ding = Ding()
+    aufrufe: list[str] = []
+    start = threading.Barrier(8)
+
+    def rechnen(schluessel: str) -> str:
+        aufrufe.append(schluessel)
+        time.sleep(0.2)
+        return f"wert {schluessel}"
+
+    def sitzung(i: int) -> str:
+        start.wait()
+        schluessel = "a" if i % 4 else "b"
+        return cache.holen(ding, schluessel, lambda: rechnen(schluessel))
+
+    with ThreadPoolExecutor(8) as pool:
+        ergebnisse = list(pool.map(sitzung, range(8)))
+    assert sorted(aufrufe) == ["a", "b"]  # je Schlüssel eine Rechnung
+    assert ergebnisse.count("wert a") == 6 and ergebnisse.count("wert b") == 2
+    assert cache._rechnend == {}  # keine Sperre bleibt zurück
+
+    def scheitert() -> str:
+        raise ValueError("kaputt")
+
+    with pytest.raises(ValueError):
+        cache.holen(ding, "c", scheitert)
+    assert cache.get(ding, "c") is None and cache._rechnend == {}  # ein Fehler wird nicht gespeichert
 
 
 def test_begrenzt_behaelt_die_zuletzt_benutzten():

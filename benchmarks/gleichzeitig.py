@@ -1,0 +1,138 @@
+"""20 Sitzungen zugleich: ein Streamlit-Server, ein Chromium, 20 Seiten wechseln auf der Karte den Indikator.
+
+    python -m benchmarks.gleichzeitig [--kommune musterstadt --kommune berlin] [--sitzungen 20] [--wechsel 3]
+
+Je Kommune ein frisch gestarteter, vorgewärmter Server (`benchmarks.run.vorgewaermt_warten`). Alle Seiten
+öffnen die Karte zugleich (erste Karte: bis die Flächen gezeichnet sind), dann wechselt jede `wechsel`-mal
+den Indikator, alle gleichzeitig; gemessen wird je Wechsel die Zeit bis die Karte die neuen Farben zeigt.
+Gibt JSON mit p50/p95 und Fehlern aus; prüft nichts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+PROJEKT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJEKT))
+if "BILDUNGSMONITOR_DATA_DIR" not in os.environ and (PROJEKT.parent / "shared" / "data" / "berlin").is_dir():
+    os.environ["BILDUNGSMONITOR_DATA_DIR"] = str(PROJEKT.parent / "shared" / "data")
+
+_FAERBUNG = "() => { const c = document.querySelector('.bm-karte'); return c && c.dataset.faerbung || null; }"
+
+
+def perzentil(werte: list[float], p: float) -> float | None:
+    """Das p-Perzentil (0–100, nächster Rang) oder None ohne Werte."""
+    if not werte:
+        return None
+    geordnet = sorted(werte)
+    rang = max(0, min(len(geordnet) - 1, round(p / 100 * len(geordnet) + 0.5) - 1))
+    return geordnet[rang]
+
+
+async def _sitzung(browser, url: str, wechsel: int, start: asyncio.Barrier) -> dict[str, object]:
+    kontext = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    seite = await kontext.new_page()
+    ergebnis: dict[str, object] = {"erste_karte_s": None, "wechsel_s": [], "fehler": []}
+    try:
+        t = time.perf_counter()
+        await seite.goto(url, timeout=300_000)
+        await seite.wait_for_function(f"({_FAERBUNG})() !== null", timeout=300_000)
+        ergebnis["erste_karte_s"] = time.perf_counter() - t
+        await seite.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=300_000)
+        for _ in range(wechsel):
+            await start.wait()  # alle Sitzungen wechseln zugleich
+            vorher = await seite.evaluate(_FAERBUNG)
+            await seite.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first.click()
+            await seite.keyboard.press("ArrowDown")
+            t = time.perf_counter()
+            await seite.keyboard.press("Enter")
+            await seite.wait_for_function(f"({_FAERBUNG})() !== {json.dumps(vorher)}", timeout=300_000)
+            ergebnis["wechsel_s"].append(time.perf_counter() - t)
+            await seite.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=300_000)
+    except Exception as e:  # eine gescheiterte Sitzung zählt als Fehler, die anderen laufen weiter
+        ergebnis["fehler"].append(f"{type(e).__name__}: {str(e)[:200]}")
+    finally:
+        await kontext.close()
+    return ergebnis
+
+
+async def _messen(url: str, sitzungen: int, wechsel: int) -> list[dict[str, object]]:
+    from playwright.async_api import async_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        start = asyncio.Barrier(sitzungen)
+        ergebnisse = await asyncio.gather(*(_sitzung(browser, url, wechsel, start) for _ in range(sitzungen)))
+        await browser.close()
+    return list(ergebnisse)
+
+
+def _cpu_s(pid: int) -> float:
+    """Verbrauchte CPU-Zeit (Nutzer + System) eines Prozesses in Sekunden (Linux, /proc)."""
+    felder = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(felder[11]) + int(felder[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def gleichzeitig(kommune: str, sitzungen: int = 20, wechsel: int = 3) -> dict[str, object]:
+    """Ein Server, `sitzungen` Seiten, je `wechsel` Indikatorwechsel; Kennzahlen in Sekunden."""
+    from benchmarks.run import vorgewaermt_warten
+    from tests.browser.conftest import StreamlitServer
+
+    protokoll = Path("/tmp") / f"bm-gleichzeitig-{os.getpid()}.log"
+    server = StreamlitServer(kommune, protokoll)
+    try:
+        vorgewaermt = vorgewaermt_warten(protokoll)
+        t, cpu = time.perf_counter(), _cpu_s(server.proc.pid)
+        last = os.getloadavg()[0]
+        ergebnisse = asyncio.run(_messen(f"{server.url}/karte?kommune={kommune}", sitzungen, wechsel))
+        dauer, server_cpu = time.perf_counter() - t, _cpu_s(server.proc.pid) - cpu
+    finally:
+        server.stoppen()
+    erste = [e["erste_karte_s"] for e in ergebnisse if e["erste_karte_s"] is not None]
+    laeufe = [w for e in ergebnisse for w in e["wechsel_s"]]
+    fehler = [f for e in ergebnisse for f in e["fehler"]]
+
+    def s(x: float | None) -> float | None:
+        return None if x is None else round(x, 2)
+
+    return {
+        "kommune": kommune,
+        "sitzungen": sitzungen,
+        "vorgewaermt_s": s(vorgewaermt),
+        "erste_karte_p50_s": s(statistics.median(erste)) if erste else None,
+        "erste_karte_p95_s": s(perzentil(erste, 95)),
+        "wechsel_gemessen": len(laeufe),
+        "wechsel_p50_s": s(statistics.median(laeufe)) if laeufe else None,
+        "wechsel_p95_s": s(perzentil(laeufe, 95)),
+        "wechsel_max_s": s(max(laeufe)) if laeufe else None,
+        "fehler": len(fehler),
+        "fehler_beispiele": fehler[:3],
+        "gesamt_s": s(dauer),
+        # Was der Server davon rechnete: der Rest der Wartezeit ist der Browser (20 Seiten) und die übrige Last
+        "server_cpu_s": s(server_cpu),
+        "server_cpu_je_wechsel_ms": round(server_cpu / max(1, len(laeufe) + len(erste)) * 1000),
+        "last_vorher": round(last, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kommune", action="append", help="mehrfach möglich; Standard: musterstadt und berlin")
+    parser.add_argument("--sitzungen", type=int, default=20)
+    parser.add_argument("--wechsel", type=int, default=3)
+    args = parser.parse_args()
+    ergebnis = [gleichzeitig(k, args.sitzungen, args.wechsel) for k in args.kommune or ["musterstadt", "berlin"]]
+    print(json.dumps(ergebnis, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
