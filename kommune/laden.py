@@ -57,6 +57,8 @@ class Kommune:
     katalog: pd.DataFrame
     angebote: gpd.GeoDataFrame
     hinweise: list[str] = field(default_factory=list)
+    #: Datenversion, aus der Tabellen und Geometrien stammen (ID wie „v0002“; None = die Originaldateien).
+    version: str | None = None
 
     @property
     def name(self) -> str:
