@@ -65,7 +65,6 @@ def kartennutzlast(kommune_id: str) -> dict[str, float]:
         "map_geometry_kb": kb(geometrie),
         "map_recolour_kb": kb(f),
         "offers_kb": round(sum(kb(a) for a in angebote), 1),
-        "naive_choropleth_payload_kb": naive_choropleth_kb(k.gebiete[ebene], reihe),
         "laden_ms": laden_ms,
         "vereinfachen_ms": vereinfachen_ms,
         "kodieren_ms": kodieren_ms,
@@ -76,7 +75,10 @@ def kartennutzlast(kommune_id: str) -> dict[str, float]:
 
 
 def naive_choropleth_kb(gebiete, reihe) -> float:
-    """Vergleich: ein einfacher folium.Choropleth der unvereinfachten Ebene (volle Koordinaten), ganzes HTML."""
+    """HTML eines einfachen folium.Choropleth der unvereinfachten Ebene (volle Koordinaten), ohne Angebote.
+
+    Nicht neben `map_geometry_kb` stellen (eine ganze HTML-Seite gegen eine kodierte Geometrie): verglichen wird
+    im Browser, ganze Seite gegen ganze Seite – `python -m benchmarks.vergleich` (`benchmarks/naive_karte`)."""
     try:
         import folium
     except ImportError:
@@ -274,9 +276,9 @@ def main() -> None:
     if args.kommune == "berlin":
         from benchmarks import indices_bench, interpolation_bench
 
-        ergebnis.update(interpolation_bench.messen())
+        ergebnis["umrechnung_gegen_tobler"] = interpolation_bench.messen("berlin", frischer_prozess=False)
         ergebnis.update(indices_bench.messen())
-        ergebnis["rerun_after_weight_change_ms"] = rerun_nach_gewichtsaenderung_ms("berlin")
+        ergebnis["rerun_after_weight_change_server_ms"] = rerun_nach_gewichtsaenderung_ms("berlin")  # ohne Browser
     if args.mit_import:
         from benchmarks import import_bench
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ import pandas as pd
 from geodata.overlay import Gewichte, Overlay, dasymetrische_gewichte, flaechengewichte, overlay_gewichte
 from kommune.fehler import KommuneFehler
 from kommune.laden import INDIKATOR_SPALTEN, Kommune
+from kommune.versionen import ablage_ordner
 from kommune.werte import zuordnung
 from kommune.zwischenspeicher import Objektcache
 
@@ -311,7 +313,11 @@ def _berechnen(
             continue
         quelle = kommune.gebiete[quell_schicht]
         ov = overlay_gewichte(
-            quelle, ziel, quelle_name=kommune.schicht(quell_schicht).name, ziel_name=kommune.schicht(ziel_schicht).name
+            quelle,
+            ziel,
+            quelle_name=kommune.schicht(quell_schicht).name,
+            ziel_name=kommune.schicht(ziel_schicht).name,
+            cache_dir=_ablage(kommune),
         )
         gew = _gewichte(ov, quelle, ziel, methode, raster)
         wert, z, n = _rechnen(ov, gew, q.art, q.z, q.n, q.fehlt, q.faktor, gesamt_verteilen, mindestdeckung)
@@ -341,6 +347,17 @@ def _berechnen(
     return lang[INDIKATOR_SPALTEN], info
 
 
+def _ablage(kommune: Kommune) -> Path | None:
+    """Wo die Überlagerungen dieser Kommune gespeichert werden: bei ihrer Datenversion (`kommune.versionen`).
+
+    Lässt sich kein Ordner bestimmen (z. B. ohne Heimatordner), wird nur im Speicher gecacht – nie ein Abbruch.
+    """
+    try:
+        return ablage_ordner(kommune)
+    except Exception:
+        return None
+
+
 def _cache_schluessel(ziel_schicht: str, methode: str, raster, verteilen, deckung) -> tuple:
     return (ziel_schicht, methode, None if raster is None else str(raster), verteilen, deckung)
 
@@ -366,7 +383,9 @@ def alle_interpolieren(
     `zaehler`/`nenner` sind nur bei Anteilen mit Zähler/Nenner gefüllt. `attrs["verfahren"]` nennt je
     Indikator die Rechenregel, `attrs["bericht"]` Splitter und Lücken der Überlagerung.
     Ergebnis gecacht je (Kommune, Ebene, Methode, …); `cache=False` rechnet alles neu außer der Überlagerung
-    und den Rastergewichten (die bleiben nach Geometrie-Hash gecacht).
+    und den Rastergewichten (die bleiben nach Geometrie-Hash gecacht). Die Überlagerung wird einmal je Paar von
+    Geometrieständen gerechnet und bei der Datenversion gespeichert (`kommune.versionen.ablage_ordner`); ein
+    frischer Prozess liest sie von dort.
     """
     schluessel = _cache_schluessel(ziel_schicht, methode, raster, gesamt_verteilen, mindestdeckung)
 

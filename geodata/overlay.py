@@ -6,10 +6,14 @@
 Lücken in deutschen Sätzen – gemeldet, nicht versteckt. Alle Schnittstücke mit positiver Fläche
 bleiben in der Matrix (wie bei tobler); Splitter tragen nur ihre winzige Fläche bei.
 
-Zwischenspeicher: im Speicher ein begrenztes Wörterbuch, Schlüssel = SHA-256 über CRS, IDs und WKB beider
-Schichten (ändert sich eine Geometrie, wird neu gerechnet); es hält keine GeoDataFrames fest. Optional auf
-der Platte als `.npz` (ohne Pickle) im Ordner aus `BILDUNGSMONITOR_CACHE_DIR` (ohne die Variable: kein
-Plattencache).
+Zwischenspeicher: im Speicher ein begrenztes Wörterbuch, Schlüssel = SHA-256 über die Inhaltsschlüssel beider
+Schichten (je SHA-256 über CRS, IDs und WKB; ändert sich eine Geometrie, wird neu gerechnet); es hält keine
+GeoDataFrames fest. Auf der Platte als komprimierte `.npz` (ohne Pickle) `overlay_<quelle>_<ziel>.npz` mit beiden
+Inhaltsschlüsseln im Namen und dem vollen Schlüssel in der Datei: bei der Datenversion der Kommune
+(`kommune.versionen.ablage_ordner`, so übergibt es `geodata.interpolation`), sonst im Ordner aus `cache_dir` bzw.
+`BILDUNGSMONITOR_CACHE_DIR`. Eine einmal je Paar von Geometrieständen gerechnete Überlagerung steht so auch
+einem frischen Prozess bereit. Eine fremde, veraltete, unvollständige oder kaputte Datei wird nie benutzt,
+sondern neu gerechnet und ersetzt (atomar geschrieben).
 
 Für die dasymetrische Interpolation gewichtet `dasymetrische_gewichte` jedes Schnittstück mit der
 Bevölkerung der Rasterzellen, in denen es liegt (Zensus-2011-Gitter, 1 km): Fläche × Einwohnerdichte.
@@ -59,6 +63,8 @@ _SPEICHER: Begrenzt = Begrenzt(16)
 _BENANNT: Begrenzt = Begrenzt(32)
 _GEWICHTE: Begrenzt = Begrenzt(16)
 _RASTER: Begrenzt = Begrenzt(2)
+#: (Datei, Schlüssel), die in diesem Prozess schon gelesen oder geschrieben wurden (kein erneutes Prüfen der Platte).
+_ABGELEGT: Begrenzt = Begrenzt(64)
 #: Schnellweg: gleiche GeoDataFrames mit denselben (unveränderlichen) shapely-Objekten → kein neuer Hash.
 #: Hängt an der Quellschicht (je Zielschicht ein Eintrag) und stirbt mit ihr.
 _IDENTITAET = Objektcache("overlay.identitaet", max_je_objekt=8)
@@ -242,18 +248,45 @@ def _geometrien(gdf: gpd.GeoDataFrame, rolle: str) -> np.ndarray:
     return np.asarray(gdf.geometry.values, dtype=object)
 
 
-def geometrie_schluessel(quelle: gpd.GeoDataFrame, ziel: gpd.GeoDataFrame) -> str:
-    """SHA-256 über Cache-Version, CRS, IDs und WKB beider Schichten."""
-    h = hashlib.sha256(CACHE_VERSION.encode())
-    for gdf in (quelle, ziel):
-        h.update(b"\x00" + str(gdf.crs.to_string() if gdf.crs else "").encode())
-        h.update(b"\x00" + "\x1f".join(map(str, gdf.index)).encode())
-        wkb = shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object), output_dimension=2)
-        h.update(len(wkb).to_bytes(8, "little"))
+def schicht_schluessel(gdf: gpd.GeoDataFrame) -> str:
+    """Inhaltsschlüssel einer Schicht: SHA-256 über CRS, IDs und Geometrie (gleich genau dann, wenn alles gleich ist).
+
+    Die Geometrie geht als Koordinaten mit Teil- und Ringgrenzen ein (`shapely.to_ragged_array`, für Berlin
+    einige Millisekunden); Mischungen, die das nicht kann (z. B. GeometryCollection), als WKB.
+    """
+    h = hashlib.sha256(b"schicht")
+    h.update(b"\x00" + str(gdf.crs.to_string() if gdf.crs else "").encode())
+    h.update(b"\x00" + "\x1f".join(map(str, gdf.index)).encode())
+    geometrie = np.asarray(gdf.geometry.values, dtype=object)
+    try:
+        art, koordinaten, grenzen = shapely.to_ragged_array(geometrie, include_z=False)
+    except (ValueError, TypeError, NotImplementedError):
+        wkb = shapely.to_wkb(geometrie, output_dimension=2)
+        h.update(b"\x00wkb" + len(wkb).to_bytes(8, "little"))
         for stueck in wkb:
             h.update(len(stueck or b"").to_bytes(8, "little"))
             h.update(stueck or b"")
+        return h.hexdigest()
+    h.update(b"\x00ragged" + int(art).to_bytes(2, "little") + len(geometrie).to_bytes(8, "little"))
+    for teil in (koordinaten, *grenzen):
+        teil = np.ascontiguousarray(teil)
+        h.update(str(teil.dtype).encode() + len(teil).to_bytes(8, "little"))
+        h.update(memoryview(teil).cast("B"))
     return h.hexdigest()
+
+
+def _paar_schluessel(quelle_schluessel: str, ziel_schluessel: str) -> str:
+    return hashlib.sha256(f"{CACHE_VERSION}\x00{quelle_schluessel}\x00{ziel_schluessel}".encode()).hexdigest()
+
+
+def geometrie_schluessel(quelle: gpd.GeoDataFrame, ziel: gpd.GeoDataFrame) -> str:
+    """SHA-256 über Cache-Version und die Inhaltsschlüssel (`schicht_schluessel`) beider Schichten."""
+    return _paar_schluessel(schicht_schluessel(quelle), schicht_schluessel(ziel))
+
+
+def ablage_datei(ordner: str | os.PathLike[str], quelle_schluessel: str, ziel_schluessel: str) -> Path:
+    """Dateiname einer gespeicherten Überlagerung: beide Inhaltsschlüssel (gekürzt) im Namen."""
+    return Path(ordner) / f"overlay_{quelle_schluessel[:20]}_{ziel_schluessel[:20]}.npz"
 
 
 def _schneiden(q: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -289,8 +322,30 @@ def _platte_lesen(pfad: Path, schluessel: str) -> dict[str, np.ndarray] | None:
         if str(inhalt["schluessel"]) != schluessel:
             return None
         return inhalt
-    except (OSError, ValueError, KeyError, EOFError):
+    except Exception:  # kaputt, abgeschnitten, kein Zip, fehlende Felder: nie abstürzen, neu rechnen
         return None
+
+
+def _ablage_passt(inhalt: dict[str, np.ndarray], quelle_ids: pd.Index, ziel_ids: pd.Index) -> bool:
+    """Ist eine gelesene Überlagerung in sich stimmig und zu diesen IDs passend? (Sonst neu rechnen.)"""
+    try:
+        n, m = len(quelle_ids), len(ziel_ids)
+        indptr, indices, data = inhalt["indptr"], inhalt["indices"], inhalt["data"]
+        return bool(
+            indptr.shape == (n + 1,)
+            and indptr[0] == 0
+            and indptr[-1] == len(indices) == len(data)
+            and (np.diff(indptr) >= 0).all()
+            and (len(indices) == 0 or (indices.min() >= 0 and indices.max() < m))
+            and np.isfinite(data).all()
+            and (data >= 0).all()
+            and inhalt["quelle_flaeche"].shape == (n,)
+            and inhalt["ziel_flaeche"].shape == (m,)
+            and np.array_equal(inhalt["quelle_ids"].astype(str), np.asarray(quelle_ids, dtype=str))
+            and np.array_equal(inhalt["ziel_ids"].astype(str), np.asarray(ziel_ids, dtype=str))
+        )
+    except Exception:
+        return False
 
 
 def _platte_schreiben(pfad: Path, **arrays: np.ndarray) -> None:
@@ -298,9 +353,9 @@ def _platte_schreiben(pfad: Path, **arrays: np.ndarray) -> None:
     tmp: str | None = None
     try:
         pfad.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=pfad.stem, suffix=".tmp.npz", dir=pfad.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{pfad.stem}", suffix=".tmp", dir=pfad.parent)
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            np.savez_compressed(f, **arrays)
         os.replace(tmp, pfad)
     except OSError:
         if tmp and os.path.exists(tmp):
@@ -318,7 +373,9 @@ def overlay_gewichte(
     """Schnittflächen Quelle × Ziel (einmal je Schichtpaar, gecacht nach Geometrie-Hash).
 
     Beide Schichten müssen im selben metrischen CRS liegen; der Index ist die Gebiets-ID.
-    `cache_dir` (oder `BILDUNGSMONITOR_CACHE_DIR`) schaltet den Plattencache ein.
+    `cache_dir` (oder `BILDUNGSMONITOR_CACHE_DIR`) schaltet den Plattencache ein: dort wird eine gespeicherte
+    Überlagerung gelesen bzw. nach dem Rechnen abgelegt (`geodata.interpolation` übergibt den Ordner der
+    Datenversion).
     """
     if quelle.crs != ziel.crs:
         raise KommuneFehler(
@@ -328,53 +385,85 @@ def overlay_gewichte(
     fingerabdruck = _fingerabdruck(quelle, ziel, q, z)
     bekannt = _IDENTITAET.get(quelle, id(ziel))
     if bekannt is not None and _gleich(bekannt[0], fingerabdruck) and bekannt[1] in _SPEICHER:
-        schluessel = bekannt[1]
+        schluessel, hq, hz = bekannt[1:]
     else:
-        schluessel = geometrie_schluessel(quelle, ziel)
-    _IDENTITAET.setzen(quelle, id(ziel), (fingerabdruck, schluessel))
-    if schluessel in _SPEICHER:
-        return _benannt(_SPEICHER[schluessel], quelle_name, ziel_name)
-
+        hq, hz = schicht_schluessel(quelle), schicht_schluessel(ziel)
+        schluessel = _paar_schluessel(hq, hz)
+    _IDENTITAET.setzen(quelle, id(ziel), (fingerabdruck, schluessel, hq, hz))
     ordner = _cache_ordner(cache_dir)
-    pfad = ordner / f"overlay_{schluessel[:40]}.npz" if ordner else None
-    inhalt = _platte_lesen(pfad, schluessel) if pfad else None
-    form = (len(q), len(z))
-    if inhalt is not None:
-        ov = Overlay(
-            flaechen=sparse.csr_matrix((inhalt["data"], inhalt["indices"], inhalt["indptr"]), shape=form),
-            quelle_ids=pd.Index(inhalt["quelle_ids"].astype(str), name="id"),
-            ziel_ids=pd.Index(inhalt["ziel_ids"].astype(str), name="id"),
-            quelle_flaeche=inhalt["quelle_flaeche"],
-            ziel_flaeche=inhalt["ziel_flaeche"],
-            schluessel=schluessel,
-            crs=str(quelle.crs.to_string()),
-        )
-    else:
-        i, j, a, stuecke = _schneiden(q, z)
-        ov = Overlay(
-            flaechen=_csr(i, j, a, form),
-            quelle_ids=pd.Index(quelle.index.astype(str), name="id"),
-            ziel_ids=pd.Index(ziel.index.astype(str), name="id"),
-            quelle_flaeche=shapely.area(q),
-            ziel_flaeche=shapely.area(z),
-            schluessel=schluessel,
-            crs=str(quelle.crs.to_string()),
-            stuecke_geometrie=stuecke,
-        )
-        if pfad:
-            _platte_schreiben(
-                pfad,
-                schluessel=np.array(schluessel),
-                data=ov.flaechen.data,
-                indices=ov.flaechen.indices,
-                indptr=ov.flaechen.indptr,
-                quelle_ids=np.array(ov.quelle_ids, dtype=str),
-                ziel_ids=np.array(ov.ziel_ids, dtype=str),
-                quelle_flaeche=ov.quelle_flaeche,
-                ziel_flaeche=ov.ziel_flaeche,
-            )
+    pfad = ablage_datei(ordner, hq, hz) if ordner else None
+
+    ov = _SPEICHER.get(schluessel)
+    if ov is None and pfad is not None:
+        ov = _aus_ablage(pfad, schluessel, quelle, ziel)
+        if ov is not None:
+            _ABGELEGT[(str(pfad), schluessel)] = True
+    if ov is None:
+        ov = _rechnen(q, z, quelle, ziel, schluessel)
     _SPEICHER[schluessel] = ov
+    if pfad is not None and (str(pfad), schluessel) not in _ABGELEGT:
+        # frisch gerechnet oder nur im Speicher (z. B. zuerst ohne Ordner geholt): bei der Version ablegen
+        if _aus_ablage(pfad, schluessel, quelle, ziel) is None:
+            _ablegen(pfad, ov, hq, hz)
+        _ABGELEGT[(str(pfad), schluessel)] = True
     return _benannt(ov, quelle_name, ziel_name)
+
+
+def _ids(gdf: gpd.GeoDataFrame) -> pd.Index:
+    return pd.Index(gdf.index.astype(str), name="id")
+
+
+def _rechnen(
+    q: np.ndarray, z: np.ndarray, quelle: gpd.GeoDataFrame, ziel: gpd.GeoDataFrame, schluessel: str
+) -> Overlay:
+    i, j, a, stuecke = _schneiden(q, z)
+    return Overlay(
+        flaechen=_csr(i, j, a, (len(q), len(z))),
+        quelle_ids=_ids(quelle),
+        ziel_ids=_ids(ziel),
+        quelle_flaeche=shapely.area(q),
+        ziel_flaeche=shapely.area(z),
+        schluessel=schluessel,
+        crs=str(quelle.crs.to_string()),
+        stuecke_geometrie=stuecke,
+    )
+
+
+def _aus_ablage(pfad: Path, schluessel: str, quelle: gpd.GeoDataFrame, ziel: gpd.GeoDataFrame) -> Overlay | None:
+    """Eine gespeicherte Überlagerung, wenn die Datei da ist, den Schlüssel trägt und in sich stimmt; sonst None."""
+    inhalt = _platte_lesen(pfad, schluessel)
+    quelle_ids, ziel_ids = _ids(quelle), _ids(ziel)
+    if inhalt is None or not _ablage_passt(inhalt, quelle_ids, ziel_ids):
+        return None
+    flaechen = sparse.csr_matrix(
+        (inhalt["data"].astype(float), inhalt["indices"].astype(np.int64), inhalt["indptr"].astype(np.int64)),
+        shape=(len(quelle_ids), len(ziel_ids)),
+    )
+    return Overlay(
+        flaechen=flaechen,
+        quelle_ids=quelle_ids,
+        ziel_ids=ziel_ids,
+        quelle_flaeche=inhalt["quelle_flaeche"].astype(float),
+        ziel_flaeche=inhalt["ziel_flaeche"].astype(float),
+        schluessel=schluessel,
+        crs=str(quelle.crs.to_string()),
+    )
+
+
+def _ablegen(pfad: Path, ov: Overlay, hq: str, hz: str) -> None:
+    _platte_schreiben(
+        pfad,
+        schluessel=np.array(ov.schluessel),
+        quelle_schluessel=np.array(hq),
+        ziel_schluessel=np.array(hz),
+        data=ov.flaechen.data,
+        indices=ov.flaechen.indices,
+        indptr=ov.flaechen.indptr,
+        quelle_ids=np.array(ov.quelle_ids, dtype=str),
+        ziel_ids=np.array(ov.ziel_ids, dtype=str),
+        quelle_flaeche=ov.quelle_flaeche,
+        ziel_flaeche=ov.ziel_flaeche,
+    )
 
 
 def _benannt(ov: Overlay, quelle_name: str, ziel_name: str) -> Overlay:
@@ -408,6 +497,7 @@ def cache_leeren() -> None:
     """Alle Speicher-Caches leeren (Überlagerungen, Gewichte, Raster); der Plattencache bleibt."""
     _SPEICHER.clear()
     _BENANNT.clear()
+    _ABGELEGT.clear()
     _IDENTITAET.leeren()
     _GEWICHTE.clear()
     _RASTER.clear()

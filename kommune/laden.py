@@ -87,6 +87,8 @@ class Kommune:
     hinweise: list[str] = field(default_factory=list)
     #: Standorte knapp außerhalb aller Gebiete (`umland_m` einer `[[angebote]]`): nur für Entfernungen, nie gezählt
     umland: gpd.GeoDataFrame | None = None
+    #: Datenversion, aus der Tabellen und Geometrien stammen (ID wie „v0002“; None = die Originaldateien).
+    version: str | None = None
 
     def __post_init__(self) -> None:
         if self.umland is None:

@@ -18,7 +18,18 @@ bisherige Version bleibt unverändert. „Wiederherstellen“ setzt nur den Zeig
 Einbindung ins Laden: `datei_pfad(konf, datei, version)` liefert für jede Datendatei (Indikatortabelle,
 Geometrie) den Pfad, der für die aktive bzw. gewählte Version gilt – die Kopie in der Version, falls es
 sie dort gibt, sonst `konf.daten / datei`. `kommune_mit_version` lädt eine Kommune in einer Version,
-ohne `kommune/laden.py` zu ändern.
+ohne `kommune/laden.py` zu ändern; `Kommune.version` nennt sie.
+
+Abgeleitete Daten (z. B. die Überlagerungen in `geodata.overlay`) liegen bei ihrer Version::
+
+    <daten>/versionen/v0001/abgeleitet/…     für eine importierte Version
+    <daten>/versionen/original/abgeleitet/…  für die Originaldateien
+
+`ablage_ordner(kommune)` nennt den Ordner. Die Dateien tragen den Inhaltsschlüssel ihrer Eingaben im Namen und
+in sich (eine veraltete Datei passt nie); eine neue Version übernimmt sie aus der bisher aktiven, denn meist
+ändert ein Import nur Tabellen. Ist der Datenordner schreibgeschützt, dient `BILDUNGSMONITOR_CACHE_DIR` (sonst
+der Cache-Ordner des Benutzers, `$XDG_CACHE_HOME` bzw. `~/.cache`) mit einem Unterordner je Datenordner und
+Version.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -51,6 +63,10 @@ MANIFEST = "versionen.json"
 ORIGINAL = "original"
 AKTIV = "aktiv"
 META = frozenset({"version.json", "lieferung", "pruefprotokoll.xlsx", "zuordnung.toml"})
+#: Unterordner einer Version für abgeleitete Daten (Überlagerungen); Dateien mit Inhaltsschlüssel im Namen.
+ABGELEITET = "abgeleitet"
+#: Ersatzort für abgeleitete Daten, wenn der Datenordner schreibgeschützt ist.
+CACHE_UMGEBUNG = "BILDUNGSMONITOR_CACHE_DIR"
 SPERRE_ALTER_S = 600
 #: Versions-IDs: ein Ordnername ohne Pfadtrenner (v0001, …).
 _ID_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -158,6 +174,55 @@ def kommune_mit_version(kommune: Any, version: str | None = AKTIV) -> Any:
     return _kommune_aus_ordner(kommune, ordner)
 
 
+def _beschreibbar(ordner: Path) -> bool:
+    """Lässt sich `ordner` beschreiben? Auch als root nicht, wenn er (oder sein Elternordner) schreibgeschützt ist."""
+    p = ordner
+    while not p.exists():
+        if p.parent == p:
+            return False
+        p = p.parent
+    try:
+        modus = p.stat().st_mode
+    except OSError:
+        return False
+    return p.is_dir() and bool(modus & stat.S_IWUSR) and os.access(p, os.W_OK | os.X_OK)
+
+
+def ablage_ordner(kommune_oder_konf: Any, version: str | None = None) -> Path:
+    """Der Ordner für abgeleitete Daten einer Datenversion (siehe Modulbeschreibung).
+
+    `version`: Versions-ID oder None (= `kommune.version`, bei einer Konfiguration die Originaldateien).
+    Geschrieben wird nur in Ordner, die der Import angelegt hat: `<daten>/versionen/<version>/abgeleitet`, für
+    die Originaldateien `<daten>/versionen/original/abgeleitet`, wenn es `<daten>/versionen` schon gibt.
+    Sonst (keine Importe, Datenordner schreibgeschützt) der Ersatzort aus `BILDUNGSMONITOR_CACHE_DIR` (sonst
+    `$XDG_CACHE_HOME`/`~/.cache` + `bildungsmonitor`) + `abgeleitet/<Kennung des Datenordners>/<version>`.
+    """
+    konf = _konf(kommune_oder_konf)
+    name = version or getattr(kommune_oder_konf, "version", None) or ORIGINAL
+    vordner = konf.daten / ORDNER
+    eigen = vordner / name / ABGELEITET
+    if eigen.is_dir() or (vordner.is_dir() and _beschreibbar(eigen)):
+        return eigen
+    return _ersatz_ablage(konf, name)
+
+
+def _ersatz_ablage(konf: KommuneKonfiguration, name: str) -> Path:
+    basis = os.environ.get(CACHE_UMGEBUNG) or None
+    if basis is None:
+        basis = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bildungsmonitor"
+    kennung = hashlib.sha256(str(Path(konf.daten).resolve()).encode()).hexdigest()[:16]
+    return Path(basis) / ABGELEITET / kennung / name
+
+
+def _ablage_uebernehmen(konf: KommuneKonfiguration, version: str | None, ziel: Path) -> None:
+    """Abgeleitete Daten einer Version (eigener Ordner und Ersatzort) nach `ziel` kopieren; Fehler lassen es aus."""
+    name = version or ORIGINAL
+    for quelle in (konf.daten / ORDNER / name / ABGELEITET, _ersatz_ablage(konf, name)):
+        with contextlib.suppress(OSError, RuntimeError):
+            if quelle.is_dir():
+                shutil.copytree(quelle, ziel, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+
+
 def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
     """Die Kommune mit allen Datendateien, die in `ordner` liegen (sonst die bisherigen)."""
     from kommune import laden
@@ -174,7 +239,9 @@ def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
     for s in konf.schichten:
         if (ordner / s.datei).is_file():
             gebiete[s.id] = laden._gebiete_lesen(dataclasses.replace(konf, daten=ordner), s, hinweise)
-    return dataclasses.replace(kommune, gebiete=gebiete, indikatoren=indikatoren, hinweise=hinweise)
+    return dataclasses.replace(
+        kommune, gebiete=gebiete, indikatoren=indikatoren, hinweise=hinweise, version=ordner.name
+    )
 
 
 def gesamtprobe(kommune: Any, ordner: Path) -> None:
@@ -271,11 +338,14 @@ def version_anlegen(
         tmp = vordner / f".tmp-{neue_id}-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
         try:
+            # Datendateien und abgeleitete Daten der bisher aktiven Version übernehmen (die abgeleiteten tragen
+            # ihren Inhaltsschlüssel: was nicht mehr passt, wird nie benutzt)
+            _ablage_uebernehmen(konf, manifest["aktiv"], tmp / ABGELEITET)
             basis = vordner / manifest["aktiv"] if manifest["aktiv"] else None
             if basis is not None and basis.is_dir():
                 for p in basis.rglob("*"):
                     rel = p.relative_to(basis)
-                    if rel.parts[0] in META or not p.is_file():
+                    if rel.parts[0] in META or rel.parts[0] == ABGELEITET or not p.is_file():
                         continue
                     (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(p, tmp / rel)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,12 @@ if "BILDUNGSMONITOR_DATA_DIR" not in os.environ and (SHARED / "berlin").is_dir()
     os.environ["BILDUNGSMONITOR_DATA_DIR"] = str(SHARED)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Abgeleitete Daten (gespeicherte Überlagerungen) von Kommunen ohne Importe oder mit schreibgeschütztem
+# Datenordner landen sonst im Cache-Ordner des Benutzers (kommune.versionen.ablage_ordner): im Test ein eigener.
+if "BILDUNGSMONITOR_CACHE_DIR" not in os.environ:
+    os.environ["BILDUNGSMONITOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="bildungsmonitor-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["BILDUNGSMONITOR_CACHE_DIR"], ignore_errors=True)
 
 # Die Seitentests wählen Rollen im Demo-Modus; ohne diesen Schalter zeigt die App nur die öffentliche
 # Rolle (sichere Voreinstellung, eigens geprüft in tests/test_zugang.py).

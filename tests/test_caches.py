@@ -37,6 +37,7 @@ NACH_INHALT = {
     "overlay._BENANNT": lambda: overlay._BENANNT,
     "overlay._GEWICHTE": lambda: overlay._GEWICHTE,
     "overlay._RASTER": lambda: overlay._RASTER,
+    "overlay._ABGELEGT": lambda: overlay._ABGELEGT,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import itertools
 import warnings
 from pathlib import Path
@@ -424,3 +425,173 @@ def test_kommune_kopie_wird_nicht_verwechselt(musterstadt):
     a = werte_auf_einzugsbereich(musterstadt, "einwohner", "schulbezirk", "2024")
     b = werte_auf_einzugsbereich(kopie, "einwohner", "schulbezirk", "2024")
     np.testing.assert_allclose(b, 2 * a)
+
+
+# ---------------------------------------------------------------------------------------------
+# Überlagerungen bei der Datenversion gespeichert (issue 11, Punkt 6)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def musterstadt_kopie(tmp_path, monkeypatch):
+    """Eine Kopie der Musterstadt und ein eigener Ersatzort (nichts landet in sample_data oder im Heimatordner)."""
+    import shutil
+
+    from tests.conftest import PROJEKT
+
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    ordner = Path(
+        shutil.copytree(
+            PROJEKT / "sample_data" / "musterstadt", tmp_path / "musterstadt", ignore=lambda *_: ["versionen"]
+        )
+    )
+    _alles_leeren()
+    yield ordner
+    _alles_leeren()
+
+
+def _alles_leeren() -> None:
+    from geodata import interpolation
+
+    ovmod.cache_leeren()
+    interpolation.cache_leeren()
+
+
+def _nie_schneiden(monkeypatch) -> list:
+    """Ersetzt den Schnitt durch einen Zähler: so zeigt ein Test, ob neu gerechnet wurde."""
+    aufrufe = []
+    echt = ovmod._schneiden
+
+    def zaehlen(q, z):
+        aufrufe.append(1)
+        return echt(q, z)
+
+    monkeypatch.setattr(ovmod, "_schneiden", zaehlen)
+    return aufrufe
+
+
+def test_gespeicherte_ueberlagerung_gibt_frischem_lauf_dieselben_gewichte(musterstadt_kopie, monkeypatch):
+    from kommune import kommune_laden
+    from kommune.versionen import ablage_ordner
+
+    k = kommune_laden(musterstadt_kopie)
+    assert k.version is None
+    ablage = ablage_ordner(k)
+    assert ablage.is_relative_to(musterstadt_kopie.parent / "cache")  # ohne Importe nichts im Datenordner
+    erst = alle_interpolieren(k, "schulbezirk")
+    dateien = sorted(ablage.glob("overlay_*.npz"))
+    assert len(dateien) == 1
+    frisch = overlay_gewichte(k.gebiete["viertel"], k.gebiete["schulbezirk"])
+    assert frisch.stuecke_geometrie is not None
+
+    _alles_leeren()  # wie ein frischer Prozess: nichts im Speicher
+    aufrufe = _nie_schneiden(monkeypatch)
+    k2 = kommune_laden(musterstadt_kopie)
+    zweit = alle_interpolieren(k2, "schulbezirk")
+    geladen = ovmod._SPEICHER[frisch.schluessel]
+    assert aufrufe == [] and geladen.stuecke_geometrie is None  # von der Platte, nicht neu geschnitten
+    assert (geladen.flaechen != frisch.flaechen).nnz == 0
+    np.testing.assert_array_equal(geladen.flaechen.data, frisch.flaechen.data)
+    np.testing.assert_array_equal(geladen.quelle_flaeche, frisch.quelle_flaeche)
+    pd.testing.assert_frame_equal(zweit, erst)
+    assert zweit.attrs["bericht"] == erst.attrs["bericht"]
+
+
+@pytest.mark.parametrize("kaputt", ["muell", "abgeschnitten", "fremde_ids", "leer"])
+def test_kaputte_gespeicherte_ueberlagerung_wird_neu_gerechnet(musterstadt_kopie, monkeypatch, kaputt):
+    from kommune import kommune_laden
+    from kommune.versionen import ablage_ordner
+
+    k = kommune_laden(musterstadt_kopie)
+    erst = alle_interpolieren(k, "schulbezirk")
+    (datei,) = ablage_ordner(k).glob("overlay_*.npz")
+    gut = datei.read_bytes()
+    if kaputt == "muell":
+        datei.write_bytes(b"kaputt")
+    elif kaputt == "abgeschnitten":
+        datei.write_bytes(gut[: len(gut) // 2])
+    elif kaputt == "leer":
+        datei.write_bytes(b"")
+    else:  # lesbar, richtiger Schlüssel, aber Inhalt passt nicht zur Schicht
+        with np.load(datei) as d:
+            inhalt = dict(d)
+        inhalt["quelle_ids"] = inhalt["quelle_ids"][::-1]
+        np.savez_compressed(datei, **inhalt)
+    _alles_leeren()
+    aufrufe = _nie_schneiden(monkeypatch)
+    zweit = alle_interpolieren(kommune_laden(musterstadt_kopie), "schulbezirk")
+    assert aufrufe == [1]  # neu gerechnet, kein Absturz
+    pd.testing.assert_frame_equal(zweit, erst)
+    with np.load(datei) as d:  # und wieder gültig abgelegt
+        np.testing.assert_array_equal(d["quelle_ids"], np.load(io.BytesIO(gut))["quelle_ids"])
+
+
+def test_geaenderte_geometrie_bekommt_neuen_schluessel(musterstadt_kopie, monkeypatch):
+    from kommune import kommune_laden
+    from kommune.versionen import ablage_ordner
+
+    k = kommune_laden(musterstadt_kopie)
+    alle_interpolieren(k, "schulbezirk")
+    (alt,) = ablage_ordner(k).glob("overlay_*.npz")
+    alt_summe = overlay_gewichte(k.gebiete["viertel"], k.gebiete["schulbezirk"]).flaechen.sum()
+    ziel = k.gebiete["schulbezirk"].copy()
+    ziel.geometry = ziel.geometry.buffer(-50)  # jeder Schulbezirk 50 m schmaler
+    k2 = dataclasses.replace(k, gebiete={**k.gebiete, "schulbezirk": ziel})
+    _alles_leeren()
+    aufrufe = _nie_schneiden(monkeypatch)
+    neu_ov = overlay_gewichte(k2.gebiete["viertel"], ziel, cache_dir=ablage_ordner(k2))
+    assert aufrufe == [1]
+    dateien = sorted(ablage_ordner(k).glob("overlay_*.npz"))
+    assert len(dateien) == 2 and alt in dateien
+    neu = next(d for d in dateien if d != alt)
+    assert neu.name.split("_")[1] == alt.name.split("_")[1]  # gleiche Quellschicht
+    assert neu.name.split("_")[2] != alt.name.split("_")[2]  # andere Zielschicht → anderer Schlüssel
+    assert neu_ov.flaechen.sum() < alt_summe
+    # eine veraltete Datei unter dem neuen Namen (fremder Schlüssel darin) wird nicht benutzt
+    neu.write_bytes(alt.read_bytes())
+    _alles_leeren()
+    wieder = overlay_gewichte(k2.gebiete["viertel"], ziel, cache_dir=ablage_ordner(k2))
+    assert aufrufe == [1, 1]
+    assert (wieder.flaechen != neu_ov.flaechen).nnz == 0
+
+
+def test_ueberlagerung_liegt_bei_der_version_und_wandert_mit(musterstadt_kopie, monkeypatch):
+    """Nach einem Import liegt die Ablage in versionen/<id>/abgeleitet; ein Import nur von Tabellen übernimmt sie."""
+    from kommune import kommune_laden
+    from kommune import versionen as vs
+
+    k = kommune_laden(musterstadt_kopie)
+    erst = alle_interpolieren(k, "schulbezirk")
+    tabelle = k.konfiguration.indikatoren[0].datei
+    vid = vs.version_anlegen(k.konfiguration, {tabelle: (musterstadt_kopie / tabelle).read_bytes()}, {"wer": "Test"})
+    k2 = kommune_laden(musterstadt_kopie)
+    assert k2.version == vid
+    ablage = vs.ablage_ordner(k2)
+    assert ablage == musterstadt_kopie / "versionen" / vid / "abgeleitet"
+    assert len(list(ablage.glob("overlay_*.npz"))) == 1  # aus der Ablage der Originaldateien übernommen
+    _alles_leeren()
+    aufrufe = _nie_schneiden(monkeypatch)
+    pd.testing.assert_frame_equal(alle_interpolieren(k2, "schulbezirk"), erst)
+    assert aufrufe == []
+    # mit Importen gehört auch die Ablage der Originaldateien in den Versionsordner
+    assert vs.ablage_ordner(k) == musterstadt_kopie / "versionen" / "original" / "abgeleitet"
+
+
+def test_schreibgeschuetzter_datenordner_nutzt_den_ersatzort(musterstadt_kopie):
+    import os
+
+    from kommune import kommune_laden
+    from kommune.versionen import ablage_ordner
+
+    (musterstadt_kopie / "versionen").mkdir()
+    k = kommune_laden(musterstadt_kopie)
+    assert ablage_ordner(k) == musterstadt_kopie / "versionen" / "original" / "abgeleitet"
+    os.chmod(musterstadt_kopie / "versionen", 0o555)
+    try:
+        ersatz = ablage_ordner(k)
+        assert ersatz.is_relative_to(musterstadt_kopie.parent / "cache") and ersatz.name == "original"
+        alle_interpolieren(k, "schulbezirk")
+        assert len(list(ersatz.glob("overlay_*.npz"))) == 1
+        assert not (musterstadt_kopie / "versionen" / "original").exists()
+    finally:
+        os.chmod(musterstadt_kopie / "versionen", 0o755)
