@@ -18,10 +18,10 @@ AMPEL = {
 
 CSS = """
 <style>
-.bm-kacheln { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px; }
-.bm-kachel { border: 2px solid #1f2933; border-radius: 8px; padding: 8px 12px; background: #fff; color: #111; }
+.bm-kacheln { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 8px; }
+.bm-kachel { border: 2px solid #1f2933; border-radius: 8px; padding: 6px 12px; background: #fff; color: #111; }
 .bm-kachel .titel { font-size: 1rem; font-weight: 700; margin: 0 0 2px 0; line-height: 1.25; color: #111; }
-.bm-kachel .wert { font-size: 1.9rem; font-weight: 700; line-height: 1.1; }
+.bm-kachel .wert { font-size: 1.8rem; font-weight: 700; line-height: 1.1; }
 .bm-kachel .veraenderung { font-size: 1rem; margin-top: 1px; }
 .bm-kachel .ampel { display: inline-block; font-weight: 700; color: #fff; border-radius: 4px; padding: 0 7px; }
 .bm-kachel .klein { font-size: .85rem; line-height: 1.3; color: #333; margin-top: 3px; }

@@ -125,7 +125,7 @@ vollbild = praesentation.toggle(
 praesentation.markdown(
     "<style>section[data-testid='stSidebar'], header[data-testid='stHeader'],"
     " [data-testid='stSidebarCollapsedControl'] {display: none !important;}"
-    " [data-testid='stMainBlockContainer'] {padding-top: 1.5rem;}</style>"
+    " [data-testid='stMainBlockContainer'] {padding-top: 1.5rem !important;}</style>"
     if vollbild
     else "<span></span>",
     unsafe_allow_html=True,

@@ -208,7 +208,8 @@ function anlegen(L, parentElement, data) {
   const map = L.map(container, {
     minZoom: 5,
     maxZoom: 18,
-    zoomSnap: 0.5,
+    zoomSnap: 0.25, // feiner einpassen: Berlin füllt auch ein Handy (0,5 ließ dort ein Drittel leer)
+    zoomDelta: 0.5,
     attributionControl: Boolean(data.kacheln),
   });
   L.control.scale({ imperial: false }).addTo(map);
