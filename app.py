@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 import oberflaeche.cachewaechter  # noqa: F401  (lehnt Streamlits clear_cache von Clients ab, s. dort)
+from oberflaeche.bildschirm import RAND_CSS, seitenleiste_zustand
 from oberflaeche.fehlerseite import seite_ausfuehren
 from oberflaeche.rollen import darf
 from oberflaeche.zugang import rolle_ermitteln
@@ -37,10 +38,13 @@ SEITEN = [
 ]
 
 # Streamlits englische Zeilen, die sich nicht setzen lassen: „200MB per file • CSV“ im Hochladefeld (die
-# deutschen Hinweise schreibt oberflaeche.bausteine.datei_hochladen darunter) und „Stop“ neben der Laufanzeige.
+# deutschen Hinweise schreibt oberflaeche.bausteine.datei_hochladen darunter), „Stop“ neben der Laufanzeige und
+# „Upload“ auf dem Knopf des Hochladefelds (ersetzt durch „Datei wählen“).
+HOCHLADEN = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']"
 st.html(
     "<style>[data-testid='stFileUploaderDropzoneInstructions'],"
-    "[data-testid='stStatusWidget'] button { display: none; }</style>"
+    f"[data-testid='stStatusWidget'] button, {HOCHLADEN} p {{ display: none; }}"
+    f"{HOCHLADEN}::after {{ content: 'Datei wählen'; }} {RAND_CSS}</style>"
 )  # nur <style>: Streamlit legt es unsichtbar ab, ohne Platz im Layout
 st.sidebar.title("Bildungsmonitor")
 rolle = rolle_ermitteln()
@@ -51,4 +55,7 @@ seiten = [
     for datei, titel, url in SEITEN
     if darf(rolle, datei)
 ]
-seite_ausfuehren(st.navigation(seiten))
+seite = st.navigation(seiten)
+# Seitenleiste je Seite (Cockpit und Sitzungsmodus eingeklappt) oder nach ?praesentation=1/0, s. oberflaeche.bildschirm
+st.set_page_config(initial_sidebar_state=seitenleiste_zustand(seite.url_path, st.query_params.get("praesentation")))
+seite_ausfuehren(seite)

@@ -37,30 +37,9 @@ SCHULEN = {
 }
 
 
-#: Reihenfolge, in der Kategorien vorausgewählt werden, bis die Punktgrenze erreicht ist.
-VORAUSWAHL = [
-    "Grundschule",
-    "Kita",
-    "weiterführende Schule",
-    "Jugendfreizeiteinrichtung",
-    "Bibliothek",
-    "VHS",
-    "Familienzentrum",
-    "berufliche Schule",
-]
-
-
-def standard_kategorien(anzahl: dict[str, int], grenze: int = 1000) -> list[str]:
-    """Vorauswahl der Angebotsebenen: alle, wenn es wenige Punkte sind, sonst nach `VORAUSWAHL` bis zur Grenze."""
-    if sum(anzahl.values()) <= grenze:
-        return sorted(anzahl)
-    gewaehlt, summe = [], 0
-    for kat in [*VORAUSWAHL, *sorted(set(anzahl) - set(VORAUSWAHL))]:
-        n = anzahl.get(kat, 0)
-        if n and summe + n <= grenze:
-            gewaehlt.append(kat)
-            summe += n
-    return sorted(gewaehlt)
+def angebote_knopf(anzahl_gewaehlt: int) -> str:
+    """Beschriftung des Knopfs, der die Angebotsebenen der Karte öffnet („Angebote: keine“, „Angebote: 2“)."""
+    return f"Angebote: {anzahl_gewaehlt if anzahl_gewaehlt > 0 else 'keine'}"
 
 
 def kategorie_farbe(kategorie: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -110,3 +110,41 @@ def datei_hochladen(spalte: Any, label: str, typen: list[str], *, key: str, hilf
     )
     spalte.caption(f"Erlaubt: {formate} · höchstens {zahl(grenze, 0)} MB je Datei")
     return datei
+
+
+def langsame_datei(
+    spalte: Any,
+    beschriftung: str,
+    erzeugen: Callable[[], bytes],
+    dateiname: str,
+    mime: str,
+    *,
+    key: str,
+    kennung: Hashable,
+    wartetext: str,
+) -> None:
+    """Eine Datei, deren Bau Sekunden dauert: erst „… erstellen“ mit sichtbarer Fortschrittsanzeige, dann der
+    Download der fertigen Datei (ohne neuen Seitenlauf).
+
+    Streamlits Download mit aufrufbaren Daten baut erst nach dem Klick und zeigt dabei nur ein kleines Symbol im
+    Knopf. `kennung` beschreibt, wofür die Datei gilt (Gebiet, Stand, ROLLE …): ändert sie sich, wird neu erstellt.
+    """
+    fertig = st.session_state.get(f"_{key}_datei")
+    platz = spalte.empty()
+    if not (fertig and fertig[0] == kennung):
+        if not platz.button(f"{beschriftung} erstellen", key=f"{key}_erstellen", width="stretch"):
+            return
+        with platz.container(), st.spinner(wartetext):  # ohne show_time: Streamlit schriebe „seconds“
+            fertig = (kennung, erzeugen())
+        st.session_state[f"_{key}_datei"] = fertig
+    platz.download_button(
+        f"{beschriftung} herunterladen",
+        fertig[1],
+        dateiname,
+        mime,
+        key=key,
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+        width="stretch",
+    )

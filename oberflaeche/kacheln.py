@@ -18,13 +18,16 @@ AMPEL = {
 
 CSS = """
 <style>
-.bm-kacheln { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 14px; }
-.bm-kachel { border: 2px solid #1f2933; border-radius: 8px; padding: 12px 14px; background: #fff; color: #111; }
-.bm-kachel h3 { font-size: 1.05rem; margin: 0 0 4px 0; line-height: 1.25; color: #111; }
-.bm-kachel .wert { font-size: 2.1rem; font-weight: 700; line-height: 1.1; }
-.bm-kachel .veraenderung { font-size: 1.05rem; margin-top: 2px; }
-.bm-kachel .ampel { display: inline-block; font-weight: 700; color: #fff; border-radius: 4px; padding: 1px 8px; }
-.bm-kachel .klein { font-size: .9rem; color: #333; margin-top: 4px; }
+.bm-kacheln { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 8px; }
+.bm-kachel { border: 2px solid #1f2933; border-radius: 8px; padding: 6px 12px; background: #fff; color: #111; }
+.bm-kachel .titel { font-size: 1rem; font-weight: 700; margin: 0 0 2px 0; line-height: 1.25; color: #111; }
+.bm-kachel .wert { font-size: 1.8rem; font-weight: 700; line-height: 1.1; }
+.bm-kachel .veraenderung { font-size: 1rem; margin-top: 1px; }
+.bm-kachel .ampel { display: inline-block; font-weight: 700; color: #fff; border-radius: 4px; padding: 0 7px; }
+.bm-kachel .klein { font-size: .85rem; line-height: 1.3; color: #333; margin-top: 3px; }
+.bm-kachel .hinweis { font-size: .8rem; line-height: 1.25; color: #444; margin-top: 3px; }
+.bm-kachel .fuss { display: flex; flex-wrap: wrap; align-items: flex-end; column-gap: 10px; }
+.bm-kachel svg { display: block; margin-top: 2px; }
 </style>
 """
 
@@ -63,17 +66,24 @@ def kachel_html(k: Kachel) -> str:
     farbe, wort = AMPEL.get(k.ampel, AMPEL["grau"])
     veraenderung = f"{escape(k.pfeil)} {escape(k.veraenderung_text)}".strip()
     teile = [
-        f'<div class="bm-kachel"><h3>{escape(k.titel)}</h3>',
+        # kein <h3>: Streamlit hält neben Überschriften Platz für ein Ankersymbol frei (Titel brachen zu früh um)
+        f'<div class="bm-kachel"><div class="titel" role="heading" aria-level="3">{escape(k.titel)}</div>',
         _wert_html(k),
         f'<div class="veraenderung">{veraenderung}</div>',
         f'<div class="klein"><span class="ampel" style="background:{farbe}">Ampel: {escape(wort)}</span> '
-        f"{escape(k.ziel_text or k.ampel_text)}</div>",
+        # „Ampel: ohne Ziel“ sagt schon alles; ein Satz dazu kostete am Beamer zwei Zeilen je Kachel
+        f"{escape(k.ziel_text or ('' if k.ampel == 'grau' else k.ampel_text))}</div>",
     ]
-    teile.append(sparkline_svg(k.verlauf))
-    if stand := stand_text(k.stand, "Stand "):
-        teile.append(f'<div class="klein">{escape(stand)}</div>')
+    # Verlauf und Stand in einer Zeile (bricht um, wenn die Kachel schmal ist): spart Höhe am Beamer
+    stand = stand_text(k.stand, "Stand ")
+    teile.append(
+        '<div class="fuss">'
+        + sparkline_svg(k.verlauf)
+        + (f'<div class="klein">{escape(stand)}</div>' if stand else "")
+        + "</div>"
+    )
     if k.hinweis:
-        teile.append(f'<div class="klein">{escape(k.hinweis)}</div>')
+        teile.append(f'<div class="hinweis">{escape(k.hinweis)}</div>')
     teile.append("</div>")
     return "".join(teile)
 

@@ -63,14 +63,15 @@ def karte_zeigen(
     rechts: Callable[[Klassierung], None] | None = None,
     klassen: Klassierung | None = None,
     ebene: str | None = None,
-    hoehe: int = 620,
+    hoehe: int | str = 620,
     tabelle: bool = True,
     gesperrt: pd.Series | None = None,
 ) -> Klassierung:
     """Karte links, Legende (und `rechts`) rechts, darunter Kurzbeschreibung und Tabelle. Klick wählt ein Gebiet.
 
     `klassen` übernimmt fertige Klassen (z. B. eines Index), `ebene` ersetzt die Ebene der Seitenleiste.
-    `gesperrt` (Geheimhaltung) markiert Gebiete, deren Wert in `reihe` bereits entfernt ist.
+    `gesperrt` (Geheimhaltung) markiert Gebiete, deren Wert in `reihe` bereits entfernt ist. `hoehe`: Pixel oder
+    CSS-Höhe aus dem Fenster (`oberflaeche.kartenkomponente.kartenhoehe`).
     """
     kommune = auswahl.kommune
     ebene = ebene or auswahl.ebene

@@ -51,6 +51,17 @@ def modul_adresse() -> str:
     return f"{'/' + basis if basis else ''}/app/static/bildungsmonitor/karte.js?v={_fassung()}"
 
 
+def kartenhoehe(abstand: int, *, mindestens: int = 320, hoechstens: int = 900) -> str:
+    """CSS-Höhe einer Karte, die den Rest des Fensters unter `abstand` Pixeln füllt (zwischen den Grenzen).
+
+    So passt die Karte am Beamer (1280×720) ganz ins Bild und wird auf großen Schirmen größer; `abstand` ist
+    der Platz über (und knapp unter) der Karte auf ihrer Seite.
+    """
+    if abstand < 0 or not 0 < mindestens <= hoechstens:
+        raise ValueError("Abstand und Grenzen der Kartenhöhe passen nicht zusammen.")
+    return f"clamp({mindestens}px, calc(100vh - {abstand}px), {hoechstens}px)"
+
+
 def _vergessen() -> None:
     """Dem Browser fehlt etwas: im nächsten Lauf alles schicken."""
     st.session_state[BEKANNT] = set()
@@ -67,12 +78,13 @@ def karte_anzeigen(
     angebote: list[dict[str, Any]],
     faerbung: dict[str, Any],
     gewaehlt: str | None,
-    hoehe: int,
+    hoehe: int | str,
 ) -> Any:
     """Die Karte zeigen; Rückgabe: die ID der eben angeklickten Fläche (oder None).
 
     `geometrie` aus `geodata.kodierung.ebene_kodieren`, `angebote` aus `geodata.kartendaten.angebotsebenen`,
-    `faerbung` aus `geodata.kartendaten.faerbung` (mit schon geschützten Werten).
+    `faerbung` aus `geodata.kartendaten.faerbung` (mit schon geschützten Werten). `hoehe`: Pixel oder eine
+    CSS-Höhe (`kartenhoehe`: aus der Fensterhöhe); die Karte setzt sie selbst, die Komponente wächst mit.
     """
     bekannt: set[str] = st.session_state.setdefault(BEKANNT, set())
     kachel_url = os.environ.get("BILDUNGSMONITOR_KACHEL_URL")
@@ -90,7 +102,7 @@ def karte_anzeigen(
         ),
     }
     ergebnis = _KOMPONENTE(
-        key=schluessel, data=daten, height=hoehe, on_klick_change=_nichts, on_fehlt_change=_vergessen
+        key=schluessel, data=daten, height="content", on_klick_change=_nichts, on_fehlt_change=_vergessen
     )
     bekannt.update([geometrie["hash"], *(a["hash"] for a in angebote)])
     return ergebnis.get("klick")

@@ -11,6 +11,7 @@ from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.kartenkomponente import kartenhoehe
 from oberflaeche.laden import abgeleitet
 from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
@@ -63,7 +64,7 @@ if einstellungen.indikator:
         kommune.angebote.iloc[0:0],
         schluessel="cockpit",
         ebene=ebene,
-        hoehe=420,
+        hoehe=kartenhoehe(120, hoechstens=560),  # ganz im Bild, wenn man zu ihr scrollt
         gesperrt=gesperrt,
     )
 quellen_zeigen(kommune, [q.id for q in kommune.konfiguration.quellen])

@@ -17,7 +17,7 @@ from kommune.profil import gebietsprofil
 from kommune.werte import perioden_von
 from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste, url_setzen
-from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.bausteine import langsame_datei, quellen_zeigen
 from oberflaeche.gebietsbezug import einzugsbereiche_von
 from oberflaeche.schutz import profil_schuetzen, wirksame_rolle
 from oberflaeche.tabellen import tabelle_deutsch
@@ -173,12 +173,15 @@ with tab_angebote:
 
 st.subheader("Bericht und Export")
 b1, b2 = st.columns(2)
-b1.download_button(
+langsame_datei(  # dauert Sekunden: mit sichtbarer Fortschrittsanzeige
+    b1,
     "Druckfertiges Profil (HTML)",
     lambda: profil_html(kommune, ebene, gebiet, auswahl.periode, rolle=rolle).encode("utf-8"),
     f"gebietsprofil_{gebiet}.html",
     "text/html",
     key="profil_html",
+    kennung=(auswahl.kommune_id, id(kommune), ebene, gebiet, auswahl.periode, rolle),
+    wartetext=f"Das Profil für {name} wird erstellt …",
 )
 b2.download_button(
     "Profiltabelle (Excel mit Methodik)",

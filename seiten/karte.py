@@ -7,16 +7,17 @@ import streamlit as st
 from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import alle_interpolieren
-from geodata.karte import standard_kategorien
+from geodata.karte import angebote_knopf
 from geodata.klassen import METHODEN
 from kommune.fehler import KommuneFehler
-from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit
+from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit, zahl
 from kommune.profil import rang
 from kommune.werte import gesamtwert
 from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.kartenkomponente import kartenhoehe
 from oberflaeche.schutz import geschuetzt
 
 auswahl = seitenleiste()
@@ -26,7 +27,7 @@ if auswahl is None:
 kommune, ebene = auswahl.kommune, auswahl.ebene
 schicht = kommune.schicht(ebene)
 
-oben = st.columns([3, 1, 1])
+oben = st.columns([2.8, 1.6, 1, 1.2], vertical_alignment="bottom")
 with oben[0]:
     gewaehlt = indikator_waehlen(kommune, auswahl.periode)
 if gewaehlt is None:
@@ -36,14 +37,18 @@ eintrag = kommune.katalog.loc[indikator]
 methode = oben[1].selectbox("Klassen", list(METHODEN), format_func=METHODEN.__getitem__, key="klassen_methode")
 k = oben[2].slider("Anzahl Klassen", 3, 7, 5, key="klassen_anzahl")
 anzahl = kommune.angebote["kategorie"].value_counts().to_dict()
-zeigen = st.multiselect(
-    "Angebote auf der Karte",
-    sorted(anzahl),
-    default=standard_kategorien(anzahl),
-    format_func=lambda kat: f"{kat} ({anzahl[kat]:,})".replace(",", "."),
-    key=f"angebote_{kommune.name}",
-    placeholder="keine Angebote",
-)
+# Ruhige Karte: Angebote erst auf Wunsch (dichte Punkte verdecken sonst die Flächenfarben)
+schluessel_angebote = f"angebote_{kommune.name}"
+with oben[3].popover(angebote_knopf(len(st.session_state.get(schluessel_angebote, []))), width="stretch"):
+    zeigen = st.multiselect(
+        "Angebote auf der Karte",
+        sorted(anzahl),
+        default=[],
+        format_func=lambda kat: f"{kat} ({zahl(anzahl[kat], 0)})",
+        key=schluessel_angebote,
+        placeholder="keine Angebote",
+    )
+    st.caption("Dichte Angebote erscheinen als Gruppen mit Anzahl; näher heranzoomen zeigt sie einzeln.")
 
 methode_umrechnung = "area"
 if schicht.art == "einzugsbereich":
@@ -111,6 +116,7 @@ karte_zeigen(
     k=k,
     rechts=ausgewaehlt,
     gesperrt=gesperrt,
+    hoehe=kartenhoehe(250),  # Kopf und eine Zeile Auswahl darüber: am Beamer ganz im Bild
 )
 
 if schicht.art == "einzugsbereich":

@@ -42,8 +42,10 @@ from kommune.werte import neueste_periode
 from oberflaeche.ablauf import eigener_ablauf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import datei_hochladen, quellen_zeigen
+from oberflaeche.bildschirm import EIN
 from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.kartenkomponente import kartenhoehe
 from oberflaeche.schutz import geschuetzt, werte_fn_sitzung, wirksame_rolle
 
 st.session_state["geheimhaltung_erzwungen"] = True  # vor der Seitenleiste: auch nur der veröffentlichte Stand
@@ -51,6 +53,8 @@ auswahl = seitenleiste()
 if auswahl is None:
     st.stop()
 kommune, kommune_id = auswahl.kommune, auswahl.kommune_id
+#: Platz über der Karte (Kopfzeile, Live-Anpassung, Titel, Satz): die Karte endet am Beamer am unteren Rand.
+KARTE_ABSTAND = 270
 
 # --- Ablauf laden ----------------------------------------------------------------------------------
 gesammelt = eigener_ablauf()
@@ -107,14 +111,20 @@ if not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_para
         st.warning(f"Der Link beschreibt keine gültige Ansicht ({e.text}); gezeigt wird Schritt {schritt + 1}.")
 st.session_state["_sitzung_url_gelesen"] = True
 
+# Überschrift der Ansicht etwas kleiner als auf den Arbeitsseiten: am Beamer zählt jede Zeile
+st.html("<style>[data-testid='stMainBlockContainer'] h1 { font-size: 2rem; }</style>")
 kopf, praesentation, zurueck, weiter = st.columns([5, 2, 1, 1])
 vollbild = praesentation.toggle(
-    "Präsentation", key="sitzung_praesentation", help="Seitenleiste und Kopfzeile ausblenden"
+    "Präsentation",
+    value=str(st.query_params.get("praesentation", "")).lower() in EIN,  # ?praesentation=1: gleich so beginnen
+    key="sitzung_praesentation",
+    help="Seitenleiste und Kopfzeile ausblenden",
 )
 # immer ein Element an derselben Stelle, damit die Karte darunter beim Umschalten nicht neu aufgebaut wird
 praesentation.markdown(
     "<style>section[data-testid='stSidebar'], header[data-testid='stHeader'],"
-    " [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>"
+    " [data-testid='stSidebarCollapsedControl'] {display: none !important;}"
+    " [data-testid='stMainBlockContainer'] {padding-top: 1.5rem !important;}</style>"
     if vollbild
     else "<span></span>",
     unsafe_allow_html=True,
@@ -132,6 +142,10 @@ if weiter.button("Weiter ▶", disabled=schritt >= len(sitzung) - 1, key="sitzun
     for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
         st.query_params.pop(k, None)
     st.rerun()
+
+# Die Ansicht steht oben (am Beamer ganz im Bild), die Live-Anpassung darunter; sie wirkt trotzdem zuerst:
+# der Behälter wird jetzt angelegt und erst nach der Anpassung gefüllt.
+inhalt = st.container()
 
 # --- Live-Änderung: „und wie sieht das im Bezirk X aus?“ ----------------------------------------
 ebenen = [s.id for s in kommune.konfiguration.schichten]
@@ -159,15 +173,16 @@ with st.expander("Ansicht live anpassen (Frage aus dem Ausschuss)"):
     except SitzungsFehler as e:
         st.warning(e.text)
 
-st.title(ansicht.titel)
-if ansicht.text:
-    st.markdown(ansicht.text)
+with inhalt:
+    st.title(ansicht.titel)
+    if ansicht.text:
+        st.markdown(ansicht.text)
 
 # Sensible Indikatoren nur zusammengefasst: auf der gröbsten statistischen Ebene
 if ansicht.indikator in kommune.katalog.index and bool(kommune.katalog.loc[ansicht.indikator, "sensibel"]):
     grobste = kommune.konfiguration.ebenen[-1].id
     if ansicht.ebene != grobste:
-        st.info("Sensibler Indikator: im Sitzungsmodus nur für die gröbste Ebene gezeigt.")
+        inhalt.info("Sensibler Indikator: im Sitzungsmodus nur für die gröbste Ebene gezeigt.")
         ansicht = ansicht.mit(ebene=grobste, gebiete=())
 
 
@@ -204,7 +219,7 @@ def _karte(a: Ansicht) -> None:
         kommune.angebote.iloc[0:0],
         schluessel="sitzung",
         ebene=ebene,
-        hoehe=560,
+        hoehe=kartenhoehe(KARTE_ABSTAND),
         tabelle=False,
         gesperrt=gesperrt,
     )
@@ -227,7 +242,7 @@ def _index(a: Ansicht) -> None:
         schluessel="sitzung_index",
         klassen=klassen,
         ebene=ergebnis.ebene,
-        hoehe=560,
+        hoehe=kartenhoehe(KARTE_ABSTAND),
         tabelle=False,
     )
     st.caption(
@@ -236,31 +251,32 @@ def _index(a: Ansicht) -> None:
     )
 
 
-if ansicht.seite == "karte":
-    _karte(ansicht)
-elif ansicht.seite == "index":
-    _index(ansicht)
-elif ansicht.seite == "gebietsprofil":
-    if not ansicht.gebiete:
-        st.info("Bitte oben ein Gebiet wählen.")
+with inhalt:
+    if ansicht.seite == "karte":
+        _karte(ansicht)
+    elif ansicht.seite == "index":
+        _index(ansicht)
+    elif ansicht.seite == "gebietsprofil":
+        if not ansicht.gebiete:
+            st.info("Bitte unter „Ansicht live anpassen“ ein Gebiet wählen.")
+        else:
+            st.altair_chart(
+                spine_chart(kommune, ansicht.ebene, ansicht.gebiete[0], ansicht.periode, rolle=wirksame_rolle()),
+                width="stretch",
+            )
+    elif ansicht.seite == "vergleich":
+        if not ansicht.gebiete:
+            st.info("Bitte unter „Ansicht live anpassen“ bis zu fünf Gebiete wählen.")
+        else:
+            st.altair_chart(
+                punktvergleich(kommune, ansicht.ebene, list(ansicht.gebiete), ansicht.periode, rolle=wirksame_rolle()),
+                width="stretch",
+            )
+    elif ansicht.seite == "cockpit":
+        kacheln = kacheln_berechnen(kommune, ansicht.periode, rolle=wirksame_rolle())
+        st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
     else:
-        st.altair_chart(
-            spine_chart(kommune, ansicht.ebene, ansicht.gebiete[0], ansicht.periode, rolle=wirksame_rolle()),
-            width="stretch",
-        )
-elif ansicht.seite == "vergleich":
-    if not ansicht.gebiete:
-        st.info("Bitte oben bis zu fünf Gebiete wählen.")
-    else:
-        st.altair_chart(
-            punktvergleich(kommune, ansicht.ebene, list(ansicht.gebiete), ansicht.periode, rolle=wirksame_rolle()),
-            width="stretch",
-        )
-elif ansicht.seite == "cockpit":
-    kacheln = kacheln_berechnen(kommune, ansicht.periode, rolle=wirksame_rolle())
-    st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
-else:
-    st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
+        st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
 
 # --- Link und QR-Code zur aktuellen Ansicht -----------------------------------------------------
 abfrage = ansicht_zu_query(ansicht, kommune_id, mit_text=False)

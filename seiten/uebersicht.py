@@ -9,7 +9,7 @@ from berichte.bildungsbericht import bildungsbericht_docx
 from kommune.format import stand_text
 from kommune.info import kommune_info
 from oberflaeche.auswahl import seitenleiste
-from oberflaeche.bausteine import quellen_zeigen
+from oberflaeche.bausteine import langsame_datei, quellen_zeigen
 from oberflaeche.schutz import wirksame_rolle
 
 auswahl = seitenleiste()
@@ -84,12 +84,15 @@ if st.session_state.get("aktive_rolle", "oeffentlich") != "oeffentlich":
         "Ein Entwurf als Word-Dokument: je Kapitel nach dem Leitfaden „Lernen vor Ort“ die Indikatoren des "
         "Katalogs als Tabellen, eine Karte, ein Zeitdiagramm und neutrale Sätze zum Überarbeiten."
     )
-    st.download_button(
+    langsame_datei(  # dauert Sekunden: mit sichtbarer Fortschrittsanzeige
+        st,
         "Bildungsbericht-Entwurf (Word)",
         lambda: bildungsbericht_docx(kommune, None, rolle=rolle),
         f"bildungsbericht_entwurf_{konf.name.lower()}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="bildungsbericht",
+        kennung=(auswahl.kommune_id, id(kommune), rolle),  # neuer Datenstand = neues Kommune-Objekt
+        wartetext="Der Bildungsbericht-Entwurf wird erstellt …",
     )
 
 st.markdown("#### Quellen und Lizenzen")

@@ -44,3 +44,12 @@ def test_lange_einheit_klein_unter_der_zahl_und_namen_maskiert():
 def test_sparkline_braucht_zwei_werte():
     assert sparkline_svg([("2024", 1.0)]) == ""
     assert sparkline_svg([("2022", 1.0), ("2023", float("nan")), ("2024", 2.0)]).count("<text") == 2
+
+
+def test_graue_ampel_ohne_ziel_ohne_doppelten_satz_und_titel_ohne_ueberschrift():
+    html = kachel_html(_kachel(ampel="grau", ampel_text="Grau: Für diese Kennzahl ist kein Ziel festgelegt."))
+    assert "Ampel: ohne Ziel" in html and "Grau:" not in html
+    assert "<h3" not in html and 'role="heading"' in html
+    # ein Ziel ohne Wert bleibt sichtbar, ebenso der Satz einer farbigen Ampel
+    assert "Ziel: höchstens 15" in kachel_html(_kachel(ampel="grau", ziel_text="Ziel: höchstens 15"))
+    assert "Toleranz" in kachel_html(_kachel(ampel="gelb", ampel_text="Gelb: innerhalb der Toleranz"))

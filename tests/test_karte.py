@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geodata.anzeige import vereinfachen
-from geodata.karte import kategorie_symbol, standard_kategorien
+from geodata.karte import angebote_knopf, kategorie_symbol
 from geodata.kartendaten import (
     angebotsebenen,
     faerbung,
@@ -180,19 +180,33 @@ def test_vereinfachung_bleibt_gueltig_und_klein(berlin):
     assert verhaeltnis == pytest.approx(1.0, abs=0.002)
 
 
-def test_vorauswahl_der_angebotsebenen_bleibt_unter_der_grenze():
-    wenige = {"Kita": 145, "Grundschule": 32}
-    assert standard_kategorien(wenige) == ["Grundschule", "Kita"]
-    berlin = {
-        "Kita": 2893,
-        "Grundschule": 376,
-        "weiterführende Schule": 220,
-        "Jugendfreizeiteinrichtung": 407,
-        "Bibliothek": 150,
-    }
-    gewaehlt = standard_kategorien(berlin, grenze=1000)
-    assert "Grundschule" in gewaehlt and "Kita" not in gewaehlt
-    assert sum(berlin[k] for k in gewaehlt) <= 1000
+def test_angebote_knopf_sagt_wie_viele_ebenen_an_sind():
+    assert angebote_knopf(0) == "Angebote: keine"
+    assert angebote_knopf(2) == "Angebote: 2"
+
+
+def test_kartenhoehe_aus_dem_fenster_mit_grenzen():
+    from oberflaeche.kartenkomponente import kartenhoehe
+
+    assert kartenhoehe(250) == "clamp(320px, calc(100vh - 250px), 900px)"
+    assert kartenhoehe(120, hoechstens=560) == "clamp(320px, calc(100vh - 120px), 560px)"
+    with pytest.raises(ValueError):
+        kartenhoehe(-1)
+    with pytest.raises(ValueError):
+        kartenhoehe(100, mindestens=600, hoechstens=500)
+
+
+def test_seitenleiste_je_seite_und_praesentationsschalter():
+    from oberflaeche.bildschirm import seitenleiste_zustand
+
+    assert seitenleiste_zustand("cockpit") == "collapsed"
+    assert seitenleiste_zustand("sitzung") == "collapsed"
+    assert seitenleiste_zustand("karte") == "auto"
+    assert seitenleiste_zustand("") == "auto"  # Startseite
+    assert seitenleiste_zustand("karte", "1") == "collapsed"
+    assert seitenleiste_zustand("karte", " Ja ") == "collapsed"
+    assert seitenleiste_zustand("cockpit", "0") == "expanded"
+    assert seitenleiste_zustand("cockpit", "unsinn") == "collapsed"
 
 
 def test_symbole_unterscheiden_sich_nicht_nur_in_der_farbe():

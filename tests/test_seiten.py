@@ -381,3 +381,14 @@ def test_sitzungsmodus_qr_nur_mit_erreichbarer_adresse(monkeypatch):
     assert any(m.value.startswith("<svg") and "QR-Code" in m.value for m in at.markdown)
     assert any(c.value.startswith("https://monitor.example.de/sitzung?kommune=musterstadt") for c in at.code)
     assert not any("localhost" in i.value for i in at.info)
+
+
+def test_karte_beginnt_ruhig_ohne_angebote():
+    """Die Karte zeigt Angebote erst auf Wunsch: sonst verdecken dichte Punkte die Flächenfarben (Issue 12)."""
+    at = _app("musterstadt")
+    at.run()
+    at.switch_page("seiten/karte.py").run()
+    assert not at.exception
+    assert at.multiselect(key="angebote_Musterstadt").value == []
+    at.multiselect(key="angebote_Musterstadt").select("Kita").run()
+    assert not at.exception and at.multiselect(key="angebote_Musterstadt").value == ["Kita"]

@@ -17,8 +17,16 @@ from tests.test_seiten import KOMMUNEN, SEITEN, _app
 #: Protobuf-Felder, die nicht als Text zu sehen sind (Schlüssel, Daten, Layout, Karten-iframe, Links zum Kopieren).
 TECHNISCH = {"id", "formId", "key", "type", "arrowData", "data", "spec", "columns", "lazyData", "deferredFileId"}
 OHNE = ("component_instance", "code", "html", "iframe")
-#: Englische Voreinstellungen, die die App setzen kann (Platzhalter, Hilfen); „Choose“ = Streamlits Platzhalter.
-ENGLISCH = re.compile(r"\b(Choose an option|Choose options|Select\.\.\.|No options to select|Browse files)\b")
+#: Englische Voreinstellungen von Streamlit (Platzhalter, Hilfen, Hochladefeld, Menü, Zeitüberschreitung), die
+#: die App setzen oder ausblenden kann; „Choose“ = Streamlits Platzhalter. Auch der Browsertest der Bildschirme
+#: (tests/browser/test_bildschirme_browser.py) prüft damit den sichtbaren Text jeder Seite.
+ENGLISCH = re.compile(
+    r"\b(Choose an option|Choose options|Select\.\.\.|No options to select|Browse files|No results"
+    r"|Drag and drop files? here|\d+MB per file|Made with Streamlit|Request timed out|Download failed"
+    r"|Deferred download|Running\.\.\.|Press Enter to apply|This app has encountered an error|Upload)\b"
+)
+#: Wörter, die in keinem sichtbaren Text stehen dürfen (Python- und pandas-Leerwerte).
+LEERWERTE = re.compile(r"\b(None|nan|NaN|NaT)\b")
 #: Spaltenköpfe, die Schlüssel oder Fachjargon zeigen.
 VERBOTENE_SPALTEN = {"id", "Score", "index", "name", "score"}
 
@@ -60,17 +68,23 @@ def sichtbare_texte(at: AppTest) -> list[tuple[str, str]]:
     return aus
 
 
+def text_befunde(art: str, text: str, katalog_ids: set[str]) -> list[str]:
+    """Verstöße eines sichtbaren Textes: Katalogschlüssel in eckigen Klammern, None/nan, englische Voreinstellung."""
+    schlecht = []
+    if any(m in katalog_ids for m in re.findall(r"\[([^\[\]]+)\]", text)):
+        schlecht.append(f"Schlüssel in Klammern – {art}: {text[:120]}")
+    if m := LEERWERTE.search(text):
+        schlecht.append(f"None/nan – {art}: …{text[max(0, m.start() - 60) : m.end() + 60]}…")
+    if m := ENGLISCH.search(text):
+        schlecht.append(f"Englisch – {art}: …{text[max(0, m.start() - 60) : m.end() + 60]}…")
+    return schlecht
+
+
 def befunde(at: AppTest, katalog_ids: set[str]) -> list[str]:
     """Jeder Verstoß als „Art: Text“."""
-    klammer = re.compile(r"\[([^\[\]]+)\]")
     schlecht = []
     for art, text in sichtbare_texte(at):
-        if any(m in katalog_ids for m in klammer.findall(text)):
-            schlecht.append(f"Schlüssel in Klammern – {art}: {text[:120]}")
-        if re.search(r"\b(None|nan|NaN|NaT)\b", text):
-            schlecht.append(f"None/nan – {art}: {text[:120]}")
-        if ENGLISCH.search(text):
-            schlecht.append(f"Englisch – {art}: {text[:120]}")
+        schlecht += text_befunde(art, text, katalog_ids)
         if art.endswith(".spalte") and text in VERBOTENE_SPALTEN:
             schlecht.append(f"Spalte „{text}“")
     for k in _knoten(at._tree):
@@ -122,3 +136,11 @@ def test_befunde_erkennen_schluessel_none_und_englisch():
     assert any("ohne deutschen Platzhalter" in t for t in b)
     assert {"Spalte „id“", "Spalte „Score“"} <= set(b)
     assert any(t.startswith("None/nan") for t in b) and any(t.startswith("Englisch") for t in b)
+
+
+def test_text_befunde_fuer_den_browsertext():
+    assert text_befunde("seite", "Kinderarmut [S4] in Mitte", {"S4"})
+    assert not text_befunde("seite", "Kinderarmut (S4) [Quelle]", {"S4"})
+    assert text_befunde("seite", "Drag and drop file here · 200MB per file", set())
+    assert text_befunde("seite", "Made with Streamlit", set())
+    assert not text_befunde("seite", "Keine Daten · Datei hierher ziehen", set())

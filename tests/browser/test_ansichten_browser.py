@@ -92,3 +92,26 @@ def test_gebietsprofil_1280x720_per_link(klein, server_berlin):
     _foto(klein, "gebietsprofil_berlin_neukoelln_lage")
     assert "gebiet=08" in klein.url
     nur_localhost(klein)
+
+
+def test_druckprofil_erst_erstellen_dann_herunterladen(browser, server_musterstadt):
+    """Das HTML-Profil dauert Sekunden: ein Knopf erstellt es mit Fortschrittsanzeige, danach lädt ein zweiter
+    die fertige Datei (ohne neuen Seitenlauf); ein anderes Gebiet braucht ein neues Profil."""
+    kontext = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", accept_downloads=True)
+    page = kontext.new_page()
+    page.anfragen = []
+    page.on("request", lambda r: page.anfragen.append(r.url))
+    page.goto(f"{server_musterstadt.url}/gebietsprofil?kommune=musterstadt", wait_until="domcontentloaded")
+    page.locator("h1").first.wait_for(timeout=90_000)
+    _ruhig(page)
+    name = page.locator("h2").first.inner_text()  # das Gebiet
+    page.get_by_role("button", name="Druckfertiges Profil (HTML) erstellen").click()
+    laden = page.get_by_role("button", name="Druckfertiges Profil (HTML) herunterladen")
+    laden.wait_for(timeout=120_000)
+    with page.expect_download(timeout=60_000) as d:
+        laden.click()
+    html = Path(d.value.path()).read_text(encoding="utf-8")
+    assert name in html and "<html" in html.lower()
+    assert d.value.suggested_filename.startswith("gebietsprofil_") and d.value.suggested_filename.endswith(".html")
+    nur_localhost(page)
+    kontext.close()

@@ -20,7 +20,9 @@ JS_ZUSTAND = """() => {
   const z = c && c._bmKarte;
   if (!z) return null;
   let angebote = 0;
-  for (const e of z.angebote.values()) if (z.map.hasLayer(e.ebene)) angebote += e.ebene.getLayers().length;
+  // Angebote, die die Karte zeigt: einzeln oder in Gruppen (jede Gruppe zählt ihre Punkte)
+  for (const e of z.angebote.values())
+    if (z.map.hasLayer(e.ebene)) for (const m of e.ebene.getLayers()) angebote += m.bmAnzahl || 1;
   return {gebiete: z.polygone.filter(Boolean).length, angebote, zoom: z.map.getZoom(), aufbauten: z.aufbauten,
           faerbungen: z.faerbungen, geometrie: c.dataset.geometrie || null, faerbung: c.dataset.faerbung || null,
           marke: z.marke || null};
@@ -87,6 +89,41 @@ def _ist_karte(frame: bytes) -> bool:
     )
 
 
+def _angebote_einschalten(page, *kategorien: str) -> None:
+    """Angebotsebenen über den Knopf „Angebote: …“ einschalten (die Karte beginnt ohne)."""
+    page.get_by_role("button", name="Angebote: keine").click()
+    auswahl = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Angebote auf der Karte")
+    for kategorie in kategorien:
+        auswahl.locator("input").click()
+        page.keyboard.type(kategorie)
+        page.keyboard.press("Enter")
+        _ruhig(page)
+    page.keyboard.press("Escape")
+    page.locator("h1").first.click()  # Auswahlfenster schließen
+    page.get_by_role("button", name=f"Angebote: {len(kategorien)}").wait_for(timeout=30_000)
+
+
+#: Eine Gruppe (mehrere Angebote) und ein einzelnes Angebot im Bild, je mit Seitenkoordinaten und der Fläche darunter.
+JS_ANGEBOTE_IM_BILD = """() => {
+  const z = document.querySelector('.bm-karte')._bmKarte;
+  const r = z.map.getContainer().getBoundingClientRect();
+  const sicht = z.map.getBounds().pad(-0.1);
+  const aus = {};
+  for (const e of z.angebote.values()) for (const m of e.ebene.getLayers()) {
+    const ll = m.getLatLng();
+    if (!sicht.contains(ll)) continue;
+    const art = m.bmAnzahl > 1 ? 'gruppe' : 'einzeln';
+    if (aus[art]) continue;
+    const punkt = z.map.latLngToLayerPoint(ll);
+    const i = z.polygone.findIndex((p) => p && p.getBounds().contains(ll) && p._containsPoint(punkt));
+    if (i < 0) continue;
+    const c = z.map.latLngToContainerPoint(ll);
+    aus[art] = {x: c.x + r.left, y: c.y + r.top, anzahl: m.bmAnzahl, id: z.geo.ids[i], name: z.geo.namen[i]};
+  }
+  return aus;
+}"""
+
+
 def _indikator_waehlen(page, text: str) -> None:
     auswahl = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first
     auswahl.click()
@@ -99,7 +136,9 @@ def test_karte_klick_waehlt_gebiet_offline(seite, server_musterstadt):
     seite.goto(f"{server_musterstadt.url}/karte", wait_until="domcontentloaded")
     zahlen = _gezeichnet(seite)
     assert zahlen["gebiete"] >= 80, zahlen
-    assert zahlen["angebote"] >= 100, zahlen
+    # ruhige Karte: ohne Angebote, bis jemand sie einschaltet
+    assert zahlen["angebote"] == 0, zahlen
+    assert seite.get_by_role("button", name="Angebote: keine").is_visible()
     # Leaflet zeichnet Flächen und Angebote auf einen Canvas, keine DOM-Symbole
     assert seite.locator(f"{KARTE} canvas").count() == 1
     assert seite.locator(f"{KARTE} .leaflet-marker-icon").count() == 0
@@ -137,7 +176,10 @@ def test_karte_klick_waehlt_gebiet_offline(seite, server_musterstadt):
 
 def test_angebotsebene_umschalten_und_einzugsbereiche(seite, server_musterstadt):
     seite.goto(f"{server_musterstadt.url}/karte?ebene=schulbezirk&indikator=kinderarmut", wait_until="domcontentloaded")
-    vorher = _gezeichnet(seite)
+    _gezeichnet(seite)
+    _angebote_einschalten(seite, "Kita", "Grundschule")
+    seite.wait_for_function(f"({JS_ZUSTAND})().angebote === 177", timeout=60_000)  # 145 Kitas + 32 Grundschulen
+    vorher = seite.evaluate(JS_ZUSTAND)
     assert vorher["gebiete"] == 32  # Grundschulbezirke, Werte umgerechnet
     seite.get_by_text("für 32 von 32 Gebieten der Ebene Grundschulbezirk").wait_for(timeout=30_000)
     # Ebenen-Umschalter der Karte öffnen und die Kitas ausblenden
@@ -149,7 +191,7 @@ def test_angebotsebene_umschalten_und_einzugsbereiche(seite, server_musterstadt)
     assert vorher["angebote"] - nachher["angebote"] == 145  # alle Kitas der Musterstadt
     assert nachher["gebiete"] == 32
     # Die Auswahl der Ebenen übersteht einen Indikatorwechsel
-    _indikator_waehlen(seite, "Gymnasial")
+    _indikator_waehlen(seite, "Übertritt an das Gymnasium")
     seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
     _ruhig(seite)
     assert seite.evaluate(JS_ZUSTAND)["angebote"] == nachher["angebote"]
@@ -165,7 +207,7 @@ def test_indikatorwechsel_faerbt_nur_um(seite, server_musterstadt):
     seite.evaluate(JS_ZOOM_UND_MARKE)
     seite.wait_for_function(f"({JS_ZUSTAND})().zoom === 14")
     n = len(frames)
-    _indikator_waehlen(seite, "Gymnasial")
+    _indikator_waehlen(seite, "Übertritt an das Gymnasium")
     seite.get_by_text("Die Karte zeigt Übertritt an das Gymnasium", exact=False).wait_for(timeout=60_000)
     seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
     _ruhig(seite)
@@ -189,7 +231,7 @@ def test_fehlende_geometrie_wird_nachgeschickt(seite, server_musterstadt):
     modul = next(u for u in seite.anfragen if "/bildungsmonitor/karte.js" in u)
     seite.evaluate("async (u) => { (await import(u)).vergessen(); }", modul)
     n = len(frames)
-    _indikator_waehlen(seite, "Gymnasial")
+    _indikator_waehlen(seite, "Übertritt an das Gymnasium")
     seite.wait_for_function(f"({JS_ZUSTAND})().faerbung !== '{vorher['faerbung']}'", timeout=60_000)
     _ruhig(seite)
     assert any(b'"flaechen"' in f for f in frames[n:])  # nachgeschickt
@@ -232,4 +274,42 @@ def test_berlin_umfaerben_klein(seite, server_berlin):
     assert karte < 10_000, f"{karte} Bytes der Karte für einen Indikatorwechsel"
     assert gesendet < 25_000, f"{gesendet} Bytes für einen Indikatorwechsel"
     assert seite.evaluate(JS_ZUSTAND)["aufbauten"] == 1
+    nur_localhost(seite)
+
+
+def test_dichte_angebote_gruppiert_klick_waehlt_trotzdem_das_gebiet(seite, server_musterstadt):
+    """Gruppen mit Anzahl statt Punktwolke; ein Klick auf Gruppe oder Angebot wählt die Fläche darunter, ein
+    einzelnes Angebot zeigt dazu Name und Angaben."""
+    seite.goto(f"{server_musterstadt.url}/karte?indikator=kinderarmut", wait_until="domcontentloaded")
+    _gezeichnet(seite)
+    _ruhig(seite)
+    _angebote_einschalten(seite, "Kita")
+    seite.wait_for_function(f"({JS_ZUSTAND})().angebote === 145", timeout=60_000)
+    symbole = seite.evaluate(
+        "() => [...document.querySelector('.bm-karte')._bmKarte.angebote.values()][0].ebene.getLayers().length"
+    )
+    assert symbole < 145  # gruppiert: weniger Symbole als Kitas
+    seite.locator(KARTE).scroll_into_view_if_needed()
+    ziele = seite.evaluate(JS_ANGEBOTE_IM_BILD)
+    assert "gruppe" in ziele, ziele
+    gruppe = ziele["gruppe"]
+    seite.mouse.click(gruppe["x"], gruppe["y"])
+    seite.get_by_text(f"Ausgewählt: {gruppe['name']}").wait_for(timeout=60_000)
+    _ruhig(seite)
+    assert f"gebiet={gruppe['id']}" in seite.url
+    # Heranzoomen löst Gruppen auf; ein einzelnes Angebot zeigt beim Klick seinen Namen und wählt sein Gebiet
+    seite.evaluate("() => document.querySelector('.bm-karte')._bmKarte.map.setZoom(15) && null")
+    seite.wait_for_function(
+        "() => [...document.querySelector('.bm-karte')._bmKarte.angebote.values()][0].ebene.getLayers()"
+        ".every((m) => m.bmAnzahl === 1)"
+    )
+    einzeln = seite.evaluate(JS_ANGEBOTE_IM_BILD)["einzeln"]
+    seite.mouse.click(einzeln["x"], einzeln["y"])
+    seite.locator(f"{KARTE} .leaflet-popup-content").wait_for(timeout=30_000)
+    assert "Kita" in seite.locator(f"{KARTE} .leaflet-popup-content").inner_text()
+    if einzeln["id"] != gruppe["id"]:
+        seite.get_by_text(f"Ausgewählt: {einzeln['name']}").wait_for(timeout=60_000)
+    # der Maßstab in Metern, nicht in Meilen
+    massstab = seite.locator(f"{KARTE} .leaflet-control-scale-line").all_inner_texts()
+    assert len(massstab) == 1 and massstab[0].endswith("m"), massstab
     nur_localhost(seite)

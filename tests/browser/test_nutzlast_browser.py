@@ -111,6 +111,10 @@ def _laden(browser, url: str, herunterladen: bool = False) -> Aufnahme:
             if not ziel.count():
                 print(f"    (kein Download „{knopf}“)")
                 continue
+            if page.get_by_role("button", name=f"{knopf} erstellen").count():  # langsame Datei: erst erstellen
+                page.get_by_role("button", name=f"{knopf} erstellen").click()
+                ziel = page.get_by_role("button", name=f"{knopf} herunterladen")
+                ziel.wait_for(timeout=120_000)
             with page.expect_download(timeout=120_000) as d:
                 ziel.click()
             auf.downloads.append(Path(d.value.path()).read_bytes())
