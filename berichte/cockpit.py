@@ -677,7 +677,7 @@ def kachel_berechnen(
 
 
 def _zielgruppe_stand(kommune: Kommune, gruppe: Any, periode: str | None) -> str:
-    from geodata.versorgung import formel_teile
+    from kommune.formel import formel_teile
 
     formel = gruppe.formel_fuer(kommune.katalog.index)
     if not formel or not periode:
