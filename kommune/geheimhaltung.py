@@ -36,10 +36,12 @@ Die Regeln (primär, je Zelle):
 Statistik der BA). Wer Gruppenaussagen („niemand im Viertel …“) vermeiden muss, setzt `nullen_sperren`.
 
 **Sekundärsperrung** (alle Ebenen einer Periode gemeinsam, für Anzahlen und Anteile mit Nenner/Gewicht):
-Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: das Gesamtgebiet, das immer
-gezeigt wird). Ist darin genau EINE Zelle gesperrt, ließe sie sich aus Summe und übrigen Zellen errechnen;
-dann wird das kleinste noch sichtbare Kind (Nullen zuletzt) gesperrt, oder – gibt es keines – die
-Elternzelle. Dazu kommt die Verknüpfung Anteil ↔ Zähler: Ist der Zähler gesperrt, wird der Anteil
+Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: das Gesamtgebiet). Ist darin genau
+EINE Zelle gesperrt, ließe sie sich aus Summe und übrigen Zellen errechnen; dann wird das kleinste noch
+sichtbare Kind (Nullen zuletzt) gesperrt, oder – gibt es keines – die Elternzelle. Auch der Gesamtwert wird
+so gesperrt, aber nur dann (`gesamt_gesperrt`): etwa wenn die oberste Ebene nur ein Gebiet hat (ein Kreis)
+oder alle übrigen ohne Wert sind – Anzahlen zeigt `kommune.werte` dann als Teilsumme mit Deckung.
+Dazu kommt die Verknüpfung Anteil ↔ Zähler: Ist der Zähler gesperrt, wird der Anteil
 gesperrt und umgekehrt (sonst Zähler = Anteil × Nenner). Das wiederholt sich, bis sich nichts mehr ändert.
 Gesperrt wird deshalb immer über einen kommunenweiten **Sperrplan** je Periode und Rolle, unabhängig davon,
 welche Spalten eine Ansicht gerade zeigt – so verraten sich Karte und Export nicht gegenseitig.
@@ -501,7 +503,7 @@ def _sekundaer(ebenen: dict[str, _Ebene], reihenfolge: list[str], spalten: np.nd
                     e.maske[k, j] = True
                     e.gruende[k, j] = SEKUNDAER
                     neu += 1
-                elif e.eltern != GESAMT and not p.maske[g, j]:
+                elif not p.maske[g, j]:  # auch das Gesamtgebiet (`gesamt_gesperrt`)
                     p.maske[g, j] = True
                     p.gruende[g, j] = SEKUNDAER
                     neu += 1
@@ -745,6 +747,19 @@ def cache_leeren() -> None:
 # ---------------------------------------------------------------------------------------------------
 
 GRUND_REIHENFOLGE = ("Fallzahl", "Nenner", "Gebiet", SEKUNDAER)
+
+
+def gesamt_gesperrt(kommune: Kommune, indikator: str, periode: str | None, rolle: str = "oeffentlich") -> bool:
+    """Ist der Wert der ganzen Kommune für `rolle` gesperrt? Nur, wenn er sonst einen gesperrten Wert der obersten
+    Ebene verriete (kein sichtbares Geschwister, z. B. ein Kreis als einziges Gebiet der obersten Ebene)."""
+    rolle = rolle_pruefen(rolle)
+    if rolle == "admin" or periode is None or not regeln_fuer(kommune).aktiv:
+        return False
+    plan = sperrplan(kommune, periode, rolle)
+    gesamt = plan.ebenen.get(GESAMT)
+    if gesamt is None or indikator not in plan.indikatoren:
+        return False
+    return bool(gesamt.maske[0, plan.indikatoren.index(indikator)])
 
 
 def vermerk(gruende: pd.DataFrame | pd.Series) -> str:

@@ -51,6 +51,7 @@ class Deckung:
     bezug: str = ""  # Indikator oder Summenformel der Bezugsgröße; "" = Fläche
     bezug_periode: str | None = None
     bezug_art: str = BEZUG_FLAECHE
+    periode: str | None = None  # Periode des Werts (weicht die des Bezugs ab, nennt der Text sie)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Aggregat:
     gewicht_periode: str | None = None
     fehlt: pd.Series | None = None  # je Teilgebiet der Quellebene: ohne Wert?
     gruppen: pd.Series | None = None  # Teilgebiet → Zielgebiet
+    periode: str | None = None
 
     def deckung_von(self, gebiet: str) -> Deckung | None:
         """Die Deckung eines Zielgebiets, wenn ihm Teilgebiete fehlen (sonst None)."""
@@ -90,6 +92,7 @@ class Aggregat:
             self.bezug,
             self.bezug_periode,
             self.bezug_art,
+            self.periode,
         )
 
 
@@ -373,7 +376,7 @@ def _aggregieren(
     return _anteil(kommune, indikator, periode, schicht, teil, gruppen, regeln)
 
 
-def _ausrichten(agg: Aggregat, ziel: pd.Index, name: str) -> Aggregat:
+def _ausrichten(agg: Aggregat, ziel: pd.Index, name: str, periode: str) -> Aggregat:
     """Werte und Deckung auf alle Zielgebiete (Gebiete ohne Teile: ohne Wert, 0 Teile)."""
     deckung = agg.deckung.reindex(ziel)
     deckung["teile"] = deckung["teile"].fillna(0).astype(int)
@@ -391,6 +394,7 @@ def _ausrichten(agg: Aggregat, ziel: pd.Index, name: str) -> Aggregat:
         agg.gewicht_periode,
         agg.fehlt,
         agg.gruppen,
+        periode,
     )
 
 
@@ -418,7 +422,9 @@ def werte_mit_deckung(
     if gruppen is None:
         return leer
     regeln = regeln or kommune.konfiguration.aggregation
-    return _ausrichten(_aggregieren(kommune, indikator, periode, quell_schicht, teil, gruppen, regeln), ziel, indikator)
+    return _ausrichten(
+        _aggregieren(kommune, indikator, periode, quell_schicht, teil, gruppen, regeln), ziel, indikator, periode
+    )
 
 
 def werte(kommune: Kommune, indikator: str, schicht_id: str, periode: str) -> pd.Series:
@@ -437,7 +443,10 @@ def gesamt_mit_deckung(
     gruppen = pd.Series(GESAMT, index=kommune.gebiete[schicht].index)
     regeln = regeln or kommune.konfiguration.aggregation
     agg = _ausrichten(
-        _aggregieren(kommune, indikator, periode, schicht, teil, gruppen, regeln), pd.Index([GESAMT]), indikator
+        _aggregieren(kommune, indikator, periode, schicht, teil, gruppen, regeln),
+        pd.Index([GESAMT]),
+        indikator,
+        periode,
     )
     return float(agg.werte[GESAMT]), agg.deckung_von(GESAMT)
 
@@ -450,8 +459,8 @@ def gesamtwert(kommune: Kommune, indikator: str, periode: str) -> float:
 def gewicht_hinweis(kommune: Kommune, indikator: str, periode: str) -> str:
     """Ein Satz, wenn ein Anteil mit einer Bezugsgröße aus einer anderen Periode gewichtet wird, sonst "".
 
-    Z. B. „„Kinderarmut (S4)“ (2020) ist auf gröberen Ebenen mit Kinder unter 6 Jahren + Kinder 6 bis unter
-    15 Jahre aus 2024 gewichtet.“
+    Z. B. „„Kinderarmut (S4)“ (2020) ist auf gröberen Ebenen mit „Kinder unter 6 Jahren“ + „Kinder 6 bis unter
+    15 Jahre“ aus 2024 gewichtet.“
     """
     if indikator not in kommune.katalog.index or kommune.katalog.loc[indikator, "art"] == "anzahl":
         return ""
@@ -462,7 +471,7 @@ def gewicht_hinweis(kommune: Kommune, indikator: str, periode: str) -> str:
     reihe = bezugsreihe(kommune, text, periode, quelle[0], naechste=True)
     if reihe is None or reihe[1] == periode:
         return ""
-    namen = " + ".join(str(kommune.katalog.loc[i, "name"]) for _, i in bezug_teile(text, kommune.katalog.index) or [])
+    namen = " + ".join(f"„{kommune.katalog.loc[i, 'name']}“" for _, i in bezug_teile(text, kommune.katalog.index) or [])
     name = kommune.katalog.loc[indikator, "name"]
     return f"„{name}“ ({periode}) ist auf gröberen Ebenen mit {namen} aus {reihe[1]} gewichtet."
 
@@ -499,4 +508,6 @@ def deckung_text(kommune: Kommune, deckung: Deckung | None, *, grob: bool = Fals
         return gebiete
     anteil = _anteil_text(deckung.anteil, grob)
     bezug = {BEZUG_EINWOHNER: "der Einwohner", BEZUG_FLAECHE: "der Fläche"}.get(deckung.bezug_art, "der Bezugsgröße")
+    if deckung.bezug_periode and deckung.periode and deckung.bezug_periode != deckung.periode:
+        bezug += f" von {deckung.bezug_periode}"
     return f"{gebiete}, {anteil} {bezug}" if anteil else gebiete

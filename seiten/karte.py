@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from berichte.grundlagen import gesamt_mit_text, mit_deckung
 from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import alle_interpolieren
@@ -12,12 +13,11 @@ from geodata.klassen import METHODEN
 from kommune.fehler import KommuneFehler
 from kommune.format import mehrzahl, wert_mit_einheit
 from kommune.profil import rang
-from kommune.werte import gesamtwert
 from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
-from oberflaeche.schutz import geschuetzt
+from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
 auswahl = seitenleiste()
 st.title("Karte")
@@ -25,6 +25,7 @@ if auswahl is None:
     st.stop()
 kommune, ebene = auswahl.kommune, auswahl.ebene
 schicht = kommune.schicht(ebene)
+rolle = wirksame_rolle()
 
 oben = st.columns([3, 1, 1])
 with oben[0]:
@@ -92,9 +93,10 @@ def ausgewaehlt(_klassen: object) -> None:
         else wert_mit_einheit(reihe.get(gebiet), eintrag["einheit"], stellen, leer="keine Daten")
     )
     st.markdown(f"{eintrag['name']}: **{wert_text}**")
+    gesamt, deckung = gesamt_mit_text(kommune, indikator, periode, rolle=rolle)
     st.markdown(
         f"{kommune.konfiguration.gesamtgebiet}: "
-        f"{wert_mit_einheit(gesamtwert(kommune, indikator, periode), eintrag['einheit'], stellen)}"
+        f"{mit_deckung(wert_mit_einheit(gesamt, eintrag['einheit'], stellen), deckung)}"
     )
     if r:
         st.markdown(f"Rang {r} von {n} (1 = höchster Wert)")
