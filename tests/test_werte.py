@@ -66,7 +66,7 @@ def test_anzahl_mit_luecke_ist_summe_der_bekannten_teile_mit_deckung(tmp_path):
     assert agg.deckung.loc["01", "teile"] == 2 and agg.deckung.loc["01", "fehlend"] == 1
     assert agg.deckung.loc["01", "anteil"] == pytest.approx(10 / 1010)
     d = agg.deckung_von("01")
-    assert d == Deckung("viertel", 2, ("0102",), pytest.approx(10 / 1010), "einwohner", "2024", BEZUG_EINWOHNER)
+    assert d == Deckung("viertel", 2, ("0102",), pytest.approx(10 / 1010), "einwohner", "2024", BEZUG_EINWOHNER, "2024")
     assert deckung_text(k, d) == "ohne 1 Viertel, 0,99 % der Einwohner"
     assert agg.deckung_von("02") is None  # vollständig
     wert, gesamt = gesamt_mit_deckung(k, "kinder", "2024")
@@ -104,6 +104,7 @@ def test_bezug_aus_der_naechsten_periode_und_erklaert(tmp_path):
     k = _laden(tmp_path, werte_text=OHNE_SUED + EINWOHNER.replace(";2024;", ";2023;"))
     agg = werte_mit_deckung(k, "kinder", "bezirk", "2024")
     assert agg.werte["01"] == 100.0 and agg.bezug_periode == "2023"
+    assert deckung_text(k, agg.deckung_von("01")) == "ohne 1 Viertel, 0,99 % der Einwohner von 2023"
 
 
 def test_deckung_text_grob_und_mehrzahl(tmp_path):
@@ -143,7 +144,7 @@ def test_gewicht_als_formel_aus_anderer_periode(tmp_path):
     assert (agg.gewicht, agg.gewicht_periode) == ("kinder_u6 + kinder_6_15", "2023")
     assert gesamtwert(k, "quote", "2024") == pytest.approx((50 * 100 + 90 * 300 + 70 * 50) / 450)
     assert gewicht_hinweis(k, "quote", "2024") == (
-        "„Quote“ (2024) ist auf gröberen Ebenen mit Kinder unter 6 + Kinder 6 bis 15 aus 2023 gewichtet."
+        "„Quote“ (2024) ist auf gröberen Ebenen mit „Kinder unter 6“ + „Kinder 6 bis 15“ aus 2023 gewichtet."
     )
     assert gewicht_hinweis(k, "armut", "2024") == ""  # Zähler/Nenner: kein Gewicht
 
@@ -203,3 +204,131 @@ def test_aggregation_abschnitt_gelesen(tmp_path):
     k = _laden(tmp_path, toml=TOML + '\n[aggregation]\nmindestdeckung = 0.9\nbezug = "einwohner"\n')
     a = k.konfiguration.aggregation
     assert (a.mindestdeckung, a.anzahlen_mit_luecke, a.bezug) == (0.9, "mit_deckung", ("einwohner",))
+
+
+# ------------------------------------------------------------------------------------------------
+# Geheimhaltung: die Deckung verrät keine gesperrte Zahl
+# ------------------------------------------------------------------------------------------------
+
+
+def test_deckung_grob_wenn_die_einwohnerzahl_des_fehlenden_gebiets_gesperrt_ist(tmp_path):
+    from berichte.grundlagen import deckung_fuer, gesamt_mit_text
+
+    # Süd hat 2 Einwohner (Fallzahl unter 3: öffentlich gesperrt) und keinen Kinderwert
+    k = _laden(tmp_path, werte_text=OHNE_SUED + EINWOHNER.replace("0102;einwohner;2024;10;", "0102;einwohner;2024;2;"))
+    wert, d = gesamt_mit_deckung(k, "kinder", "2024")
+    assert wert == 150.0 and d.anteil == pytest.approx(2 / 3002)
+    assert deckung_fuer(k, d, rolle="admin") == "ohne 1 Viertel, 0,07 % der Einwohner"
+    assert deckung_fuer(k, d, rolle="oeffentlich") == "ohne 1 Viertel, unter 0,1 % der Einwohner"
+    assert gesamt_mit_text(k, "kinder", "2024", rolle="oeffentlich") == (
+        150.0,
+        "ohne 1 Viertel, unter 0,1 % der Einwohner",
+    )
+    west = werte_mit_deckung(k, "kinder", "bezirk", "2024").deckung_von("01")
+    assert deckung_fuer(k, west, rolle="oeffentlich") == "ohne 1 Viertel, unter 1 % der Einwohner"
+    assert deckung_fuer(k, west, rolle="admin") == "ohne 1 Viertel, 0,20 % der Einwohner"
+
+
+def test_teilsumme_verraet_kein_gesperrtes_gebiet(tmp_path):
+    """Ost ohne Kinderwert (0 Einwohner): der Gesamtwert 2 ist die Summe von West (2, gesperrt) – er wird gesperrt."""
+    from berichte.grundlagen import gesamt_mit_text
+    from kommune.geheimhaltung import gesamt_gesperrt, sperrplan
+
+    werte_text = (
+        "gebiet_id;indikator;periode;wert;zaehler;nenner\n0101;kinder;2024;1;;\n0102;kinder;2024;1;;\n"
+        "0101;einwohner;2024;1000;;\n0102;einwohner;2024;1000;;\n0201;einwohner;2024;0;;\n"
+    )
+    k = _laden(tmp_path, werte_text=werte_text)
+    assert gesamt_mit_deckung(k, "kinder", "2024")[0] == 2.0  # Deckung 100 % der Einwohner
+    plan = sperrplan(k, "2024", "oeffentlich")
+    maske, _ = plan.gesperrt("bezirk", "kinder")
+    assert maske.to_dict() == {"01": True, "02": False}
+    assert gesamt_gesperrt(k, "kinder", "2024", "oeffentlich") and not gesamt_gesperrt(k, "kinder", "2024", "admin")
+    assert gesamt_mit_text(k, "kinder", "2024", rolle="oeffentlich")[1] == "gesperrt"
+    assert math.isnan(gesamt_mit_text(k, "kinder", "2024", rolle="oeffentlich")[0])
+    assert gesamt_mit_text(k, "kinder", "2024", rolle="admin") == (2.0, "ohne 1 Viertel, 0 % der Einwohner")
+
+
+# ------------------------------------------------------------------------------------------------
+# Berlin (braucht BILDUNGSMONITOR_DATA_DIR)
+# ------------------------------------------------------------------------------------------------
+
+PANKOWER_TOR = "03400831"
+OHNE_PANKOWER_TOR = "ohne 1 Planungsraum, 0 % der Einwohner von 2024"
+
+
+def test_berlin_einwohner_mss_ohne_pankower_tor_mit_deckung(berlin):
+    """EW fehlt nur für Pankower Tor (2024: 0 Einwohner): Bezirksregion, Bezirk und Berlin zeigen die Summe."""
+    plr = werte(berlin, "EW", "planungsraum", "2020")
+    assert plr.isna().sum() == 1 and math.isnan(plr[PANKOWER_TOR])
+    wert, d = gesamt_mit_deckung(berlin, "EW", "2020")
+    assert wert == plr.sum() == 3_769_962
+    assert d.fehlende == (PANKOWER_TOR,) and d.teile == 542 and d.anteil == 0.0
+    assert (d.bezug, d.bezug_periode) == ("inhabitants", "2024")
+    assert deckung_text(berlin, d) == OHNE_PANKOWER_TOR
+    bezirk = werte_mit_deckung(berlin, "EW", "bezirk", "2020")
+    assert bezirk.werte["03"] == 410_716 and bezirk.werte.notna().all()
+    assert deckung_text(berlin, bezirk.deckung_von("03")) == OHNE_PANKOWER_TOR
+    assert bezirk.deckung_von("01") is None
+    assert werte(berlin, "EW", "bezirksregion", "2020")["034008"] == 35_738
+
+
+def test_berlin_profil_und_berichte_nennen_die_deckung(berlin):
+    import io
+
+    from docx import Document
+
+    from berichte.bildungsbericht import satz
+    from berichte.grundlagen import profil_schuetzen
+    from berichte.profilbericht import profil_html
+    from kommune.profil import gebietsprofil
+
+    # Tiroler Viertel liegt in der Bezirksregion Pankow Süd, wie Pankower Tor
+    profil = profil_schuetzen(berlin, "planungsraum", "03400826", gebietsprofil(berlin, "planungsraum", "03400826"))
+    ew = profil.set_index("indikator").loc["EW"]
+    assert ew["eltern"] == 35_738 and ew["gesamt"] == 3_769_962
+    assert ew["eltern_deckung"] == ew["gesamt_deckung"] == OHNE_PANKOWER_TOR and ew["wert_deckung"] == ""
+    s4 = profil.set_index("indikator").loc["S4"]
+    assert s4["gesamt_deckung"] == "ohne 6 Planungsräume, unter 0,1 % der Bezugsgröße von 2024"  # öffentlich: grob
+    assert "aus 2024 gewichtet" in s4["gewicht_hinweis"]
+    html = profil_html(berlin, "planungsraum", "03400826", mit_diagrammen=False)
+    assert f'3.769.962 Personen<div class="definition">{OHNE_PANKOWER_TOR}</div>' in html
+    assert "„Kinderarmut (S4)“ (2020) ist auf gröberen Ebenen mit „Kinder unter 6 Jahren“" in html
+    assert satz(berlin, "EW") == (
+        f"Die Zahl „Einwohner (MSS 2020)“ lag 2020 bei 3.769.962 Personen ({OHNE_PANKOWER_TOR})."
+    )
+    from berichte.bildungsbericht import bildungsbericht_docx
+
+    doc = Document(io.BytesIO(bildungsbericht_docx(berlin, mit_bildern=False)))
+    zellen = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert f"3.769.962 Personen (2020; {OHNE_PANKOWER_TOR})" in zellen
+
+
+def test_berlin_streng_bleibt_leer(berlin):
+    import dataclasses
+
+    from kommune.konfiguration import Aggregation
+
+    konf = dataclasses.replace(berlin.konfiguration, aggregation=Aggregation(anzahlen_mit_luecke="leer"))
+    streng = dataclasses.replace(berlin, konfiguration=konf)
+    assert math.isnan(gesamtwert(streng, "EW", "2020"))
+    assert math.isnan(werte(streng, "EW", "bezirk", "2020")["03"])
+
+
+def test_berlin_kinderarmut_mit_unter_15_jaehrigen_gewichtet(berlin):
+    """S4 (Anteil an den unter 15-Jährigen) mit den unter 15-Jährigen von 2024 gewichtet: 26,5 % statt 25,6 % (EW)."""
+    s4 = werte(berlin, "S4", "planungsraum", "2020")
+    u15 = werte(berlin, "inhabitants_age_below_6", "planungsraum", "2024") + werte(
+        berlin, "inhabitants_age_6_15", "planungsraum", "2024"
+    )
+    ok = s4.notna()
+    wert, d = gesamt_mit_deckung(berlin, "S4", "2020")
+    assert wert == pytest.approx(float((s4[ok] * u15[ok]).sum() / u15[ok].sum()))
+    assert wert == pytest.approx(26.49, abs=0.005)
+    ew = werte(berlin, "EW", "planungsraum", "2020")
+    assert float((s4[ok] * ew[ok]).sum() / ew[ok].sum()) == pytest.approx(25.60, abs=0.005)  # vorher
+    assert len(d.fehlende) == 6 and (d.bezug_periode, d.periode) == ("2024", "2020")
+    assert deckung_text(berlin, d) == "ohne 6 Planungsräume, 0,05 % der Bezugsgröße von 2024"
+    agg = werte_mit_deckung(berlin, "S4", "bezirk", "2020")
+    assert agg.gewicht == "inhabitants_age_below_6 + inhabitants_age_6_15" and agg.gewicht_periode == "2024"
+    assert agg.werte.notna().all()
