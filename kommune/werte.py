@@ -104,19 +104,31 @@ class Aggregat:
 _ZEILEN = Objektcache("werte.zeilen")
 
 
-def _zeilen(kommune: Kommune) -> dict[tuple[str, str], np.ndarray]:
+def _gemerkt(kommune: Kommune) -> tuple[dict[tuple[str, str], np.ndarray], dict]:
+    """(Zeilennummern je (Indikator, Periode), Cache der Quellwerte) – neu, sobald die Tabelle eine andere ist."""
     df = kommune.indikatoren
     gemerkt = _ZEILEN.get(kommune, "index")
     if gemerkt is not None and gemerkt[0] is df and gemerkt[1] == len(df):
-        return gemerkt[2]
+        return gemerkt[2], gemerkt[3]
     index = {(str(i), str(p)): pos for (i, p), pos in df.groupby(["indikator", "periode"], sort=False).indices.items()}
-    _ZEILEN.setzen(kommune, "index", (df, len(df), index))
-    return index
+    _ZEILEN.setzen(kommune, "index", (df, len(df), index, {}))
+    return index, {}
+
+
+def _zeilen(kommune: Kommune) -> dict[tuple[str, str], np.ndarray]:
+    return _gemerkt(kommune)[0]
 
 
 def _quellwerte(kommune: Kommune, indikator: str, periode: str) -> tuple[str, pd.DataFrame] | None:
-    """Die Zeilen eines Indikators in einer Periode, von der feinsten Ebene, auf der er vorliegt."""
-    pos = _zeilen(kommune).get((indikator, periode))
+    """Die Zeilen eines Indikators in einer Periode, von der feinsten Ebene, auf der er vorliegt (gecacht;
+    nicht verändern)."""
+    index, quellen = _gemerkt(kommune)
+    if (indikator, periode) not in quellen:
+        quellen[(indikator, periode)] = _quellwerte_lesen(kommune, index.get((indikator, periode)))
+    return quellen[(indikator, periode)]
+
+
+def _quellwerte_lesen(kommune: Kommune, pos: np.ndarray | None) -> tuple[str, pd.DataFrame] | None:
     if pos is None or not len(pos):
         return None
     teil = kommune.indikatoren.iloc[pos]
@@ -137,7 +149,15 @@ def neueste_periode(kommune: Kommune, indikator: str, hoechstens: str | None = N
 
 
 def zuordnung(kommune: Kommune, von: str, nach: str) -> pd.Series | None:
-    """Für jedes Gebiet der Ebene `von` das umschließende Gebiet der Ebene `nach` (oder None)."""
+    """Für jedes Gebiet der Ebene `von` das umschließende Gebiet der Ebene `nach` (oder None; gecacht, nicht
+    verändern)."""
+    cache = _gemerkt(kommune)[1]
+    if ("zuordnung", von, nach) not in cache:
+        cache[("zuordnung", von, nach)] = _zuordnung_rechnen(kommune, von, nach)
+    return cache[("zuordnung", von, nach)]
+
+
+def _zuordnung_rechnen(kommune: Kommune, von: str, nach: str) -> pd.Series | None:
     ids = kommune.gebiete[von].index
     karte = pd.Series(ids, index=ids)
     aktuell = von
@@ -162,8 +182,18 @@ def bezugsreihe(
 
     Alle Teile müssen in derselben Periode auf `schicht` vorliegen; ohne `naechste` genau in `periode`, mit
     `naechste` in der nächstgelegenen (`kommune.formel.perioden_nach_naehe`). Fehlt ein Teil in einem Gebiet,
-    ist die Summe dort NaN. Keine passende Formel oder Periode → None.
+    ist die Summe dort NaN. Keine passende Formel oder Periode → None. Gecacht: das Ergebnis nicht verändern.
     """
+    cache = _gemerkt(kommune)[1]
+    schluessel = ("bezug", text, periode, schicht, naechste)
+    if schluessel not in cache:
+        cache[schluessel] = _bezugsreihe_rechnen(kommune, text, periode, schicht, naechste)
+    return cache[schluessel]
+
+
+def _bezugsreihe_rechnen(
+    kommune: Kommune, text: str, periode: str, schicht: str, naechste: bool
+) -> tuple[pd.Series, str] | None:
     teile = bezug_teile(text, kommune.katalog.index)
     if teile is None:
         return None
@@ -212,16 +242,45 @@ def _einwohner_oder_flaeche(
 # ---------------------------------------------------------------------------------------------------
 
 
-def _deckung(fehlt: pd.Series, referenz: pd.Series, gruppen: pd.Series) -> pd.DataFrame:
+class _Gruppen:
+    """Teilgebiet → Zielgebiet als Codes (−1 = ohne Ziel), für schnelle Summen je Zielgebiet."""
+
+    def __init__(self, gruppen: pd.Series) -> None:
+        codes, ziele = pd.factorize(gruppen)
+        self.codes, self.ziele, self.n = codes, pd.Index(ziele), len(ziele)
+
+    def anzahl(self, maske: np.ndarray | pd.Series) -> np.ndarray:
+        """Teile je Zielgebiet, für die `maske` gilt."""
+        ok = (self.codes >= 0) & np.asarray(maske, dtype=bool)
+        return np.bincount(self.codes[ok], minlength=self.n)
+
+    def summe(self, werte: np.ndarray | pd.Series) -> np.ndarray:
+        """Summe je Zielgebiet über die Teile mit Wert; NaN, wenn keiner einen hat."""
+        w = np.asarray(werte, dtype=float)
+        ok = (self.codes >= 0) & ~np.isnan(w)
+        summe = np.bincount(self.codes[ok], weights=w[ok], minlength=self.n)
+        return np.where(np.bincount(self.codes[ok], minlength=self.n) > 0, summe, np.nan)
+
+    def tabelle(self, fehlend: np.ndarray, anteil: np.ndarray) -> pd.DataFrame:
+        """Die Deckung je Zielgebiet (Anteil 0, wenn nichts fehlt)."""
+        teile = self.anzahl(np.ones(len(self.codes), dtype=bool))
+        return pd.DataFrame(
+            {"teile": teile, "fehlend": fehlend, "anteil": np.where(fehlend > 0, anteil, 0.0)}, index=self.ziele
+        )
+
+
+def _teilen(oben: np.ndarray, unten: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(unten > 0, oben / np.where(unten > 0, unten, 1.0), np.nan)
+
+
+def _deckung(fehlt: pd.Series, referenz: pd.Series, g: _Gruppen) -> pd.DataFrame:
     """Je Zielgebiet: Teile, fehlende Teile und ihr Anteil an der Bezugsgröße (NaN, wenn diese nicht überall
     bekannt ist; 0 ohne fehlende Teile)."""
-    df = pd.DataFrame({"g": gruppen, "f": fehlt.astype(bool), "r": referenz.astype(float)}).dropna(subset=["g"])
-    df["rf"] = df["r"].where(df["f"], 0.0)
-    je = df.groupby("g")
-    summe = je["r"].sum(min_count=1)
-    anteil = (je["rf"].sum() / summe.where(summe > 0)).where(je["r"].count() == je.size())
-    fehlend = je["f"].sum().astype(int)
-    return pd.DataFrame({"teile": je.size(), "fehlend": fehlend, "anteil": anteil.where(fehlend > 0, 0.0)})
+    f, r = fehlt.to_numpy(dtype=bool), referenz.to_numpy(dtype=float)
+    bekannt = g.anzahl(~np.isnan(r)) == g.anzahl(np.ones(len(r), dtype=bool))
+    anteil = np.where(bekannt, _teilen(g.summe(np.where(f, r, 0.0)), g.summe(r)), np.nan)
+    return g.tabelle(g.anzahl(f), anteil)
 
 
 def _ausreichend(deckung: pd.Series, mindestdeckung: float) -> pd.Series:
@@ -234,14 +293,14 @@ def _summe(
 ) -> Aggregat:
     """Anzahlen: Summe der bekannten Teile, mit Deckung nach Einwohnern (sonst Fläche)."""
     fehlt = wert.isna() & gruppen.notna()
-    df = pd.DataFrame({"w": wert, "g": gruppen}).dropna(subset=["g"])
-    summe = df.groupby("g")["w"].sum(min_count=1)
+    g = _Gruppen(gruppen)
+    summe = pd.Series(g.summe(wert), index=g.ziele)
     if not fehlt.any():
-        deckung = _deckung(fehlt, pd.Series(0.0, index=wert.index), gruppen)
+        deckung = _deckung(fehlt, pd.Series(0.0, index=wert.index), g)
         return Aggregat(summe, deckung, schicht, fehlt=fehlt, gruppen=gruppen)
     betroffen = gruppen[gruppen.isin(set(gruppen[fehlt]))].index
     referenz, bezug, bezug_periode, art = _einwohner_oder_flaeche(kommune, schicht, periode, betroffen)
-    deckung = _deckung(fehlt, referenz.reindex(wert.index), gruppen)
+    deckung = _deckung(fehlt, referenz.reindex(wert.index), g)
     if regeln.anzahlen_mit_luecke == "leer":
         erlaubt = deckung["fehlend"] == 0
     elif regeln.mindestdeckung <= 0:
@@ -278,32 +337,22 @@ def _gedeckter_quotient(
     Bezugsgröße, bleibt das Elterngebiet leer (es ließe sich nicht gewichten); Kinder ohne Wert und
     ohne Bezugsgröße (in amtlichen Tabellen die gesperrten Kleinstgebiete) zählen nicht zur Deckung.
     """
-    df = pd.DataFrame(
-        {
-            "o": oben.where(vorhanden),
-            "u": unten.where(vorhanden),
-            "r": referenz.where(vorhanden),
-            "alle": referenz,
-            "f": ~vorhanden.astype(bool),
-            "g": gruppen,
-        }
-    ).dropna(subset=["g"])
-    df["unbrauchbar"] = df["alle"].isna() & hat_wert.reindex(df.index).fillna(False).astype(bool)
-    je = df.groupby("g")
-    summe_r, summe_alle = je["r"].sum(min_count=1), je["alle"].sum(min_count=1)
-    gedeckt = (summe_r / summe_alle.where(summe_alle > 0)).where(~je["unbrauchbar"].any())
-    summe_u = je["u"].sum(min_count=1)
-    quotient = (je["o"].sum(min_count=1) / summe_u.where(summe_u > 0)).where(_ausreichend(gedeckt, mindestdeckung))
-    fehlend = je["f"].sum().astype(int)
-    deckung = pd.DataFrame({"teile": je.size(), "fehlend": fehlend, "anteil": (1 - gedeckt).where(fehlend > 0, 0.0)})
-    return quotient, deckung
+    g = _Gruppen(gruppen)
+    da = vorhanden.to_numpy(dtype=bool)
+    r = referenz.to_numpy(dtype=float)
+    unbrauchbar = g.anzahl(np.isnan(r) & hat_wert.reindex(gruppen.index).fillna(False).to_numpy(dtype=bool)) > 0
+    gedeckt = np.where(unbrauchbar, np.nan, _teilen(g.summe(np.where(da, r, np.nan)), g.summe(r)))
+    quotient = _teilen(g.summe(np.where(da, oben, np.nan)), g.summe(np.where(da, unten, np.nan)))
+    gedeckt_reihe = pd.Series(gedeckt, index=g.ziele)
+    quotient_reihe = pd.Series(quotient, index=g.ziele).where(_ausreichend(gedeckt_reihe, mindestdeckung))
+    deckung = g.tabelle(g.anzahl(~da), 1 - gedeckt)
+    return quotient_reihe, deckung
 
 
-def _begleitwerte(
-    kommune: Kommune, text: str, periode: str, schicht: str, *, naechste: bool = False
-) -> pd.Series | None:
-    reihe = bezugsreihe(kommune, text, periode, schicht, naechste=naechste) if text else None
-    return None if reihe is None else reihe[0]
+def _begleitwerte(kommune: Kommune, text: str, periode: str, schicht: str, ids: pd.Index) -> pd.Series | None:
+    """Zähler oder Nenner (ID oder Summenformel) in der Periode des Anteils, auf die Teilgebiete `ids`."""
+    reihe = bezugsreihe(kommune, text, periode, schicht) if text else None
+    return None if reihe is None else reihe[0].reindex(ids)
 
 
 def _bezug_art(kommune: Kommune, text: str) -> str:
@@ -326,15 +375,15 @@ def _anteil(
     z, n = teil["zaehler"].reindex(ids), teil["nenner"].reindex(ids)
     nenner_text, gewicht_text = str(eintrag["nenner"] or ""), str(eintrag["gewicht"] or "")
     if z.isna().all() or n.isna().all():
-        z = _begleitwerte(kommune, str(eintrag["zaehler"] or ""), periode, schicht)
-        n = _begleitwerte(kommune, nenner_text, periode, schicht)
+        z = _begleitwerte(kommune, str(eintrag["zaehler"] or ""), periode, schicht, ids)
+        n = _begleitwerte(kommune, nenner_text, periode, schicht, ids)
     gewicht = bezugsreihe(kommune, gewicht_text, periode, schicht, naechste=True) if gewicht_text else None
     gw, gw_periode = (None, None) if gewicht is None else (gewicht[0].reindex(ids), gewicht[1])
     if z is not None and n is not None and z.notna().any():
         referenz = n.reindex(ids)
-        for ersatz in (_begleitwerte(kommune, nenner_text, periode, schicht), gw):
+        for ersatz in (_begleitwerte(kommune, nenner_text, periode, schicht, ids), gw):
             if ersatz is not None:
-                referenz = referenz.fillna(ersatz.reindex(ids))
+                referenz = referenz.fillna(ersatz)
         faktor = _faktor(wert, z, n, str(eintrag["einheit"]))
         q, deckung = _gedeckter_quotient(
             z, n, z.notna() & n.notna(), referenz, gruppen, wert.notna() | z.notna(), regeln.mindestdeckung
