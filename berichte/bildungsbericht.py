@@ -29,11 +29,16 @@ from docx.shared import Cm, Pt
 
 from berichte.diagramme import als_png, zeitreihe
 from berichte.grundlagen import (
+    GESPERRT_TEXT,
     OEFFENTLICH,
     Sperren,
+    deckung_fuer,
+    gesamt_auf,
+    gesamt_mit_text,
     indikator_quelle,
     ist_prozent,
     mehrzahl,
+    mit_deckung,
     sperren_anwenden,
     stand_fuer,
     stellen_fuer,
@@ -45,7 +50,7 @@ from berichte.karte_svg import choropleth_chart
 from kommune.format import datum, wert_mit_einheit, zahl
 from kommune.katalog import THEMEN
 from kommune.laden import Kommune
-from kommune.werte import gesamtwert, neueste_periode, perioden_von
+from kommune.werte import gewicht_hinweis, neueste_periode, perioden_von, werte_mit_deckung
 
 KAPITEL = THEMEN  # die sechs Kapitel nach dem Leitfaden „Lernen vor Ort“ (wie die Katalogspalte „thema“)
 #: Überschriften der Kapitel (großgeschrieben).
@@ -57,26 +62,35 @@ def _wert(w: float, einheit: str, stellen: int) -> str:
     return wert_mit_einheit(w, einheit, stellen)
 
 
-def satz(kommune: Kommune, indikator: str, periode: str | None = None, *, vergleich: str | None = None) -> str:
+def satz(
+    kommune: Kommune,
+    indikator: str,
+    periode: str | None = None,
+    *,
+    vergleich: str | None = None,
+    rolle: str = OEFFENTLICH,
+) -> str:
     """Ein neutraler Satz zum Überarbeiten, z. B. „Der Anteil „Kinderarmut (SGB II)“ lag 2024 bei
-    16,0 % und damit 1,1 Prozentpunkte unter 2022.“ (Vergleich mit der ersten Periode)."""
+    16,0 % und damit 1,1 Prozentpunkte unter 2022.“ (Vergleich mit der ersten Periode). Fehlen dem Wert
+    Teilgebiete, steht die Deckung in Klammern („… bei 3.769.962 Personen (ohne 1 Planungsraum, 0 % der
+    Einwohner)“; für `rolle`, s. `berichte.grundlagen.deckung_fuer`)."""
     e = kommune.katalog.loc[indikator]
     p = neueste_periode(kommune, indikator, periode)
     if p is None:
         return f"Für „{e['name']}“ liegen keine Werte vor."
     einheit, art = str(e["einheit"]), str(e["art"])
     st = stellen_fuer(einheit, art)
-    w = gesamtwert(kommune, indikator, p)
+    w, deckung = gesamt_mit_text(kommune, indikator, p, rolle=rolle)
     subjekt = {"anteil": "Der Anteil", "anzahl": "Die Zahl", "index": "Der Indexwert"}.get(art, "Der Wert")
     if not ist_prozent(einheit) and art == "anteil":
         subjekt = "Der Wert"
     if math.isnan(w):
         return f"{subjekt} „{e['name']}“ lässt sich für {kommune.name} insgesamt ({p}) nicht angeben."
-    text = f"{subjekt} „{e['name']}“ lag {p} bei {_wert(w, einheit, st)}"
+    text = f"{subjekt} „{e['name']}“ lag {p} bei {mit_deckung(_wert(w, einheit, st), deckung)}"
     perioden = [q for q in perioden_von(kommune, indikator) if q < p]
     vp = vergleich if vergleich in perioden else (perioden[0] if perioden else None)
     if vp is not None:
-        v = gesamtwert(kommune, indikator, vp)
+        v = gesamt_auf(kommune, indikator, vp, rolle=rolle)
         if not math.isnan(v):
             d = w - v
             if round(d, st) == 0:
@@ -99,6 +113,20 @@ def _spannensatz(name: str, ebene_name: str, reihe: pd.Series, namen: pd.Series,
         f"Zwischen den {mehrzahl(ebene_name, 'dativ')} reichte „{name}“ von {_wert(r[lo], einheit, st)} "
         f"({namen.get(lo, lo)}) bis {_wert(r[hi], einheit, st)} ({namen.get(hi, hi)})."
     )
+
+
+def _luecken(
+    kommune: Kommune, indikator: str, schicht: str, periode: str, sichtbar: pd.Series, namen: pd.Series, rolle: str
+) -> list[str]:
+    """„Pankow, Arbeitslosigkeit (S1): ohne 1 Planungsraum, …“ für jedes sichtbare Gebiet, dem Teile fehlen."""
+    agg = werte_mit_deckung(kommune, indikator, schicht, periode)
+    name = kommune.katalog.loc[indikator, "name"]
+    texte = []
+    for gid in sichtbar.dropna().index:
+        text = deckung_fuer(kommune, agg.deckung_von(gid), rolle=rolle)
+        if text:
+            texte.append(f"{namen.get(gid, gid)}, {name}: {text}")
+    return texte
 
 
 def _tabelle(doc: Document, kopf: Sequence[str], zeilen: Sequence[Sequence[str]], rechts_ab: int = 1) -> None:
@@ -176,21 +204,22 @@ def bildungsbericht_docx(
         # Leitindikator: der erste Anteil/Index, sonst der erste
         leit = next((i for i in ids if kat.loc[i, "art"] != "anzahl"), ids[0])
         for i in ids[:8]:
-            doc.add_paragraph(satz(kommune, i, periode), style="List Bullet")
+            doc.add_paragraph(satz(kommune, i, periode, rolle=rolle), style="List Bullet")
         # Übersicht
         zeilen = []
-        staende, quellen = [], []
+        staende, quellen, gewichtung = [], [], []
         for i in ids:
             e = kat.loc[i]
             p = neueste_periode(kommune, i, periode)
             if p is None:
                 continue
             einheit, st = str(e["einheit"]), stellen_fuer(str(e["einheit"]), str(e["art"]))
-            w = gesamtwert(kommune, i, p)
+            w, deckung = gesamt_mit_text(kommune, i, p, rolle=rolle)
+            gewichtung.append(gewicht_hinweis(kommune, i, p))
             erste = perioden_von(kommune, i)[0]
             veraenderung = "–"
             if erste < p:
-                v = gesamtwert(kommune, i, erste)
+                v = gesamt_auf(kommune, i, erste, rolle=rolle)
                 if not (math.isnan(v) or math.isnan(w)):
                     if ist_prozent(einheit):
                         veraenderung = f"{vorzeichen_zahl(w - v, 1)} Pp. seit {erste}"
@@ -202,25 +231,31 @@ def bildungsbericht_docx(
             spanne = f"{_wert(reihe.min(), einheit, st)} – {_wert(reihe.max(), einheit, st)}" if len(reihe) else "–"
             staende.append(stand_fuer(kommune, i, p))
             quellen.append(indikator_quelle(kommune, i))
-            zeilen.append([str(e["name"]), f"{_wert(w, einheit, st)} ({p})", veraenderung, spanne])
+            zelle = f"{_wert(w, einheit, st)} ({p}{'; ' + deckung if deckung else ''})"
+            if deckung == GESPERRT_TEXT:
+                zelle = f"{GESPERRT} ({p})"
+            zeilen.append([str(e["name"]), zelle, veraenderung, spanne])
         _tabelle(doc, ["Indikator", f"{kommune.name}", "Veränderung", f"Spanne der {mehrzahl(feinste.name)}"], zeilen)
         _beschriftung(
             doc,
             f"Tabelle: {UEBERSCHRIFTEN[kapitel]} – Indikatoren im Überblick. Stand: "
             f"{', '.join(dict.fromkeys(s for s in staende if s))}. Quelle: "
-            f"{'; '.join(dict.fromkeys(q for q in quellen if q))}. Pp. = Prozentpunkte.",
+            f"{'; '.join(dict.fromkeys(q for q in quellen if q))}. Pp. = Prozentpunkte."
+            + "".join(f" {h}" for h in dict.fromkeys(h for h in gewichtung if h)),
         )
         # nach gröbster Ebene (nur Anteile/Indizes, bis zu 5 Spalten)
         spalten = [i for i in ids if kat.loc[i, "art"] != "anzahl"][:5] or ids[:5]
         if groebste.id != feinste.id or len(namen_grob) > 1:
             kopf = [groebste.name] + [str(kat.loc[i, "name"]) for i in spalten]
             werte_je: dict[str, tuple[pd.Series, pd.Series] | None] = {}
+            luecken: list[str] = []
             for i in spalten:
                 p = neueste_periode(kommune, i, periode)
                 if p:
                     sichtbar, maske = werte_und_maske(kommune, i, groebste.id, p, rolle=rolle)
                     geschuetzt = sperren_anwenden(sichtbar, sperren)
                     werte_je[i] = (maske | (sichtbar.notna() & geschuetzt.isna()), geschuetzt)
+                    luecken += _luecken(kommune, i, groebste.id, p, geschuetzt, namen_grob, rolle)
                 else:
                     werte_je[i] = None
             zeilen = []
@@ -238,7 +273,8 @@ def bildungsbericht_docx(
             _beschriftung(
                 doc,
                 f"Tabelle: {UEBERSCHRIFTEN[kapitel]} nach {mehrzahl(groebste.name, 'dativ')}. "
-                f"Quelle: {'; '.join(dict.fromkeys(q for q in quellen if q))}.",
+                f"Quelle: {'; '.join(dict.fromkeys(q for q in quellen if q))}."
+                + (f" Werte mit Lücken: {'; '.join(luecken)}." if luecken else ""),
             )
         # Leitindikator: Text, Karte, Zeitverlauf
         e = kat.loc[leit]
@@ -247,7 +283,7 @@ def bildungsbericht_docx(
         reihe = sperren_anwenden(werte_auf(kommune, leit, feinste.id, p, rolle=rolle), sperren)
         doc.add_heading(str(e["name"]), level=2)
         spanne_text = _spannensatz(str(e["name"]), feinste.name, reihe, namen_fein, einheit, st)
-        doc.add_paragraph(f"{satz(kommune, leit, periode)} {spanne_text}".strip())
+        doc.add_paragraph(f"{satz(kommune, leit, periode, rolle=rolle)} {spanne_text}".strip())
         stand = stand_fuer(kommune, leit, p)
         quelle = indikator_quelle(kommune, leit)
         if mit_bildern:

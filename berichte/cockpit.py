@@ -39,9 +39,11 @@ Schlüssel in der ``kommune.toml``
 `kommune.werte.gesamtwert`); bei „anzahl_gebiete“ die Ebene, deren Gebiete gezählt werden; bei
 „versorgung“ und „erreichbarkeit“ die Rechenebene (Standard: feinste Ebene).
 
-Fehlt der exakte Gesamtwert eines Anteils, weil einzelne Gebiete keinen Wert haben (z. B. die im MSS
-ungültigen Planungsräume), wird er über die Gebiete mit Wert gewichtet gebildet; die Kachel sagt das
-in ``hinweis``.
+Fehlen dem Gesamtwert Teilgebiete (z. B. die im MSS ungültigen Planungsräume), nennt ``hinweis`` die
+Deckung („Gesamtstadt: ohne 1 Planungsraum, 0 % der Einwohner.“, `kommune.werte`) und, wenn ein
+Anteil mit einer Bezugsgröße aus einer anderen Periode gewichtet ist, auch das. Fehlt der Gesamtwert eines
+Anteils ganz (Deckung unter der Mindestdeckung), wird er über die Gebiete mit Wert gewichtet gebildet; die
+Kachel sagt das in ``hinweis``.
 
 Öffentliche Schnittstelle: ``kacheln_lesen(kommune) -> list[KachelDefinition]``,
 ``cockpit_einstellungen(kommune) -> CockpitEinstellungen``,
@@ -67,6 +69,7 @@ import pandas as pd
 from berichte.grundlagen import (
     GESPERRT_TEXT,
     OEFFENTLICH,
+    gesamt_mit_text,
     gesamt_ueber_gueltige,
     indikator_quelle,
     ist_prozent,
@@ -84,7 +87,7 @@ from kommune.fehler import KommuneFehler
 from kommune.format import stand_text, wert_mit_einheit, zahl
 from kommune.geheimhaltung import extreme_gebiete
 from kommune.laden import Kommune
-from kommune.werte import gesamtwert, neueste_periode, perioden_von
+from kommune.werte import gewicht_hinweis, neueste_periode, perioden_von
 
 ARTEN = ("wert", "anzahl_gebiete", "versorgung", "erreichbarkeit")
 VERGLEICHE = {"ueber": "über", "unter": "unter", "mindestens": "mindestens", "hoechstens": "höchstens"}
@@ -429,10 +432,14 @@ def _reihe_wert(kommune: Kommune, d: KachelDefinition, p: str, rolle: str) -> tu
     if d.gebiet is not None and d.ebene is not None:
         reihe, maske = werte_und_maske(kommune, d.indikator, d.ebene, p, rolle=rolle)
         return float(reihe.get(d.gebiet, float("nan"))), "", bool(maske.get(d.gebiet, False))
-    w = gesamtwert(kommune, d.indikator, p)
+    w, deckung = gesamt_mit_text(kommune, d.indikator, p, rolle=rolle)
+    if math.isnan(w) and deckung == GESPERRT_TEXT:
+        return w, "", True
     if math.isnan(w):
         return (*gesamt_ueber_gueltige(kommune, d.indikator, p, rolle=rolle), False)
-    return w, "", False
+    teile = [f"{kommune.konfiguration.gesamtgebiet}: {deckung}." if deckung else ""]
+    teile.append(gewicht_hinweis(kommune, d.indikator, p))
+    return w, " ".join(t for t in teile if t), False
 
 
 def _perioden_bis(alle: list[str], periode: str | None) -> list[str]:

@@ -32,10 +32,18 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from berichte.grundlagen import GESPERRT_TEXT, OEFFENTLICH, stand_fuer, stellen_fuer, werte_und_maske
+from berichte.grundlagen import (
+    GESPERRT_TEXT,
+    OEFFENTLICH,
+    gesamt_auf,
+    gesamt_mit_text,
+    stand_fuer,
+    stellen_fuer,
+    werte_und_maske,
+)
 from kommune.format import MINUS, wert_mit_einheit
 from kommune.laden import Kommune
-from kommune.werte import gesamtwert, neueste_periode, perioden_von
+from kommune.werte import neueste_periode, perioden_von
 
 MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember"]
@@ -164,7 +172,7 @@ def spine_daten(
         if reihe.empty:
             continue
         e = kommune.katalog.loc[ind]
-        g = gesamtwert(kommune, ind, p)
+        g = gesamt_auf(kommune, ind, p, rolle=rolle)
         if math.isnan(g):
             g = float(reihe.median())
         richtung = -1 if int(e["richtung"]) < 0 else 1
@@ -295,7 +303,7 @@ def zeitreihe_daten(
     """Verlaufsdaten (``periode, gebiet, wert, wert_text, gesperrt``), je Periode geschützt für `rolle`.
 
     Gesperrte Punkte haben keinen Wert (NaN) und den Text „gesperrt“; der Gesamtwert der Kommune wird
-    immer gezeigt (oberste Zelle jeder Sperrtabelle).
+    gezeigt, außer er verriete einen gesperrten Wert (`berichte.grundlagen.gesamt_mit_text`).
     """
     e = kommune.katalog.loc[indikator]
     namen = kommune.gebiete[schicht]["name"]
@@ -309,8 +317,9 @@ def zeitreihe_daten(
                  "gesperrt": bool(maske.get(g, False))}
             )
         if mit_gesamt:
-            zeilen.append({"periode": p, "gebiet": f"{kommune.name} gesamt", "wert": gesamtwert(kommune, indikator, p),
-                           "gesperrt": False})
+            gesamt, text = gesamt_mit_text(kommune, indikator, p, rolle=rolle)
+            zeilen.append({"periode": p, "gebiet": f"{kommune.name} gesamt", "wert": gesamt,
+                           "gesperrt": text == GESPERRT_TEXT})
     df = pd.DataFrame(zeilen, columns=["periode", "gebiet", "wert", "gesperrt"])
     df["wert_text"] = [
         GESPERRT_TEXT if gesperrt else wert_mit_einheit(w, str(e["einheit"]), stellen)

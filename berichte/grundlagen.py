@@ -15,9 +15,18 @@ import pandas as pd
 
 from geodata.gebietswerte import gebietswerte
 from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, zahl
-from kommune.geheimhaltung import rolle_pruefen, sperren_reihe
+from kommune.formel import bezug_teile
+from kommune.geheimhaltung import ANZEIGE_GESPERRT, gesamt_gesperrt, rolle_pruefen, sperren_reihe
 from kommune.laden import Kommune
-from kommune.werte import neueste_periode, werte
+from kommune.werte import (
+    BEZUG_FLAECHE,
+    Deckung,
+    bezugsreihe,
+    deckung_text,
+    gesamt_mit_deckung,
+    neueste_periode,
+    werte,
+)
 from kommune.zwischenspeicher import Objektcache
 
 #: Geheimhaltung: bekommt eine Reihe von Werten, liefert sie mit NaN für gesperrte Zellen zurück.
@@ -178,6 +187,54 @@ def _versorgung_rechnen(
         maske[spalte] = gesperrt
         df[spalte] = df[spalte].mask(gesperrt)
     return df, maske
+def _bezug_gesperrt(kommune: Kommune, deckung: Deckung, rolle: str) -> bool:
+    """Ist die Bezugsgröße eines fehlenden Teilgebiets für `rolle` gesperrt (oder nicht prüfbar)?"""
+    if rolle == "admin" or deckung.bezug_art == BEZUG_FLAECHE:
+        return False  # Flächen sind öffentlich
+    teile = bezug_teile(deckung.bezug, kommune.katalog.index)
+    if teile is None or deckung.bezug_periode is None:
+        return True  # z. B. Nenner aus der Tabelle: kein eigener Indikator, also vorsichtig
+    fehlende = list(deckung.fehlende)
+    for _, i in teile:
+        maske = werte_und_maske(kommune, i, deckung.schicht, deckung.bezug_periode, rolle=rolle)[1]
+        if bool(maske.reindex(fehlende, fill_value=False).any()):
+            return True
+    return False
+
+
+def deckung_fuer(kommune: Kommune, deckung: Deckung | None, *, rolle: str = OEFFENTLICH) -> str:
+    """Der Deckungstext eines aggregierten Werts für `rolle` („ohne 1 Planungsraum, 0 % der Einwohner“), sonst "".
+
+    Ist die Bezugsgröße eines fehlenden Teilgebiets für `rolle` gesperrt, steht der Anteil nur als Schranke
+    („unter 0,1 %“) oder gar nicht da – sonst ließe sich der gesperrte Wert aus Anteil und Summe errechnen.
+    """
+    if deckung is None or not deckung.fehlende:
+        return ""
+    return deckung_text(kommune, deckung, grob=_bezug_gesperrt(kommune, deckung, rolle_pruefen(rolle)))
+
+
+def gesamt_mit_text(kommune: Kommune, indikator: str, periode: str, *, rolle: str = OEFFENTLICH) -> tuple[float, str]:
+    """Der Wert der ganzen Kommune für `rolle` und – fehlen Teilgebiete – der Deckungstext (sonst "").
+
+    Gesperrt ist er nur, wenn er einen gesperrten Wert der obersten Ebene verriete
+    (`kommune.geheimhaltung.gesamt_gesperrt`): dann NaN und der Text „gesperrt“.
+    """
+    if gesamt_gesperrt(kommune, indikator, periode, rolle):
+        return float("nan"), GESPERRT_TEXT
+    wert, deckung = gesamt_mit_deckung(kommune, indikator, periode)
+    return wert, "" if math.isnan(wert) else deckung_fuer(kommune, deckung, rolle=rolle)
+
+
+def gesamt_auf(kommune: Kommune, indikator: str, periode: str, *, rolle: str = OEFFENTLICH) -> float:
+    """Der Wert der ganzen Kommune, wie `rolle` ihn sehen darf (NaN = gesperrt oder ohne Wert)."""
+    return gesamt_mit_text(kommune, indikator, periode, rolle=rolle)[0]
+
+
+def mit_deckung(text: str, deckung: str) -> str:
+    """„3.769.962 Personen (ohne 1 Planungsraum, 0 % der Einwohner)“; ohne Deckungstext unverändert, gesperrt „.“."""
+    if deckung == GESPERRT_TEXT:
+        return ANZEIGE_GESPERRT
+    return f"{text} ({deckung})" if deckung else text
 
 
 def gesamt_ueber_gueltige(
@@ -185,7 +242,8 @@ def gesamt_ueber_gueltige(
 ) -> tuple[float, str]:
     """Gesamtwert eines Anteils über die Gebiete mit Wert (gewichtet), wenn der exakte Gesamtwert fehlt.
 
-    Gewichtet wird mit der Bezugsbevölkerung des Katalogs (`gewicht`, sonst `nenner`). Liefert den
+    Gewichtet wird mit der Bezugsbevölkerung des Katalogs (`gewicht`, sonst `nenner`; auch eine Summenformel,
+    aus der nächstgelegenen Periode wie in `kommune.werte`). Liefert den
     Wert und einen Hinweis („ohne 6 von 542 Planungsräumen ohne Wert, gewichtet mit …“); ohne
     Gewicht oder bei Zählgrößen (Teilsummen wären zu klein) NaN und ein leerer Hinweis. Gemittelt wird
     nur über die für `rolle` sichtbaren Werte (sonst ließe sich ein gesperrter Wert zurückrechnen).
@@ -193,22 +251,21 @@ def gesamt_ueber_gueltige(
     e = kommune.katalog.loc[indikator]
     if e["art"] == "anzahl":
         return float("nan"), ""
-    gewicht_id = e["gewicht"] or e["nenner"]
-    if not gewicht_id or gewicht_id not in kommune.katalog.index:
-        return float("nan"), ""
+    text = str(e["gewicht"] or e["nenner"] or "")
+    teile = bezug_teile(text, kommune.katalog.index)
     schicht = quellebene(kommune, indikator)
-    w = werte_auf(kommune, indikator, schicht, periode, rolle=rolle)
-    pg = neueste_periode(kommune, gewicht_id, periode)
-    if pg is None:
+    gefunden = bezugsreihe(kommune, text, periode, schicht, naechste=True) if teile else None
+    if teile is None or gefunden is None:
         return float("nan"), ""
-    g = werte_auf(kommune, gewicht_id, schicht, pg, rolle=rolle).reindex(w.index)
+    w = werte_auf(kommune, indikator, schicht, periode, rolle=rolle)
+    g = sum(f * werte_auf(kommune, i, schicht, gefunden[1], rolle=rolle).reindex(w.index) for f, i in teile)
     ok = w.notna() & g.notna() & (g > 0)
     if not ok.any():
         return float("nan"), ""
     ergebnis = float(np.sum(w[ok] * g[ok]) / np.sum(g[ok]))
     name = kommune.schicht(schicht).name
     fehlend = int((~ok).sum())
-    gname = kommune.katalog.loc[gewicht_id, "name"]
+    gname = " + ".join(str(kommune.katalog.loc[i, "name"]) for _, i in teile)
     hinweis = (
         f"Gesamtwert über die {mehrzahl(name)} mit Wert, gewichtet mit „{gname}“; "
         f"ohne {fehlend} von {len(w)} {mehrzahl(name, 'dativ')} ohne Wert."
@@ -277,14 +334,19 @@ def profil_schuetzen(
 
     Gesperrter Gebietswert → ``wert`` NaN, ``rang`` None, ``gesperrt`` True; gesperrter Elternwert →
     ``eltern`` NaN. Rang und Zahl der Gebiete (``n``) zählen für Nicht-Admins nur sichtbare Werte
-    (sonst verriete die Reihenfolge etwas über gesperrte Gebiete). Der Gesamtwert bleibt.
+    (sonst verriete die Reihenfolge etwas über gesperrte Gebiete). Der Gesamtwert bleibt, außer er verriete
+    einen gesperrten Wert (``gesamt`` NaN, ``gesamt_gesperrt`` True; `gesamt_mit_text`). Dazu die
+    Deckungstexte für `rolle` (``wert_deckung``, ``eltern_deckung``, ``gesamt_deckung``; "" ohne Lücke oder
+    ohne Wert), s. `deckung_fuer`.
     """
     from kommune.profil import rang as rang_in
 
     profil = profil.copy()
     profil["gesperrt"] = False
-    if profil.empty or rolle_pruefen(rolle) == "admin":
-        return profil
+    profil["gesamt_gesperrt"] = False
+    rolle = rolle_pruefen(rolle)
+    if profil.empty or rolle == "admin":
+        return _deckungstexte(kommune, profil, rolle)
     s = kommune.schicht(schicht)
     eltern_id = kommune.gebiete[schicht]["eltern"].get(gebiet) if s.eltern else None
     for i, zeile in profil.iterrows():
@@ -300,4 +362,41 @@ def profil_schuetzen(
         if eltern_id is not None:
             eltern = werte_auf(kommune, ind, str(s.eltern), p, rolle=rolle)
             profil.at[i, "eltern"] = float(eltern.get(eltern_id, float("nan")))
+        if gesamt_gesperrt(kommune, ind, p, rolle):
+            profil.at[i, "gesamt"] = float("nan")
+            profil.at[i, "gesamt_gesperrt"] = True
+    return _deckungstexte(kommune, profil, rolle)
+
+
+#: Spalten des Gebietsprofils: (Wert, Deckung, Text der Deckung für die Rolle).
+_DECKUNGSSPALTEN = (
+    ("wert", "deckung_wert", "wert_deckung"),
+    ("eltern", "deckung_eltern", "eltern_deckung"),
+    ("gesamt", "deckung_gesamt", "gesamt_deckung"),
+)
+
+
+def aggregationshinweis(profil: pd.DataFrame, namen: dict[str, str] | None = None) -> list[str]:
+    """Je Zeile eines geschützten Profils ein Hinweis für Exporte, z. B. „übergeordnet: ohne 1 Planungsraum,
+    0 % der Einwohner; „Kinderarmut (S4)“ (2020) ist … gewichtet.“ (`namen`: Spalte → Bezeichnung)."""
+    namen = {"wert": "Gebiet", "eltern": "übergeordnet", "gesamt": "gesamt", **(namen or {})}
+    hinweise = []
+    for _, zeile in profil.iterrows():
+        teile = [f"{namen[w]}: {zeile[t]}" for w, _, t in _DECKUNGSSPALTEN if zeile.get(t)]
+        if zeile.get("gewicht_hinweis"):
+            teile.append(str(zeile["gewicht_hinweis"]))
+        hinweise.append("; ".join(teile))
+    return hinweise
+
+
+def _deckungstexte(kommune: Kommune, profil: pd.DataFrame, rolle: str) -> pd.DataFrame:
+    """Die Deckungstexte eines Profils für `rolle` (nur bei sichtbarem Wert)."""
+    for wert, deckung, text in _DECKUNGSSPALTEN:
+        if deckung not in profil:
+            profil[text] = ""
+            continue
+        profil[text] = [
+            "" if pd.isna(w) else deckung_fuer(kommune, d, rolle=rolle)
+            for w, d in zip(profil[wert], profil[deckung], strict=True)
+        ]
     return profil

@@ -65,6 +65,12 @@ def _e(text: object) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def _zahlzelle(text: str, deckung: str) -> str:
+    """Eine Zahlenzelle; fehlen dem Wert Teilgebiete, steht die Deckung klein darunter."""
+    unter = f'<div class="definition">{_e(deckung)}</div>' if deckung else ""
+    return f'<td class="zahl">{_e(text)}{unter}</td>'
+
+
 def _svg_ohne_kopf(svg: str) -> str:
     """vl-convert-SVG inline einbetten (ohne XML-Deklaration)."""
     if svg.startswith("<?xml"):
@@ -174,10 +180,12 @@ def profil_html(
                 f"<tr><td><strong>{_e(z.name)}</strong><div class=\"definition\">{_e(z.definition)}"
                 + (f" {_e(hinweis)}" if hinweis else "")
                 + "</div></td>"
-                f'<td class="zahl">{_e(wert)}</td>'
-                + (f'<td class="zahl">{_e(wert_mit_einheit(z.eltern, z.einheit, st))}</td>' if eltern_name else "")
-                + f'<td class="zahl">{_e(wert_mit_einheit(z.gesamt, z.einheit, st))}</td>'
-                f'<td class="zahl">{_e(rang)}</td>'
+                + _zahlzelle(wert, "" if z.indikator in gesperrt else z.wert_deckung)
+                + (_zahlzelle(wert_mit_einheit(z.eltern, z.einheit, st), z.eltern_deckung) if eltern_name else "")
+                + _zahlzelle(
+                    "." if z.gesamt_gesperrt else wert_mit_einheit(z.gesamt, z.einheit, st), z.gesamt_deckung
+                )
+                + f'<td class="zahl">{_e(rang)}</td>'
                 f"<td>{_e(z.stand)} · Periode {_e(z.periode)}<br><span class=\"definition\">"
                 f"{_e(indikator_quelle(kommune, z.indikator))}</span></td></tr>"
             )
@@ -221,8 +229,13 @@ def profil_html(
         url = f" – {_e(q.url)}" if q.url else ""
         teile.append(f"<li><strong>{_e(q.titel)}</strong>: {_e(q.namensnennung)} ({_e(q.lizenz)}){url}</li>")
     teile.append("</ul>")
-    teile.append(f"<p>Stichtage der Indikatoren: {_e(', '.join(staende) or 'unbekannt')}. "
-                 "Werte gröberer Ebenen sind exakt aus den feineren aggregiert.</p>")
+    gewichtung = " ".join(dict.fromkeys(h for h in profil["gewicht_hinweis"] if h)) if len(profil) else ""
+    teile.append(
+        f"<p>Stichtage der Indikatoren: {_e(', '.join(staende) or 'unbekannt')}. "
+        "Werte gröberer Ebenen sind aus den feineren aggregiert (Anzahlen als Summe, Anteile aus Zähler und "
+        "Nenner oder mit ihrer Bezugsgröße gewichtet). Fehlen Teilgebiete, nennt die Zelle, wie viele und welchen "
+        f"Anteil der Einwohner (sonst der Fläche oder der Bezugsgröße) sie tragen. {_e(gewichtung)}</p>"
+    )
     teile.append("</body></html>")
     return "\n".join(teile)
 

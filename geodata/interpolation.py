@@ -13,7 +13,8 @@ Regeln (alle Indikatoren aller Perioden in EINEM Produkt Wᵀ·X):
 * **Anteile mit Zähler/Nenner** (aus den Spalten `zaehler`/`nenner` der Indikatortabelle oder den im
   Katalog genannten Zähler-/Nenner-Indikatoren): beide wie Anzahlen umrechnen, dann teilen und
   skalieren (Faktor wie `kommune.werte._faktor`, z. B. 100 für %).
-* **Anteile mit Bezugsbevölkerung** (`gewicht` im Katalog, z. B. EW): bevölkerungsgewichtetes Mittel,
+* **Anteile mit Bezugsbevölkerung** (`gewicht` im Katalog, z. B. EW oder eine Summe von Altersgruppen, bei
+  Bedarf aus der nächstgelegenen Periode wie in `kommune.werte`): bevölkerungsgewichtetes Mittel,
   Σ Anteil_ij·g_i·r_i / Σ Anteil_ij·g_i – die Bezugsbevölkerung wird dabei selbst umgerechnet.
 * **Übrige Anteile und Indizes** (kein Zähler/Nenner, kein Gewicht): Mittel mit den Stückgewichten,
   Σ W_ij·r_i / Σ W_ij – bei „area“ das flächengewichtete Mittel wie tobler `intensive_variables`,
@@ -38,6 +39,7 @@ import pandas as pd
 
 from geodata.overlay import Gewichte, Overlay, dasymetrische_gewichte, flaechengewichte, overlay_gewichte
 from kommune.fehler import KommuneFehler
+from kommune.formel import bezug_teile, perioden_nach_naehe
 from kommune.laden import INDIKATOR_SPALTEN, Kommune
 from kommune.versionen import ablage_ordner
 from kommune.werte import zuordnung
@@ -242,10 +244,16 @@ def _quelle_bauen(schicht, ids, paare, index, wert_m, z_m, n_m, katalog) -> _Que
     faktor, mit_zn = np.ones(k), np.zeros(k, dtype=bool)
     verfahren = {}
 
-    def begleit(indikator: object, periode: str) -> np.ndarray | None:
-        if not isinstance(indikator, str) or not indikator or (indikator, periode) not in index:
+    def begleit(text: object, periode: str, naechste: bool = False) -> np.ndarray | None:
+        """Eine Bezugsgröße des Katalogs (ID oder Summenformel), bei `naechste` aus der nächstgelegenen Periode."""
+        teile = bezug_teile(str(text or ""), katalog)
+        if teile is None:
             return None
-        return wert_m[:, index[(indikator, periode)]]
+        perioden = perioden_nach_naehe({p for i, p in index if i == teile[0][1]}, periode) if naechste else [periode]
+        for p in perioden:
+            if all((i, p) in index for _, i in teile):
+                return sum(f * wert_m[:, index[(i, p)]] for f, i in teile)
+        return None
 
     for i, (indikator, periode) in enumerate(paare):
         e = katalog[indikator]
@@ -255,7 +263,7 @@ def _quelle_bauen(schicht, ids, paare, index, wert_m, z_m, n_m, katalog) -> _Que
         zz, nn = z_m[:, i], n_m[:, i]
         if np.isnan(zz).all() or np.isnan(nn).all():
             zz, nn = begleit(e["zaehler"], periode), begleit(e["nenner"], periode)
-        g = begleit(e["gewicht"], periode)
+        g = begleit(e["gewicht"], periode, naechste=True)
         if zz is not None and nn is not None and (~np.isnan(zz)).any():
             art[i], z[:, i], n[:, i], mit_zn[i] = QUOTE, zz, nn, True
             faktor[i] = _faktor_np(wert_m[:, i], zz, nn, str(e["einheit"]))

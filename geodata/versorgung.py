@@ -10,7 +10,6 @@ kann, dass die Platzzahl dort eine Untergrenze ist.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ import pandas as pd
 import shapely
 
 from kommune.format import zahl
+from kommune.formel import formel_teile  # hier weiter importierbar (früher hier definiert)
 from kommune.konfiguration import Versorgungsquote
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
@@ -180,14 +180,6 @@ class Zielgruppe:
         """Die Formel, wenn alle ihre Indikatoren im Katalog stehen, sonst None."""
         ids = set(katalog_ids)
         return self.formel if all(i in ids for _, i in self.teile) else None
-
-
-def formel_teile(formel: str) -> list[tuple[float, str]]:
-    """``"a + b - c"`` → ``[(1, "a"), (1, "b"), (-1, "c")]``."""
-    teile = re.findall(r"([+-]?)\s*([A-Za-z0-9_][A-Za-z0-9_.]*)", formel)
-    if not teile:
-        raise ValueError(f"Leere Formel „{formel}“.")
-    return [(-1.0 if z == "-" else 1.0, i) for z, i in teile]
 
 
 @dataclass(frozen=True)

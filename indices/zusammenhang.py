@@ -23,8 +23,9 @@ from scipy.stats import spearmanr
 
 from indices.berechnung import IndexErgebnis, WerteFn
 from kommune.format import zahl
+from kommune.formel import bezug_teile, naechste_periode
 from kommune.laden import Kommune
-from kommune.werte import neueste_periode, werte
+from kommune.werte import neueste_periode, perioden_von, werte
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,9 +108,10 @@ def zusammenhang_fuer(
 ) -> Zusammenhang:
     """Wie :func:`zusammenhang`, mit Werten aus der Kommune (gleiche Ebene wie das Ergebnis).
 
-    Gewichte: der Gewichtsindikator des Katalogs (Spalte ``gewicht``, z. B. ``kinder_6_10``), sonst
-    der Bevölkerungsindikator der Definition, sonst ungewichtet. Periode: die jüngste bis ``periode``
-    (Standard: die Periode der Definition).
+    Gewichte: der Gewichtsindikator des Katalogs (Spalte ``gewicht``, z. B. ``kinder_6_10`` oder eine
+    Summenformel), sonst der Bevölkerungsindikator der Definition, sonst ungewichtet; aus der Periode, die
+    der des Indikators am nächsten liegt. Periode: die jüngste bis ``periode`` (Standard: die Periode der
+    Definition).
     """
     periode = periode or ergebnis.definition.periode
     p = neueste_periode(kommune, indikator, hoechstens=periode)
@@ -121,11 +123,13 @@ def zusammenhang_fuer(
     if indikator in kommune.katalog.index:
         gewicht_id = str(kommune.katalog.loc[indikator, "gewicht"] or "")
     gewicht_id = gewicht_id or (ergebnis.definition.bevoelkerung_indikator or "")
+    teile = bezug_teile(gewicht_id, kommune.katalog.index)
     gewichte = None
-    if gewicht_id and gewicht_id in kommune.katalog.index:
-        pg = neueste_periode(kommune, gewicht_id, hoechstens=p)
+    if teile:
+        perioden = set.intersection(*(set(perioden_von(kommune, i)) for _, i in teile))
+        pg = naechste_periode(perioden, p or periode or "")
         if pg is not None:
-            gewichte = werte_fn(kommune, gewicht_id, ergebnis.ebene, pg)
+            gewichte = sum(f * werte_fn(kommune, i, ergebnis.ebene, pg).astype(float) for f, i in teile)
             if not np.isfinite(gewichte.to_numpy(dtype=float)).any():
                 gewichte = None
     return zusammenhang(ergebnis, wert, gewichte, indikator=indikator)

@@ -39,10 +39,12 @@ Die Regeln (primär, je Zelle):
 Statistik der BA). Wer Gruppenaussagen („niemand im Viertel …“) vermeiden muss, setzt `nullen_sperren`.
 
 **Sekundärsperrung** (alle Ebenen einer Periode gemeinsam, für Anzahlen und Anteile mit Nenner/Gewicht):
-Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: das Gesamtgebiet, das immer
-gezeigt wird). Ist darin genau EINE Zelle gesperrt, ließe sie sich aus Summe und übrigen Zellen errechnen;
-dann wird das kleinste noch sichtbare Kind (Nullen zuletzt) gesperrt, oder – gibt es keines – die
-Elternzelle. Dazu kommt die Verknüpfung Anteil ↔ Zähler: Ist der Zähler gesperrt, wird der Anteil
+Jede Elternzelle bildet mit ihren Kindern eine Teiltabelle (oberste Ebene: das Gesamtgebiet). Ist darin genau
+EINE Zelle gesperrt, ließe sie sich aus Summe und übrigen Zellen errechnen; dann wird das kleinste noch
+sichtbare Kind (Nullen zuletzt) gesperrt, oder – gibt es keines – die Elternzelle. Auch der Gesamtwert wird
+so gesperrt, aber nur dann (`gesamt_gesperrt`): etwa wenn die oberste Ebene nur ein Gebiet hat (ein Kreis)
+oder alle übrigen ohne Wert sind – Anzahlen zeigt `kommune.werte` dann als Teilsumme mit Deckung.
+Dazu kommt die Verknüpfung Anteil ↔ Zähler: Ist der Zähler gesperrt, wird der Anteil
 gesperrt und umgekehrt (sonst Zähler = Anteil × Nenner). Das wiederholt sich, bis sich nichts mehr ändert.
 Gesperrt wird deshalb immer über einen kommunenweiten **Sperrplan** je Periode und Rolle, unabhängig davon,
 welche Spalten eine Ansicht gerade zeigt – so verraten sich Karte und Export nicht gegenseitig.
@@ -57,7 +59,6 @@ angaben über Jugendhilfefälle aber auch intern nur gebündelt gezeigt werden; 
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import weakref
 from collections.abc import Mapping
@@ -273,7 +274,6 @@ class _Rechner:
         self.periode = periode
         df = kommune.indikatoren
         self.teil = df[df["periode"] == periode]
-        self.kommune_periode = dataclasses.replace(kommune, indikatoren=self.teil)
         self.reihenfolge = [s.id for s in kommune.konfiguration.schichten]
         self._quellen: dict[str, tuple[str, pd.DataFrame] | None] = {}
         self._codes: dict[tuple[str, str], np.ndarray | None] = {}
@@ -315,17 +315,21 @@ class _Rechner:
         Ohne `teilsumme` ist die Summe leer, sobald ein Kindwert fehlt (wie `werte` bei Anzahlen); mit
         `teilsumme` zählt die Summe der vorhandenen Kinder (Bezugsgrößen für die Nenner- und Gebietsregel).
         """
-        ziel = self.kommune.gebiete[schicht].index
         q = self.quelle(indikator)
         if q is None:
-            return np.full(len(ziel), np.nan)
+            return np.full(len(self.kommune.gebiete[schicht]), np.nan)
         s, t = q
+        roh = t[spalte].reindex(self.kommune.gebiete[s].index).to_numpy(dtype=float)
+        return self.auf_ebene(roh, s, schicht, teilsumme=teilsumme)
+
+    def auf_ebene(self, roh: np.ndarray, s: str, schicht: str, *, teilsumme: bool = False) -> np.ndarray:
+        """Werte der Gebiete von `s` auf die Ebene `schicht` summieren (mit `teilsumme` wie in `reihe`)."""
+        ziel = self.kommune.gebiete[schicht].index
         if s == schicht:
-            return t[spalte].reindex(ziel).to_numpy(dtype=float)
+            return roh
         codes = self.codes(s, schicht)
         if codes is None:
             return np.full(len(ziel), np.nan)
-        roh = t[spalte].reindex(self.kommune.gebiete[s].index).to_numpy(dtype=float)
         if teilsumme:
             ok = (codes >= 0) & ~np.isnan(roh)
             summe = np.bincount(codes[ok], weights=roh[ok], minlength=len(ziel))
@@ -335,10 +339,15 @@ class _Rechner:
     def ebene(self, indikator: str, schicht: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(wert, zaehler, nenner) eines Indikators auf einer verschachtelten Ebene.
 
-        Anzahlen: Summen (wie `kommune.werte.werte`). Anteile und Indizes: der Wert kommt auf gröberen
-        Ebenen aus `kommune.werte.werte` (dort steht die Aggregationsregel), Zähler und Nenner bzw. die
-        Bezugsbevölkerung als Summe der Kinder mit Wert.
+        Anzahlen: Summen der Kinder mit Wert – jede Teilsumme, die `kommune.werte` zeigen kann (mit Deckung),
+        auch unter der Mindestdeckung: Sonst ließe sich aus Eltern- und Geschwisterwerten ein gesperrtes Kind
+        errechnen, ohne dass die Sekundärsperrung die Teiltabelle sähe. Anteile und Indizes: der Wert kommt
+        auf gröberen Ebenen aus `kommune.werte` (dort steht die Aggregationsregel; hier ohne Mindestdeckung,
+        aus demselben Grund), Zähler und Nenner bzw. die Bezugsgröße (`gewicht`, auch als Summenformel und
+        aus der nächstgelegenen Periode) als Summe der Kinder mit Wert.
         """
+        from kommune.werte import OHNE_SCHWELLE, bezugsreihe, werte_mit_deckung
+
         kat = self.kommune.katalog
         n_ziel = len(self.kommune.gebiete[schicht])
         leer = np.full(n_ziel, np.nan)
@@ -347,7 +356,7 @@ class _Rechner:
             return leer, leer, leer
         s, t = q
         if kat.loc[indikator, "art"] == "anzahl":
-            return self.reihe(indikator, "wert", schicht), leer, leer
+            return self.reihe(indikator, "wert", schicht, teilsumme=True), leer, leer
         if s != schicht and self.codes(s, schicht) is None:
             return leer, leer, leer
         eintrag = kat.loc[indikator]
@@ -357,21 +366,20 @@ class _Rechner:
             z = self.reihe(indikator, "zaehler", schicht, teilsumme=teil)
             n = self.reihe(indikator, "nenner", schicht, teilsumme=teil)
         else:
-            z_id, n_id = eintrag["zaehler"], eintrag["nenner"]
-            if all(i in kat.index and (self.quelle(i) or ("",))[0] == s for i in (z_id, n_id)):
-                z = self.reihe(z_id, "wert", schicht, teilsumme=teil)
-                n = self.reihe(n_id, "wert", schicht, teilsumme=teil)
+            zr, nr = (bezugsreihe(self.kommune, str(eintrag[c] or ""), self.periode, s) for c in ("zaehler", "nenner"))
+            if zr is not None and nr is not None:
+                z = self.auf_ebene(zr[0].to_numpy(dtype=float), s, schicht, teilsumme=teil)
+                n = self.auf_ebene(nr[0].to_numpy(dtype=float), s, schicht, teilsumme=teil)
         if s == schicht:
             wert = t["wert"].reindex(self.kommune.gebiete[schicht].index).to_numpy(dtype=float)
         else:
-            from kommune.werte import werte
-
-            wert = werte(self.kommune_periode, indikator, schicht, self.periode).to_numpy(dtype=float)
+            agg = werte_mit_deckung(self.kommune, indikator, schicht, self.periode, regeln=OHNE_SCHWELLE)
+            wert = agg.werte.to_numpy(dtype=float)
         if z is not None and n is not None and not np.isnan(z).all():
             return wert, z, n
-        g_id = eintrag["gewicht"]
-        if g_id in kat.index and (self.quelle(g_id) or ("",))[0] == s:
-            return wert, leer, self.reihe(g_id, "wert", schicht, teilsumme=teil)
+        gewicht = bezugsreihe(self.kommune, str(eintrag["gewicht"] or ""), self.periode, s, naechste=True)
+        if gewicht is not None:
+            return wert, leer, self.auf_ebene(gewicht[0].to_numpy(dtype=float), s, schicht, teilsumme=teil)
         return wert, leer, leer
 
 
@@ -504,7 +512,7 @@ def _sekundaer(ebenen: dict[str, _Ebene], reihenfolge: list[str], spalten: np.nd
                     e.maske[k, j] = True
                     e.gruende[k, j] = SEKUNDAER
                     neu += 1
-                elif e.eltern != GESAMT and not p.maske[g, j]:
+                elif not p.maske[g, j]:  # auch das Gesamtgebiet (`gesamt_gesperrt`)
                     p.maske[g, j] = True
                     p.gruende[g, j] = SEKUNDAER
                     neu += 1
@@ -560,9 +568,7 @@ def _basis_rechnen(kommune: Kommune, periode: str, einzugsbereich: str | None, m
             else:
                 eltern, pos = GESAMT, np.zeros(len(ids), dtype=int)
             ebenen[eid] = _Ebene(eid, ids, eltern, pos, w, z, n, bevoelkerung)
-        # Gesamtgebiet: Summe der obersten Ebene (nur ob ein Wert existiert, zählt)
-        oben = ebenen[reihenfolge[0]]
-        gesamt.wert[0] = np.where(np.isnan(oben.wert).any(axis=0), np.nan, 0.0)
+        gesamt.wert[0] = _gesamt_vorhanden(kommune, indikatoren, ebenen[reihenfolge[0]].wert)
     else:
         reihenfolge = [einzugsbereich]
         ids = kommune.gebiete[einzugsbereich].index
@@ -578,9 +584,8 @@ def _basis_rechnen(kommune: Kommune, periode: str, einzugsbereich: str | None, m
             for ziel, c in ((w, "wert"), (z, "zaehler"), (n, "nenner")):
                 if ind in breit[c].columns:
                     ziel[:, j] = breit[c][ind].reindex(ids).to_numpy(dtype=float)
-            g = kat.loc[ind, "gewicht"]
-            if kat.loc[ind, "art"] != "anzahl" and np.isnan(n[:, j]).all() and g in breit["wert"].columns:
-                n[:, j] = breit["wert"][g].reindex(ids).to_numpy(dtype=float)
+            if kat.loc[ind, "art"] != "anzahl" and np.isnan(n[:, j]).all():
+                n[:, j] = _einzugsgewicht(lang, kat, str(kat.loc[ind, "gewicht"] or ""), periode, ids)
         bevoelkerung = np.full(len(ids), np.nan)
         if bev:
             bt = lang[(lang["periode"] == bev[1]) & (lang["indikator"] == bev[0])].set_index("gebiet")["wert"]
@@ -588,9 +593,37 @@ def _basis_rechnen(kommune: Kommune, periode: str, einzugsbereich: str | None, m
         ebenen[einzugsbereich] = _Ebene(
             einzugsbereich, ids, GESAMT, np.zeros(len(ids), dtype=int), w, z, n, bevoelkerung
         )
-        gesamt.wert[0] = np.where(np.isnan(w).any(axis=0), np.nan, 0.0)
+        gesamt.wert[0] = _gesamt_vorhanden(kommune, indikatoren, w)
     ebenen[GESAMT] = gesamt
     return _Basis(indikatoren, reihenfolge, ebenen, rechner)
+
+
+def _gesamt_vorhanden(kommune: Kommune, indikatoren: list[str], oben: np.ndarray) -> np.ndarray:
+    """Hat das Gesamtgebiet einen Wert (0) oder nicht (NaN)? Nur ob ein Wert existiert, zählt.
+
+    Anzahlen zeigt `kommune.werte` als Summe der bekannten Teile (mit Deckung): ein Wert, sobald ein Gebiet
+    der obersten Ebene einen hat – sonst ließe sich ein gesperrtes Gebiet aus Gesamtwert und Geschwistern
+    errechnen. Anteile und Indizes: nur, wenn alle Gebiete der obersten Ebene einen Wert haben.
+    """
+    anzahl = np.array([kommune.katalog.loc[i, "art"] == "anzahl" for i in indikatoren], dtype=bool)
+    leer = np.where(anzahl, np.isnan(oben).all(axis=0), np.isnan(oben).any(axis=0))
+    return np.where(leer, np.nan, 0.0)
+
+
+def _einzugsgewicht(lang: pd.DataFrame, kat: pd.DataFrame, text: str, periode: str, ids: pd.Index) -> np.ndarray:
+    """Die Bezugsgröße (`gewicht`: ID oder Summenformel) auf einem Einzugsbereich, aus der nächstgelegenen
+    Periode wie in `kommune.werte`; ohne sie NaN."""
+    from kommune.formel import bezug_teile, perioden_nach_naehe
+
+    teile = bezug_teile(text, kat.index)
+    if teile is not None:
+        perioden = lang.loc[lang["indikator"] == teile[0][1], "periode"].unique()
+        for p in perioden_nach_naehe(perioden, periode):
+            stuecke = [lang[(lang["indikator"] == i) & (lang["periode"] == p)] for _, i in teile]
+            if all(len(x) for x in stuecke):
+                reihen = [x.drop_duplicates("gebiet").set_index("gebiet")["wert"].reindex(ids) for x in stuecke]
+                return sum(f * r.to_numpy(dtype=float) for (f, _), r in zip(teile, reihen, strict=True))
+    return np.full(len(ids), np.nan)
 
 
 @dataclass
@@ -724,6 +757,19 @@ def cache_leeren() -> None:
 # ---------------------------------------------------------------------------------------------------
 
 GRUND_REIHENFOLGE = ("Fallzahl", "Nenner", "Gebiet", SEKUNDAER)
+
+
+def gesamt_gesperrt(kommune: Kommune, indikator: str, periode: str | None, rolle: str = "oeffentlich") -> bool:
+    """Ist der Wert der ganzen Kommune für `rolle` gesperrt? Nur, wenn er sonst einen gesperrten Wert der obersten
+    Ebene verriete (kein sichtbares Geschwister, z. B. ein Kreis als einziges Gebiet der obersten Ebene)."""
+    rolle = rolle_pruefen(rolle)
+    if rolle == "admin" or periode is None or not regeln_fuer(kommune).aktiv:
+        return False
+    plan = sperrplan(kommune, periode, rolle)
+    gesamt = plan.ebenen.get(GESAMT)
+    if gesamt is None or indikator not in plan.indikatoren:
+        return False
+    return bool(gesamt.maske[0, plan.indikatoren.index(indikator)])
 
 
 def vermerk(gruende: pd.DataFrame | pd.Series) -> str:

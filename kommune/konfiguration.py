@@ -134,6 +134,25 @@ class RasterQuelle:
     mittelwerte: tuple[tuple[str, str], ...] = ()
 
 
+#: Wie Anzahlen mit fehlenden Teilgebieten aggregiert werden (`[aggregation] anzahlen_mit_luecke`).
+ANZAHLEN_MIT_LUECKE = ("mit_deckung", "leer")
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """Regeln für Werte gröberer Ebenen (Abschnitt `[aggregation]`).
+
+    `mindestdeckung`: so viel der Bezugsgröße müssen die Teilgebiete mit Wert tragen, sonst bleibt der Wert
+    leer („keine Daten“). `anzahlen_mit_luecke`: „mit_deckung“ – Anzahlen sind die Summe der bekannten Teile
+    und nennen, was fehlt; „leer“ – ein fehlendes Teilgebiet macht die Summe leer (streng). `bezug`: die
+    Einwohner-Indikatoren, nach denen der Anteil fehlender Teile bemessen wird (leer: die der Geheimhaltung).
+    """
+
+    mindestdeckung: float = 0.99
+    anzahlen_mit_luecke: str = "mit_deckung"
+    bezug: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Bevoelkerung:
     """Der Einwohner-Indikator der Kommune (Abschnitt `[bevoelkerung]`).
@@ -231,6 +250,7 @@ class KommuneKonfiguration:
     #: Versorgungsquoten (`[[versorgung]]`); leer = keine
     versorgung: tuple[Versorgungsquote, ...] = ()
     erreichbarkeit: Erreichbarkeit = field(default_factory=Erreichbarkeit)
+    aggregation: Aggregation = Aggregation()
     #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
     erweiterungen: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
@@ -475,6 +495,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "bevoelkerung",
         "versorgung",
         "erreichbarkeit",
+        "aggregation",
         *ERWEITERUNGEN,
     }
     unbekannt = sorted(set(roh) - bekannt)
@@ -525,10 +546,44 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         bevoelkerung=_abschnitt(roh, "bevoelkerung", Bevoelkerung, anzeige),
         versorgung=liste("versorgung", Versorgungsquote),
         erreichbarkeit=_abschnitt(roh, "erreichbarkeit", Erreichbarkeit, anzeige) or Erreichbarkeit(),
+        aggregation=aggregation_lesen(roh.get("aggregation", {}), anzeige),
         erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
     )
     _querverweise_pruefen(konf, anzeige)
     return konf
+
+
+def aggregation_lesen(roh: Any, datei: str) -> Aggregation:
+    """Den Abschnitt `[aggregation]` prüfen (alle Schlüssel optional); Indikator-IDs prüft das Laden."""
+    if not isinstance(roh, dict):
+        raise KommuneFehler("„aggregation“ muss ein Abschnitt [aggregation] mit Schlüsseln sein.", datei=datei)
+    erlaubt = {f.name for f in fields(Aggregation)}
+    unbekannt = sorted(set(roh) - erlaubt)
+    if unbekannt:
+        raise KommuneFehler(
+            f"Unbekannter Schlüssel „{unbekannt[0]}“ in [aggregation]. Erlaubt sind: {', '.join(sorted(erlaubt))}.",
+            datei=datei,
+        )
+    standard = Aggregation()
+    deckung = standard.mindestdeckung
+    if "mindestdeckung" in roh:
+        deckung = _zahl(roh["mindestdeckung"], "mindestdeckung", "[aggregation]", datei)
+        if not 0 <= deckung <= 1:
+            raise KommuneFehler(
+                "„mindestdeckung“ in [aggregation] muss zwischen 0 und 1 liegen (0,99 = 99 % der Bezugsgröße), "
+                f"nicht {deckung:g}.",
+                datei=datei,
+            )
+    luecke = _text(
+        roh.get("anzahlen_mit_luecke", standard.anzahlen_mit_luecke), "anzahlen_mit_luecke", "[aggregation]", datei
+    )
+    if luecke not in ANZAHLEN_MIT_LUECKE:
+        raise KommuneFehler(
+            f"„anzahlen_mit_luecke“ in [aggregation] muss „mit_deckung“ oder „leer“ sein, nicht „{luecke[:40]}“.",
+            datei=datei,
+        )
+    bezug = _textliste(roh.get("bezug", []), "bezug", "[aggregation]", datei)
+    return Aggregation(mindestdeckung=float(deckung), anzahlen_mit_luecke=luecke, bezug=bezug)
 
 
 def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:

@@ -25,6 +25,7 @@ from kommune.geometrie import (
 )
 from kommune.katalog import katalog_lesen
 from kommune.konfiguration import (
+    TOML_NAME,
     AngebotsQuelle,
     Gebietsschicht,
     IndikatorTabelle,
@@ -487,11 +488,24 @@ def kommune_laden(name_oder_pfad: str | os.PathLike[str], version: str | None = 
     return kommune_mit_version(_laden_ohne_version(name_oder_pfad), version)
 
 
+def _bezug_pruefen(konf: KommuneKonfiguration, katalog: pd.DataFrame) -> None:
+    """`[aggregation] bezug` nennt nur Anzahlen des Katalogs (Einwohner-Indikatoren)."""
+    for b in konf.aggregation.bezug:
+        if b not in katalog.index or katalog.loc[b, "art"] != "anzahl":
+            grund = "das nicht im Indikatorenkatalog steht" if b not in katalog.index else "das keine Anzahl ist"
+            raise KommuneFehler(
+                f"[aggregation] „bezug“ nennt „{b[:80]}“, {grund}; erwartet wird ein Einwohner-Indikator "
+                "(art = anzahl).",
+                datei=TOML_NAME,
+            )
+
+
 def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     """Die Kommune aus den ursprünglichen Dateien."""
     konf = konfiguration_lesen(kommune_ordner(name_oder_pfad))
     hinweise: list[str] = []
     katalog = katalog_lesen(konf.katalog)
+    _bezug_pruefen(konf, katalog)
     gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
     _verschachtelung_pruefen(konf, gebiete, hinweise)
     tabellen = [_indikatoren_lesen(konf, t, set(katalog.index)) for t in konf.indikatoren]

@@ -1,11 +1,16 @@
-"""Das Profil eines Gebiets: jeder Indikator gegen das Gesamtgebiet und Elterngebiet, mit Rang."""
+"""Das Profil eines Gebiets: jeder Indikator gegen das Gesamtgebiet und Elterngebiet, mit Rang.
+
+Aggregierte Werte tragen ihre Deckung (`kommune.werte.Deckung` oder None in ``deckung_wert``,
+``deckung_eltern``, ``deckung_gesamt``); ``gewicht_hinweis`` sagt, wenn ein Anteil mit einer Bezugsgröße
+aus einer anderen Periode gewichtet ist. Texte für eine Rolle: `berichte.grundlagen.profil_schuetzen`.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from kommune.laden import Kommune
-from kommune.werte import gesamtwert, neueste_periode, werte
+from kommune.werte import gesamt_mit_deckung, gewicht_hinweis, neueste_periode, werte_mit_deckung
 
 PROFIL_SPALTEN = [
     "thema",
@@ -20,6 +25,10 @@ PROFIL_SPALTEN = [
     "periode",
     "stand",
     "definition",
+    "deckung_wert",
+    "deckung_eltern",
+    "deckung_gesamt",
+    "gewicht_hinweis",
 ]
 
 
@@ -43,25 +52,31 @@ def gebietsprofil(kommune: Kommune, schicht: str, gebiet: str, periode: str | No
         p = neueste_periode(kommune, ind, periode)
         if p is None:
             continue
-        reihe = werte(kommune, ind, schicht, p)
-        r, n = rang(reihe, gebiet)
-        eltern_wert = float("nan")
+        agg = werte_mit_deckung(kommune, ind, schicht, p)
+        r, n = rang(agg.werte, gebiet)
+        eltern_wert, eltern_deckung = float("nan"), None
         if eltern_id is not None:
-            eltern_wert = werte(kommune, ind, s.eltern, p).get(eltern_id, float("nan"))
+            eltern = werte_mit_deckung(kommune, ind, str(s.eltern), p)
+            eltern_wert, eltern_deckung = eltern.werte.get(eltern_id, float("nan")), eltern.deckung_von(eltern_id)
+        gesamt, gesamt_deckung = gesamt_mit_deckung(kommune, ind, p)
         zeilen.append(
             {
                 "thema": e["thema"] or "ohne Thema",
                 "indikator": ind,
                 "name": e["name"],
                 "einheit": e["einheit"],
-                "wert": reihe.get(gebiet, float("nan")),
-                "gesamt": gesamtwert(kommune, ind, p),
+                "wert": agg.werte.get(gebiet, float("nan")),
+                "gesamt": gesamt,
                 "eltern": eltern_wert,
                 "rang": r,
                 "n": n,
                 "periode": p,
                 "stand": e["stand"],
                 "definition": e["definition"],
+                "deckung_wert": agg.deckung_von(gebiet),
+                "deckung_eltern": eltern_deckung,
+                "deckung_gesamt": gesamt_deckung,
+                "gewicht_hinweis": gewicht_hinweis(kommune, ind, p),
             }
         )
     return pd.DataFrame(zeilen, columns=PROFIL_SPALTEN)

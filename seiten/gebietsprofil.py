@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
-from berichte.grundlagen import versorgung_und_maske
+from berichte.grundlagen import aggregationshinweis, mit_deckung, versorgung_und_maske
 from berichte.profilbericht import profil_html
 from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
@@ -66,8 +66,9 @@ tab_werte, tab_lage, tab_verlauf, tab_angebote = st.tabs(
 )
 
 
-def _fmt(v: float, einheit: str, art: str) -> str:
-    return wert_mit_einheit(v, einheit, 0 if ist_ganzzahlig(einheit, art) else 1, leer="keine Daten")
+def _fmt(v: float, einheit: str, art: str, deckung: str = "") -> str:
+    ganz = ist_ganzzahlig(einheit, art)
+    return mit_deckung(wert_mit_einheit(v, einheit, 0 if ganz else 1, leer="keine Daten"), deckung)
 
 
 gesamtgebiet = kommune.konfiguration.gesamtgebiet
@@ -83,13 +84,25 @@ with tab_werte:
             {
                 "Indikator": [indikator_bezeichnung(kommune.katalog, i) for i in teil["indikator"]],
                 "Gebiet": [
-                    "." if g else _fmt(v, e, arten[i])
-                    for v, g, (i, e) in zip(
-                        teil["wert"], teil.get("gesperrt", [False] * len(teil)), zeilen, strict=True
+                    "." if g else _fmt(v, e, arten[i], d)
+                    for v, g, d, (i, e) in zip(
+                        teil["wert"],
+                        teil.get("gesperrt", [False] * len(teil)),
+                        teil["wert_deckung"],
+                        zeilen,
+                        strict=True,
                     )
                 ],
-                "übergeordnet": [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["eltern"], zeilen, strict=True)],
-                spalte_gesamt: [_fmt(v, e, arten[i]) for v, (i, e) in zip(teil["gesamt"], zeilen, strict=True)],
+                "übergeordnet": [
+                    _fmt(v, e, arten[i], d)
+                    for v, d, (i, e) in zip(teil["eltern"], teil["eltern_deckung"], zeilen, strict=True)
+                ],
+                spalte_gesamt: [
+                    "." if g else _fmt(v, e, arten[i], d)
+                    for v, g, d, (i, e) in zip(
+                        teil["gesamt"], teil["gesamt_gesperrt"], teil["gesamt_deckung"], zeilen, strict=True
+                    )
+                ],
                 "Rang": [
                     f"{int(r)} von {n}" if pd.notna(r) else "–" for r, n in zip(teil["rang"], teil["n"], strict=True)
                 ],
@@ -104,8 +117,12 @@ with tab_werte:
         st.dataframe(tabelle, hide_index=True, width="stretch")
     st.caption(
         "Rang 1 = höchster Wert unter den Gebieten mit Daten auf dieser Ebene. "
-        "„.“ = gesperrt (statistische Geheimhaltung)."
+        "„.“ = gesperrt (statistische Geheimhaltung). Werte gröberer Ebenen sind aus den feineren aggregiert; "
+        "fehlen Teilgebiete, steht dahinter, wie viele und welchen Anteil der Einwohner (sonst der Fläche oder der "
+        "Bezugsgröße eines Anteils) sie tragen."
     )
+    for hinweis in dict.fromkeys(h for h in profil["gewicht_hinweis"] if h):
+        st.caption(hinweis)
 
 with tab_lage:
     st.markdown(
@@ -186,7 +203,9 @@ langsame_datei(  # dauert Sekunden: mit sichtbarer Fortschrittsanzeige
 b2.download_button(
     "Profiltabelle (Excel mit Methodik)",
     lambda: xlsx_bytes(
-        profil[["thema", "indikator", "name", "einheit", "wert", "eltern", "gesamt", "rang", "n", "stand"]].rename(
+        profil.assign(hinweis=aggregationshinweis(profil, {"eltern": "übergeordnet", "gesamt": spalte_gesamt}))[
+            ["thema", "indikator", "name", "einheit", "wert", "eltern", "gesamt", "rang", "n", "stand", "hinweis"]
+        ].rename(
             columns={
                 "thema": "Thema",
                 "indikator": "ID",
@@ -198,6 +217,7 @@ b2.download_button(
                 "rang": "Rang",
                 "n": "Gebiete mit Wert",
                 "stand": "Stichtag",
+                "hinweis": "Hinweis zur Aggregation",
             }
         ),
         titel=f"Gebietsprofil {name}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from berichte.grundlagen import gesamt_mit_text, mit_deckung
 from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import alle_interpolieren
@@ -12,13 +13,12 @@ from geodata.klassen import METHODEN
 from kommune.fehler import KommuneFehler
 from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit, zahl
 from kommune.profil import rang
-from kommune.werte import gesamtwert
 from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
 from oberflaeche.kartenkomponente import kartenhoehe
-from oberflaeche.schutz import geschuetzt
+from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
 auswahl = seitenleiste()
 st.title("Karte")
@@ -26,6 +26,7 @@ if auswahl is None:
     st.stop()
 kommune, ebene = auswahl.kommune, auswahl.ebene
 schicht = kommune.schicht(ebene)
+rolle = wirksame_rolle()
 
 oben = st.columns([2.8, 1.6, 1, 1.2], vertical_alignment="bottom")
 with oben[0]:
@@ -98,9 +99,10 @@ def ausgewaehlt(_klassen: object) -> None:
         else wert_mit_einheit(reihe.get(gebiet), eintrag["einheit"], stellen, leer="keine Daten")
     )
     st.markdown(f"{eintrag['name']}: **{wert_text}**")
+    gesamt, deckung = gesamt_mit_text(kommune, indikator, periode, rolle=rolle)
     st.markdown(
         f"{kommune.konfiguration.gesamtgebiet}: "
-        f"{wert_mit_einheit(gesamtwert(kommune, indikator, periode), eintrag['einheit'], stellen)}"
+        f"{mit_deckung(wert_mit_einheit(gesamt, eintrag['einheit'], stellen), deckung)}"
     )
     if r:
         st.markdown(f"Rang {r} von {n} (1 = höchster Wert)")

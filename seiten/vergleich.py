@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from berichte.diagramme import punktvergleich, zeitreihe
+from berichte.grundlagen import gesamt_mit_text, mit_deckung
 from geodata.gebietswerte import gebietswerte
 from kommune.format import (
     eindeutige_namen,
@@ -15,7 +16,7 @@ from kommune.format import (
     stand_text,
     wert_mit_einheit,
 )
-from kommune.werte import gesamtwert, neueste_periode, perioden_von
+from kommune.werte import neueste_periode, perioden_von
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
 from oberflaeche.schutz import geschuetzt, wirksame_rolle
@@ -60,7 +61,8 @@ for i in vorhanden:
             if bool(gesperrt.get(g, False))
             else wert_mit_einheit(reihe.get(g), e["einheit"], stellen, leer="keine Daten")
         )
-    zeile[spalte_gesamt] = wert_mit_einheit(gesamtwert(kommune, i, p), e["einheit"], stellen)
+    gesamt, deckung = gesamt_mit_text(kommune, i, p, rolle=rolle)
+    zeile[spalte_gesamt] = mit_deckung(wert_mit_einheit(gesamt, e["einheit"], stellen), deckung)
     zeilen.append(zeile)
 st.dataframe(pd.DataFrame(zeilen).sort_values(["Thema", "Indikator"]), hide_index=True, width="stretch")
 

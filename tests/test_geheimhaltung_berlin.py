@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from kommune.tabellenexport import indikatortabelle, sperren_von
+from kommune.werte import bezugsreihe
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +61,12 @@ def test_berlin_oeffentlich_keine_verbotene_zelle(berlin, export):
         if ind not in ("inhabitants", "EW"):
             assert not (beide & (bev[p] < 300)).any(), f"{ind}: Wert in Gebiet unter 300 Einwohnern"
         if art == "anteil":
-            for bezug in (kat.loc[ind, "nenner"], kat.loc[ind, "gewicht"]):
+            # Bezugsgrößen auch als Summenformel und aus der nächstgelegenen Periode (wie kommune.werte)
+            for bezug, naechste in ((kat.loc[ind, "nenner"], False), (kat.loc[ind, "gewicht"], True)):
                 if bezug:
-                    n = rohwert(bezug, p)
+                    gefunden = bezugsreihe(berlin, bezug, p, "planungsraum", naechste=naechste)
+                    assert gefunden is not None, f"{ind}: Bezugsgröße „{bezug}“ nicht gefunden"
+                    n = gefunden[0].reindex(tab.index)
                     assert not (beide & (n < 10)).any(), f"{ind}: Nenner unter 10"
             if kat.loc[ind, "zaehler"]:
                 z = rohwert(kat.loc[ind, "zaehler"], p)

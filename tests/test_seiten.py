@@ -102,6 +102,19 @@ def test_profil_per_url_und_rang():
     assert "Kinderarmut" in alle and "von 5" in alle  # Rang „x von 5xx“
 
 
+def test_profil_zeigt_summen_mit_deckung():
+    """Pankower Tor hat keine MSS-Einwohnerzahl: Bezirksregion und Berlin zeigen die Summe mit ihrer Deckung."""
+    at = _app("berlin", rolle="oeffentlich", ebene="planungsraum", gebiet="03400826")
+    at.run()
+    at.switch_page("seiten/gebietsprofil.py").run()
+    assert not at.exception
+    tabelle = next(d.value for d in at.dataframe if d.value["Indikator"].str.contains(r"\[EW\]").any())
+    ew = tabelle.set_index("Indikator").loc["Einwohner (MSS 2020) [EW]"]
+    assert ew["übergeordnet"] == "35.738 Personen (ohne 1 Planungsraum, 0 % der Einwohner von 2024)"
+    assert ew["Gesamtstadt"] == "3.769.962 Personen (ohne 1 Planungsraum, 0 % der Einwohner von 2024)"
+    assert any("„Kinderarmut (S4)“ (2020) ist auf gröberen Ebenen" in str(c.value) for c in at.caption)
+
+
 def test_einzugsbereiche_haben_umgerechnete_werte():
     at = _app("musterstadt", ebene="schulbezirk", indikator="kinderarmut")
     at.run()
