@@ -320,3 +320,23 @@ __all__ = [
     "index_berechnen",
     "kern",
 ]
+
+
+def rangliste(tabelle: pd.DataFrame, ausgelassen: Iterable[str] = (), grund: str = "") -> pd.DataFrame:
+    """Die Rangliste zum Zeigen: nach Rang, Gebiete aus `ausgelassen` ohne Rang am Ende (mit `grund`).
+
+    Die übrigen Ränge werden ohne die ausgelassenen neu vergeben (1 = höchster Score, Gleichstand = gleicher
+    Rang), damit „Rang 1“ nicht ein Gebiet von fast niemandem ist (`kommune.geheimhaltung.extreme_gebiete`).
+    Die Index-Werte und Klassen bleiben, wie der Index sie berechnet hat.
+    """
+    weg = tabelle.index.isin(list(ausgelassen))
+    neu = tabelle.copy()
+    rang = np.full(len(neu), np.nan)
+    bleibt = ~weg & neu["rang"].notna().to_numpy()
+    if bleibt.any():
+        rang[bleibt] = rankdata(-neu["score"].to_numpy(dtype=float)[bleibt], method="min")
+    neu["rang"] = pd.array(rang, dtype="Int64")
+    if grund:
+        neu.loc[weg & neu["grund"].eq("").to_numpy(), "grund"] = grund
+    neu["_weg"] = weg
+    return neu.sort_values(["_weg", "rang"], na_position="last", kind="stable").drop(columns="_weg")

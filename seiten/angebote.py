@@ -38,7 +38,7 @@ if angebote.empty:
     st.info("Für diese Kommune sind keine Angebotsstandorte hinterlegt.")
     st.stop()
 
-with st.expander("Angebote filtern", expanded=True):
+with st.expander("Angebote filtern", expanded=False):  # geschlossen: die Karte bleibt am Tablet oben
     f1, f2, f3, f4 = st.columns([2, 2, 1, 2])
     kategorien = f1.multiselect("Kategorie", sorted(angebote["kategorie"].unique()), key="ang_kat", placeholder="alle")
     traeger = f2.multiselect(

@@ -8,7 +8,7 @@ import streamlit as st
 from berichte.grundlagen import werte_fn_fuer
 from geodata.klassen import SCHEMATA, klassierung_aus_codes
 from indices import definition as d
-from indices.berechnung import eingaben_sammeln, index_aus_matrix
+from indices.berechnung import eingaben_sammeln, index_aus_matrix, rangliste
 from indices.definition import IndexDefinition, IndikatorEintrag, definition_aus_toml
 from indices.export import definition_text, export_tabelle
 from indices.presets import baukasten_vorlagen
@@ -18,6 +18,7 @@ from indices.vergleich import klassenwechsel
 from indices.zusammenhang import zusammenhang_fuer
 from kommune.fehler import KommuneFehler
 from kommune.format import indikator_bezeichnung, stand_text, zahl
+from kommune.geheimhaltung import extreme_gebiete
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import datei_hochladen, quellen_zeigen
 from oberflaeche.diagramme import deutsch
@@ -215,7 +216,10 @@ def baukasten() -> None:
     links, rechts = st.columns(2)
     with links:
         st.subheader("Rangliste")
-        rangliste = tab.sort_values("rang")[["name", "score", "klasse_label", "rang", "grund"]].rename(
+        extreme = extreme_gebiete(kommune, ebene, auswahl.periode)  # Rang 1 nicht für ein Gebiet von fast niemandem
+        ohne_rang = f"unter {zahl(extreme.mindestbevoelkerung, 0)} Einwohnern: ohne Rang"
+        geordnet = rangliste(tab, extreme.ausgelassen, ohne_rang)
+        rangliste_tabelle = geordnet[["name", "score", "klasse_label", "rang", "grund"]].rename(
             columns={
                 "name": "Gebiet",
                 "score": "Indexwert",
@@ -224,7 +228,9 @@ def baukasten() -> None:
                 "grund": "nicht bewertet, weil",
             }
         )
-        st.dataframe(tabelle_deutsch(rangliste, stellen=2), width="stretch")
+        st.dataframe(tabelle_deutsch(rangliste_tabelle, stellen=2), width="stretch")
+        if extreme.fussnote:
+            st.caption(f"Rangliste {extreme.fussnote}: sie stehen ohne Rang am Ende.")
     with rechts:
         st.subheader("Was hat sich verändert?")
         wechsel = klassenwechsel(basis_ergebnis, ergebnis)

@@ -386,3 +386,25 @@ def test_nicht_bewertet_hat_nie_eine_klasse(m, data, klassierung):
     assert t.loc[~t["bewertet"], "score"].isna().all() and t.loc[~t["bewertet"], "rang"].isna().all()
     assert (t.loc[~t["bewertet"], "grund"] != "").all()
     assert t.loc[t["bewertet"], "klasse"].notna().all()
+
+
+def test_rangliste_ohne_kleinstgebiete_neu_durchnummeriert():
+    from indices.berechnung import rangliste
+
+    tab = pd.DataFrame(
+        {
+            "name": ["A", "B", "C", "D", "E"],
+            "score": [3.0, 2.5, 2.5, 1.0, np.nan],
+            "rang": pd.array([1, 2, 2, 4, pd.NA], dtype="Int64"),
+            "grund": ["", "", "", "", "fehlende Werte: x"],
+        },
+        index=["a", "b", "c", "d", "e"],
+    )
+    r = rangliste(tab, {"a", "e"}, "unter 300 Einwohnern: ohne Rang")
+    # „a“ (Rang 1 von fast niemandem) rückt ohne Rang ans Ende, die anderen werden neu durchnummeriert
+    assert r.index.tolist() == ["b", "c", "d", "a", "e"]
+    assert r["rang"].tolist()[:3] == [1, 1, 3] and r["rang"].iloc[3:].isna().all()
+    assert r.loc["a", "grund"] == "unter 300 Einwohnern: ohne Rang"
+    assert r.loc["e", "grund"] == "fehlende Werte: x"  # ein eigener Grund bleibt
+    assert r["score"].tolist()[:3] == [2.5, 2.5, 1.0]  # Indexwerte bleiben
+    assert rangliste(tab).index.tolist() == ["a", "b", "c", "d", "e"]  # ohne Auslassung: wie berechnet

@@ -173,11 +173,20 @@ def test_baukasten_musterstadt_alle_presets():
     at = _app("musterstadt")
     at.run()
     at.switch_page("seiten/index_baukasten.py").run()
+    mit_fussnote = []
     for preset in at.selectbox(key="idx_preset_Musterstadt").options:
         at.selectbox(key="idx_preset_Musterstadt").set_value(preset).run()
         assert not at.exception, preset
         assert not at.error, (preset, [e.value for e in at.error])
         assert "Gebieten bewertet" in _markdown_html(at)
+        # Rangliste ohne Kleinstgebiete vorn (die sieben kleinen Viertel der Musterstadt), mit Fußnote
+        mit_fussnote += [preset] if any("ohne Gebiete unter 300 Einwohnern" in c.value for c in at.caption) else []
+        rangliste = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+        ohne_rang = rangliste["Rang"].astype(str).eq("–")
+        assert not ohne_rang.any() or ohne_rang.iloc[-int(ohne_rang.sum()) :].all(), preset  # ohne Rang am Ende
+        assert preset not in mit_fussnote or ohne_rang.sum() >= 7, preset
+        assert (rangliste["nicht bewertet, weil"].astype(str).str.strip() != "")[ohne_rang].all(), preset
+    assert mit_fussnote  # die Viertel-Indizes: sieben Kleinstgebiete ohne Rang, mit Fußnote
 
 
 @pytest.mark.parametrize(
