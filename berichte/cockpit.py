@@ -351,15 +351,7 @@ def _feinste_ebene(kommune: Kommune) -> str:
 
 def cockpit_einstellungen(kommune: Kommune) -> CockpitEinstellungen:
     """Der Abschnitt `[cockpit]` mit Standardwerten."""
-    roh = kommune.konfiguration.erweiterungen.get("cockpit", {})
-    if not isinstance(roh, dict):
-        raise KommuneFehler("[cockpit] muss ein Abschnitt mit Schlüsseln sein.")
-    unbekannt = sorted(set(roh) - _COCKPIT_SCHLUESSEL)
-    if unbekannt:
-        raise KommuneFehler(
-            f"Unbekannter Schlüssel „{unbekannt[0]}“ in [cockpit]. Erlaubt sind: "
-            f"{', '.join(sorted(_COCKPIT_SCHLUESSEL))}."
-        )
+    roh = kommune.konfiguration.erweiterung("cockpit", _COCKPIT_SCHLUESSEL)
     ebene = str(roh.get("ebene") or kommune.konfiguration.standard_ebene or _feinste_ebene(kommune))
     if ebene not in kommune.gebiete:
         raise KommuneFehler(f"[cockpit] nennt die unbekannte Ebene „{ebene}“.")

@@ -526,15 +526,7 @@ def _basis_pruefen(wert: Any, herkunft: str) -> str:
 
 def basis_url_aus_konfiguration(kommune: Kommune) -> str | None:
     """`basis_url` aus dem Abschnitt `[sitzung]` der kommune.toml (geprüft), sonst None."""
-    roh = kommune.konfiguration.erweiterungen.get("sitzung", {})
-    if not isinstance(roh, Mapping):
-        raise SitzungsFehler("[sitzung] in der kommune.toml muss ein Abschnitt mit Schlüsseln sein.")
-    unbekannt = sorted(set(roh) - _SITZUNG_ABSCHNITT)
-    if unbekannt:
-        raise SitzungsFehler(
-            f"Unbekannter Schlüssel „{unbekannt[0]}“ in [sitzung]. "
-            f"Erlaubt ist: {', '.join(sorted(_SITZUNG_ABSCHNITT))}."
-        )
+    roh = kommune.konfiguration.erweiterung("sitzung", _SITZUNG_ABSCHNITT, SitzungsFehler)
     if "basis_url" not in roh:
         return None
     return _basis_pruefen(roh["basis_url"], "„basis_url“ in [sitzung]")

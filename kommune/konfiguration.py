@@ -6,6 +6,7 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,25 @@ class KommuneKonfiguration:
         bev = self.bevoelkerung.indikator if self.bevoelkerung else None
         spalte = e.spalte or next((s for i, s in r.anzahlen if i == bev), None) or r.bezug
         return r.datei, spalte, e.spalte is not None or e.verteilung == "raster"
+
+    def erweiterung(
+        self, name: str, erlaubt: Iterable[str], fehler: type[KommuneFehler] = KommuneFehler
+    ) -> dict[str, Any]:
+        """Ein Abschnitt wie `[cockpit]` oder `[sitzung]` (leer, wenn es ihn nicht gibt), auf Art und Schlüssel geprüft.
+
+        Kein Abschnitt mit Schlüsseln oder ein unbekannter Schlüssel: `fehler` mit einem deutschen Satz.
+        """
+        roh = self.erweiterungen.get(name, {})
+        if not isinstance(roh, dict):
+            raise fehler(f"[{name}] in der kommune.toml muss ein Abschnitt mit Schlüsseln sein.")
+        erlaubt = sorted(erlaubt)
+        unbekannt = sorted(set(roh) - set(erlaubt))
+        if unbekannt:
+            raise fehler(
+                f"Unbekannter Schlüssel „{unbekannt[0]}“ in [{name}]. "
+                f"Erlaubt {'ist' if len(erlaubt) == 1 else 'sind'}: {', '.join(erlaubt)}."
+            )
+        return roh
 
 
 def _pfad_ersetzen(text: str, datei: str) -> str:

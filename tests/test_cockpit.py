@@ -171,3 +171,18 @@ def test_mehrzahl():
     assert mehrzahl("Bezirksregion") == "Bezirksregionen"
     assert mehrzahl("Stadtviertel", "dativ") == "Stadtvierteln"
     assert mehrzahl("Sprengel", "dativ") == "Sprengeln"
+
+
+def test_erweiterungsabschnitt_geprueft(musterstadt):
+    import dataclasses
+
+    from berichte.sitzung import SitzungsFehler
+    from kommune.fehler import KommuneFehler
+
+    konf = dataclasses.replace(musterstadt.konfiguration, erweiterungen={"cockpit": {"titel": "x", "farbe": 1}})
+    assert konf.erweiterung("sitzung", {"basis_url"}) == {}
+    with pytest.raises(KommuneFehler, match=r"Unbekannter Schlüssel „farbe“ in \[cockpit\]\. Erlaubt sind: a, titel"):
+        konf.erweiterung("cockpit", {"titel", "a"})
+    kaputt = dataclasses.replace(konf, erweiterungen={"sitzung": ["basis_url"]})
+    with pytest.raises(SitzungsFehler, match=r"\[sitzung\] in der kommune.toml muss ein Abschnitt"):
+        kaputt.erweiterung("sitzung", {"basis_url"}, SitzungsFehler)
