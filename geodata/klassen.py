@@ -44,11 +44,18 @@ SCHEMATA: dict[str, dict[int, list[str]]] = {
     },
 }
 
+#: Klassenmethoden: kurzer Name (passt in die Auswahl auch am Tablet) und Erklärung (Hilfetext).
 METHODEN = {
-    "quantile": "Quantile (gleich viele Gebiete je Klasse)",
-    "fisher_jenks": "Natürliche Brüche (Fisher-Jenks)",
+    "quantile": "Quantile",
+    "fisher_jenks": "Natürliche Brüche",
     "equal_interval": "Gleiche Abstände",
-    "std_mean": "Standardabweichung um den Mittelwert",
+    "std_mean": "Standardabweichung",
+}
+METHODEN_ERKLAERUNG = {
+    "quantile": "gleich viele Gebiete je Klasse",
+    "fisher_jenks": "Grenzen in den größten Lücken der Werte (Fisher-Jenks)",
+    "equal_interval": "gleich breite Wertebereiche",
+    "std_mean": "Klassen in Standardabweichungen um den Mittelwert",
 }
 
 

@@ -9,7 +9,7 @@ from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import alle_interpolieren
 from geodata.karte import angebote_knopf
-from geodata.klassen import METHODEN
+from geodata.klassen import METHODEN, METHODEN_ERKLAERUNG
 from kommune.fehler import KommuneFehler
 from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit, zahl
 from kommune.profil import rang
@@ -35,7 +35,13 @@ if gewaehlt is None:
     st.stop()
 indikator, periode = gewaehlt
 eintrag = kommune.katalog.loc[indikator]
-methode = oben[1].selectbox("Klassen", list(METHODEN), format_func=METHODEN.__getitem__, key="klassen_methode")
+methode = oben[1].selectbox(
+    "Klassen",
+    list(METHODEN),
+    format_func=METHODEN.__getitem__,
+    key="klassen_methode",
+    help=" · ".join(f"{METHODEN[m]}: {METHODEN_ERKLAERUNG[m]}" for m in METHODEN),
+)
 k = oben[2].slider("Anzahl Klassen", 3, 7, 5, key="klassen_anzahl")
 anzahl = kommune.angebote["kategorie"].value_counts().to_dict()
 # Ruhige Karte: Angebote erst auf Wunsch (dichte Punkte verdecken sonst die Flächenfarben)
