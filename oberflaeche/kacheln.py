@@ -28,6 +28,7 @@ CSS = """
 .bm-kachel .hinweis { font-size: .8rem; line-height: 1.25; color: #444; margin-top: 3px; }
 .bm-kachel .fuss { display: flex; flex-wrap: wrap; align-items: flex-end; column-gap: 10px; }
 .bm-kachel svg { display: block; margin-top: 2px; }
+.bm-anmerkungen { font-size: .85rem; line-height: 1.3; color: #333; margin: 8px 0 0 0; padding-left: 1.6em; }
 </style>
 """
 
@@ -61,8 +62,11 @@ def _wert_html(k: Kachel) -> str:
     return f'<div class="wert">{escape(text)}</div>'
 
 
-def kachel_html(k: Kachel) -> str:
-    """Eine Kachel: Titel, Wert, Veränderung mit Pfeil und Worten, Ampel mit Wort, Ziel, Stand, Verlauf."""
+def kachel_html(k: Kachel, anmerkung: int | None = None) -> str:
+    """Eine Kachel: Titel, Wert, Veränderung mit Pfeil und Worten, Ampel mit Wort, Ziel, Stand, Verlauf.
+
+    Mit `anmerkung` steht der Hinweis nicht in der Kachel, sondern nur sein Verweis („Anmerkung 2“).
+    """
     farbe, wort = AMPEL.get(k.ampel, AMPEL["grau"])
     veraenderung = f"{escape(k.pfeil)} {escape(k.veraenderung_text)}".strip()
     teile = [
@@ -83,11 +87,20 @@ def kachel_html(k: Kachel) -> str:
         + "</div>"
     )
     if k.hinweis:
-        teile.append(f'<div class="hinweis">{escape(k.hinweis)}</div>')
+        text = f"Anmerkung {anmerkung} unter den Kacheln" if anmerkung is not None else k.hinweis
+        teile.append(f'<div class="hinweis">{escape(text)}</div>')
     teile.append("</div>")
     return "".join(teile)
 
 
 def kacheln_html(kacheln: Sequence[Kachel]) -> str:
-    """Alle Kacheln im Raster."""
-    return CSS + '<div class="bm-kacheln">' + "".join(kachel_html(k) for k in kacheln) + "</div>"
+    """Alle Kacheln im Raster; ihre Hinweise (Methode, Deckung) nummeriert darunter, damit die Kacheln am
+    Beamer kurz bleiben und alle auf einen Blick passen – sichtbar, nicht nur beim Überfahren."""
+    nummern: dict[int, int] = {}
+    for i, k in enumerate(kacheln):
+        if k.hinweis:
+            nummern[i] = len(nummern) + 1
+    raster = "".join(kachel_html(k, nummern.get(i)) for i, k in enumerate(kacheln))
+    anmerkungen = "".join(f"<li>{escape(kacheln[i].titel)}: {escape(kacheln[i].hinweis)}</li>" for i in nummern)
+    liste = f'<ol class="bm-anmerkungen" aria-label="Anmerkungen">{anmerkungen}</ol>' if anmerkungen else ""
+    return CSS + '<div class="bm-kacheln">' + raster + "</div>" + liste

@@ -53,3 +53,15 @@ def test_graue_ampel_ohne_ziel_ohne_doppelten_satz_und_titel_ohne_ueberschrift()
     # ein Ziel ohne Wert bleibt sichtbar, ebenso der Satz einer farbigen Ampel
     assert "Ziel: höchstens 15" in kachel_html(_kachel(ampel="grau", ziel_text="Ziel: höchstens 15"))
     assert "Toleranz" in kachel_html(_kachel(ampel="gelb", ampel_text="Gelb: innerhalb der Toleranz"))
+
+
+def test_hinweise_nummeriert_unter_den_kacheln():
+    from oberflaeche.kacheln import kacheln_html
+
+    html = kacheln_html(
+        [_kachel(titel="A", hinweis="ohne 1 Gebiet"), _kachel(titel="B"), _kachel(titel="C", hinweis="Luftlinie <m>")]
+    )
+    assert "ohne 1 Gebiet</div>" not in html  # nicht in der Kachel …
+    assert "Anmerkung 1 unter den Kacheln" in html and "Anmerkung 2 unter den Kacheln" in html
+    assert "<li>A: ohne 1 Gebiet</li><li>C: Luftlinie &lt;m&gt;</li></ol>" in html  # … sondern darunter, maskiert
+    assert "<ol" not in kacheln_html([_kachel(titel="B")])
