@@ -40,7 +40,7 @@ Schlüssel in der ``kommune.toml``
 „versorgung“ und „erreichbarkeit“ die Rechenebene (Standard: feinste Ebene).
 
 Fehlen dem Gesamtwert Teilgebiete (z. B. die im MSS ungültigen Planungsräume), nennt ``hinweis`` die
-Deckung („Gesamtstadt: ohne 1 Planungsraum, 0 % der Einwohner.“, `kommune.werte`) und, wenn ein
+Deckung (z. B. für Berlin: „ohne 1 Planungsraum, 0 % der Einwohner.“, `kommune.werte`) und, wenn ein
 Anteil mit einer Bezugsgröße aus einer anderen Periode gewichtet ist, auch das. Fehlt der Gesamtwert eines
 Anteils ganz (Deckung unter der Mindestdeckung), wird er über die Gebiete mit Wert gewichtet gebildet; die
 Kachel sagt das in ``hinweis``.

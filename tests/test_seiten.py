@@ -108,8 +108,12 @@ def test_profil_zeigt_summen_mit_deckung():
     at.run()
     at.switch_page("seiten/gebietsprofil.py").run()
     assert not at.exception
-    tabelle = next(d.value for d in at.dataframe if d.value["Indikator"].str.contains(r"\[EW\]").any())
-    ew = tabelle.set_index("Indikator").loc["Einwohner (MSS 2020) [EW]"]
+    tabelle = next(
+        d.value
+        for d in at.dataframe
+        if "Indikator" in d.value.columns and d.value["Indikator"].eq("Einwohner (MSS 2020)").any()
+    )
+    ew = tabelle.set_index("Indikator").loc["Einwohner (MSS 2020)"]
     assert ew["übergeordnet"] == "35.738 Personen (ohne 1 Planungsraum, 0 % der Einwohner von 2024)"
     assert ew["Gesamtstadt"] == "3.769.962 Personen (ohne 1 Planungsraum, 0 % der Einwohner von 2024)"
     assert any("„Kinderarmut (S4)“ (2020) ist auf gröberen Ebenen" in str(c.value) for c in at.caption)
