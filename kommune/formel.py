@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_TEIL = re.compile(r"([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)")
+#: Eine Indikator-ID in einer Formel (wie im Katalog: Buchstaben, Ziffern, „_“, „.“).
+_ID = r"[A-Za-z0-9_][A-Za-z0-9_.]*"
+_TEIL = re.compile(rf"([+-]?)\s*({_ID})")
+_SUMME = re.compile(rf"^\s*(?:[+-]\s*)?{_ID}(?:\s*[+-]\s*{_ID})*\s*$")
 
 
 def formel_teile(formel: str) -> list[tuple[float, str]]:
@@ -18,6 +21,14 @@ def formel_teile(formel: str) -> list[tuple[float, str]]:
     if not teile:
         raise ValueError(f"Leere Formel „{formel}“.")
     return [(-1.0 if z == "-" else 1.0, i) for z, i in teile]
+
+
+def summenformel(text: str) -> tuple[tuple[float, str], ...]:
+    """Streng: ``"a + b - c"`` → ``((1, "a"), (1, "b"), (-1, "c"))``; alles andere als Summen/Differenzen von
+    IDs ist ein `ValueError` (für Angaben in der kommune.toml, die ganz stimmen müssen)."""
+    if not _SUMME.match(text):
+        raise ValueError(f"„{text[:80]}“ ist keine Summe von Indikator-IDs (erlaubt: „a“, „a + b“, „a - b“).")
+    return tuple(formel_teile(text))
 
 
 def bezug_teile(text: str, ids: Iterable[str]) -> list[tuple[float, str]] | None:

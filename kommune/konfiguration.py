@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kommune.fehler import KommuneFehler
+from kommune.formel import summenformel
 
 TOML_NAME = "kommune.toml"
 #: Abschnitte der kommune.toml, die von Fachmodulen gelesen werden (nicht von diesem Modul geprüft).
@@ -213,16 +214,6 @@ class Erreichbarkeit:
 VERTEILUNGEN = ("raster", "gleichmaessig")
 #: Werte von `[[versorgung]] menge`.
 MENGEN = ("kapazitaet", "anzahl")
-_FORMEL_ID = r"[A-Za-z0-9_][A-Za-z0-9_.]*"
-_FORMEL = re.compile(rf"^\s*(?:[+-]\s*)?{_FORMEL_ID}(?:\s*[+-]\s*{_FORMEL_ID})*\s*$")
-
-
-def summenformel(text: str) -> tuple[tuple[float, str], ...]:
-    """``"a + b - c"`` → ``((1, "a"), (1, "b"), (-1, "c"))``; alles andere als Summen/Differenzen → ValueError."""
-    if not _FORMEL.match(text):
-        raise ValueError(f"„{text[:80]}“ ist keine Summe von Indikator-IDs (erlaubt: „a“, „a + b“, „a - b“).")
-    teile = re.findall(rf"([+-]?)\s*({_FORMEL_ID})", text)
-    return tuple((-1.0 if z == "-" else 1.0, i) for z, i in teile)
 
 
 @dataclass(frozen=True)
