@@ -15,8 +15,11 @@ import streamlit as st
 import oberflaeche.cachewaechter  # noqa: F401  (lehnt Streamlits clear_cache von Clients ab, s. dort)
 from oberflaeche.bildschirm import RAND_CSS, seitenleiste_zustand
 from oberflaeche.fehlerseite import seite_ausfuehren
+from oberflaeche.laufzeit import lauf_beginn
 from oberflaeche.rollen import darf
 from oberflaeche.zugang import rolle_ermitteln
+
+BEGINN = lauf_beginn()  # für das Laufprotokoll der Benchmarks (BILDUNGSMONITOR_LAUFPROTOKOLL)
 
 # Kein englisches Menü („Get help“, „About“, „Made with Streamlit“): ohne Einträge blendet
 # client.toolbarMode = "minimal" (.streamlit/config.toml) das Menü ganz aus.
@@ -58,4 +61,4 @@ seiten = [
 seite = st.navigation(seiten)
 # Seitenleiste je Seite (Cockpit und Sitzungsmodus eingeklappt) oder nach ?praesentation=1/0, s. oberflaeche.bildschirm
 st.set_page_config(initial_sidebar_state=seitenleiste_zustand(seite.url_path, st.query_params.get("praesentation")))
-seite_ausfuehren(seite)
+seite_ausfuehren(seite, BEGINN)

@@ -236,6 +236,68 @@ def karte_im_browser(
     }
 
 
+def baukasten_im_browser(kommune_id: str, projekt: Path | None = None, schritte: int = 6) -> dict[str, object]:
+    """In Debians Chromium: Index-Baukasten öffnen, „eigene Gewichte“ wählen, dann `schritte` Schritte an den
+    ersten zwei Gewichtsreglern (Pfeiltaste, abwechselnd, immer aufwärts – so ist jeder Stand neu und kein Ergebnis
+    kommt aus Streamlits Nachrichten-Cache im Browser); je Schritt die Zeit bis die Karte neu gefärbt ist und die
+    Bytes über den Websocket. Der erste Schritt zählt mit (er war früher der teure: die ganze Karte reiste neu)."""
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import conftest as browser_conftest
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+    if projekt is not None:
+        browser_conftest.PROJEKT = projekt
+    protokoll = Path("/tmp") / f"bm-bench-baukasten-{os.getpid()}.log"
+    server = StreamlitServer(kommune_id, protokoll)
+    vorgewaermt_warten(protokoll)
+    zeiten: list[float] = []
+    bytes_je_schritt: list[int] = []
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = b.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+            frames: list[int] = []
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda d: frames.append(len(d))))
+            page.goto(f"{server.url}/index?kommune={kommune_id}")
+            page.wait_for_function(f"({_JS_NEU_FAERBUNG})() !== null", timeout=180_000)
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Gewichtung").first.click()
+            page.get_by_role("option", name="eigene Gewichte (normiert)").click()
+            regler = page.locator('[data-testid="stSlider"]').filter(has_text="Gewicht").get_by_role("slider")
+            regler.first.wait_for(timeout=120_000)
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stSlider\"] [role=slider][aria-disabled=true]')",
+                timeout=120_000,
+            )
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
+            for i in range(schritte):
+                page.wait_for_timeout(500)
+                vorher = page.evaluate(_JS_NEU_FAERBUNG)
+                n = len(frames)
+                regler.nth(i % 2).focus()  # abwechselnd zwei Regler, immer aufwärts: jeder Schritt ein neuer Stand
+                t = time.perf_counter()
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(f"({_JS_NEU_FAERBUNG})() !== {json.dumps(vorher)}", timeout=120_000)
+                zeiten.append(time.perf_counter() - t)
+                page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
+                page.wait_for_timeout(300)
+                bytes_je_schritt.append(sum(frames[n:]))
+            b.close()
+    finally:
+        server.stoppen()
+        browser_conftest.PROJEKT = PROJEKT
+    return {
+        "gewichtsaenderung_erster_schritt_ms": round(zeiten[0] * 1000),
+        "gewichtsaenderung_median_ms": round(statistics.median(zeiten) * 1000),
+        "gewichtsaenderung_ms": [round(z * 1000) for z in zeiten],
+        "gewichtsaenderung_median_kb": round(statistics.median(bytes_je_schritt) / 1024, 1),
+        "gewichtsaenderung_kb": [round(x / 1024, 1) for x in bytes_je_schritt],
+    }
+
+
 def rerun_nach_gewichtsaenderung_ms(kommune_id: str = "berlin", wiederholungen: int = 5) -> float:
     """Serverseitige Zeit bis zur aktualisierten Seite nach einer Gewichtsänderung (AppTest, Median)."""
     import statistics
@@ -270,6 +332,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.nur_browser:
         ergebnis = {"kommune": args.kommune, **karte_im_browser(args.kommune, args.projekt, sofort=args.sofort)}
+        ergebnis["baukasten"] = baukasten_im_browser(args.kommune, args.projekt)
         print(json.dumps(ergebnis, ensure_ascii=False, indent=2))
         return
     ergebnis = {"kommune": args.kommune, **kartennutzlast(args.kommune)}
@@ -285,6 +348,7 @@ def main() -> None:
         ergebnis.update(import_bench.messen())
     if not args.ohne_browser and Path("/usr/bin/chromium").exists():
         ergebnis.update(karte_im_browser(args.kommune, args.projekt, sofort=args.sofort))
+        ergebnis["baukasten"] = baukasten_im_browser(args.kommune, args.projekt)
     print(json.dumps(ergebnis, ensure_ascii=False, indent=2))
 
 

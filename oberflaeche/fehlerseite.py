@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from kommune.fehler import KommuneFehler
+from oberflaeche.laufzeit import lauf_ende
 
 LOG = logging.getLogger("bildungsmonitor")
 #: Zeichen der Referenz: ohne leicht verwechselbare (0/O, 1/I/L).
@@ -55,11 +56,15 @@ def fehler_melden(fehler: Exception) -> str:
     return referenz
 
 
-def seite_ausfuehren(seite: Any) -> None:
-    """`seite.run()` (eine `st.Page` oder was `st.navigation` liefert) mit deutscher Fehlerseite."""
+def seite_ausfuehren(seite: Any, beginn: float | None = None) -> None:
+    """`seite.run()` (eine `st.Page` oder was `st.navigation` liefert) mit deutscher Fehlerseite; `beginn`
+    (`oberflaeche.laufzeit.lauf_beginn`) schreibt die Dauer des Laufs ins Laufprotokoll, falls eingestellt."""
     try:
         seite.run()
     except Exception as fehler:  # Streamlits Steuerung (rerun, stop) ist BaseException und läuft durch
         fehler_melden(fehler)
         if os.environ.get(SCHALTER) == "1":
             raise
+    finally:
+        if beginn is not None:
+            lauf_ende(str(getattr(seite, "url_path", "") or "start"), beginn)

@@ -91,6 +91,8 @@ ROBUST_SPALTEN = {
 }
 #: Stufen der Gewichte (0 bis 5 in Vierteln), als „1,25“ beschriftet
 GEWICHTSSTUFEN = [s / 4 for s in range(21)]
+#: Zeilen der Rangliste, die immer sichtbar sind (die ganze Liste steht aufklappbar darunter)
+RANGLISTE_VORN = 15
 
 
 def _methode(spalte: object, titel: str, optionen: dict[str, str], wert: str, schluessel: str) -> str:
@@ -218,19 +220,26 @@ def baukasten() -> None:
         st.subheader("Rangliste")
         extreme = extreme_gebiete(kommune, ebene, auswahl.periode)  # Rang 1 nicht für ein Gebiet von fast niemandem
         ohne_rang = f"unter {zahl(extreme.mindestbevoelkerung, 0)} Einwohnern: ohne Rang"
-        geordnet = rangliste(tab, extreme.ausgelassen, ohne_rang)
-        rangliste_tabelle = geordnet[["name", "score", "klasse_label", "rang", "grund"]].rename(
-            columns={
-                "name": "Gebiet",
-                "score": "Indexwert",
-                "klasse_label": "Klasse",
-                "rang": "Rang",
-                "grund": "nicht bewertet, weil",
-            }
-        )
-        st.dataframe(tabelle_deutsch(rangliste_tabelle, stellen=2), width="stretch")
+        geordnet = rangliste(tab, extreme.ausgelassen, ohne_rang)[["name", "score", "klasse_label", "rang", "grund"]]
+        spalten = {
+            "name": "Gebiet",
+            "score": "Indexwert",
+            "klasse_label": "Klasse",
+            "rang": "Rang",
+            "grund": "nicht bewertet, weil",
+        }
+        vorn = geordnet.head(RANGLISTE_VORN)
+        st.caption(f"Die {len(vorn)} Gebiete mit den höchsten Indexwerten von {zahl(len(geordnet), 0)}.")
+        st.dataframe(tabelle_deutsch(vorn.drop(columns="grund").rename(columns=spalten), stellen=2), width="stretch")
         if extreme.fussnote:
             st.caption(f"Rangliste {extreme.fussnote}: sie stehen ohne Rang am Ende.")
+        # Die ganze Liste erst beim Aufklappen: sonst reiste sie bei jedem Reglerschritt mit (Berlin ≈ 49 KB)
+        ganz = st.expander(
+            f"Ganze Rangliste ({zahl(len(geordnet), 0)} Gebiete)", key="idx_rangliste_offen", on_change="rerun"
+        )
+        if ganz.open:
+            with ganz:
+                st.dataframe(tabelle_deutsch(geordnet.rename(columns=spalten), stellen=2), width="stretch")
     with rechts:
         st.subheader("Was hat sich verändert?")
         wechsel = klassenwechsel(basis_ergebnis, ergebnis)

@@ -175,6 +175,7 @@ def test_baukasten_berlin_mss_status_und_gewichtsaenderung():
 
 def test_baukasten_musterstadt_alle_presets():
     at = _app("musterstadt")
+    at.session_state["idx_rangliste_offen"] = True  # die ganze Rangliste (sonst nur die ersten 15 Gebiete)
     at.run()
     at.switch_page("seiten/index_baukasten.py").run()
     mit_fussnote = []
@@ -185,7 +186,8 @@ def test_baukasten_musterstadt_alle_presets():
         assert "Gebieten bewertet" in _markdown_html(at)
         # Rangliste ohne Kleinstgebiete vorn (die sieben kleinen Viertel der Musterstadt), mit Fußnote
         mit_fussnote += [preset] if any("ohne Gebiete unter 300 Einwohnern" in c.value for c in at.caption) else []
-        rangliste = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+        vorn, rangliste = [d.value for d in at.dataframe if "Rang" in d.value.columns][:2]
+        assert len(vorn) == min(15, len(rangliste)) and vorn["Gebiet"].tolist() == rangliste["Gebiet"].head(15).tolist()
         ohne_rang = rangliste["Rang"].astype(str).eq("–")
         assert not ohne_rang.any() or ohne_rang.iloc[-int(ohne_rang.sum()) :].all(), preset  # ohne Rang am Ende
         assert preset not in mit_fussnote or ohne_rang.sum() >= 7, preset
