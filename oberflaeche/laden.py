@@ -17,7 +17,7 @@ from geodata.kodierung import ebene_kodieren
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import konfiguration_lesen
 from kommune.laden import BEKANNTE_KOMMUNEN, Kommune, kommune_laden, kommune_ordner
-from kommune.zwischenspeicher import Objektcache
+from kommune.zwischenspeicher import Objektcache, haufen_einfrieren
 
 T = TypeVar("T")
 
@@ -89,6 +89,7 @@ def kommune_holen(name: str, version: str = "aktiv") -> Kommune:
             fach.kommune = None  # den alten Stand schon während des Ladens freigeben
             with st.spinner("Daten der Kommune werden geladen …"):
                 fach.kommune = kommune_laden(name, version)
+            haufen_einfrieren()  # die neue Kommune ist langlebig: nicht bei jeder Sammlung neu durchsuchen
             fach.signatur = signatur
         return fach.kommune
 
