@@ -58,7 +58,7 @@ MAX_ANSICHTEN = 50
 #: URL-Parameter einer Ansicht (zusätzlich „kommune“).
 URL_SCHLUESSEL = ("kommune", "seite", "ebene", "periode", "indikator", "gebiet", "gebiete", "index", "titel", "text")
 #: Parameter der App, die eine Ansicht nicht beschreiben und ignoriert werden.
-FREMDE_SCHLUESSEL = frozenset({"schritt", "sitzung", "modus", "embed", "embed_options"})
+FREMDE_SCHLUESSEL = frozenset({"schritt", "sitzung", "modus", "embed", "embed_options", "folgen", "praesentation"})
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _KOMMUNE_ID = re.compile(r"^[a-z][a-z0-9_\-]{0,63}$")
 _ANSICHT_SCHLUESSEL = {"titel", "seite", "ebene", "indikator", "gebiete", "index", "periode", "text"}
@@ -403,11 +403,16 @@ def _text_ohne_klammern(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def kommune_parameter(kommune_id: str) -> dict[str, str]:
+    """Der URL-Parameter der Kommune: ein Kurzname steht im Link; eine Kommune aus ihrem eigenen Ordner (ID =
+    Pfad) ist die des Servers – der Link nennt keinen Pfad."""
+    return {"kommune": kommune_id} if _KOMMUNE_ID.match(kommune_id) else {}
+
+
 def ansicht_zu_query(ansicht: Ansicht, kommune_id: str, *, mit_text: bool = True) -> dict[str, str]:
     """Die URL-Parameter einer Ansicht (ohne leere Werte). `mit_text=False` für kurze QR-Codes."""
     ansicht_validieren(ansicht)
-    # eine Kommune aus ihrem eigenen Ordner (ID = Pfad) ist die des Servers: der Link nennt keinen Pfad
-    q: dict[str, str] = {"kommune": kommune_id} if _KOMMUNE_ID.match(kommune_id) else {}
+    q = kommune_parameter(kommune_id)
     q["seite"] = ansicht.seite
     for name in ("ebene", "periode", "indikator", "index"):
         w = getattr(ansicht, name)

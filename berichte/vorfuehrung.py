@@ -13,8 +13,9 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from berichte.sitzung import Ansicht, SitzungsFehler, ansicht_zu_query, query_zu_ansicht
+from berichte.sitzung import Ansicht, SitzungsFehler, ansicht_zu_query, kommune_parameter, query_zu_ansicht
 from kommune.ablage import Ablage
 from kommune.fehler import KommuneFehler
 from kommune.zufallscode import ALPHABET, zufallscode
@@ -47,6 +48,11 @@ def code_pruefen(code: Any) -> str:
     if not CODE.match(text):
         raise SitzungsFehler("Der Code der Vorführung ist ungültig (6 Zeichen, z. B. „K7QX2M“).")
     return text
+
+
+def folgen_link(adresse: str, kommune_id: str, code: str) -> str:
+    """Der Link, mit dem ein Gerät der Vorführung folgt (`adresse`: Seitenadresse des Sitzungsmodus)."""
+    return f"{adresse}?{urlencode({**kommune_parameter(kommune_id), 'folgen': code_pruefen(code)})}"
 
 
 def _schluessel(code: str) -> str:

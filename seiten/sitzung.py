@@ -20,6 +20,7 @@ from berichte.sitzung import (
     Sitzung,
     SitzungsFehler,
     ansicht_aus_link,
+    ansicht_pruefen,
     ansicht_zu_query,
     basis_url_aus_konfiguration,
     kurz_id,
@@ -47,6 +48,13 @@ from oberflaeche.kacheln import kacheln_html
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
 from oberflaeche.kartenkomponente import kartenhoehe
 from oberflaeche.schutz import geschuetzt, werte_fn_sitzung, wirksame_rolle
+from oberflaeche.vorfuehren import (
+    folgen_aus_adresse,
+    folgen_hinweis,
+    nachfragen,
+    vorfuehren_seitenleiste,
+    vorfuehrung_senden,
+)
 
 st.session_state["geheimhaltung_erzwungen"] = True  # vor der Seitenleiste: auch nur der veröffentlichte Stand
 auswahl = seitenleiste()
@@ -97,14 +105,20 @@ st.sidebar.download_button(
     key="sitzung_speichern",
 )
 
-# --- Schritt und Ansicht (aus der Adresse reproduzierbar) ---------------------------------------
+# --- Schritt und Ansicht (aus der Adresse reproduzierbar; ein folgendes Gerät zeigt die Vorführung) ---------
+folgen = folgen_aus_adresse(kommune_id)
+gefolgt = folgen.vorfuehrung if folgen else None
 try:
     schritt = int(st.query_params.get("schritt", st.session_state.get("sitzung_schritt", 0)))
 except ValueError:
     schritt = 0
 schritt = max(0, min(schritt, len(sitzung) - 1))
 ansicht = sitzung.schritt(schritt)
-if not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_params:
+if gefolgt is not None:
+    schritt, ansicht = gefolgt.schritt, gefolgt.ansicht
+    for meldung in ansicht_pruefen(ansicht, kommune):
+        st.warning(meldung)
+elif not st.session_state.get("_sitzung_url_gelesen") and "seite" in st.query_params:
     try:  # ein geteilter Link beschreibt die Ansicht selbst
         ansicht = ansicht_aus_link(query_zu_ansicht(st.query_params.to_dict(), streng=False), sitzung, schritt)
     except SitzungsFehler as e:
@@ -129,14 +143,25 @@ praesentation.markdown(
     else "<span></span>",
     unsafe_allow_html=True,
 )
-kopf.markdown(f"**{sitzung.titel}** · Ansicht {schritt + 1} von {len(sitzung)}")
-if zurueck.button("◀ Zurück", disabled=schritt == 0, key="sitzung_zurueck", width="stretch"):
+kopf.markdown(
+    f"**{gefolgt.titel}** · Ansicht {schritt + 1} von {gefolgt.anzahl} · folgt der Vorführung {folgen.code}"
+    if gefolgt is not None
+    else f"**{sitzung.titel}** · Ansicht {schritt + 1} von {len(sitzung)}"
+)
+if folgen is not None:
+    nachfragen(kommune_id, folgen)  # alle 2 s: hat der Vorführende weitergeschaltet?
+    if gefolgt is None:
+        folgen_hinweis(folgen)
+# ein folgendes Gerät schaltet nicht selbst weiter
+if gefolgt is None and zurueck.button("◀ Zurück", disabled=schritt == 0, key="sitzung_zurueck", width="stretch"):
     st.session_state["sitzung_schritt"] = schritt - 1
     st.query_params["schritt"] = str(schritt - 1)
     for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
         st.query_params.pop(k, None)
     st.rerun()
-if weiter.button("Weiter ▶", disabled=schritt >= len(sitzung) - 1, key="sitzung_weiter", width="stretch"):
+if gefolgt is None and weiter.button(
+    "Weiter ▶", disabled=schritt >= len(sitzung) - 1, key="sitzung_weiter", width="stretch"
+):
     st.session_state["sitzung_schritt"] = schritt + 1
     st.query_params["schritt"] = str(schritt + 1)
     for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
@@ -149,29 +174,30 @@ inhalt = st.container()
 
 # --- Live-Änderung: „und wie sieht das im Bezirk X aus?“ ----------------------------------------
 ebenen = [s.id for s in kommune.konfiguration.schichten]
-with st.expander("Ansicht live anpassen (Frage aus dem Ausschuss)"):
-    a1, a2 = st.columns(2)
-    ebene = a1.selectbox(
-        "Ebene",
-        ebenen,
-        index=ebenen.index(ansicht.ebene) if ansicht.ebene in ebenen else 0,
-        format_func=lambda e: kommune.schicht(e).name,
-        key=f"live_ebene_{schritt}",
-    )
-    gebiete_alle = kommune.gebiete[ebene]["name"].sort_values()
-    gebiete = a2.multiselect(
-        "Gebiete",
-        list(gebiete_alle.index),
-        default=[g for g in ansicht.gebiete if g in gebiete_alle.index],
-        format_func=lambda g: gebiete_alle[g],
-        max_selections=5,
-        key=f"live_gebiete_{schritt}_{ebene}",
-        placeholder="Gebiete wählen …",
-    )
-    try:
-        ansicht = ansicht.mit(ebene=ebene, gebiete=tuple(gebiete))
-    except SitzungsFehler as e:
-        st.warning(e.text)
+if gefolgt is None:  # ein folgendes Gerät zeigt, was der Vorführende zeigt
+    with st.expander("Ansicht live anpassen (Frage aus dem Ausschuss)"):
+        a1, a2 = st.columns(2)
+        ebene = a1.selectbox(
+            "Ebene",
+            ebenen,
+            index=ebenen.index(ansicht.ebene) if ansicht.ebene in ebenen else 0,
+            format_func=lambda e: kommune.schicht(e).name,
+            key=f"live_ebene_{schritt}",
+        )
+        gebiete_alle = kommune.gebiete[ebene]["name"].sort_values()
+        gebiete = a2.multiselect(
+            "Gebiete",
+            list(gebiete_alle.index),
+            default=[g for g in ansicht.gebiete if g in gebiete_alle.index],
+            format_func=lambda g: gebiete_alle[g],
+            max_selections=5,
+            key=f"live_gebiete_{schritt}_{ebene}",
+            placeholder="Gebiete wählen …",
+        )
+        try:
+            ansicht = ansicht.mit(ebene=ebene, gebiete=tuple(gebiete))
+        except SitzungsFehler as e:
+            st.warning(e.text)
 
 with inhalt:
     st.title(ansicht.titel)
@@ -278,10 +304,11 @@ with inhalt:
     else:
         st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
 
-# --- Link und QR-Code zur aktuellen Ansicht -----------------------------------------------------
+# --- Link und QR-Code zur aktuellen Ansicht; Vorführung für folgende Geräte ----------------------
 abfrage = ansicht_zu_query(ansicht, kommune_id, mit_text=False)
-for schluessel, wert in {**abfrage, "schritt": str(schritt)}.items():
-    st.query_params[schluessel] = wert
+if folgen is None:  # ein folgendes Gerät behält seine Adresse (?folgen=…)
+    for schluessel, wert in {**abfrage, "schritt": str(schritt)}.items():
+        st.query_params[schluessel] = wert
 if link_braucht_text(ansicht, sitzung, standard):  # eigener Ablauf: das Zielgerät kennt den Text nicht
     abfrage["text"] = ansicht.text
 try:
@@ -293,6 +320,10 @@ try:
 except SitzungsFehler as e:
     st.warning(f"Die öffentliche Adresse ist falsch eingestellt: {e.text}")
     basis = link_basis(st.context.url)
+if folgen is None:
+    code = vorfuehren_seitenleiste(basis, kommune_id)
+    if code is not None:
+        vorfuehrung_senden(kommune_id, code, ansicht, schritt, len(sitzung), sitzung.titel)
 link = f"{basis.adresse}?{urlencode({**abfrage, 'schritt': str(schritt)})}"
 with st.expander("Link und QR-Code zu dieser Ansicht"):
     if basis.teilbar:

@@ -1,0 +1,110 @@
+"""Zwei App-Server auf einer Ablage: ein Import über A ist auf B sichtbar, B folgt der Vorführung auf A.
+
+Beide Server sind eigene Prozesse (`python -m oberflaeche.server`) mit eigenem Speicher; gemeinsam ist nur die
+Ablage (hier: der Ordner der Kommune und der Cache-Ordner; mit BILDUNGSMONITOR_DATENBANK die Datenbank). Die Zeiten
+(Import auf A bis B zeigt ihn, Schritt auf A bis B folgt) werden gedruckt; verlangt sind höchstens 5 s nach dem
+ersten Seitenlauf auf B bzw. nach dem Schritt.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from tests.browser.conftest import StreamlitServer
+from tests.conftest import PROJEKT
+from tests.daten.lieferung import lieferung_xlsx
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def zwei_server(tmp_path_factory):
+    """Eine Kopie der Musterstadt, zwei Server darauf (gemeinsamer Cache-Ordner wie auf einem geteilten Laufwerk)."""
+    tmp = tmp_path_factory.mktemp("zwei")
+    ordner = shutil.copytree(
+        PROJEKT / "sample_data" / "musterstadt", tmp / "musterstadt", ignore=lambda *_: ["versionen"]
+    )
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp / "cache"))
+    a = StreamlitServer(str(ordner), tmp / "a.log")
+    b = StreamlitServer(str(ordner), tmp / "b.log")
+    yield a, b, ordner, tmp
+    a.stoppen()
+    b.stoppen()
+    mp.undo()
+
+
+def _bis(bedingung, frist_s: float, pause_s: float = 0.25) -> float | None:
+    """Sekunden, bis `bedingung()` wahr ist, oder None nach `frist_s`."""
+    t = time.monotonic()
+    while time.monotonic() - t < frist_s:
+        if bedingung():
+            return time.monotonic() - t
+        time.sleep(pause_s)
+    return None
+
+
+def test_import_ueber_a_ist_auf_b_sichtbar(browser, zwei_server):
+    a, b, ordner, tmp = zwei_server
+    lieferung_xlsx(tmp / "hze_2025.xlsx", ordner, falscher_schluessel=False)
+    seite_b = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    seite_b.goto(f"{b.url}/import", wait_until="domcontentloaded")
+    seite_b.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
+    assert "hze_2025.xlsx" not in seite_b.locator('[data-testid="stMain"]').inner_text()
+
+    seite_a = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    seite_a.goto(f"{a.url}/import", wait_until="domcontentloaded")
+    seite_a.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
+    seite_a.get_by_label("Periode (falls nicht in der Tabelle)").fill("2025")
+    seite_a.get_by_label("Periode (falls nicht in der Tabelle)").press("Enter")
+    seite_a.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        str(tmp / "hze_2025.xlsx")
+    )
+    seite_a.get_by_role("button", name="Als neue Version übernehmen").click(timeout=90_000)
+    seite_a.get_by_text("übernommen", exact=False).first.wait_for(timeout=90_000)
+    importiert = time.monotonic()
+
+    def b_zeigt_version() -> bool:
+        seite_b.reload(wait_until="domcontentloaded")
+        seite_b.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
+        seite_b.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
+        return "hze_2025.xlsx" in seite_b.locator('[data-testid="stMain"]').inner_text()
+
+    assert _bis(b_zeigt_version, 60) is not None
+    dauer = time.monotonic() - importiert
+    print(f"\nImport auf A bis B zeigt die Version: {dauer:.1f} s (mit Neuladen der Seite auf B)")
+    assert dauer <= 30  # großzügig für die geteilte CI-Maschine; gedruckt wird die echte Zeit
+    seite_a.close()
+    seite_b.close()
+
+
+def test_b_folgt_der_vorfuehrung_auf_a(browser, zwei_server):
+    a, b, _, _ = zwei_server
+    vorfuehrend = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    vorfuehrend.goto(f"{a.url}/sitzung", wait_until="domcontentloaded")
+    vorfuehrend.get_by_text("Ansicht 1 von", exact=False).first.wait_for(timeout=90_000)
+    vorfuehrend.get_by_text("Vorführen: Tablets folgen lassen").click()
+    vorfuehrend.get_by_text("Andere Geräte folgen dieser Ansicht").click()
+    code_text = vorfuehrend.get_by_text("Code der Vorführung", exact=False).first
+    code_text.wait_for(timeout=60_000)
+    code = code_text.inner_text().split(":")[-1].strip()
+    assert len(code) == 6
+
+    folgend = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
+    folgend.goto(f"{b.url}/sitzung?folgen={code}", wait_until="domcontentloaded")
+    folgend.get_by_text(f"folgt der Vorführung {code}", exact=False).first.wait_for(timeout=90_000)
+    assert folgend.get_by_text("Ansicht 1 von", exact=False).count() >= 1
+    assert folgend.get_by_role("button", name="Weiter ▶").count() == 0  # das Tablet schaltet nicht selbst
+
+    vorfuehrend.get_by_role("button", name="Weiter ▶").click()
+    vorfuehrend.get_by_text("Ansicht 2 von", exact=False).first.wait_for(timeout=60_000)
+    geschaltet = time.monotonic()
+    folgend.get_by_text("Ansicht 2 von", exact=False).first.wait_for(timeout=30_000)
+    dauer = time.monotonic() - geschaltet
+    print(f"\nSchritt auf A bis B folgt: {dauer:.1f} s")
+    assert dauer <= 15  # Abfrage alle 2 s; großzügig für die geteilte CI-Maschine
+    folgend.close()
+    vorfuehrend.close()
