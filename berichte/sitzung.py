@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from kommune.ablage import ablage
 from kommune.fehler import KommuneFehler
 from kommune.laden import Kommune, kommune_ordner
 
@@ -340,10 +341,12 @@ def beispiel_sitzung(kommune_id: str) -> Sitzung:
     """Der hinterlegte Ablauf einer mitgelieferten Kommune (Kurzname wie „berlin“) aus ihrem eigenen Ordner."""
     if not _KOMMUNE_ID.match(kommune_id):
         raise SitzungsFehler(f"Ungültige Kommune „{kommune_id[:40]}“.")
-    dateien = sitzungsdateien(kommune_ordner(kommune_id))
-    if not dateien:
+    kommune_ordner(kommune_id)  # unbekannte Kurznamen: KommuneFehler
+    texte = ablage().sitzungen(kommune_id)
+    if not texte:
         raise SitzungsFehler(f"Für „{kommune_id}“ ist kein Sitzungsablauf hinterlegt (Ordner „{KOMMUNE_SITZUNGEN}/“).")
-    return sitzung_laden(dateien[0])
+    name = min(texte)
+    return sitzung_aus_toml(texte[name], datei=name)
 
 
 def kurz_id(kommune_id: str) -> str:
@@ -361,9 +364,12 @@ def sitzung_fuer(kommune: Kommune, kommune_id: str) -> Sitzung:
     Eine Kommune aus ihrem eigenen Ordner hat als `kommune_id` einen Pfad; das ist keine Kurz-ID und
     war bis hierher der Grund für „Ungültige Kommune“.
     """
-    eigene = sitzungsdateien(kommune.konfiguration.ordner)
+    from indices.presets import kennung
+
+    eigene = ablage().sitzungen(kennung(kommune))
     if eigene:
-        return sitzung_laden(eigene[0])
+        name = min(eigene)
+        return sitzung_aus_toml(eigene[name], datei=name)
     return standard_sitzung(kommune, kommune_id)
 
 

@@ -90,6 +90,8 @@ class Kommune:
     umland: gpd.GeoDataFrame | None = None
     #: Datenversion, aus der Tabellen und Geometrien stammen (ID wie „v0002“; None = die Originaldateien).
     version: str | None = None
+    #: Der Stand (`kommune.ablage.Stand`), aus dem die Ablage diese Kommune geladen hat (None: direkt geladen).
+    stand: Any = None
 
     def __post_init__(self) -> None:
         if self.umland is None:
