@@ -332,11 +332,6 @@ def sitzung_speichern(sitzung: Sitzung, pfad: str | Path) -> None:
 KOMMUNE_SITZUNGEN = "sitzungen"
 
 
-def sitzungsdateien(ordner: Path) -> list[Path]:
-    """Die Ablaufdateien einer Kommune (`<Ordner der Kommune>/sitzungen/*.toml`), alphabetisch."""
-    return sorted((Path(ordner) / KOMMUNE_SITZUNGEN).glob("*.toml"))
-
-
 def beispiel_sitzung(kommune_id: str) -> Sitzung:
     """Der hinterlegte Ablauf einer mitgelieferten Kommune (Kurzname wie „berlin“) aus ihrem eigenen Ordner."""
     if not _KOMMUNE_ID.match(kommune_id):
@@ -645,6 +640,5 @@ __all__ = [
     "sitzung_laden",
     "sitzung_pruefen",
     "sitzung_speichern",
-    "sitzungsdateien",
     "standard_sitzung",
 ]

@@ -69,7 +69,9 @@ def _datenstand(at: AppTest, kommune: str, version: str) -> None:
     assert not at.exception, at.exception
 
 
-@pytest.mark.parametrize(("seite", "lesen"), [("seiten/cockpit.py", _cockpit), ("seiten/index_baukasten.py", _rangliste)])
+@pytest.mark.parametrize(
+    ("seite", "lesen"), [("seiten/cockpit.py", _cockpit), ("seiten/index_baukasten.py", _rangliste)]
+)
 def test_import_und_datenstand_wechsel_zeigen_den_richtigen_wert(eigene, seite, lesen):
     at = _app(eigene)
     at.run()
