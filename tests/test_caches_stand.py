@@ -136,3 +136,23 @@ def test_kartengeometrie_folgt_dem_gewaehlten_datenstand(eigene):
     assert original.stand.version == ORIGINAL
     assert karten_geometrie(original, ebene)["ids"] == ids_vorher
     assert karten_geometrie(kommune_holen(eigene, vid), ebene)["ids"] == ids_vorher[1:]
+
+
+def test_wiederherstellen_auf_der_importseite_wirkt_ohne_cache_leeren(eigene):
+    """Die Seite Datenimport stellt über die Ablage wieder her; das Cockpit zeigt danach den alten Wert."""
+    a = DateiAblage()
+    at = _app(eigene)
+    at.run()
+    at.switch_page("seiten/cockpit.py").run()
+    vorher = _cockpit(at)
+    vid = a.version_anlegen(eigene, {"indikatoren.csv": _kinderarmut_verdoppelt()}, {"wer": "test"})
+    at.run()
+    assert _cockpit(at) != vorher
+    at.switch_page("seiten/datenimport.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="import_restore").set_value(ORIGINAL)
+    at.button(key="import_restore_los").click().run()
+    assert any("ist wieder aktiv" in str(s.value) for s in at.success)
+    assert a.stand(eigene).version == ORIGINAL and [v["id"] for v in a.versionen(eigene)] == [vid]
+    at.switch_page("seiten/cockpit.py").run()
+    assert _cockpit(at) == vorher
