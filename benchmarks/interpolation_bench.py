@@ -242,7 +242,9 @@ from geodata import interpolation
 if not ablage:
     interpolation._ablage = lambda _k: None
 from kommune import kommune_laden
+from kommune.zwischenspeicher import haufen_einfrieren
 k = kommune_laden(kommune_id)
+haufen_einfrieren()  # wie die App nach dem Laden (oberflaeche.laden)
 t = time.perf_counter()
 interpolation.alle_interpolieren(k, ziel_id)
 """,
@@ -251,7 +253,9 @@ from benchmarks.interpolation_bench import _tobler, tobler_breit, PAARE
 from scipy import sparse
 from tobler.area_weighted import area_interpolate
 from kommune import kommune_laden
+from kommune.zwischenspeicher import haufen_einfrieren
 k = kommune_laden(kommune_id)
+haufen_einfrieren()  # wie die App nach dem Laden (oberflaeche.laden)
 q, z = PAARE[kommune_id]
 t = time.perf_counter()
 tq, e, i, _ = tobler_breit(k, q)

@@ -312,7 +312,7 @@ def _berechnen(
     ziel = kommune.gebiete[ziel_schicht]
     ziel_ids = pd.Index(ziel.index.astype(str), name="id")
     quellen = vorbereitet if vorbereitet is not None else _vorbereiten(kommune)
-    teile, info = [], {"verfahren": {}, "bericht": [], "hinweise": []}
+    teile, info = [], {"verfahren": {}, "hinweise": []}
     for quell_schicht, q in quellen.items():
         if quell_schicht == ziel_schicht:
             df = kommune.indikatoren
@@ -347,7 +347,6 @@ def _berechnen(
             )
         )
         info["verfahren"].update(q.verfahren)
-        info["bericht"] += ov.bericht
         info["hinweise"] += list(gew.hinweise)
     lang = pd.concat(teile, ignore_index=True) if len(teile) != 1 else teile[0]
     if not teile:
@@ -389,7 +388,8 @@ def alle_interpolieren(
     `methode`: "area" (Flächenanteile) oder "dasymetric" (Bevölkerungsraster, Pfad aus `raster`,
     `BILDUNGSMONITOR_RASTER` oder `BILDUNGSMONITOR_DATA_DIR`/germany/zensus2011_grid_1km.parquet).
     `zaehler`/`nenner` sind nur bei Anteilen mit Zähler/Nenner gefüllt. `attrs["verfahren"]` nennt je
-    Indikator die Rechenregel, `attrs["bericht"]` Splitter und Lücken der Überlagerung.
+    Indikator die Rechenregel; Splitter und Lücken der Überlagerung nennt `ueberlagerungsbericht` (erst auf
+    Nachfrage: der Bericht kostet mehr als das Lesen der gespeicherten Überlagerung).
     Ergebnis gecacht je (Kommune, Ebene, Methode, …); `cache=False` rechnet alles neu außer der Überlagerung
     und den Rastergewichten (die bleiben nach Geometrie-Hash gecacht). Die Überlagerung wird einmal je Paar von
     Geometrieständen gerechnet und bei der Datenversion gespeichert (`kommune.versionen.ablage_ordner`); ein
@@ -405,6 +405,23 @@ def alle_interpolieren(
     ergebnis = lang.copy()
     ergebnis.attrs = {k: (dict(v) if isinstance(v, dict) else list(v)) for k, v in info.items()}
     return ergebnis
+
+
+def ueberlagerungsbericht(kommune: Kommune, ziel_schicht: str) -> list[str]:
+    """Splitter, Lücken und Überlappungen jeder Überlagerung, aus der `ziel_schicht` umgerechnet wird (Sätze)."""
+    ziel = kommune.gebiete[ziel_schicht]
+    saetze: list[str] = []
+    for quell_schicht in _vorbereiten(kommune):
+        if quell_schicht == ziel_schicht:
+            continue
+        saetze += overlay_gewichte(
+            kommune.gebiete[quell_schicht],
+            ziel,
+            quelle_name=kommune.schicht(quell_schicht).name,
+            ziel_name=kommune.schicht(ziel_schicht).name,
+            cache_dir=_ablage(kommune),
+        ).bericht
+    return saetze
 
 
 def werte_auf_einzugsbereich(

@@ -14,6 +14,7 @@ Ein Objekt braucht dafür ein `__dict__` (Dataclasses wie `Kommune`, GeoDataFram
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -24,6 +25,19 @@ T = TypeVar("T")
 #: Name des Attributs, unter dem ein Objekt seine Caches trägt (ein Wörterbuch je Cache-Name).
 ATTRIBUT = "_zwischenspeicher"
 _FEHLT = object()
+
+
+def haufen_einfrieren() -> None:
+    """Nach dem Laden einer Kommune: alles Langlebige aus der zyklischen Speicherbereinigung nehmen (`gc.freeze`).
+
+    Eine Kommune hält Zehntausende Python-Objekte (Texte in pandas-Spalten, Geometrien); ohne das durchsucht jede
+    volle Sammlung sie erneut, und der Lauf, in den sie zufällig fällt, wartet (Berlin: erste Umrechnung in einem
+    frischen Prozess 47–57 statt 22–32 ms). Vorher Eingefrorenes wird zuerst aufgetaut und einmal gesammelt,
+    damit ein ersetzter Stand samt seiner Kreise (Cache-Werte, die auf die Kommune zeigen) frei wird.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class Objektcache:

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from typing import Any
 
 import streamlit as st
 
 from kommune.fehler import KommuneFehler
+from kommune.zufallscode import zufallscode
 from oberflaeche.laufzeit import lauf_ende
 
 LOG = logging.getLogger("bildungsmonitor")
-#: Zeichen der Referenz: ohne leicht verwechselbare (0/O, 1/I/L).
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 #: Beginn des Fehlerkastens; Tests erkennen die Fehlerseite daran.
 FEHLER_ANFANG = "Es ist ein unerwarteter Fehler aufgetreten."
 #: Sitzungsschlüssel mit Referenz und Kurzbeschreibung des letzten Fehlers (nur serverseitig, für Tests).
@@ -35,7 +33,7 @@ SCHALTER = "BILDUNGSMONITOR_FEHLER_WEITERREICHEN"
 
 def referenz_erzeugen(laenge: int = 6) -> str:
     """Eine kurze, zufällige Referenz wie „K7QX2M“ zum Wiederfinden im Serverprotokoll."""
-    return "".join(secrets.choice(ALPHABET) for _ in range(laenge))
+    return zufallscode(laenge)
 
 
 def fehler_text(referenz: str, fehler: BaseException | None = None) -> str:

@@ -21,7 +21,7 @@ from kommune.ablage import AKTIV, Stand, ablage
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import konfiguration_lesen
 from kommune.laden import BEKANNTE_KOMMUNEN, Kommune
-from kommune.zwischenspeicher import Objektcache
+from kommune.zwischenspeicher import Objektcache, haufen_einfrieren
 
 T = TypeVar("T")
 
@@ -73,6 +73,7 @@ def kommune_zum_stand(stand: Stand, platz: str | None = None) -> Kommune:
                 k = ablage().laden(stand)
             k.stand = stand  # auch wenn eine Ablage ihn nicht setzt: die Caches oberhalb schlüsseln darauf
             fach.kommune, fach.stand = k, stand
+            haufen_einfrieren()  # die neue Kommune ist langlebig: nicht bei jeder Sammlung neu durchsuchen
         return fach.kommune
 
 

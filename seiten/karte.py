@@ -7,7 +7,7 @@ import streamlit as st
 from berichte.grundlagen import gesamt_mit_text, mit_deckung
 from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
-from geodata.interpolation import alle_interpolieren
+from geodata.interpolation import ueberlagerungsbericht
 from geodata.karte import angebote_knopf
 from geodata.klassen import METHODEN, METHODEN_ERKLAERUNG
 from kommune.fehler import KommuneFehler
@@ -134,7 +134,7 @@ if schicht.art == "einzugsbereich":
         + " (Anzahlen anteilig, Anteile aus umgerechnetem Zähler und Nenner bzw. bevölkerungsgewichtet)."
     )
     with st.expander("Überlagerung: Splitter und Lücken zwischen den Ebenen"):
-        for satz in alle_interpolieren(kommune, ebene, methode_umrechnung).attrs.get("bericht", []):
+        for satz in ueberlagerungsbericht(kommune, ebene):
             st.markdown(f"- {satz}")
 if eintrag["definition"]:
     st.caption(f"Definition: {eintrag['definition']}")

@@ -9,8 +9,9 @@ import re
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
+from kommune.zufallscode import ALPHABET
 from oberflaeche import fehlerseite
-from oberflaeche.fehlerseite import ALPHABET, FEHLER_ANFANG, LETZTER_FEHLER, SCHALTER, referenz_erzeugen
+from oberflaeche.fehlerseite import FEHLER_ANFANG, LETZTER_FEHLER, SCHALTER, referenz_erzeugen
 from tests.conftest import fehlerseite_gezeigt
 from tests.test_seiten import _app
 

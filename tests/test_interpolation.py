@@ -15,7 +15,7 @@ import pytest
 from shapely.geometry import box
 
 from geodata import overlay as ovmod
-from geodata.interpolation import alle_interpolieren, interpolieren, werte_auf_einzugsbereich
+from geodata.interpolation import alle_interpolieren, interpolieren, ueberlagerungsbericht, werte_auf_einzugsbereich
 from geodata.overlay import dasymetrische_gewichte, overlay_gewichte, raster_pfad
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import Gebietsschicht, KommuneKonfiguration
@@ -483,6 +483,8 @@ def test_gespeicherte_ueberlagerung_gibt_frischem_lauf_dieselben_gewichte(muster
     assert len(dateien) == 1
     frisch = overlay_gewichte(k.gebiete["viertel"], k.gebiete["schulbezirk"])
     assert frisch.stuecke_geometrie is not None
+    bericht = ueberlagerungsbericht(k, "schulbezirk")
+    assert any("Schnittstücke" in satz for satz in bericht)
 
     _alles_leeren()  # wie ein frischer Prozess: nichts im Speicher
     aufrufe = _nie_schneiden(monkeypatch)
@@ -494,7 +496,7 @@ def test_gespeicherte_ueberlagerung_gibt_frischem_lauf_dieselben_gewichte(muster
     np.testing.assert_array_equal(geladen.flaechen.data, frisch.flaechen.data)
     np.testing.assert_array_equal(geladen.quelle_flaeche, frisch.quelle_flaeche)
     pd.testing.assert_frame_equal(zweit, erst)
-    assert zweit.attrs["bericht"] == erst.attrs["bericht"]
+    assert ueberlagerungsbericht(k2, "schulbezirk") == bericht  # aus der gespeicherten Überlagerung
 
 
 @pytest.mark.parametrize("kaputt", ["muell", "abgeschnitten", "fremde_ids", "leer"])
