@@ -79,6 +79,16 @@ def dateien_der_kommune(kommune: str) -> tuple[Path, ...]:
     return _konf_und_dateien(kommune)[1]
 
 
+def _datendateien(vordner: Path) -> list[Path]:
+    """Die Datendateien eines Versionsordners (ohne Lieferung, Protokoll und abgeleitete Daten)."""
+    aus: list[Path] = []
+    for p in sorted(vordner.iterdir()) if vordner.is_dir() else []:
+        if p.name in vs.META or p.name == vs.ABGELEITET:
+            continue
+        aus += [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file())
+    return aus
+
+
 class DateiAblage:
     """Die Ablage in Dateien; implementiert `kommune.ablage.Ablage`."""
 
@@ -95,8 +105,7 @@ class DateiAblage:
         else:
             vordner = vs.version_ordner(konf, version)  # prüft unbekannte IDs
             aufgeloest = ORIGINAL if vordner is None else vordner.name
-            eigene = sorted(p for p in vordner.rglob("*") if p.is_file()) if vordner is not None else []
-            eigene = [p for p in eigene if p.relative_to(vordner).parts[0] not in vs.META | {vs.ABGELEITET}]
+            eigene = _datendateien(vordner) if vordner is not None else []
         teile = [aufgeloest, *(_datei_stand(p) for p in (*dateien, *eigene))]
         marke = hashlib.sha256(repr(teile).encode()).hexdigest()[:20]
         return Stand(kommune, aufgeloest, marke)
