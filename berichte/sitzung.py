@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from kommune.ablage import ablage
 from kommune.fehler import KommuneFehler
 from kommune.laden import Kommune, kommune_ordner
 
@@ -331,19 +332,16 @@ def sitzung_speichern(sitzung: Sitzung, pfad: str | Path) -> None:
 KOMMUNE_SITZUNGEN = "sitzungen"
 
 
-def sitzungsdateien(ordner: Path) -> list[Path]:
-    """Die Ablaufdateien einer Kommune (`<Ordner der Kommune>/sitzungen/*.toml`), alphabetisch."""
-    return sorted((Path(ordner) / KOMMUNE_SITZUNGEN).glob("*.toml"))
-
-
 def beispiel_sitzung(kommune_id: str) -> Sitzung:
     """Der hinterlegte Ablauf einer mitgelieferten Kommune (Kurzname wie „berlin“) aus ihrem eigenen Ordner."""
     if not _KOMMUNE_ID.match(kommune_id):
         raise SitzungsFehler(f"Ungültige Kommune „{kommune_id[:40]}“.")
-    dateien = sitzungsdateien(kommune_ordner(kommune_id))
-    if not dateien:
+    kommune_ordner(kommune_id)  # unbekannte Kurznamen: KommuneFehler
+    texte = ablage().sitzungen(kommune_id)
+    if not texte:
         raise SitzungsFehler(f"Für „{kommune_id}“ ist kein Sitzungsablauf hinterlegt (Ordner „{KOMMUNE_SITZUNGEN}/“).")
-    return sitzung_laden(dateien[0])
+    name = min(texte)
+    return sitzung_aus_toml(texte[name], datei=name)
 
 
 def kurz_id(kommune_id: str) -> str:
@@ -361,9 +359,12 @@ def sitzung_fuer(kommune: Kommune, kommune_id: str) -> Sitzung:
     Eine Kommune aus ihrem eigenen Ordner hat als `kommune_id` einen Pfad; das ist keine Kurz-ID und
     war bis hierher der Grund für „Ungültige Kommune“.
     """
-    eigene = sitzungsdateien(kommune.konfiguration.ordner)
+    from indices.presets import kennung
+
+    eigene = ablage().sitzungen(kennung(kommune))
     if eigene:
-        return sitzung_laden(eigene[0])
+        name = min(eigene)
+        return sitzung_aus_toml(eigene[name], datei=name)
     return standard_sitzung(kommune, kommune_id)
 
 
@@ -644,6 +645,5 @@ __all__ = [
     "sitzung_laden",
     "sitzung_pruefen",
     "sitzung_speichern",
-    "sitzungsdateien",
     "standard_sitzung",
 ]

@@ -11,6 +11,7 @@ from kommune.fehler import Befehlszeile, KommuneFehler, ausgabe_pruefen, befehl_
 
 if TYPE_CHECKING:
     from indices.berechnung import IndexErgebnis
+    from kommune.laden import Kommune
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,10 +35,14 @@ def main(argv: list[str] | None = None) -> int:
 def _ausfuehren(args: argparse.Namespace) -> None:
     """Den gewählten Befehl ausführen (Fehler als `KommuneFehler`)."""
     from indices.presets import preset, presets_fuer
-    from kommune.laden import kommune_laden
+    from kommune.ablage import ablage
+
+    def laden(name: str) -> Kommune:
+        a = ablage()
+        return a.laden(a.stand(name))
 
     if args.befehl == "presets":
-        k = kommune_laden(args.kommune)
+        k = laden(args.kommune)
         alle = presets_fuer(k)
         if not alle:
             print(f"Für {k.name} gibt es keine Presets.")
@@ -52,7 +57,7 @@ def _ausfuehren(args: argparse.Namespace) -> None:
         from indices.export import exportieren
 
         ausgabe_pruefen(args.out, (".csv", ".xlsx"))
-        k = kommune_laden(args.kommune)
+        k = laden(args.kommune)
         if args.preset.endswith(".toml") and Path(args.preset).is_file():
             d = definition_laden(args.preset)
         else:

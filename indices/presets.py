@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indices.definition import DefinitionFehler, IndexDefinition, IndikatorEintrag, definition_laden
+from indices.definition import DefinitionFehler, IndexDefinition, IndikatorEintrag, definition_aus_toml
+from kommune.ablage import ablage
 from kommune.laden import Kommune, kommune_ordner
 
 #: Unterordner einer Kommune mit ihren Index-Definitionen
@@ -23,6 +24,14 @@ def preset_ordner(kommune: Kommune | str) -> Path:
     return ordner / KOMMUNE_ORDNER
 
 
+def kennung(kommune: Kommune | str) -> str:
+    """Wie die Ablage die Kommune kennt: der Stand einer geladenen Kommune, sonst ihr Ordner bzw. Kurzname."""
+    if isinstance(kommune, Kommune):
+        return kommune.stand.kommune if kommune.stand is not None else str(kommune.konfiguration.ordner)
+    kommune_ordner(kommune)  # unbekannte Namen: KommuneFehler wie bisher
+    return kommune
+
+
 def presets_fuer(kommune: Kommune | str) -> dict[str, IndexDefinition]:
     """Alle Presets einer Kommune (Objekt, Kurzname oder Ordner), nach ID; leer, wenn es keine gibt.
 
@@ -30,14 +39,14 @@ def presets_fuer(kommune: Kommune | str) -> dict[str, IndexDefinition]:
     """
     presets: dict[str, IndexDefinition] = {}
     herkunft: dict[str, str] = {}
-    for pfad in sorted(preset_ordner(kommune).glob("*.toml")):
-        d = definition_laden(pfad)
+    for name, text in sorted(ablage().presets(kennung(kommune)).items()):
+        d = definition_aus_toml(text, datei=name)
         if d.id in presets:
             raise DefinitionFehler(
-                f"Die Preset-ID „{d.id}“ steht in „{herkunft[d.id]}“ und in „{pfad.name}“; jede ID nur einmal."
+                f"Die Preset-ID „{d.id}“ steht in „{herkunft[d.id]}“ und in „{name}“; jede ID nur einmal."
             )
         presets[d.id] = d
-        herkunft[d.id] = pfad.name
+        herkunft[d.id] = name
     return presets
 
 

@@ -5,17 +5,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
+from kommune.ablage import ablage
 from kommune.fehler import Befehlszeile, ausgabe_pruefen, befehl_ausfuehren
 from kommune.info import kommune_info
-from kommune.laden import kommune_laden
+
+if TYPE_CHECKING:
+    from kommune.laden import Kommune
+
+
+def _laden(kommune: str) -> Kommune:
+    """Die Kommune im aktiven Stand, über die eingestellte Ablage."""
+    a = ablage()
+    return a.laden(a.stand(kommune))
 
 
 def _export(args: argparse.Namespace) -> int:
     from kommune.tabellenexport import exportieren
 
     ausgabe_pruefen(args.out, (".xlsx", ".csv"))
-    kommune = kommune_laden(args.kommune)
+    kommune = _laden(args.kommune)
     df = exportieren(kommune, args.level, args.out, periode=args.period, rolle=args.role)
     print(
         f"Geschrieben: {args.out} ({len(df)} Gebiete, {len(df.attrs['indikatoren'])} Indikatoren, "
@@ -42,6 +52,7 @@ def _import(args: argparse.Namespace) -> int:
         periode=args.period,
         nur_pruefen=args.check_only,
         symbole=symbole,
+        ablage=ablage(),
     )
     print(ergebnis.protokoll.text())
     if args.protocol:
@@ -90,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     befehle_je_name = {
-        "info": lambda: print(json.dumps(kommune_info(kommune_laden(args.kommune)), ensure_ascii=False, indent=2)),
+        "info": lambda: print(json.dumps(kommune_info(_laden(args.kommune)), ensure_ascii=False, indent=2)),
         "export": lambda: _export(args),
         "import": lambda: _import(args),
     }

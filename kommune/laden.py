@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from kommune.ablage import Stand
 from kommune.fehler import KommuneFehler
 from kommune.format import gebiet_bezeichnung, zahl
 from kommune.geometrie import (
@@ -90,6 +91,8 @@ class Kommune:
     umland: gpd.GeoDataFrame | None = None
     #: Datenversion, aus der Tabellen und Geometrien stammen (ID wie „v0002“; None = die Originaldateien).
     version: str | None = None
+    #: Der Stand (`kommune.ablage.Stand`), aus dem die Ablage diese Kommune geladen hat (None: direkt geladen).
+    stand: Stand | None = None
 
     def __post_init__(self) -> None:
         if self.umland is None:

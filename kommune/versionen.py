@@ -206,12 +206,25 @@ def ablage_ordner(kommune_oder_konf: Any, version: str | None = None) -> Path:
     return _ersatz_ablage(konf, name)
 
 
-def _ersatz_ablage(konf: KommuneKonfiguration, name: str) -> Path:
+def _cache_basis() -> Path:
     basis = os.environ.get(CACHE_UMGEBUNG) or None
     if basis is None:
-        basis = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bildungsmonitor"
-    kennung = hashlib.sha256(str(Path(konf.daten).resolve()).encode()).hexdigest()[:16]
-    return Path(basis) / ABGELEITET / kennung / name
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bildungsmonitor"
+    return Path(basis)
+
+
+def _kennung(konf: KommuneKonfiguration) -> str:
+    return hashlib.sha256(str(Path(konf.daten).resolve()).encode()).hexdigest()[:16]
+
+
+def _ersatz_ablage(konf: KommuneKonfiguration, name: str) -> Path:
+    return _cache_basis() / ABGELEITET / _kennung(konf) / name
+
+
+def zustand_ordner(konf: KommuneKonfiguration) -> Path:
+    """Der Ordner für geteilten Zustand einer Kommune (`kommune.dateiablage`): im Cache-Ordner (siehe
+    `ablage_ordner`, Ersatzort) je Datenordner, nicht je Version."""
+    return _cache_basis() / "zustand" / _kennung(konf)
 
 
 def _ablage_uebernehmen(konf: KommuneKonfiguration, version: str | None, ziel: Path) -> None:
@@ -244,13 +257,13 @@ def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
     )
 
 
-def gesamtprobe(kommune: Any, ordner: Path) -> None:
-    """Gegenprobe vor dem Aktivieren: die ganze Kommune aus `ordner` neu laden, jeden Wert nur einmal finden
-    und jede Ebene einmal exportieren (`kommune.tabellenexport`). Scheitert sie, ein `KommuneFehler`."""
+def gesamtprobe(k: Any) -> None:
+    """Gegenprobe vor dem Aktivieren: die Kommune im neuen Stand (von der Ablage frisch geladen) darf jeden
+    Wert nur einmal haben, und jede Ebene lässt sich exportieren (`kommune.tabellenexport`). Scheitert sie, ein
+    `KommuneFehler` (`Ablage.version_anlegen` lässt dann alles, wie es war)."""
     from kommune.tabellenexport import indikatortabelle
 
     try:
-        k = _kommune_aus_ordner(kommune, ordner)
         doppelt = k.indikatoren[k.indikatoren.duplicated(["schicht", "gebiet", "indikator", "periode"])]
         if len(doppelt):
             d = doppelt.iloc[0]
@@ -325,7 +338,8 @@ def version_anlegen(
 
     `dateien`: Datendateien (relativer Name wie in der kommune.toml → Inhalt oder Pfad); alle Datendateien
     der bisher aktiven Version werden übernommen, `dateien` ersetzen sie. `extras`: Metadateien (Lieferung,
-    Prüfprotokoll, Zuordnung). `pruefen(ordner)` darf den fertigen temporären Ordner prüfen und mit
+    Prüfprotokoll, Zuordnung). `pruefen(ordner)` (die Dateiablage reicht die Kommune daraus weiter) darf den
+    fertigen temporären Ordner prüfen und mit
     `KommuneFehler` ablehnen – dann bleibt alles, wie es war.
     """
     konf = _konf(kommune_ordner_oder_konf)
@@ -584,12 +598,14 @@ def importieren(
     nur_pruefen: bool = False,
     grenzen: Any = None,
     symbole: dict[str, str] | None = None,
+    ablage: Any = None,
 ) -> Importergebnis:
     """Eine Lieferung prüfen und – ohne Fehler – als neue Version übernehmen (Warnungen halten nicht auf).
 
     Ohne `zuordnung` wird die zuletzt gespeicherte verwendet, wenn sie passt, sonst erkannt. Fehler
     (Prüfung, Schreiben, Gegenprobe: ganze Kommune neu laden und jede Ebene exportieren) lassen die bisherige
     Version unverändert. `symbole`: Tabellenzeichen dieser Lieferung (Zeichen → Bedeutung, `kommune.tabellen`).
+    `ablage`: wohin die neue Version geht (`kommune.ablage.Ablage`; Standard die Dateiablage).
     """
     from kommune.laden import Kommune, kommune_laden
     from kommune.pruefung import FEHLER, HINWEIS, Zuordnung, lieferung_pruefen, pruefprotokoll_xlsx, zuordnung_lesen
@@ -645,20 +661,24 @@ def importieren(
         "pruefprotokoll": protokoll.kurz(),
     }
 
-    def gegenprobe(ordner: Path) -> None:
-        gesamtprobe(kommune, ordner)
-
     import tempfile
 
+    from kommune.dateiablage import DateiAblage, dateiablage
+
+    ziel_ablage = ablage if ablage is not None else dateiablage()
+    # die Dateiablage nimmt die schon geladene Kommune als Basis der Gegenprobe, andere Ablagen den Ordner
+    wer = kommune if isinstance(ziel_ablage, DateiAblage) else str(konf.ordner)
     with tempfile.TemporaryDirectory() as tmp:
         protokoll_pfad = pruefprotokoll_xlsx(protokoll, Path(tmp) / "pruefprotokoll.xlsx")
-        extras: dict[str, bytes | Path] = {
-            f"lieferung/{pfad.name}": pfad,
-            "pruefprotokoll.xlsx": protokoll_pfad,
+        extras: dict[str, bytes] = {
+            f"lieferung/{pfad.name}": pfad.read_bytes(),
+            "pruefprotokoll.xlsx": protokoll_pfad.read_bytes(),
             "zuordnung.toml": z.toml().encode("utf-8"),
         }
         try:
-            out.version = version_anlegen(konf, {**anderswo, datei: inhalt}, info, pruefen=gegenprobe, extras=extras)
+            out.version = ziel_ablage.version_anlegen(
+                wer, {**anderswo, datei: inhalt}, info, pruefen=gesamtprobe, extras=extras
+            )
         except KommuneFehler as e:
             protokoll.melden(FEHLER, f"Die neue Version wurde nicht angelegt: {e.text}")
             return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from kommune.ablage import ablage
 from kommune.laden import Kommune
 from oberflaeche.laden import fehlertext, kommune_holen, verfuegbare_kommunen
 from oberflaeche.rollen import rang
@@ -53,10 +54,6 @@ def _datenstand_waehlen(kommune_id: str) -> str:
     Stand. Zwei Stände mit verschieden gesetzten Sekundärsperren nebeneinander ließen sonst gesperrte
     Werte errechnen.
     """
-    from kommune.konfiguration import konfiguration_lesen
-    from kommune.laden import kommune_ordner
-    from kommune.versionen import versionen_liste
-
     if rang(wirksame_rolle()) < rang("intern"):
         if st.session_state.get("wahl_version") not in (None, "", "aktiv"):
             st.sidebar.info(
@@ -66,7 +63,7 @@ def _datenstand_waehlen(kommune_id: str) -> str:
         return "aktiv"
 
     try:
-        versionen = [str(v.get("id")) for v in versionen_liste(konfiguration_lesen(kommune_ordner(kommune_id)))]
+        versionen = [str(v.get("id")) for v in ablage().versionen(kommune_id)]
     except Exception:
         versionen = []
     if not versionen:

@@ -10,9 +10,9 @@ Modul-Caches behielt jeder Neuladen außerdem 13–27 MB.
 Entscheidung: **ablehnen und harmlos machen.**
 
 * Ablehnen: Die Methode wird durch eine ersetzt, die nur eine Warnung protokolliert („clear_cache von
-  einem Client abgelehnt“). Kein Bedienelement der App braucht die Nachricht: Nach einem Import leert die
-  Seite Datenimport die Caches auf dem Server (`st.cache_resource.clear()`), und geänderte Dateien lädt
-  `oberflaeche.laden` über ihre Änderungszeiten ohnehin neu.
+  einem Client abgelehnt“). Kein Bedienelement der App braucht die Nachricht: Nach einem Import (auch auf
+  einem anderen Server) oder einer geänderten Datei ändert sich der `Stand` der Kommune
+  (`kommune.ablage`), den jeder Cache-Schlüssel trägt; `oberflaeche.laden` lädt dann ohnehin neu.
 * Harmlos: Auch ein Neuladen auf anderem Weg lässt nichts zurück – die Caches der Kommune hängen an ihr
   (`kommune.zwischenspeicher`) und sterben mit ihr; Caches nach Inhalt (Überlagerungen) sind begrenzt.
 

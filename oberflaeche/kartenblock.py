@@ -79,7 +79,7 @@ def karte_zeigen(
     if klassen is None:
         klassen = klassen_bilden(reihe, methode, k, schema_waehlen(darstellung.richtung, reihe), darstellung.stellen)
     klassen = klassen.mit_sperren(gesperrt)
-    geometrie = karten_geometrie(auswahl.kommune_id, ebene)
+    geometrie = karten_geometrie(kommune, ebene)
     gebiet = st.session_state.get("wahl_gebiet")
     if gebiet not in kommune.gebiete[ebene].index:
         gebiet = None

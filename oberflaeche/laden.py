@@ -1,4 +1,8 @@
-"""Gecachtes Laden der Kommune und der Anzeigegeometrien (einmal je Datenstand, nicht je Seite)."""
+"""Gecachtes Laden der Kommune und der Anzeigegeometrien (einmal je Datenstand, nicht je Seite).
+
+Alles geht über `kommune.ablage.ablage()`: kein Pfad, keine Änderungszeit. Jeder Cache-Schlüssel trägt den
+`Stand` (oder hängt an einer Kommune genau dieses Stands, `abgeleitet`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,9 +17,10 @@ import streamlit as st
 
 from geodata.anzeige import vereinfachen
 from geodata.kodierung import ebene_kodieren
+from kommune.ablage import AKTIV, Stand, ablage
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import konfiguration_lesen
-from kommune.laden import BEKANNTE_KOMMUNEN, Kommune, kommune_laden, kommune_ordner
+from kommune.laden import BEKANNTE_KOMMUNEN, Kommune
 from kommune.zwischenspeicher import Objektcache, haufen_einfrieren
 
 T = TypeVar("T")
@@ -35,37 +39,16 @@ def verfuegbare_kommunen() -> dict[str, str]:
     return kommunen
 
 
-@lru_cache(maxsize=32)
-def _dateien_der_kommune(ordner: Path, toml_stand: tuple[int, int], umgebung: tuple) -> tuple[Path, ...]:
-    """Die Dateien, aus denen eine Kommune geladen wird – je Stand der kommune.toml (und der Umgebung, die
-    `${VAR}` in Pfaden ersetzt) einmal gelesen, sonst läse jeder Lauf die TOML-Datei zweimal (Berlin ≈ 20 ms)."""
-    konf = konfiguration_lesen(ordner)
-    dateien = {konf.ordner / "kommune.toml", konf.katalog}
-    dateien |= {konf.daten / s.datei for s in konf.schichten}
-    dateien |= {konf.daten / t.datei for t in konf.indikatoren}
-    dateien |= {konf.daten / a.datei for a in konf.angebote}
-    dateien |= {konf.daten / r.datei for r in konf.raster}
-    if konf.erreichbarkeit.raster:  # Bevölkerungsgitter der Erreichbarkeit
-        dateien.add(konf.daten / konf.erreichbarkeit.raster)
-    dateien.add(konf.daten / "versionen" / "versionen.json")  # neuer Datenstand nach einem Import
-    return tuple(sorted(dateien))
-
-
-def _signatur(name: str) -> tuple[Any, ...]:
-    """Änderungszeiten aller Dateien der Kommune: ändert sich eine, wird neu geladen."""
-    ordner = kommune_ordner(name)
-    toml = ordner / "kommune.toml"
-    stand = toml.stat() if toml.exists() else None
-    toml_stand = (stand.st_mtime_ns, stand.st_size) if stand else (0, 0)
-    dateien = _dateien_der_kommune(ordner, toml_stand, tuple(sorted(os.environ.items())))
-    return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in dateien)
+def stand_holen(name: str, version: str = AKTIV) -> Stand:
+    """Der Stand einer Kommune von der Ablage (billig; je Lauf gefragt): jeder Cache-Schlüssel trägt ihn."""
+    return ablage().stand(name, version)
 
 
 @dataclass
 class _Fach:
-    """Ein Platz im Cache je (Kommune, Version): der zuletzt geladene Stand und seine Dateisignatur."""
+    """Ein Platz im Cache je (Kommune, gewünschte Version): der zuletzt geladene Stand und seine Kommune."""
 
-    signatur: str = ""
+    stand: Stand | None = None
     kommune: Kommune | None = None
     sperre: threading.Lock = field(default_factory=threading.Lock)
 
@@ -75,44 +58,57 @@ def _fach(name: str, version: str) -> _Fach:
     return _Fach()
 
 
-def kommune_holen(name: str, version: str = "aktiv") -> Kommune:
-    """Die Kommune aus dem Cache (neu geladen, wenn sich eine Datei geändert hat).
+def kommune_zum_stand(stand: Stand, platz: str | None = None) -> Kommune:
+    """Die Kommune in genau diesem Stand aus dem Cache (sonst von der Ablage geladen).
 
-    Je (Kommune, Version) gibt es EINEN Platz: Ein neuer Stand ersetzt den alten, statt neben ihm im Cache zu
-    bleiben – die alte Kommune (und alles, was an ihr hängt, `kommune.zwischenspeicher`) wird sofort frei,
-    sobald keine Sitzung sie mehr benutzt. `st.cache_resource.clear()` (nach einem Import) leert auch die Plätze.
+    Je (Kommune, `platz`) gibt es EINEN Platz (Standard: die Version des Stands): Ein neuer Stand ersetzt den
+    alten, statt neben ihm im Cache zu bleiben – die alte Kommune (und alles, was an ihr hängt,
+    `kommune.zwischenspeicher`) wird sofort frei, sobald keine Sitzung sie mehr benutzt.
     """
-    signatur = repr(_signatur(name))
-    fach = _fach(name, version)
+    fach = _fach(stand.kommune, platz or stand.version)
     with fach.sperre:
-        if fach.kommune is None or fach.signatur != signatur:
+        if fach.kommune is None or fach.stand != stand:
             fach.kommune = None  # den alten Stand schon während des Ladens freigeben
             with st.spinner("Daten der Kommune werden geladen …"):
-                fach.kommune = kommune_laden(name, version)
+                k = ablage().laden(stand)
+            k.stand = stand  # auch wenn eine Ablage ihn nicht setzt: die Caches oberhalb schlüsseln darauf
+            fach.kommune, fach.stand = k, stand
             haufen_einfrieren()  # die neue Kommune ist langlebig: nicht bei jeder Sammlung neu durchsuchen
-            fach.signatur = signatur
         return fach.kommune
 
 
+def kommune_holen(name: str, version: str = AKTIV) -> Kommune:
+    """Die Kommune im aktuellen Stand von `version` („aktiv“, „original“ oder eine Versions-ID) aus dem Cache:
+    neu geladen, sobald sich ihr Stand ändert (Import, Aktivieren, geänderte Datei – auch auf einem anderen
+    App-Server). Der Stand steht danach in `Kommune.stand`."""
+    return kommune_zum_stand(stand_holen(name, version), platz=version)
+
+
+def _stand_von(kommune: Kommune) -> Stand:
+    if kommune.stand is None:
+        raise KommuneFehler("Die Kommune wurde nicht über die Ablage geladen (kein Datenstand bekannt).")
+    return kommune.stand
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _anzeige(name: str, schicht: str, signatur_text: str) -> Any:
-    return vereinfachen(kommune_holen(name).gebiete[schicht])
+def _anzeige(stand: Stand, schicht: str, _kommune: Kommune) -> Any:
+    return vereinfachen(_kommune.gebiete[schicht])
 
 
-def anzeige_geometrie(name: str, schicht: str) -> Any:
-    """Vereinfachte WGS84-Geometrie einer Ebene für die Karte (gecacht)."""
-    return _anzeige(name, schicht, repr(_signatur(name)))
+def anzeige_geometrie(kommune: Kommune, schicht: str) -> Any:
+    """Vereinfachte WGS84-Geometrie einer Ebene der Kommune in IHREM Stand für die Karte (gecacht je Stand)."""
+    return _anzeige(_stand_von(kommune), schicht, kommune)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _karten_geometrie(name: str, schicht: str, signatur_text: str) -> dict[str, Any]:
-    return ebene_kodieren(_anzeige(name, schicht, signatur_text))
+def _karten_geometrie(stand: Stand, schicht: str, _kommune: Kommune) -> dict[str, Any]:
+    return ebene_kodieren(_anzeige(stand, schicht, _kommune))
 
 
-def karten_geometrie(name: str, schicht: str) -> dict[str, Any]:
+def karten_geometrie(kommune: Kommune, schicht: str) -> dict[str, Any]:
     """Die Anzeigegeometrie einer Ebene kompakt für den Browser (`geodata.kodierung.ebene_kodieren`, gecacht
-    je Datenstand; der Inhaltsschlüssel darin ändert sich nur mit der Geometrie)."""
-    return _karten_geometrie(name, schicht, repr(_signatur(name)))
+    je Stand der Kommune; der Inhaltsschlüssel darin ändert sich nur mit der Geometrie)."""
+    return _karten_geometrie(_stand_von(kommune), schicht, kommune)
 
 
 _ABGELEITET = Objektcache("oberflaeche.abgeleitet", max_je_objekt=32)
@@ -146,5 +142,7 @@ __all__ = [
     "fehlertext",
     "karten_geometrie",
     "kommune_holen",
+    "kommune_zum_stand",
+    "stand_holen",
     "verfuegbare_kommunen",
 ]

@@ -45,7 +45,7 @@ def schritte(name: str) -> list[tuple[str, Callable[[], object]]]:
         from oberflaeche.laden import karten_geometrie, kommune_holen
 
         k = kommune_holen(name)
-        return karten_geometrie(name, k.konfiguration.standard_ebene or k.konfiguration.schichten[0].id)
+        return karten_geometrie(k, k.konfiguration.standard_ebene or k.konfiguration.schichten[0].id)
 
     def sperrplaene() -> object:
         from kommune.geheimhaltung import sperrplan

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from kommune.ablage import ablage
 from kommune.fehler import KommuneFehler
 from kommune.pruefung import (
     Zuordnung,
@@ -17,7 +18,7 @@ from kommune.pruefung import (
     symbole_parsen,
     zuordnung_lesen,
 )
-from kommune.versionen import importieren, versionen_liste, wiederherstellen
+from kommune.versionen import importieren
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import datei_hochladen
 from oberflaeche.tabellen import tabelle_deutsch
@@ -112,13 +113,15 @@ with tab_tabelle:
                 )
                 if st.button("Als neue Version übernehmen", disabled=not bestaetigt, key="import_los", type="primary"):
                     try:
-                        neu = importieren(kommune, pfad, ergebnis.zuordnung, nutzer=nutzer, blatt=blatt or None)
+                        neu = importieren(
+                            kommune, pfad, ergebnis.zuordnung, nutzer=nutzer, blatt=blatt or None, ablage=ablage()
+                        )
                     except KommuneFehler as e:
                         st.error(f"Der Import wurde abgebrochen; der bisherige Stand ist unverändert. {e.text}")
                     else:
                         if neu.version:
+                            # kein Cache leeren: der Stand ändert sich, jeder Server lädt beim nächsten Lauf neu
                             st.success(f"Version {neu.version} mit {neu.zeilen} Werten angelegt ({neu.ziel}).")
-                            st.cache_resource.clear()
                         else:
                             st.error("Der Import wurde abgebrochen; der bisherige Stand ist unverändert.")
 
@@ -138,7 +141,7 @@ with tab_geometrie:
             st.dataframe(protokoll.als_tabelle(), hide_index=True, width="stretch")
 
 with tab_versionen:
-    versionen = versionen_liste(konf)
+    versionen = ablage().versionen(auswahl.kommune_id)
     if not versionen:
         st.info("Noch keine importierte Version: es gelten die ursprünglichen Dateien.")
     else:
@@ -147,9 +150,8 @@ with tab_versionen:
         ziel = st.selectbox("Stand wiederherstellen", ids, key="import_restore")
         if st.button("Wiederherstellen", key="import_restore_los"):
             try:
-                wiederherstellen(konf, ziel, nutzer)
+                ablage().aktivieren(auswahl.kommune_id, ziel, nutzer)
             except KommuneFehler as e:
                 st.error(e.text)
             else:
-                st.cache_resource.clear()
                 st.success(f"Stand „{ziel}“ ist wieder aktiv.")

@@ -12,7 +12,7 @@ def test_vorwaermen_fuellt_die_caches_der_seiten():
     k = laden.kommune_holen("musterstadt")
     assert laden.kommune_holen("musterstadt") is k  # dieselbe Kommune, nicht neu geladen
     ebene = k.konfiguration.standard_ebene
-    assert laden.karten_geometrie("musterstadt", ebene)["ids"] == [str(i) for i in k.gebiete[ebene].index]
+    assert laden.karten_geometrie(k, ebene)["ids"] == [str(i) for i in k.gebiete[ebene].index]
     perioden = sorted(k.indikatoren["periode"].unique())
     assert geheimhaltung._PLAENE.get(k, (perioden[-1], "oeffentlich", None, "")) is not None
 
