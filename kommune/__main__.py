@@ -1,4 +1,4 @@
-"""Kommandozeile: `python -m kommune info|export|import …`."""
+"""Kommandozeile: `python -m kommune info|export|import|db …`."""
 
 from __future__ import annotations
 
@@ -70,6 +70,14 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db(args: argparse.Namespace) -> int:
+    """`db init|uebernehmen|export`: die gemeinsame Datenbank einrichten und mit Datei-Kommunen abgleichen."""
+    from kommune.datenbank.befehle import db_befehl
+
+    print(db_befehl(args.db_befehl, args))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
     parser = Befehlszeile(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
@@ -99,11 +107,25 @@ def main(argv: list[str] | None = None) -> int:
         help="Tabellenzeichen dieser Lieferung umdeuten, z. B. --symbol=-=leer oder --symbol NA=leer "
         "(Bedeutungen: null, geheim, entfaellt, spaeter, unsicher, leer); mehrfach möglich",
     )
+    db = befehle.add_parser(
+        "db", help="Gemeinsame PostgreSQL-Datenbank: einrichten, Kommune übernehmen, zurück in einen Ordner"
+    )
+    db_befehle = db.add_subparsers(dest="db_befehl", required=True)
+    db_init = db_befehle.add_parser("init", help="Migrationen ausführen und Rollen bm_lesen/bm_schreiben anlegen")
+    db_init.add_argument(
+        "--url", help="Verbindung als Eigentümer der Datenbank (sonst BILDUNGSMONITOR_DATENBANK_ADMIN)"
+    )
+    db_ueber = db_befehle.add_parser("uebernehmen", help="Eine Datei-Kommune samt Versionen in die Datenbank")
+    db_ueber.add_argument("kommune", help="Kurzname (musterstadt, berlin …) oder Ordner mit kommune.toml")
+    db_export = db_befehle.add_parser("export", help="Eine Kommune aus der Datenbank in einen Ordner schreiben")
+    db_export.add_argument("kommune", help="Name der Kommune in der Datenbank")
+    db_export.add_argument("ordner", help="Zielordner (leer oder neu)")
     args = parser.parse_args(argv)
     befehle_je_name = {
         "info": lambda: print(json.dumps(kommune_info(_laden(args.kommune)), ensure_ascii=False, indent=2)),
         "export": lambda: _export(args),
         "import": lambda: _import(args),
+        "db": lambda: _db(args),
     }
     return befehl_ausfuehren(befehle_je_name[args.befehl])
 
