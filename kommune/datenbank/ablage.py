@@ -107,6 +107,26 @@ def _konf_aus_text(toml: str, katalog: bytes, katalog_datei: str) -> tuple[Kommu
     return konf, katalog_lesen(pfad)
 
 
+def db_name(kommune: str) -> str:
+    """Der Name einer Kommune in der Datenbank: Kurzname (auch für ihren Ordner) oder der Ordnername."""
+    from kommune.laden import BEKANNTE_KOMMUNEN
+
+    text = str(kommune)
+    if text.lower() in BEKANNTE_KOMMUNEN:
+        return text.lower()
+    pfad = Path(text)
+    if pfad.name == TOML_NAME:
+        pfad = pfad.parent
+    try:
+        echt = pfad.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return text
+    for kurz, b in BEKANNTE_KOMMUNEN.items():
+        if b.ordner.resolve() == echt:
+            return kurz
+    return echt.name if pfad.is_dir() else text
+
+
 # -- die Ablage ---------------------------------------------------------------------------------------------
 
 
@@ -123,10 +143,10 @@ class DatenbankAblage:
 
     @staticmethod
     def _kommune_zeile(v: sa.Connection, kommune: str) -> sa.Row:
-        z = v.execute(
-            sa.text("SELECT id, toml, katalog, katalog_datei, crs, aktiv, marke FROM kommune WHERE name = :n"),
-            {"n": str(kommune)},
-        ).first()
+        sql = sa.text("SELECT id, toml, katalog, katalog_datei, crs, aktiv, marke FROM kommune WHERE name = :n")
+        z = v.execute(sql, {"n": str(kommune)}).first()
+        if z is None and db_name(kommune) != str(kommune):  # ein Ordner statt des Namens
+            z = v.execute(sql, {"n": db_name(kommune)}).first()
         if z is None:
             raise KommuneFehler(f"Die Kommune „{str(kommune)[:120]}“ gibt es in der Datenbank nicht.")
         return z
@@ -160,6 +180,8 @@ class DatenbankAblage:
                 ),
                 {"n": str(kommune)},
             ).first()
+            if z is None and db_name(kommune) != str(kommune):
+                return self.stand(db_name(kommune), version)
             if z is None:
                 raise KommuneFehler(f"Die Kommune „{str(kommune)[:120]}“ gibt es in der Datenbank nicht.")
             if version in (ORIGINAL, None):
@@ -365,7 +387,10 @@ class DatenbankAblage:
         frisch aus der Datenbank (noch nicht festgeschrieben), ein Fehler darin macht alles rückgängig."""
         from kommune import laden
 
-        name = kommune.stand.kommune if not isinstance(kommune, str) and kommune.stand else str(kommune)
+        if isinstance(kommune, str):
+            name = db_name(kommune)
+        else:
+            name = kommune.stand.kommune if kommune.stand else db_name(str(kommune.konfiguration.ordner))
         with self._schreibend(name) as v:
             z = self._kommune_zeile(v, name)
             basis_vid = (
@@ -409,7 +434,7 @@ class DatenbankAblage:
         return vid
 
     def aktivieren(self, kommune: str, version_id: str, nutzer: str = "") -> None:
-        with self._schreibend(str(kommune)) as v:
+        with self._schreibend(db_name(kommune)) as v:
             z = self._kommune_zeile(v, kommune)
             nr = self._version_nr(v, z.id, version_id)
             self._marke(v, z.id, None if version_id == ORIGINAL else nr)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from kommune import versionen as vs
 from kommune.ablage import ORIGINAL
-from kommune.datenbank.ablage import RASTER, DatenbankAblage, Teile
+from kommune.datenbank.ablage import RASTER, DatenbankAblage, Teile, db_name
 from kommune.fehler import KommuneFehler
 from kommune.konfiguration import TOML_NAME, KommuneKonfiguration, konfiguration_lesen
 
@@ -51,7 +51,7 @@ def uebernehmen(ablage: DatenbankAblage, kommune: str) -> str:
     from kommune import laden
 
     ordner = laden.kommune_ordner(kommune)
-    name = kommune.lower() if kommune.lower() in laden.BEKANNTE_KOMMUNEN else ordner.resolve().name
+    name = db_name(str(ordner)) if kommune.lower() not in laden.BEKANNTE_KOMMUNEN else kommune.lower()
     k0 = laden._laden_ohne_version(ordner)
     konf = k0.konfiguration
     ids = set(k0.katalog.index)
