@@ -210,3 +210,45 @@ def test_db_befehle_ueber_die_kommandozeile(testdatenbank, tmp_path, monkeypatch
     assert (tmp_path / "aus" / "kommune.toml").is_file()
     assert main(["db", "export", "stadt_cli", str(tmp_path / "aus")]) == 1  # nicht überschreiben
     assert "schon eine kommune.toml" in capsys.readouterr().err
+
+
+def test_ablage_fabrik_waehlt_die_datenbank(testdatenbank, monkeypatch):  # noqa: F811
+    from kommune.ablage import ablage
+    from kommune.datenbank import DatenbankAblage
+
+    monkeypatch.setenv("BILDUNGSMONITOR_DATENBANK", testdatenbank.lesen)
+    monkeypatch.setenv("BILDUNGSMONITOR_DATENBANK_SCHREIBEN", testdatenbank.schreiben)
+    a = ablage()
+    assert isinstance(a, DatenbankAblage) and a.art == "postgresql"
+    assert a.lesen.url.username == "bm_lesen" and a.schreiben.url.username == "bm_schreiben"
+
+
+def test_gleichzeitige_importe_werden_nacheinander_angelegt(ablage_fixture):
+    from concurrent.futures import ThreadPoolExecutor
+
+    a, k = ablage_fixture.ablage, ablage_fixture.kommune
+    werte = ["1001", "1002", "1003"]
+    with ThreadPoolExecutor(3) as pool:
+        ids = list(pool.map(lambda w: a.version_anlegen(k, _tabelle_geaendert(ablage_fixture, w), {"wer": w}), werte))
+    assert sorted(ids) == ["v0001", "v0002", "v0003"]  # die Sperre je Kommune: keine doppelte ID
+    assert [v["id"] for v in a.versionen(k)] == ["v0001", "v0002", "v0003"]
+    letzte = next(w for i, w in zip(ids, werte, strict=True) if i == "v0003")
+    assert _erster_wert(a.laden(a.stand(k))) == float(letzte)
+
+
+def test_import_einer_lieferung_in_die_datenbank(testdatenbank, tmp_path, monkeypatch):  # noqa: F811
+    from benchmarks.import_bench import lieferung_schreiben
+    from kommune.datenbank import datenbankablage
+    from kommune.datenbank.uebertragung import uebernehmen
+    from kommune.versionen import importieren
+
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    ordner = Path(shutil.copytree(MUSTERSTADT, tmp_path / "stadt_import"))
+    a = datenbankablage(testdatenbank.lesen, testdatenbank.schreiben)
+    name = uebernehmen(a, str(ordner))
+    n = lieferung_schreiben(tmp_path / "lieferung.csv", 542)
+    ergebnis = importieren(ordner, tmp_path / "lieferung.csv", nutzer="t", ablage=a)
+    assert ergebnis.version == "v0001", ergebnis.protokoll.kurz()
+    k = a.laden(a.stand(name))
+    assert k.version == "v0001" and len(k.indikatoren) == len(kommune_laden(ordner, ORIGINAL).indikatoren) + n
+    assert [v["zeilen"] for v in a.versionen(name)] == [n]
