@@ -252,3 +252,21 @@ def test_import_einer_lieferung_in_die_datenbank(testdatenbank, tmp_path, monkey
     k = a.laden(a.stand(name))
     assert k.version == "v0001" and len(k.indikatoren) == len(kommune_laden(ordner, ORIGINAL).indikatoren) + n
     assert [v["zeilen"] for v in a.versionen(name)] == [n]
+    import sqlalchemy as sa
+
+    with a.lesen.connect() as v:  # Audit: wer, welche Datei, Befunde; Lieferung und Protokoll als bytea
+        audit = v.execute(
+            sa.text(
+                "SELECT a.wer, a.datei, a.befunde FROM audit a JOIN kommune k ON k.id = a.kommune_id WHERE k.name = :n"
+            ),
+            {"n": name},
+        ).one()
+        extras = v.execute(
+            sa.text(
+                "SELECT d.name FROM datei d JOIN version w ON w.nr = d.version_nr "
+                "JOIN kommune k ON k.id = w.kommune_id WHERE k.name = :n AND d.art = 'extra' ORDER BY d.name"
+            ),
+            {"n": name},
+        ).scalars()
+        assert list(extras) == ["lieferung/lieferung.csv", "pruefprotokoll.xlsx", "zuordnung.toml"]
+    assert audit.wer == "t" and audit.datei == "lieferung.csv" and audit.befunde[0]["fehler"] == 0

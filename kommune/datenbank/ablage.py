@@ -424,9 +424,8 @@ class DatenbankAblage:
             self._dateien_schreiben(v, nr, dict(dateien), "daten")
             self._dateien_schreiben(v, nr, dict(extras or {}), "extra")
             self._marke(v, z.id, nr)
-            self._audit(
-                v, z.id, "import", str(info.get("wer", "")), ", ".join(sorted(dateien)), info.get("befunde", [])
-            )
+            befunde = [info["pruefprotokoll"]] if isinstance(info.get("pruefprotokoll"), dict) else []
+            self._audit(v, z.id, "import", str(info.get("wer", "")), str(info.get("quelle", "")), befunde)
             if pruefen is not None:
                 k, _ = self._laden(v, name, vid)
                 k.stand = Stand(name, vid, "neu")
