@@ -12,7 +12,7 @@ from kommune.laden import kommune_laden
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kommune.tabellenexport import exportieren
+    from freigabe.tabellenexport import exportieren
 
     ausgabe_pruefen(args.out, (".xlsx", ".csv"))
     kommune = kommune_laden(args.kommune)

@@ -270,7 +270,7 @@ def pruefprotokoll_xlsx(protokoll: Pruefprotokoll, pfad: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from kommune.tabellenexport import entschaerfen
+    from freigabe.tabellenexport import entschaerfen
 
     pfad = Path(pfad)
     wb = Workbook()
@@ -1569,7 +1569,7 @@ def _vorschlag(schluessel: str, bekannt: pd.Index, namen: pd.Series) -> str:
 
 def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pruefprotokoll) -> Pruefprotokoll:
     """Alle Plausibilitätsprüfungen einer Lieferung in langer Form."""
-    from kommune.geheimhaltung import _sensibel, regeln_fuer
+    from freigabe.geheimhaltung import _sensibel, regeln_fuer
 
     g = protokoll.grenzen
     df = lieferung.lang

@@ -246,8 +246,8 @@ def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
 
 def gesamtprobe(kommune: Any, ordner: Path) -> None:
     """Gegenprobe vor dem Aktivieren: die ganze Kommune aus `ordner` neu laden, jeden Wert nur einmal finden
-    und jede Ebene einmal exportieren (`kommune.tabellenexport`). Scheitert sie, ein `KommuneFehler`."""
-    from kommune.tabellenexport import indikatortabelle
+    und jede Ebene einmal exportieren (`freigabe.tabellenexport`). Scheitert sie, ein `KommuneFehler`."""
+    from freigabe.tabellenexport import indikatortabelle
 
     try:
         k = _kommune_aus_ordner(kommune, ordner)
@@ -399,7 +399,7 @@ def wiederherstellen(kommune_ordner_oder_konf: Any, version_id: str, nutzer: str
 
 
 def _caches_leeren() -> None:
-    from kommune.geheimhaltung import cache_leeren
+    from freigabe.geheimhaltung import cache_leeren
 
     cache_leeren()
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kommune.tabellenexport import indikatortabelle, sperren_von
+from freigabe.tabellenexport import indikatortabelle, sperren_von
 from kommune.werte import bezugsreihe
 
 

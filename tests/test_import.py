@@ -16,10 +16,10 @@ from daten.lieferung import ZUORDNUNG, lieferung_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from freigabe.tabellenexport import indikatortabelle, sperren_von
 from kommune import KommuneFehler, kommune_laden
 from kommune import versionen as vs
 from kommune.__main__ import main
-from kommune.tabellenexport import indikatortabelle, sperren_von
 
 PROJEKT = Path(__file__).resolve().parent.parent
 MUSTERSTADT = PROJEKT / "sample_data" / "musterstadt"
@@ -327,7 +327,7 @@ def test_korrektur_eines_werts_der_breiten_tabelle_steht_nur_einmal(mit_breiter_
 
 
 def test_gegenprobe_exportiert_alle_ebenen_vor_dem_aktivieren(mit_breiter_tabelle, tmp_path, monkeypatch):
-    import kommune.tabellenexport as te
+    import freigabe.tabellenexport as te
 
     ordner = mit_breiter_tabelle
     (tmp_path / "l.csv").write_text("gebiet_id;indikator;periode;wert\na1;hze;2025;9\n", encoding="utf-8")

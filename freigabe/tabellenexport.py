@@ -1,7 +1,7 @@
 """Die Indikatortabelle einer Ebene, so wie eine Rolle sie sehen darf, als DataFrame, XLSX oder CSV.
 
 Eine Zeile je Gebiet (ID und Name), eine Spalte je Indikator mit der Überschrift
-„<deutscher Name> [<ID>]“, Werte nach der Geheimhaltung (`kommune.geheimhaltung`). Gesperrte Zellen
+„<deutscher Name> [<ID>]“, Werte nach der Geheimhaltung (`freigabe.geheimhaltung`). Gesperrte Zellen
 sind im DataFrame NaN und in `attrs["gesperrt"]` markiert; in XLSX/CSV stehen sie als „.“.
 Textzellen, die mit = + - @ Tab CR LF beginnen, werden entschärft (`kommune.format.entschaerfen`), damit keine
 Tabellenkalkulation sie als Formel ausführt.
@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from freigabe.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.fehler import KommuneFehler
 from kommune.format import entschaerfen, ist_ganzzahlig, zahl
-from kommune.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, werte
 

@@ -1,0 +1,1 @@
+"""Freigabe: was eine Rolle von den Daten sehen und mitnehmen darf (Geheimhaltung, Tabellenexport)."""
