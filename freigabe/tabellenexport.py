@@ -22,6 +22,7 @@ from freigabe.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, 
 from kommune.fehler import KommuneFehler
 from kommune.format import entschaerfen, ist_ganzzahlig, zahl
 from kommune.laden import Kommune
+from kommune.rueckrufe import gegenprobe_anmelden
 from kommune.werte import neueste_periode, werte
 
 ID_SPALTE = "ID"
@@ -123,6 +124,14 @@ def indikatortabelle(
         "periode": "" if periode is None else str(periode),
     }
     return tabelle
+
+
+@gegenprobe_anmelden
+def exportprobe(kommune: Kommune) -> None:
+    """Gegenprobe vor dem Aktivieren einer neuen Version (`kommune.versionen.gesamtprobe`): jede Ebene einmal
+    öffentlich exportieren; eine Ausnahme lehnt die Version ab."""
+    for schicht in kommune.konfiguration.schichten:
+        indikatortabelle(kommune, schicht.id, None, "oeffentlich")
 
 
 def _gesperrt(df: pd.DataFrame, kopf: str, gesperrt: dict | None = None) -> list[bool]:

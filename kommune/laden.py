@@ -459,7 +459,7 @@ def _wohnraster_pruefen(konf: KommuneKonfiguration, hinweise: list[str]) -> None
     if wahl is None:
         return
     datei, spalte, angegeben = wahl
-    from kommune.raster import gitter_spalten  # erst hier: die Schicht darüber, nur für Kommunen mit Gitter
+    from kommune.raster import gitter_spalten  # erst hier: nur Kommunen mit Gitter brauchen es
 
     pfad = konf.daten / datei
     if not pfad.is_file():
@@ -509,7 +509,7 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
     _verschachtelung_pruefen(konf, gebiete, hinweise)
     tabellen = [_indikatoren_lesen(konf, t, set(katalog.index)) for t in konf.indikatoren]
-    if konf.raster:  # Gitter (Zensus) auf Gebiete summieren: kommune.raster, erst hier importiert
+    if konf.raster:  # Gitter (Zensus) auf Gebiete summieren (kommune.raster, nur bei Bedarf geladen)
         from kommune.raster import quelle_auswerten
 
         tabellen += [quelle_auswerten(konf, r, gebiete[r.ebene], set(katalog.index), hinweise) for r in konf.raster]

@@ -270,7 +270,7 @@ def pruefprotokoll_xlsx(protokoll: Pruefprotokoll, pfad: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from freigabe.tabellenexport import entschaerfen
+    from kommune.format import entschaerfen
 
     pfad = Path(pfad)
     wb = Workbook()
@@ -1569,7 +1569,7 @@ def _vorschlag(schluessel: str, bekannt: pd.Index, namen: pd.Series) -> str:
 
 def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pruefprotokoll) -> Pruefprotokoll:
     """Alle Plausibilitätsprüfungen einer Lieferung in langer Form."""
-    from freigabe.geheimhaltung import _sensibel, regeln_fuer
+    from kommune.geheimhaltungsregeln import regeln_fuer, sensibel_je_indikator
 
     g = protokoll.grenzen
     df = lieferung.lang
@@ -1855,7 +1855,7 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
             )
     # Kleine Fallzahlen (werden öffentlich gesperrt)
     regeln = regeln_fuer(kommune)
-    sensibel = pd.Series(_sensibel(kat), dtype=bool)
+    sensibel = pd.Series(sensibel_je_indikator(kat), dtype=bool)
     ist_sensibel = gueltig["indikator"].map(sensibel).fillna(False).astype(bool)
     grenze = np.where(ist_sensibel, regeln.mindestfallzahl_sensibel, regeln.mindestfallzahl).astype(float)
     klein = gueltig.assign(grenze=grenze)

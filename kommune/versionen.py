@@ -246,8 +246,9 @@ def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
 
 def gesamtprobe(kommune: Any, ordner: Path) -> None:
     """Gegenprobe vor dem Aktivieren: die ganze Kommune aus `ordner` neu laden, jeden Wert nur einmal finden
-    und jede Ebene einmal exportieren (`freigabe.tabellenexport`). Scheitert sie, ein `KommuneFehler`."""
-    from freigabe.tabellenexport import indikatortabelle
+    und die angemeldeten Proben laufen lassen (`kommune.rueckrufe.gegenproben`; `freigabe.tabellenexport`
+    exportiert jede Ebene einmal). Scheitert sie, ein `KommuneFehler`."""
+    from kommune.rueckrufe import gegenproben
 
     try:
         k = _kommune_aus_ordner(kommune, ordner)
@@ -258,8 +259,8 @@ def gesamtprobe(kommune: Any, ordner: Path) -> None:
                 f"{len(doppelt)} Werte stünden doppelt in den Tabellen (z. B. Ebene „{d.schicht}“, Gebiet "
                 f"„{d.gebiet}“, Indikator „{d.indikator}“, Periode {d.periode})."
             )
-        for schicht in k.konfiguration.schichten:
-            indikatortabelle(k, schicht.id, None, "oeffentlich")
+        for probe in gegenproben():
+            probe(k)
     except KommuneFehler as e:
         raise KommuneFehler(
             f"Die Gegenprobe (Kommune neu laden und alle Ebenen exportieren) ist gescheitert: {e.text}"
@@ -399,9 +400,9 @@ def wiederherstellen(kommune_ordner_oder_konf: Any, version_id: str, nutzer: str
 
 
 def _caches_leeren() -> None:
-    from freigabe.geheimhaltung import cache_leeren
+    from kommune.rueckrufe import datenwechsel_melden
 
-    cache_leeren()
+    datenwechsel_melden()
 
 
 def _nutzer() -> str:

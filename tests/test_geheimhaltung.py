@@ -316,7 +316,7 @@ def test_entschaerfen():
 
 
 def test_cli_export_und_fehler(tmp_path, capsys):
-    from kommune.__main__ import main
+    from freigabe.__main__ import main
 
     aus = tmp_path / "m.xlsx"
     assert main(["export", "musterstadt", "--level", "stadtteil", "--period", "2023", "--out", str(aus)]) == 0
