@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
+from kommune.format import zahl
 from kommune.geheimhaltungsregeln import (  # noqa: F401 – Regeln und Rollen gehören zur Schnittstelle
     ANZEIGE_GESPERRT,
     ROLLEN,
@@ -655,13 +656,9 @@ def vermerk(gruende: pd.DataFrame | pd.Series) -> str:
     def rang(g: str) -> tuple[int, str]:
         return next((i for i, p in enumerate(GRUND_REIHENFOLGE) if g.startswith(p)), 9), g
 
-    teile = [f"{_tausender(int(zaehlung[g]))} {g}" for g in sorted(zaehlung.index, key=rang)]
+    teile = [f"{zahl(int(zaehlung[g]), 0)} {g}" for g in sorted(zaehlung.index, key=rang)]
     n = len(werte)
-    return f"{_tausender(n)} {'Wert' if n == 1 else 'Werte'} gesperrt: " + ", ".join(teile)
-
-
-def _tausender(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return f"{zahl(n, 0)} {'Wert' if n == 1 else 'Werte'} gesperrt: " + ", ".join(teile)
 
 
 @dataclass
@@ -846,8 +843,6 @@ class Extremauswahl:
         """„ohne Gebiete unter 300 Einwohnern“ – leer, wenn die Regel auf dieser Ebene niemanden auslässt."""
         if not self.ausgelassen:
             return ""
-        from kommune.format import zahl
-
         return f"ohne Gebiete unter {zahl(self.mindestbevoelkerung, 0)} Einwohnern"
 
 

@@ -298,7 +298,7 @@ def csv_schreiben(df: pd.DataFrame, pfad: str | Path, kommune: Kommune) -> Path:
         stellen = _stellen(kommune, ind)
         gesperrt = _gesperrt(df, kopf, attrs.get("gesperrt", {}))
         spalten[kopf] = [
-            ANZEIGE_GESPERRT if g else ("" if pd.isna(v) else zahl(float(v), stellen, minus="-").replace(".", ""))
+            ANZEIGE_GESPERRT if g else ("" if pd.isna(v) else zahl(float(v), stellen, minus="-", tausender=""))
             for v, g in zip(df[kopf].tolist(), gesperrt, strict=True)
         ]
     text = pd.DataFrame(spalten, columns=list(df.columns))

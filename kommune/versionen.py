@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
+from kommune.format import zahl
 from kommune.konfiguration import IndikatorTabelle, KommuneKonfiguration, konfiguration_lesen
 
 ORDNER = "versionen"
@@ -448,8 +449,8 @@ def _zieltabelle(konf: KommuneKonfiguration, ebene: str, ziel: str) -> Indikator
 def _zahl_text(wert: float, dezimal: str) -> str:
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return ""
-    text = f"{float(wert):.10f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if dezimal == "," else text
+    text = zahl(float(wert), 10, minus="-", tausender="", kuerzen=True)
+    return text if dezimal == "," else text.replace(",", ".")
 
 
 def _zahl_texte(werte: Any, zeichen: Any, dezimal: str) -> np.ndarray:
