@@ -179,10 +179,10 @@ def ordner_bauen(ziel: Path, daten: Path | None = None, raster: bool = True) -> 
 
 def ohne_browser(ordner: Path) -> dict[str, object]:
     """Laden, Anzeigegeometrie und Kodierung je Ebene, Sperrplan – in diesem Prozess."""
+    from freigabe.geheimhaltung import sperrplan
     from geodata.anzeige import vereinfachen
     from geodata.kodierung import ebene_kodieren
     from kommune import kommune_laden
-    from kommune.geheimhaltung import sperrplan
 
     def ms(t: float) -> float:
         return round((time.perf_counter() - t) * 1000)

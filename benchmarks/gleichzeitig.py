@@ -1,10 +1,13 @@
-"""20 Sitzungen zugleich: ein Streamlit-Server, ein Chromium, 20 Seiten wechseln auf der Karte den Indikator.
+"""20 Sitzungen zugleich: ein oder mehrere Streamlit-Server, ein Chromium, 20 Seiten wechseln den Indikator.
 
     python -m benchmarks.gleichzeitig [--kommune musterstadt --kommune berlin] [--sitzungen 20] [--wechsel 3]
+                                      [--server 2] [--dauer 120]
 
-Je Kommune ein frisch gestarteter, vorgewärmter Server (`benchmarks.run.vorgewaermt_warten`). Alle Seiten
-öffnen die Karte zugleich (erste Karte: bis die Flächen gezeichnet sind), dann wechselt jede `wechsel`-mal
-den Indikator, alle gleichzeitig; gemessen wird je Wechsel die Zeit bis die Karte die neuen Farben zeigt.
+Je Kommune frisch gestartete, vorgewärmte Server (`benchmarks.run.vorgewaermt_warten`; `--server 2`: zwei
+Prozesse auf derselben Ablage, mit BILDUNGSMONITOR_DATENBANK auf derselben Datenbank, die Seiten reihum).
+Alle Seiten öffnen die Karte zugleich (erste Karte: bis die Flächen gezeichnet sind), dann wechselt jede
+`wechsel`-mal den Indikator, alle gleichzeitig (`--dauer 120`: jede so oft nacheinander, wie in 2 Minuten
+geht); gemessen wird je Wechsel die Zeit bis die Karte die neuen Farben zeigt, dazu der Speicher je Server.
 Dazu die Seitenläufe, wie der Server sie misst (`oberflaeche.laufzeit`, p50/p95): der Browser mit 20 Seiten
 rechnet auf denselben 2 Kernen mit, die Wartezeit im Browser ist daher größer als der Lauf im Server.
 Gibt JSON mit p50/p95 und Fehlern aus; prüft nichts.
@@ -38,7 +41,11 @@ def perzentil(werte: list[float], p: float) -> float | None:
     return geordnet[rang]
 
 
-async def _sitzung(browser, url: str, wechsel: int, start: asyncio.Barrier) -> dict[str, object]:
+async def _sitzung(
+    browser, url: str, wechsel: int, start: asyncio.Barrier, ende: float | None = None
+) -> dict[str, object]:
+    """Eine Sitzung: erste Karte, dann `wechsel` Indikatorwechsel zugleich mit allen anderen – oder, mit `ende`
+    (Zeitpunkt), so viele Wechsel nacheinander, wie bis dahin gehen."""
     kontext = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     seite = await kontext.new_page()
     ergebnis: dict[str, object] = {"erste_karte_s": None, "wechsel_s": [], "fehler": []}
@@ -48,8 +55,11 @@ async def _sitzung(browser, url: str, wechsel: int, start: asyncio.Barrier) -> d
         await seite.wait_for_function(f"({_FAERBUNG})() !== null", timeout=300_000)
         ergebnis["erste_karte_s"] = time.perf_counter() - t
         await seite.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=300_000)
-        for _ in range(wechsel):
-            await start.wait()  # alle Sitzungen wechseln zugleich
+        n = 0
+        while (n < wechsel) if ende is None else (time.perf_counter() < ende):
+            n += 1
+            if ende is None:
+                await start.wait()  # alle Sitzungen wechseln zugleich
             vorher = await seite.evaluate(_FAERBUNG)
             await seite.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first.click()
             await seite.keyboard.press("ArrowDown")
@@ -65,7 +75,9 @@ async def _sitzung(browser, url: str, wechsel: int, start: asyncio.Barrier) -> d
     return ergebnis
 
 
-async def _messen(url: str, sitzungen: int, wechsel: int) -> list[dict[str, object]]:
+async def _messen(
+    urls: list[str], sitzungen: int, wechsel: int, dauer_s: float = 0.0
+) -> list[dict[str, object]]:
     from playwright.async_api import async_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -73,7 +85,10 @@ async def _messen(url: str, sitzungen: int, wechsel: int) -> list[dict[str, obje
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         start = asyncio.Barrier(sitzungen)
-        ergebnisse = await asyncio.gather(*(_sitzung(browser, url, wechsel, start) for _ in range(sitzungen)))
+        ende = time.perf_counter() + dauer_s if dauer_s else None
+        ergebnisse = await asyncio.gather(
+            *(_sitzung(browser, urls[i % len(urls)], wechsel, start, ende) for i in range(sitzungen))
+        )
         await browser.close()
     return list(ergebnisse)
 
@@ -84,25 +99,44 @@ def _cpu_s(pid: int) -> float:
     return (int(felder[11]) + int(felder[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def gleichzeitig(kommune: str, sitzungen: int = 20, wechsel: int = 3) -> dict[str, object]:
-    """Ein Server, `sitzungen` Seiten, je `wechsel` Indikatorwechsel; Kennzahlen in Sekunden."""
+def _rss_mb(pid: int) -> float:
+    """Belegter Arbeitsspeicher eines Prozesses in MB (Linux, /proc)."""
+    for zeile in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if zeile.startswith("VmRSS:"):
+            return int(zeile.split()[1]) / 1024
+    return float("nan")
+
+
+def gleichzeitig(
+    kommune: str, sitzungen: int = 20, wechsel: int = 3, server_anzahl: int = 1, dauer_s: float = 0.0
+) -> dict[str, object]:
+    """`server_anzahl` Server auf derselben Ablage (mit BILDUNGSMONITOR_DATENBANK: derselben Datenbank),
+    `sitzungen` Seiten reihum verteilt, je `wechsel` Indikatorwechsel zugleich – oder mit `dauer_s` so viele
+    Wechsel nacheinander, wie in der Zeit gehen; Kennzahlen in Sekunden, Speicher je Server in MB."""
     from benchmarks.run import vorgewaermt_warten
     from oberflaeche.laufzeit import UMGEBUNG, laufzeiten_lesen
     from tests.browser.conftest import StreamlitServer
 
-    protokoll = Path("/tmp") / f"bm-gleichzeitig-{os.getpid()}.log"
     laufprotokoll = Path("/tmp") / f"bm-gleichzeitig-laeufe-{os.getpid()}.tsv"
     laufprotokoll.unlink(missing_ok=True)
-    os.environ[UMGEBUNG] = str(laufprotokoll)  # der Server schreibt die Dauer jedes Seitenlaufs
-    server = StreamlitServer(kommune, protokoll)
+    os.environ[UMGEBUNG] = str(laufprotokoll)  # jeder Server schreibt die Dauer jedes Seitenlaufs
+    server = []
     try:
-        vorgewaermt = vorgewaermt_warten(protokoll)
-        t, cpu = time.perf_counter(), _cpu_s(server.proc.pid)
+        for i in range(server_anzahl):
+            protokoll = Path("/tmp") / f"bm-gleichzeitig-{os.getpid()}-{i}.log"
+            server.append(StreamlitServer(kommune, protokoll))
+            vorgewaermt = vorgewaermt_warten(protokoll)
+        t = time.perf_counter()
+        cpu = [_cpu_s(x.proc.pid) for x in server]
         last = os.getloadavg()[0]
-        ergebnisse = asyncio.run(_messen(f"{server.url}/karte?kommune={kommune}", sitzungen, wechsel))
-        dauer, server_cpu = time.perf_counter() - t, _cpu_s(server.proc.pid) - cpu
+        urls = [f"{x.url}/karte?kommune={kommune}" for x in server]
+        ergebnisse = asyncio.run(_messen(urls, sitzungen, wechsel, dauer_s))
+        dauer = time.perf_counter() - t
+        server_cpu = sum(_cpu_s(x.proc.pid) for x in server) - sum(cpu)
+        speicher = [round(_rss_mb(x.proc.pid)) for x in server]
     finally:
-        server.stoppen()
+        for x in server:
+            x.stoppen()
         os.environ.pop(UMGEBUNG, None)
     seitenlaeufe = [ms / 1000 for ms in laufzeiten_lesen(str(laufprotokoll)).get("karte", [])]
     erste = [e["erste_karte_s"] for e in ergebnisse if e["erste_karte_s"] is not None]
@@ -115,6 +149,9 @@ def gleichzeitig(kommune: str, sitzungen: int = 20, wechsel: int = 3) -> dict[st
     return {
         "kommune": kommune,
         "sitzungen": sitzungen,
+        "server": server_anzahl,
+        "ablage": "postgresql" if os.environ.get("BILDUNGSMONITOR_DATENBANK") else "dateien",
+        "dauer_vorgabe_s": dauer_s or None,
         "vorgewaermt_s": s(vorgewaermt),
         "erste_karte_p50_s": s(statistics.median(erste)) if erste else None,
         "erste_karte_p95_s": s(perzentil(erste, 95)),
@@ -130,9 +167,10 @@ def gleichzeitig(kommune: str, sitzungen: int = 20, wechsel: int = 3) -> dict[st
         "fehler": len(fehler),
         "fehler_beispiele": fehler[:3],
         "gesamt_s": s(dauer),
-        # Was der Server davon rechnete: der Rest der Wartezeit ist der Browser (20 Seiten) und die übrige Last
+        # Was die Server davon rechneten: der Rest der Wartezeit ist der Browser (20 Seiten) und die übrige Last
         "server_cpu_s": s(server_cpu),
         "server_cpu_je_wechsel_ms": round(server_cpu / max(1, len(laeufe) + len(erste)) * 1000),
+        "server_speicher_mb": speicher,
         "last_vorher": round(last, 1),
     }
 
@@ -142,8 +180,13 @@ def main() -> None:
     parser.add_argument("--kommune", action="append", help="mehrfach möglich; Standard: musterstadt und berlin")
     parser.add_argument("--sitzungen", type=int, default=20)
     parser.add_argument("--wechsel", type=int, default=3)
+    parser.add_argument("--server", type=int, default=1, help="App-Server auf derselben Ablage (Sitzungen reihum)")
+    parser.add_argument("--dauer", type=float, default=0.0, help="Sekunden: so lange wechseln statt --wechsel-mal")
     args = parser.parse_args()
-    ergebnis = [gleichzeitig(k, args.sitzungen, args.wechsel) for k in args.kommune or ["musterstadt", "berlin"]]
+    ergebnis = [
+        gleichzeitig(k, args.sitzungen, args.wechsel, args.server, args.dauer)
+        for k in args.kommune or ["musterstadt", "berlin"]
+    ]
     print(json.dumps(ergebnis, ensure_ascii=False, indent=2))
 
 

@@ -37,7 +37,7 @@ if "BILDUNGSMONITOR_DATA_DIR" not in os.environ and (PROJEKT.parent / "shared" /
     os.environ["BILDUNGSMONITOR_DATA_DIR"] = str(PROJEKT.parent / "shared" / "data")
 
 CACHES = {
-    "kommune.geheimhaltung": ("_BASEN", "_PLAENE"),
+    "freigabe.geheimhaltung": ("_BASEN", "_PLAENE"),
     "geodata.interpolation": ("_ERGEBNISSE", "_VORBEREITET"),
     "geodata.overlay": ("_IDENTITAET", "_SPEICHER", "_BENANNT", "_GEWICHTE", "_RASTER"),
 }
@@ -65,8 +65,8 @@ def _zyklus(name: str) -> weakref.ref:
     """Laden wie die App, rechnen wie die Seiten, Streamlit-Caches leeren; schwache Referenz auf die Kommune."""
     import streamlit as st
 
+    from freigabe.geheimhaltung import sperrplan
     from geodata.interpolation import alle_interpolieren
-    from kommune.geheimhaltung import sperrplan
     from oberflaeche.laden import kommune_holen
 
     kommune = kommune_holen(name)

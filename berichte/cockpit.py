@@ -83,9 +83,9 @@ from berichte.grundlagen import (
     werte_fn_fuer,
     werte_und_maske,
 )
+from freigabe.geheimhaltung import extreme_gebiete
 from kommune.fehler import KommuneFehler
 from kommune.format import stand_text, wert_mit_einheit, zahl
-from kommune.geheimhaltung import extreme_gebiete
 from kommune.laden import Kommune
 from kommune.werte import gewicht_hinweis, neueste_periode, perioden_von
 
@@ -711,7 +711,7 @@ def top_und_flop(
 
     Für `rolle` gesperrte Gebiete erscheinen nicht in den Listen (auch ihre Reihenfolge verriete etwas);
     Gebiete unter der Mindestbevölkerung der Kommune auch nicht, für jede Rolle
-    (`kommune.geheimhaltung.extreme_gebiete`, `fussnote` nennt die Regel). Rang und `anzahl_mit_wert`
+    (`freigabe.geheimhaltung.extreme_gebiete`, `fussnote` nennt die Regel). Rang und `anzahl_mit_wert`
     zählen nur die gelisteten Gebiete.
     """
     if indikator not in kommune.katalog.index:

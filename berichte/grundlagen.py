@@ -13,10 +13,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from freigabe.geheimhaltung import ANZEIGE_GESPERRT, gesamt_gesperrt, rolle_pruefen, sperren_reihe
 from geodata.gebietswerte import gebietswerte
 from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, zahl
 from kommune.formel import bezug_teile
-from kommune.geheimhaltung import ANZEIGE_GESPERRT, gesamt_gesperrt, rolle_pruefen, sperren_reihe
 from kommune.laden import Kommune
 from kommune.werte import (
     BEZUG_FLAECHE,
@@ -110,7 +110,7 @@ def werte_und_maske(
     """(Werte, wie `rolle` sie sehen darf – NaN = gesperrt –, Maske der gesperrten Gebiete).
 
     Der EINE Wertezugriff aller Diagramme, Kacheln und Berichte: über den Sperrplan der Kommune
-    (`kommune.geheimhaltung.sperren_reihe`), wie Karte und Export. Ohne Rolle gilt „oeffentlich“;
+    (`freigabe.geheimhaltung.sperren_reihe`), wie Karte und Export. Ohne Rolle gilt „oeffentlich“;
     Rohwerte gibt es nur mit ausdrücklich ``rolle="admin"``.
     """
     rolle = rolle_pruefen(rolle)
@@ -217,7 +217,7 @@ def gesamt_mit_text(kommune: Kommune, indikator: str, periode: str, *, rolle: st
     """Der Wert der ganzen Kommune für `rolle` und – fehlen Teilgebiete – der Deckungstext (sonst "").
 
     Gesperrt ist er nur, wenn er einen gesperrten Wert der obersten Ebene verriete
-    (`kommune.geheimhaltung.gesamt_gesperrt`): dann NaN und der Text „gesperrt“.
+    (`freigabe.geheimhaltung.gesamt_gesperrt`): dann NaN und der Text „gesperrt“.
     """
     if gesamt_gesperrt(kommune, indikator, periode, rolle):
         return float("nan"), GESPERRT_TEXT

@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata.anzeige import feature_collection, vereinfachen
 from geodata.klassen import KEINE_DATEN, klassen_bilden, schema_waehlen
+from kommune.format import zahl
 from kommune.laden import Kommune
 
 
@@ -108,7 +109,7 @@ def gebiet_svg(
             laenge *= f
             break
     px = laenge * m
-    text = f"{laenge / 1000:g} km".replace(".", ",") if laenge >= 1000 else f"{laenge:g} m"
+    text = f"{zahl(laenge / 1000, 3, kuerzen=True)} km" if laenge >= 1000 else f"{zahl(laenge, 3, kuerzen=True)} m"
     teile.append(
         f'<g transform="translate(10,{h - 14:.0f})"><rect width="{px:.1f}" height="4" fill="#252525"/>'
         f'<text y="-3" font-size="10" font-family="sans-serif">{html.escape(text)}</text></g>'

@@ -47,7 +47,7 @@ def _interpolieren(args: argparse.Namespace) -> None:
 
 def _merkmale(args: argparse.Namespace):
     """Merkmale aus --count/--share/--mean (ID=SPALTE, bei --share optional ID=SPALTE:ANZAHL_ID)."""
-    from geodata.raster import ZENSUS_2011, Merkmal
+    from kommune.raster import ZENSUS_2011, Merkmal
 
     merkmale = []
     for art, eintraege in (("anzahl", args.count), ("anteil", args.share), ("mittel", args.mean)):
@@ -61,7 +61,8 @@ def _merkmale(args: argparse.Namespace):
 
 
 def _raster(args: argparse.Namespace) -> None:
-    from geodata.raster import (
+    from kommune.laden import kommune_laden
+    from kommune.raster import (
         VERFAHREN_CLI,
         auf_gebiete,
         gitter_lesen,
@@ -70,7 +71,6 @@ def _raster(args: argparse.Namespace) -> None:
         tabelle_schreiben,
         wertspalten,
     )
-    from kommune.laden import kommune_laden
 
     verfahren = VERFAHREN_CLI.get(args.method)
     if verfahren is None:

@@ -33,10 +33,10 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from geodata.raster import GITTER_CRS, Gitter, gitter_lesen, gitter_spalten
 from geodata.versorgung import WerteFn, Zielgruppe, bevoelkerung_gruppe, versorgung_definitionen, zielgruppe_werte
 from kommune.format import zahl
 from kommune.laden import Kommune
+from kommune.raster import GITTER_CRS, Gitter, gitter_lesen, gitter_spalten
 from kommune.werte import werte
 from kommune.zwischenspeicher import Objektcache
 

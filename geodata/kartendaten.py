@@ -144,7 +144,7 @@ def kurzbeschreibung(
 
     Gebiete ohne Wert zählen getrennt: „keine Daten“ und – laut `gesperrt` – „gesperrt“ (wie in der Legende).
     Die Spanne „von … bis …“ nennt keine Gebiete aus `ausgelassen` (zu wenige Einwohner, siehe
-    `kommune.geheimhaltung.extreme_gebiete`); `fussnote` sagt das im Satz („ohne Gebiete unter 300 Einwohnern“).
+    `freigabe.geheimhaltung.extreme_gebiete`); `fussnote` sagt das im Satz („ohne Gebiete unter 300 Einwohnern“).
     """
     gueltig = werte.dropna()
     n_gesamt = len(werte)

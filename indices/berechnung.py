@@ -326,7 +326,7 @@ def rangliste(tabelle: pd.DataFrame, ausgelassen: Iterable[str] = (), grund: str
     """Die Rangliste zum Zeigen: nach Rang, Gebiete aus `ausgelassen` ohne Rang am Ende (mit `grund`).
 
     Die übrigen Ränge werden ohne die ausgelassenen neu vergeben (1 = höchster Score, Gleichstand = gleicher
-    Rang), damit „Rang 1“ nicht ein Gebiet von fast niemandem ist (`kommune.geheimhaltung.extreme_gebiete`).
+    Rang), damit „Rang 1“ nicht ein Gebiet von fast niemandem ist (`freigabe.geheimhaltung.extreme_gebiete`).
     Die Index-Werte und Klassen bleiben, wie der Index sie berechnet hat.
     """
     weg = tabelle.index.isin(list(ausgelassen))

@@ -1,4 +1,8 @@
-"""Kommandozeile: `python -m kommune info|export|import|db …`."""
+"""Kommandozeile: `python -m kommune info|db …` (Überblick über eine Kommune, gemeinsame Datenbank).
+
+Export und Import laufen über die Geheimhaltung und stehen deshalb in `python -m freigabe export|import`
+(die Schicht darüber, siehe ARCHITECTURE.md); `python -m kommune export|import` nennt den neuen Befehl.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from kommune.ablage import ablage
-from kommune.fehler import Befehlszeile, ausgabe_pruefen, befehl_ausfuehren
+from kommune.fehler import Befehlszeile, befehl_ausfuehren
 from kommune.info import kommune_info
 
 if TYPE_CHECKING:
@@ -21,53 +25,8 @@ def _laden(kommune: str) -> Kommune:
     return a.laden(a.stand(kommune))
 
 
-def _export(args: argparse.Namespace) -> int:
-    from kommune.tabellenexport import exportieren
-
-    ausgabe_pruefen(args.out, (".xlsx", ".csv"))
-    kommune = _laden(args.kommune)
-    df = exportieren(kommune, args.level, args.out, periode=args.period, rolle=args.role)
-    print(
-        f"Geschrieben: {args.out} ({len(df)} Gebiete, {len(df.attrs['indikatoren'])} Indikatoren, "
-        f"Rolle {args.role}). {df.attrs['vermerk']}"
-    )
-    return 0
-
-
-def _import(args: argparse.Namespace) -> int:
-    from kommune.pruefung import pruefprotokoll_xlsx, symbole_parsen, zuordnung_lesen
-    from kommune.versionen import importieren
-
-    if args.protocol:  # vor dem Import prüfen: sonst entstünde die Version, und erst danach scheiterte das Protokoll
-        ausgabe_pruefen(args.protocol, (".xlsx",))
-    zuordnung = zuordnung_lesen(args.mapping) if args.mapping else None
-    symbole = symbole_parsen(";".join(args.symbol)) if args.symbol else None
-    ergebnis = importieren(
-        args.kommune,
-        args.datei,
-        zuordnung,
-        nutzer=args.user,
-        blatt=args.blatt,
-        ebene=args.level,
-        periode=args.period,
-        nur_pruefen=args.check_only,
-        symbole=symbole,
-        ablage=ablage(),
-    )
-    print(ergebnis.protokoll.text())
-    if args.protocol:
-        pruefprotokoll_xlsx(ergebnis.protokoll, args.protocol)
-    if not ergebnis.protokoll.ok:
-        print(
-            "Fehler: Der Import wurde wegen der Fehler im Prüfprotokoll abgelehnt; nichts wurde geändert.",
-            file=sys.stderr,
-        )
-        return 1
-    if ergebnis.version:
-        print(f"Neue Datenversion {ergebnis.version} ist aktiv ({ergebnis.zeilen} Werte in {ergebnis.ziel}).")
-    else:
-        print("Nur geprüft; keine neue Version angelegt.")
-    return 0
+#: Befehle, die nach `python -m freigabe` umgezogen sind (Export und Import brauchen die Geheimhaltung).
+UMGEZOGEN = ("export", "import")
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -80,33 +39,20 @@ def _db(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Befehle ausführen; bei Fehlern eine deutsche Zeile auf stderr und Rückgabewert 1."""
-    parser = Befehlszeile(prog="python -m kommune", description="Bildungsmonitor: Kommunen prüfen.")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in UMGEZOGEN:
+        print(
+            f"Fehler: Der Befehl „{argv[0]}“ heißt jetzt „python -m freigabe {argv[0]} …“ (gleiche Argumente).",
+            file=sys.stderr,
+        )
+        return 1
+    parser = Befehlszeile(
+        prog="python -m kommune",
+        description="Bildungsmonitor: Kommunen prüfen (Export und Import: python -m freigabe).",
+    )
     befehle = parser.add_subparsers(dest="befehl", required=True)
     info = befehle.add_parser("info", help="Überblick über eine Kommune als JSON ausgeben")
     info.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
-    export = befehle.add_parser("export", help="Indikatortabelle einer Ebene nach Geheimhaltung als XLSX/CSV")
-    export.add_argument("kommune", help="musterstadt, berlin oder Ordner mit kommune.toml")
-    export.add_argument("--level", required=True, help="Ebene oder Einzugsbereich (ID)")
-    export.add_argument("--period", help="Periode (je Indikator die jüngste bis einschließlich dieser)")
-    export.add_argument("--role", default="oeffentlich", choices=["oeffentlich", "intern", "admin"])
-    export.add_argument("--out", required=True, help="Ausgabedatei (.xlsx oder .csv)")
-    imp = befehle.add_parser("import", help="Eine Lieferung prüfen und als neue Datenversion übernehmen")
-    imp.add_argument("kommune", help="Ordner mit kommune.toml (oder musterstadt, berlin)")
-    imp.add_argument("datei", help="CSV- oder XLSX-Datei der Lieferung")
-    imp.add_argument("--indicator-sheet", dest="blatt", help="Tabellenblatt (XLSX)")
-    imp.add_argument("--mapping", help="Spaltenzuordnung (TOML); sonst die gespeicherte oder eine erkannte")
-    imp.add_argument("--user", default="", help="Wer importiert (für das Versionsprotokoll)")
-    imp.add_argument("--level", help="Ebene der Gebietsschlüssel (sonst aus der Zuordnung oder erkannt)")
-    imp.add_argument("--period", help="Periode aller Werte, wenn die Datei keine Spalte dafür hat")
-    imp.add_argument("--protocol", help="Prüfprotokoll zusätzlich als XLSX schreiben")
-    imp.add_argument("--check-only", action="store_true", help="nur prüfen, keine neue Version anlegen")
-    imp.add_argument(
-        "--symbol",
-        action="append",
-        metavar="ZEICHEN=BEDEUTUNG",
-        help="Tabellenzeichen dieser Lieferung umdeuten, z. B. --symbol=-=leer oder --symbol NA=leer "
-        "(Bedeutungen: null, geheim, entfaellt, spaeter, unsicher, leer); mehrfach möglich",
-    )
     db = befehle.add_parser(
         "db", help="Gemeinsame PostgreSQL-Datenbank: einrichten, Kommune übernehmen, zurück in einen Ordner"
     )
@@ -123,8 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     befehle_je_name = {
         "info": lambda: print(json.dumps(kommune_info(_laden(args.kommune)), ensure_ascii=False, indent=2)),
-        "export": lambda: _export(args),
-        "import": lambda: _import(args),
         "db": lambda: _db(args),
     }
     return befehl_ausfuehren(befehle_je_name[args.befehl])

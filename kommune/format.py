@@ -13,18 +13,30 @@ from typing import Any
 MINUS = "\u2212"
 
 
-def zahl(wert: float | int | None, stellen: int = 1, *, leer: str = "–", minus: str = MINUS) -> str:
+def zahl(
+    wert: float | int | None,
+    stellen: int = 1,
+    *,
+    leer: str = "–",
+    minus: str = MINUS,
+    tausender: str = ".",
+    kuerzen: bool = False,
+) -> str:
     """Eine Zahl mit Tausenderpunkt, Dezimalkomma und echtem Minuszeichen; `leer` für fehlende Werte.
 
-    `minus="-"` für Dateien, die eine Tabellenkalkulation wieder als Zahl lesen soll (CSV). Was gerundet
-    null ergibt, bekommt kein Vorzeichen („0,0“, nicht „−0,0“).
+    `minus="-"` für Dateien, die eine Tabellenkalkulation wieder als Zahl lesen soll (CSV), `tausender=""` ohne
+    Tausenderpunkt (Datendateien), `kuerzen=True` lässt Nullen am Ende der Nachkommastellen weg („1,5“ statt
+    „1,50“, „2“ statt „2,00“). Was gerundet null ergibt, bekommt kein Vorzeichen („0,0“, nicht „−0,0“).
+    Der eine deutsche Zahlformatierer des Projekts (tests/test_format_einheitlich.py verhindert Kopien).
     """
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return leer
     text = f"{wert:,.{stellen}f}"
+    if kuerzen and "." in text:
+        text = text.rstrip("0").rstrip(".")
     if text.startswith("-"):
         text = text[1:] if not text.strip("-0.,") else minus + text[1:]
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", tausender)
 
 
 #: Zählgrößen von Menschen und Dingen: immer ganze Zahlen („162“, nicht „162,0“).

@@ -462,7 +462,7 @@ def _wohnraster_pruefen(konf: KommuneKonfiguration, hinweise: list[str]) -> None
     if wahl is None:
         return
     datei, spalte, angegeben = wahl
-    from geodata.raster import gitter_spalten  # erst hier: die Schicht darüber, nur für Kommunen mit Gitter
+    from kommune.raster import gitter_spalten  # erst hier: nur Kommunen mit Gitter brauchen es
 
     pfad = konf.daten / datei
     if not pfad.is_file():
@@ -512,8 +512,8 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
     _verschachtelung_pruefen(konf, gebiete, hinweise)
     tabellen = [_indikatoren_lesen(konf, t, set(katalog.index)) for t in konf.indikatoren]
-    if konf.raster:  # Gitter (Zensus) auf Gebiete summieren: geodata.raster, erst hier importiert
-        from geodata.raster import quelle_auswerten
+    if konf.raster:  # Gitter (Zensus) auf Gebiete summieren (kommune.raster, nur bei Bedarf geladen)
+        from kommune.raster import quelle_auswerten
 
         tabellen += [quelle_auswerten(konf, r, gebiete[r.ebene], set(katalog.index), hinweise) for r in konf.raster]
     indikatoren = pd.concat(tabellen, ignore_index=True) if tabellen else pd.DataFrame(columns=INDIKATOR_SPALTEN)

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
+from kommune.format import zahl
 from kommune.laden import Kommune
 from kommune.tabellen import BEDEUTUNGEN, SYMBOLE, periode_gueltig, symbole_mit
 
@@ -270,7 +271,7 @@ def pruefprotokoll_xlsx(protokoll: Pruefprotokoll, pfad: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from kommune.tabellenexport import entschaerfen
+    from kommune.format import entschaerfen
 
     pfad = Path(pfad)
     wb = Workbook()
@@ -485,13 +486,12 @@ def _csv_lesen(roh: bytes, protokoll: Pruefprotokoll) -> pd.DataFrame | None:
     if breite > protokoll.grenzen.max_spalten:
         protokoll.melden(
             FEHLER,
-            f"Die Tabelle hat {breite:,} Spalten; erlaubt sind höchstens {protokoll.grenzen.max_spalten:,}.".replace(
-                ",", "."
-            ),
+            f"Die Tabelle hat {zahl(breite, 0)} Spalten; erlaubt sind höchstens "
+            f"{zahl(protokoll.grenzen.max_spalten, 0)}.",
         )
         return None
     if len(zeilen) > protokoll.grenzen.max_zeilen + 1000:
-        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {protokoll.grenzen.max_zeilen:,} Zeilen.".replace(",", "."))
+        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {zahl(protokoll.grenzen.max_zeilen, 0)} Zeilen.")
         return None
     del zeilen
     try:
@@ -616,12 +616,12 @@ def _xlsx_zeilen(
             if len(reihe) > g.max_spalten:
                 protokoll.melden(
                     FEHLER,
-                    f"Die Tabelle hat mehr als {g.max_spalten:,} Spalten; so breite Dateien werden nicht "
-                    "gelesen.".replace(",", "."),
+                    f"Die Tabelle hat mehr als {zahl(g.max_spalten, 0)} Spalten; so breite Dateien werden nicht "
+                    "gelesen.",
                 )
                 return None
             if r > g.max_zeilen + 1000:
-                protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {g.max_zeilen:,} Zeilen.".replace(",", "."))
+                protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {zahl(g.max_zeilen, 0)} Zeilen.")
                 return None
             werte = []
             for c, zelle in enumerate(reihe):
@@ -672,7 +672,7 @@ def lieferung_lesen(
         if breite > g.max_spalten:
             protokoll.melden(
                 FEHLER,
-                f"Die Tabelle hat {breite:,} Spalten; erlaubt sind höchstens {g.max_spalten:,}.".replace(",", "."),
+                f"Die Tabelle hat {zahl(breite, 0)} Spalten; erlaubt sind höchstens {zahl(g.max_spalten, 0)}.",
             )
             return None
         werte = pd.DataFrame([z + [None] * (breite - len(z)) for z in roh], columns=range(breite), dtype=object)
@@ -723,7 +723,7 @@ def lieferung_lesen(
         )
     daten_i = np.flatnonzero(belegt[kopf_i + 1 :]) + kopf_i + 1
     if len(daten_i) > g.max_zeilen:
-        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {g.max_zeilen:,} Zeilen.".replace(",", "."))
+        protokoll.melden(FEHLER, f"Die Tabelle hat mehr als {zahl(g.max_zeilen, 0)} Zeilen.")
         return None
     # Fußnoten am Ende abtrennen
     fussnoten: list[str] = []
@@ -1569,7 +1569,7 @@ def _vorschlag(schluessel: str, bekannt: pd.Index, namen: pd.Series) -> str:
 
 def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pruefprotokoll) -> Pruefprotokoll:
     """Alle Plausibilitätsprüfungen einer Lieferung in langer Form."""
-    from kommune.geheimhaltung import _sensibel, regeln_fuer
+    from kommune.geheimhaltungsregeln import regeln_fuer, sensibel_je_indikator
 
     g = protokoll.grenzen
     df = lieferung.lang
@@ -1855,7 +1855,7 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
             )
     # Kleine Fallzahlen (werden öffentlich gesperrt)
     regeln = regeln_fuer(kommune)
-    sensibel = pd.Series(_sensibel(kat), dtype=bool)
+    sensibel = pd.Series(sensibel_je_indikator(kat), dtype=bool)
     ist_sensibel = gueltig["indikator"].map(sensibel).fillna(False).astype(bool)
     grenze = np.where(ist_sensibel, regeln.mindestfallzahl_sensibel, regeln.mindestfallzahl).astype(float)
     klein = gueltig.assign(grenze=grenze)
@@ -1909,9 +1909,7 @@ def _de(wert: float) -> str:
     """Eine Zahl kurz im deutschen Format."""
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return "–"
-    if float(wert).is_integer():
-        return f"{int(wert):,}".replace(",", ".")
-    return f"{wert:,.2f}".rstrip("0").replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return zahl(wert, 2, minus="-", kuerzen=True)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from kommune.fehler import KommuneFehler
+from kommune.format import zahl
 from kommune.konfiguration import IndikatorTabelle, KommuneKonfiguration, konfiguration_lesen
 
 ORDNER = "versionen"
@@ -259,9 +260,10 @@ def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
 
 def gesamtprobe(k: Any) -> None:
     """Gegenprobe vor dem Aktivieren: die Kommune im neuen Stand (von der Ablage frisch geladen) darf jeden
-    Wert nur einmal haben, und jede Ebene lässt sich exportieren (`kommune.tabellenexport`). Scheitert sie, ein
-    `KommuneFehler` (`Ablage.version_anlegen` lässt dann alles, wie es war)."""
-    from kommune.tabellenexport import indikatortabelle
+    Wert nur einmal haben, und die angemeldeten Proben laufen (`kommune.rueckrufe.gegenproben`;
+    `freigabe.tabellenexport` exportiert jede Ebene einmal). Scheitert sie, ein `KommuneFehler`
+    (`Ablage.version_anlegen` lässt dann alles, wie es war)."""
+    from kommune.rueckrufe import gegenproben
 
     try:
         doppelt = k.indikatoren[k.indikatoren.duplicated(["schicht", "gebiet", "indikator", "periode"])]
@@ -271,8 +273,8 @@ def gesamtprobe(k: Any) -> None:
                 f"{len(doppelt)} Werte stünden doppelt in den Tabellen (z. B. Ebene „{d.schicht}“, Gebiet "
                 f"„{d.gebiet}“, Indikator „{d.indikator}“, Periode {d.periode})."
             )
-        for schicht in k.konfiguration.schichten:
-            indikatortabelle(k, schicht.id, None, "oeffentlich")
+        for probe in gegenproben():
+            probe(k)
     except KommuneFehler as e:
         raise KommuneFehler(
             f"Die Gegenprobe (Kommune neu laden und alle Ebenen exportieren) ist gescheitert: {e.text}"
@@ -413,9 +415,9 @@ def wiederherstellen(kommune_ordner_oder_konf: Any, version_id: str, nutzer: str
 
 
 def _caches_leeren() -> None:
-    from kommune.geheimhaltung import cache_leeren
+    from kommune.rueckrufe import datenwechsel_melden
 
-    cache_leeren()
+    datenwechsel_melden()
 
 
 def _nutzer() -> str:
@@ -461,8 +463,8 @@ def _zieltabelle(konf: KommuneKonfiguration, ebene: str, ziel: str) -> Indikator
 def _zahl_text(wert: float, dezimal: str) -> str:
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return ""
-    text = f"{float(wert):.10f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if dezimal == "," else text
+    text = zahl(float(wert), 10, minus="-", tausender="", kuerzen=True)
+    return text if dezimal == "," else text.replace(",", ".")
 
 
 def _zahl_texte(werte: Any, zeichen: Any, dezimal: str) -> np.ndarray:

@@ -212,7 +212,7 @@ def bezugs_kandidaten(kommune: Kommune) -> tuple[str, ...]:
     eigene = kommune.konfiguration.aggregation.bezug
     if eigene:
         return eigene
-    from kommune.geheimhaltung import regeln_fuer
+    from kommune.geheimhaltungsregeln import regeln_fuer
 
     return regeln_fuer(kommune).bevoelkerung
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from berichte.xlsx import xlsx_bytes
+from freigabe.geheimhaltung import extreme_gebiete
 from geodata.kartendaten import (
     angebote_je_kategorie,
     angebotsebene,
@@ -21,7 +22,6 @@ from geodata.kartendaten import (
 )
 from geodata.klassen import Klassierung, klassen_bilden, schema_waehlen
 from geodata.legende import kartentabelle, legende_html
-from kommune.geheimhaltung import extreme_gebiete
 from kommune.laden import Kommune
 from kommune.zwischenspeicher import Objektcache
 from oberflaeche.auswahl import Auswahl, url_setzen

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from berichte import grundlagen
-from kommune.geheimhaltung import sperren_reihe
+from freigabe.geheimhaltung import sperren_reihe
 from kommune.laden import Kommune
 
 

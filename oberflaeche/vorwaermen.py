@@ -48,7 +48,7 @@ def schritte(name: str) -> list[tuple[str, Callable[[], object]]]:
         return karten_geometrie(k, k.konfiguration.standard_ebene or k.konfiguration.schichten[0].id)
 
     def sperrplaene() -> object:
-        from kommune.geheimhaltung import sperrplan
+        from freigabe.geheimhaltung import sperrplan
         from oberflaeche.bausteine import indikator_optionen
         from oberflaeche.laden import kommune_holen
 

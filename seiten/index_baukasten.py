@@ -6,6 +6,7 @@ import altair as alt
 import streamlit as st
 
 from berichte.grundlagen import werte_fn_fuer
+from freigabe.geheimhaltung import extreme_gebiete
 from geodata.klassen import SCHEMATA, klassierung_aus_codes
 from indices import definition as d
 from indices.berechnung import eingaben_sammeln, index_aus_matrix, rangliste
@@ -18,7 +19,6 @@ from indices.vergleich import klassenwechsel
 from indices.zusammenhang import zusammenhang_fuer
 from kommune.fehler import KommuneFehler
 from kommune.format import indikator_bezeichnung, stand_text, zahl
-from kommune.geheimhaltung import extreme_gebiete
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import datei_hochladen, quellen_zeigen
 from oberflaeche.diagramme import deutsch

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from berichte.bildungsbericht import bildungsbericht_docx
-from kommune.format import stand_text
+from kommune.format import stand_text, zahl
 from kommune.info import kommune_info
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import langsame_datei, quellen_zeigen
@@ -23,10 +23,10 @@ info = kommune_info(kommune)
 st.subheader(f"{konf.name}")
 st.write(f"Amtlicher Gemeindeschlüssel {konf.ags or '–'} · Koordinatensystem {konf.crs}")
 spalten = st.columns(4)
-spalten[0].metric("Gebiete (feinste Ebene)", f"{info['ebenen'][0]['gebiete']:,}".replace(",", "."))
+spalten[0].metric("Gebiete (feinste Ebene)", zahl(info["ebenen"][0]["gebiete"], 0))
 spalten[1].metric("Indikatoren", info["indikatoren"])
 spalten[2].metric("Perioden", len(info["perioden"]))
-spalten[3].metric("Angebotsstandorte", f"{info['angebote_gesamt']:,}".replace(",", "."))
+spalten[3].metric("Angebotsstandorte", zahl(info["angebote_gesamt"], 0))
 
 st.markdown("#### Räumliche Ebenen und Einzugsbereiche")
 schichten = pd.DataFrame(

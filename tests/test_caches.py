@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from berichte import grundlagen
+from freigabe import geheimhaltung
 from geodata import erreichbarkeit, interpolation, overlay
-from kommune import geheimhaltung
 from kommune.zwischenspeicher import Begrenzt, Objektcache
 
 #: Caches, deren Einträge von einer Kommune (bzw. ihren GeoDataFrames) abgeleitet sind.

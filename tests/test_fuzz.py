@@ -129,7 +129,7 @@ def _lauf(fall: Fall, ordner: Path, arbeit: Path, geladen: Any) -> tuple[str, st
         )
         return _protokoll(ergebnis.protokoll)
     if fall.art == "zuordnung":
-        from kommune.__main__ import main
+        from freigabe.__main__ import main
 
         lieferung, zuordnung = nutzlast
         return _ausfuehren(lambda: main(["import", str(ordner), str(lieferung), "--mapping", str(zuordnung)]))

@@ -107,7 +107,8 @@ def _main(modul: str, argv: list[str]) -> int:
 @pytest.mark.parametrize("rolle", ["oeffentlich", "admin"])
 def test_kommune_export(boese_stadt, tmp_path, endung, rolle):
     out = tmp_path / f"x{endung}"
-    assert _main("kommune", ["export", str(boese_stadt), "--level", "viertel", "--role", rolle, "--out", str(out)]) == 0
+    argv = ["export", str(boese_stadt), "--level", "viertel", "--role", rolle, "--out", str(out)]
+    assert _main("freigabe", argv) == 0
     assert (_csv_pruefen(out) if endung == ".csv" else _xlsx_pruefen(out)) >= len(BOESE)
 
 

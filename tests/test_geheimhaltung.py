@@ -11,9 +11,9 @@ from daten.kleinstadt import TOML, kleinstadt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from freigabe import geheimhaltung as gh
+from freigabe.tabellenexport import entschaerfen, indikatortabelle, sperren_von, xlsx_schreiben
 from kommune import KommuneFehler, kommune_laden
-from kommune import geheimhaltung as gh
-from kommune.tabellenexport import entschaerfen, indikatortabelle, sperren_von, xlsx_schreiben
 
 F3, F5, N10, G300, S = (
     "Fallzahl unter 3",
@@ -316,7 +316,7 @@ def test_entschaerfen():
 
 
 def test_cli_export_und_fehler(tmp_path, capsys):
-    from kommune.__main__ import main
+    from freigabe.__main__ import main
 
     aus = tmp_path / "m.xlsx"
     assert main(["export", "musterstadt", "--level", "stadtteil", "--period", "2023", "--out", str(aus)]) == 0
@@ -354,7 +354,7 @@ def test_sperrplan_rechnet_wie_werte(klein, musterstadt):
 
 
 def test_fuer_extreme_mit_zahlen():
-    from kommune.geheimhaltung import fuer_extreme
+    from freigabe.geheimhaltung import fuer_extreme
 
     bev = pd.Series([0.0, 299.0, 300.0, float("nan"), 5000.0], index=list("abcde"))
     assert fuer_extreme(bev, 300).tolist() == [False, False, True, True, True]  # unbekannt bleibt drin
@@ -363,7 +363,7 @@ def test_fuer_extreme_mit_zahlen():
 
 
 def test_extreme_gebiete_folgen_der_mindestbevoelkerung_der_kommune(musterstadt):
-    from kommune.geheimhaltung import extreme_gebiete
+    from freigabe.geheimhaltung import extreme_gebiete
 
     namen = musterstadt.gebiete["viertel"]["name"]
     x = extreme_gebiete(musterstadt, "viertel", "2024")

@@ -6,23 +6,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kommune.tabellenexport import indikatortabelle, sperren_von
+from freigabe.tabellenexport import indikatortabelle, sperren_von
 from kommune.werte import bezugsreihe
 
 
 @pytest.fixture(scope="module")
 def export(berlin, tmp_path_factory):
-    """`python -m kommune export berlin --level planungsraum --role oeffentlich --out …` (im selben Prozess)."""
+    """`python -m freigabe export berlin --level planungsraum --role oeffentlich --out …` (im selben Prozess)."""
     import contextlib
     import io
 
-    from kommune.__main__ import main
+    from freigabe.__main__ import main
 
     aus = tmp_path_factory.mktemp("berlin") / "plr.xlsx"
     ausgabe = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(ausgabe):
         # dieselbe Befehlszeile, nur ohne Berlin ein zweites Mal zu laden (die Sitzung hat es schon)
-        mp.setattr("kommune.__main__.kommune_laden", lambda name: berlin if name == "berlin" else None)
+        mp.setattr("freigabe.__main__.kommune_laden", lambda name: berlin if name == "berlin" else None)
         rc = main(["export", "berlin", "--level", "planungsraum", "--role", "oeffentlich", "--out", str(aus)])
     assert rc == 0
     tab = pd.read_excel(aus, sheet_name="Indikatoren", skiprows=[1], dtype={"ID": str})

@@ -16,10 +16,11 @@ from daten.lieferung import ZUORDNUNG, lieferung_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from freigabe.__main__ import main
+from freigabe.tabellenexport import indikatortabelle, sperren_von
 from kommune import KommuneFehler, kommune_laden
 from kommune import versionen as vs
-from kommune.__main__ import main
-from kommune.tabellenexport import indikatortabelle, sperren_von
+from kommune.__main__ import main as kommune_main
 
 PROJEKT = Path(__file__).resolve().parent.parent
 MUSTERSTADT = PROJEKT / "sample_data" / "musterstadt"
@@ -44,7 +45,7 @@ def test_echte_lieferung_mit_fehlern_ueber_cli(kopie, tmp_path):
         [
             sys.executable,
             "-m",
-            "kommune",
+            "freigabe",
             "import",
             str(kopie),
             str(tmp_path / "hze_2025.xlsx"),
@@ -171,7 +172,7 @@ def test_import_nur_pruefen_und_sperre(kopie, tmp_path, capsys):
 
 
 def test_cli_info_unveraendert(capsys):
-    assert main(["info", "musterstadt"]) == 0
+    assert kommune_main(["info", "musterstadt"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["name"] == "Musterstadt" and info["perioden"] == ["2022", "2023", "2024"]
 
@@ -327,7 +328,7 @@ def test_korrektur_eines_werts_der_breiten_tabelle_steht_nur_einmal(mit_breiter_
 
 
 def test_gegenprobe_exportiert_alle_ebenen_vor_dem_aktivieren(mit_breiter_tabelle, tmp_path, monkeypatch):
-    import kommune.tabellenexport as te
+    import freigabe.tabellenexport as te
 
     ordner = mit_breiter_tabelle
     (tmp_path / "l.csv").write_text("gebiet_id;indikator;periode;wert\na1;hze;2025;9\n", encoding="utf-8")
@@ -414,3 +415,13 @@ def test_import_ags_auf_ars_ebene_wird_version(tmp_path, capsys):
     k = vs.kommune_mit_version(kommune_laden(ordner))
     neu = k.indikatoren[k.indikatoren["periode"] == "2025"].set_index("gebiet")["wert"].to_dict()
     assert neu == {"031515401001": 111.0, "031515401002": 122.0, "031510009009": 133.0}
+
+
+def test_kommune_cli_nennt_den_umgezogenen_befehl(capsys):
+    """Export und Import stehen in `python -m freigabe`; `python -m kommune export|import` sagt das in einem Satz."""
+    for befehl in ("export", "import"):
+        assert kommune_main([befehl, "musterstadt", "--level", "viertel", "--out", "x.csv"]) == 1
+        err = capsys.readouterr().err
+        assert (
+            err == f"Fehler: Der Befehl „{befehl}“ heißt jetzt „python -m freigabe {befehl} …“ (gleiche Argumente).\n"
+        )

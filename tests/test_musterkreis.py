@@ -172,7 +172,7 @@ def test_eigene_presets_und_sitzung(musterkreis):
 
 
 def test_kleine_gemeinden_oeffentlich_geheim(musterkreis):
-    from kommune.geheimhaltung import schuetzen
+    from freigabe.geheimhaltung import schuetzen
 
     ew = werte(musterkreis, "einwohner", "gemeinde", "2024")
     tabelle = pd.DataFrame({i: werte(musterkreis, i, "gemeinde", "2024") for i in ("kinderarmut", "hze_faelle")})

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.raster import Merkmal, auf_gebiete, gitter_lesen, gitter_verbinden, lange_tabelle, tabelle_schreiben
 from kommune.fehler import KommuneFehler
+from kommune.raster import Merkmal, auf_gebiete, gitter_lesen, gitter_verbinden, lange_tabelle, tabelle_schreiben
 from tests.conftest import IN_CI, PROJEKT
 
 #: linke untere Ecke des Testgitters (EPSG:3035, bei Regensburg), 100-m-Zellen, 10 × 10

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from geodata.raster import gitter_lesen
+from kommune.raster import gitter_lesen
 from kommune.werte import gesamtwert, werte
 from tests.conftest import PROJEKT
 

@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from freigabe.geheimhaltung import regeln_fuer
 from geodata.erreichbarkeit import erreichbarkeit, erreichbarkeit_kommune, gitter_dichte, wohnorte, zielgruppe_fuer
 from geodata.handlungsbedarf import handlungsbedarf_kommune
-from geodata.raster import gitter_lesen
 from geodata.versorgung import versorgung_definitionen, versorgungsindikatoren
 from kommune import KommuneFehler, kommune_laden
-from kommune.geheimhaltung import regeln_fuer
+from kommune.raster import gitter_lesen
 
 #: UTM 32N (Bayern) für die Versorgungsbeispiele
 X0, Y0 = 690_000.0, 5_335_000.0

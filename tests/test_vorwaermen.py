@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kommune import geheimhaltung
+from freigabe import geheimhaltung
 from oberflaeche import laden, vorwaermen
 
 

@@ -232,7 +232,7 @@ def test_deckung_grob_wenn_die_einwohnerzahl_des_fehlenden_gebiets_gesperrt_ist(
 def test_teilsumme_verraet_kein_gesperrtes_gebiet(tmp_path):
     """Ost ohne Kinderwert (0 Einwohner): der Gesamtwert 2 ist die Summe von West (2, gesperrt) – er wird gesperrt."""
     from berichte.grundlagen import gesamt_mit_text
-    from kommune.geheimhaltung import gesamt_gesperrt, sperrplan
+    from freigabe.geheimhaltung import gesamt_gesperrt, sperrplan
 
     werte_text = (
         "gebiet_id;indikator;periode;wert;zaehler;nenner\n0101;kinder;2024;1;;\n0102;kinder;2024;1;;\n"

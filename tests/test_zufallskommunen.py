@@ -127,6 +127,7 @@ def _befehl(main, argv: list[str], wo: str, lauf: Durchlauf) -> None:
 
 
 def _befehle_durchlaufen(b: Beschreibung, tmp: Path, lauf: Durchlauf) -> None:
+    from freigabe.__main__ import main as freigabe_main
     from geodata.__main__ import main as geodata_main
     from indices.__main__ import main as indices_main
     from kommune.__main__ import main as kommune_main
@@ -136,7 +137,7 @@ def _befehle_durchlaufen(b: Beschreibung, tmp: Path, lauf: Durchlauf) -> None:
     for i, ebene in enumerate([*b.ebenen, *b.einzugsbereiche]):
         rolle = "admin" if i == 0 else "oeffentlich"
         out = tmp / f"export_{ebene}.csv"
-        _befehl(kommune_main, ["export", k, "--level", ebene, "--role", rolle, "--out", str(out)], "export", lauf)
+        _befehl(freigabe_main, ["export", k, "--level", ebene, "--role", rolle, "--out", str(out)], "export", lauf)
     _befehl(indices_main, ["presets", k], "indices presets", lauf)
     definition = tmp / "index.toml"
     definition.write_text(

@@ -992,8 +992,8 @@ def _cli_fall(name: str, modul: str, argv: Callable[[Path, Path], list[str]], pr
 
 
 def cli_faelle() -> list[Fall]:
-    """Falsche, fehlende und feindliche Argumente für alle vier Kommandozeilen."""
-    k, i, g, b = "kommune", "indices", "geodata", "oberflaeche.benutzer"
+    """Falsche, fehlende und feindliche Argumente für alle fünf Kommandozeilen."""
+    k, f, i, g, b = "kommune", "freigabe", "indices", "geodata", "oberflaeche.benutzer"
     exp = ["export"]
     faelle = [
         _cli_fall("k_leer", k, lambda o, a: []),
@@ -1004,52 +1004,52 @@ def cli_faelle() -> list[Fall]:
         _cli_fall("k_info_datei", k, lambda o, a: ["info", str(a / "eine_datei")]),
         _cli_fall("k_info_lang", k, lambda o, a: ["info", "x" * 5000]),
         _cli_fall("k_info_ok", k, lambda o, a: ["info", str(o)]),
-        _cli_fall("k_export_ebene", k, lambda o, a: [*exp, str(o), "--level", "mond", "--out", str(a / "x.csv")]),
-        _cli_fall("k_export_endung", k, lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a / "x.txt")]),
-        _cli_fall("k_export_ordner", k, lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a)]),
+        _cli_fall("k_export_ebene", f, lambda o, a: [*exp, str(o), "--level", "mond", "--out", str(a / "x.csv")]),
+        _cli_fall("k_export_endung", f, lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a / "x.txt")]),
+        _cli_fall("k_export_ordner", f, lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a)]),
         _cli_fall(
             "k_export_unter_datei",
-            k,
+            f,
             lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a / "eine_datei" / "x.csv")],
         ),
         _cli_fall(
             "k_export_periode_traversal",
-            k,
+            f,
             lambda o, a: [*exp, str(o), "--level", "viertel", "--period", "../../x", "--out", str(a / "x.csv")],
         ),
         _cli_fall(
             "k_export_periode_formel",
-            k,
+            f,
             lambda o, a: [*exp, str(o), "--level", "viertel", "--period", "=1+1", "--out", str(a / "x.xlsx")],
         ),
         _cli_fall(
             "k_export_rolle",
-            k,
+            f,
             lambda o, a: [*exp, str(o), "--level", "viertel", "--role", "kaiser", "--out", str(a / "x.csv")],
         ),
-        _cli_fall("k_export_ohne_out", k, lambda o, a: [*exp, str(o), "--level", "viertel"]),
-        _cli_fall("k_export_nul", k, lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a / "x\x00.csv")]),
-        _cli_fall("k_import_fehlt", k, lambda o, a: ["import", str(o), str(a / "gibtsnicht.csv")]),
-        _cli_fall("k_import_ordner", k, lambda o, a: ["import", str(o), str(a)]),
-        _cli_fall("k_import_ebene", k, lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--level", "mond"]),
+        _cli_fall("k_export_ohne_out", f, lambda o, a: [*exp, str(o), "--level", "viertel"]),
+        _cli_fall("k_export_nul", f, lambda o, a: [*exp, str(o), "--level", "viertel", "--out", str(a / "x\x00.csv")]),
+        _cli_fall("k_import_fehlt", f, lambda o, a: ["import", str(o), str(a / "gibtsnicht.csv")]),
+        _cli_fall("k_import_ordner", f, lambda o, a: ["import", str(o), str(a)]),
+        _cli_fall("k_import_ebene", f, lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--level", "mond"]),
         _cli_fall(
             "k_import_periode",
-            k,
+            f,
             lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--period", "../../x", "--check-only"],
         ),
         _cli_fall(
             "k_import_blatt",
-            k,
+            f,
             lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--indicator-sheet", "x", "--check-only"],
         ),
         _cli_fall(
             "k_import_mapping_fehlt",
-            k,
+            f,
             lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--mapping", str(a / "fehlt.toml")],
         ),
         _cli_fall(
             "k_import_protokoll_unter_datei",
-            k,
+            f,
             lambda o, a: [
                 "import",
                 str(o),
@@ -1062,12 +1062,12 @@ def cli_faelle() -> list[Fall]:
         ),
         _cli_fall(
             "k_import_protokoll_ordner",
-            k,
+            f,
             lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--level", "viertel", "--protocol", str(a)],
         ),
         _cli_fall(
             "k_import_user_einschleusung",
-            k,
+            f,
             lambda o, a: ["import", str(o), str(a / "lieferung.csv"), "--check-only", "--user", EINSCHLEUSUNG],
         ),
         _cli_fall("i_leer", i, lambda o, a: []),

@@ -522,9 +522,7 @@ def _deutsch(wert: float) -> str:
     """Zahl für die CSV: Dezimalkomma, ohne Tausenderpunkt, bis 6 Nachkommastellen, leer = kein Wert."""
     if wert is None or np.isnan(wert):
         return ""
-    if float(wert).is_integer():
-        return str(int(wert))
-    return f"{wert:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    return zahl(float(wert), 6, minus="-", tausender="", kuerzen=True)
 
 
 def tabelle_schreiben(df: pd.DataFrame, pfad: str | os.PathLike[str]) -> Path:

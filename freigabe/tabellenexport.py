@@ -1,7 +1,7 @@
 """Die Indikatortabelle einer Ebene, so wie eine Rolle sie sehen darf, als DataFrame, XLSX oder CSV.
 
 Eine Zeile je Gebiet (ID und Name), eine Spalte je Indikator mit der Überschrift
-„<deutscher Name> [<ID>]“, Werte nach der Geheimhaltung (`kommune.geheimhaltung`). Gesperrte Zellen
+„<deutscher Name> [<ID>]“, Werte nach der Geheimhaltung (`freigabe.geheimhaltung`). Gesperrte Zellen
 sind im DataFrame NaN und in `attrs["gesperrt"]` markiert; in XLSX/CSV stehen sie als „.“.
 Textzellen, die mit = + - @ Tab CR LF beginnen, werden entschärft (`kommune.format.entschaerfen`), damit keine
 Tabellenkalkulation sie als Formel ausführt.
@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from freigabe.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.fehler import KommuneFehler
 from kommune.format import entschaerfen, ist_ganzzahlig, zahl
-from kommune.geheimhaltung import ANZEIGE_GESPERRT, ROLLEN_NAMEN, regeln_fuer, rolle_pruefen, schuetzen, sperrplan
 from kommune.laden import Kommune
+from kommune.rueckrufe import gegenprobe_anmelden
 from kommune.werte import neueste_periode, werte
 
 ID_SPALTE = "ID"
@@ -123,6 +124,14 @@ def indikatortabelle(
         "periode": "" if periode is None else str(periode),
     }
     return tabelle
+
+
+@gegenprobe_anmelden
+def exportprobe(kommune: Kommune) -> None:
+    """Gegenprobe vor dem Aktivieren einer neuen Version (`kommune.versionen.gesamtprobe`): jede Ebene einmal
+    öffentlich exportieren; eine Ausnahme lehnt die Version ab."""
+    for schicht in kommune.konfiguration.schichten:
+        indikatortabelle(kommune, schicht.id, None, "oeffentlich")
 
 
 def _gesperrt(df: pd.DataFrame, kopf: str, gesperrt: dict | None = None) -> list[bool]:
@@ -289,7 +298,7 @@ def csv_schreiben(df: pd.DataFrame, pfad: str | Path, kommune: Kommune) -> Path:
         stellen = _stellen(kommune, ind)
         gesperrt = _gesperrt(df, kopf, attrs.get("gesperrt", {}))
         spalten[kopf] = [
-            ANZEIGE_GESPERRT if g else ("" if pd.isna(v) else zahl(float(v), stellen, minus="-").replace(".", ""))
+            ANZEIGE_GESPERRT if g else ("" if pd.isna(v) else zahl(float(v), stellen, minus="-", tausender=""))
             for v, g in zip(df[kopf].tolist(), gesperrt, strict=True)
         ]
     text = pd.DataFrame(spalten, columns=list(df.columns))
