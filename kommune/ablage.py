@@ -70,6 +70,11 @@ class Ablage(Protocol):
         """
         ...
 
+    def datei_lesen(self, kommune: str, name: str, version: str = AKTIV) -> bytes | None:
+        """Eine Datendatei (Name wie in der kommune.toml) so, wie sie in dieser Version gilt; None, wenn es sie
+        nicht gibt. Ein Import schreibt damit die bisherige Tabelle fort."""
+        ...
+
     def aktivieren(self, kommune: str, version_id: str, nutzer: str = "") -> None:
         """Eine frühere Version (oder „original“) wieder aktiv setzen; nichts wird gelöscht."""
         ...

@@ -167,6 +167,12 @@ class DateiAblage:
                 ) from None
         return texte
 
+    def datei_lesen(self, kommune: str, name: str, version: str = AKTIV) -> bytes | None:
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            raise KommuneFehler(f"Unzulässiger Dateiname „{name[:80]}“.")
+        pfad = vs.datei_pfad(_konf(kommune), name, version)
+        return pfad.read_bytes() if pfad.is_file() else None
+
     def presets(self, kommune: str) -> dict[str, str]:
         return self._texte(kommune, PRESETS)
 

@@ -46,7 +46,7 @@ import shutil
 import stat
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -488,15 +488,24 @@ def _csv_oder_xlsx(df: pd.DataFrame, datei: str, blatt: str | None, trenner: str
     return df.to_csv(sep=trenner, index=False).encode("utf-8")
 
 
-def _lesen_mit_trenner(konf: KommuneKonfiguration, t: IndikatorTabelle, version: str | None) -> tuple[Any, str]:
-    """(Tabelle als Text oder None, Trennzeichen) einer Indikatortabelle in einer Version."""
+#: Liest eine Datendatei der aktiven Version über die Ablage (`Ablage.datei_lesen`): Name → Inhalt oder None.
+Leser = Callable[[str], "bytes | None"]
+
+
+def _lesen_mit_trenner(t: IndikatorTabelle, lesen: Leser) -> tuple[Any, str]:
+    """(Tabelle als Text oder None, Trennzeichen) einer Indikatortabelle, so wie die Ablage sie liefert."""
+    import tempfile
+
     from kommune.tabellen import tabelle_lesen, trennzeichen_erkennen
 
-    pfad = datei_pfad(konf, t.datei, version)
-    if not pfad.is_file():
+    inhalt = lesen(t.datei)
+    if inhalt is None:
         return None, t.trennzeichen or ";"
-    df = tabelle_lesen(pfad, trennzeichen=t.trennzeichen, blatt=t.blatt)
-    text = pfad.read_text(encoding="utf-8-sig", errors="replace") if pfad.suffix.lower() == ".csv" else ""
+    with tempfile.TemporaryDirectory(prefix="bm-tabelle-") as tmp:
+        pfad = Path(tmp) / Path(t.datei).name
+        pfad.write_bytes(inhalt)
+        df = tabelle_lesen(pfad, trennzeichen=t.trennzeichen, blatt=t.blatt)
+    text = inhalt.decode("utf-8-sig", errors="replace") if pfad.suffix.lower() == ".csv" else ""
     return df, t.trennzeichen or (trennzeichen_erkennen(text) if text else ";")
 
 
@@ -504,7 +513,7 @@ def _in_anderen_tabellen(
     konf: KommuneKonfiguration,
     ziel: IndikatorTabelle,
     lang: pd.DataFrame,
-    version: str | None,
+    lesen: Leser,
     katalog_ids: set[str],
 ) -> tuple[dict[str, bytes], np.ndarray, list[str]]:
     """Werte, die schon in einer anderen Tabelle derselben Ebene stehen, dort ersetzen (ein Wert steht nur
@@ -516,7 +525,7 @@ def _in_anderen_tabellen(
     for t in konf.indikatoren:
         if t is ziel or t.ebene != ziel.ebene or t.datei == ziel.datei:
             continue
-        df, trenner = _lesen_mit_trenner(konf, t, version)
+        df, trenner = _lesen_mit_trenner(t, lesen)
         if df is None:
             continue
         dezimal = t.dezimalzeichen or ("," if trenner == ";" else ".")
@@ -556,13 +565,11 @@ def _in_anderen_tabellen(
     return dateien, erledigt, hinweise
 
 
-def _fortschreiben(
-    konf: KommuneKonfiguration, t: IndikatorTabelle, lang: pd.DataFrame, version: str | None
-) -> tuple[str, bytes]:
+def _fortschreiben(t: IndikatorTabelle, lang: pd.DataFrame, lesen: Leser) -> tuple[str, bytes]:
     """Die Zieltabelle der aktiven Version lesen, gelieferte Zeilen ersetzen/anfügen, als Bytes zurück."""
     spalten = [t.einheit_spalte, t.indikator_spalte, t.periode_spalte, t.wert_spalte]
     spalten += [s for s in (t.zaehler_spalte, t.nenner_spalte) if s]
-    alt, trenner = _lesen_mit_trenner(konf, t, version)
+    alt, trenner = _lesen_mit_trenner(t, lesen)
     if alt is None:
         alt = pd.DataFrame(columns=spalten, dtype=str)
     for s in spalten:
@@ -646,10 +653,19 @@ def importieren(
         protokoll.melden(FEHLER, e.text)
         return out
     lang = ergebnis.lieferung.lang
-    anderswo, erledigt, hinweise = _in_anderen_tabellen(konf, t, lang, AKTIV, set(kommune.katalog.index))
+    from kommune.dateiablage import DateiAblage, dateiablage
+
+    ziel_ablage = ablage if ablage is not None else dateiablage()
+    # wie die Ablage die Kommune kennt: ihr Stand (von der Ablage geladen), sonst ihr Ordner
+    kennung = kommune.stand.kommune if kommune.stand is not None else str(konf.ordner)
+
+    def lesen(name: str) -> bytes | None:
+        return ziel_ablage.datei_lesen(kennung, name, AKTIV)
+
+    anderswo, erledigt, hinweise = _in_anderen_tabellen(konf, t, lang, lesen, set(kommune.katalog.index))
     for hinweis in hinweise:
         protokoll.melden(HINWEIS, hinweis, pruefung="ersetzen_anderswo")
-    datei, inhalt = _fortschreiben(konf, t, lang[~erledigt], AKTIV)
+    datei, inhalt = _fortschreiben(t, lang[~erledigt], lesen)
     info = {
         "wer": nutzer or _nutzer(),
         "wann": datetime.now().isoformat(timespec="seconds"),
@@ -665,11 +681,8 @@ def importieren(
 
     import tempfile
 
-    from kommune.dateiablage import DateiAblage, dateiablage
-
-    ziel_ablage = ablage if ablage is not None else dateiablage()
-    # die Dateiablage nimmt die schon geladene Kommune als Basis der Gegenprobe, andere Ablagen den Ordner
-    wer = kommune if isinstance(ziel_ablage, DateiAblage) else str(konf.ordner)
+    # die Dateiablage nimmt die schon geladene Kommune als Basis der Gegenprobe, andere Ablagen ihre Kennung
+    wer = kommune if isinstance(ziel_ablage, DateiAblage) or kommune.stand is not None else kennung
     with tempfile.TemporaryDirectory() as tmp:
         protokoll_pfad = pruefprotokoll_xlsx(protokoll, Path(tmp) / "pruefprotokoll.xlsx")
         extras: dict[str, bytes] = {

@@ -270,3 +270,34 @@ def test_import_einer_lieferung_in_die_datenbank(testdatenbank, tmp_path, monkey
         ).scalars()
         assert list(extras) == ["lieferung/lieferung.csv", "pruefprotokoll.xlsx", "zuordnung.toml"]
     assert audit.wer == "t" and audit.datei == "lieferung.csv" and audit.befunde[0]["fehler"] == 0
+
+
+def test_zwei_importe_nur_ueber_die_datenbank(testdatenbank, tmp_path, monkeypatch):  # noqa: F811
+    """Nach der Übernahme gibt es den Ordner nicht mehr: ein Import liest die bisherige Tabelle aus der Datenbank
+    (`Ablage.datei_lesen`), der zweite schreibt die des ersten fort – nichts geht verloren."""
+    import pandas as pd
+
+    from benchmarks.import_bench import lieferung_schreiben
+    from kommune.datenbank import datenbankablage
+    from kommune.datenbank.uebertragung import uebernehmen
+    from kommune.versionen import importieren
+
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    ordner = Path(shutil.copytree(MUSTERSTADT, tmp_path / "stadt_nur_db"))
+    a = datenbankablage(testdatenbank.lesen, testdatenbank.schreiben)
+    name = uebernehmen(a, str(ordner))
+    vorher = len(a.laden(a.stand(name)).indikatoren)
+    shutil.rmtree(ordner)
+    n = lieferung_schreiben(tmp_path / "erste.csv", 300)
+    erste = importieren(a.laden(a.stand(name)), tmp_path / "erste.csv", nutzer="t", ablage=a)
+    assert erste.version == "v0001", erste.protokoll.kurz()
+    zweite_daten = pd.read_csv(tmp_path / "erste.csv", sep=";", dtype=str)
+    zweite_daten["periode"] = "2030-01"
+    zweite_daten.to_csv(tmp_path / "zweite.csv", sep=";", index=False)
+    zweite = importieren(a.laden(a.stand(name)), tmp_path / "zweite.csv", nutzer="t", ablage=a)
+    assert zweite.version == "v0002", zweite.protokoll.kurz()
+    k = a.laden(a.stand(name))
+    assert k.version == "v0002" and len(k.indikatoren) == vorher + 2 * n
+    assert (k.indikatoren["periode"] == "2030-01").sum() == n
+    assert a.datei_lesen(name, "gibt_es_nicht.csv") is None
+    assert a.datei_lesen(name, erste.ziel, "v0001") != a.datei_lesen(name, erste.ziel, "v0002")

@@ -441,6 +441,22 @@ class DatenbankAblage:
 
     # -- Presets, Sitzungen, Zustand ---------------------------------------------------------------------------
 
+    def datei_lesen(self, kommune: str, name: str, version: str = AKTIV) -> bytes | None:
+        """Die Datendatei aus der jüngsten Version der Kette (Version → Basis → … → original), die sie enthält."""
+        stand = self.stand(kommune, version)
+        with self.lesen.connect() as v:
+            z = self._kommune_zeile(v, stand.kommune)
+            nr = self._version_nr(v, z.id, stand.version)
+            return v.execute(
+                sa.text(
+                    "WITH RECURSIVE kette AS (SELECT nr, basis, 0 AS tiefe FROM version WHERE nr = :nr "
+                    "UNION ALL SELECT w.nr, w.basis, k.tiefe + 1 FROM version w JOIN kette k ON w.nr = k.basis) "
+                    "SELECT d.inhalt FROM datei d JOIN kette k ON d.version_nr = k.nr "
+                    "WHERE d.name = :name AND d.art = 'daten' ORDER BY k.tiefe LIMIT 1"
+                ),
+                {"nr": nr, "name": name},
+            ).scalar()
+
     def _texte(self, kommune: str, art: str) -> dict[str, str]:
         with self.lesen.connect() as v:
             z = self._kommune_zeile(v, kommune)
