@@ -1,4 +1,8 @@
 // Karte des Bildungsmonitors (ES-Modul, ohne Build-Schritt): Leaflet mit Canvas, Geometrie einmal, dann nur Farben.
+// Die Flächen sind keine Leaflet-Objekte (11.000 L.polygon kosteten Deutschland ~1,5 s): eine eigene Ebene
+// (`ebenenKlasse`) zeichnet sie direkt aus den dekodierten Ringen, je Farbe ein Pfad, nur im Ausschnitt und
+// zoomabhängig vereinfacht; Klick und Hover treffen sie über ein Raster und Punkt-in-Polygon. Die Angebote
+// bleiben Leaflet-Symbole auf Leaflets Canvas darüber.
 //
 // Python (oberflaeche/kartenkomponente.py) schickt je Lauf `data`:
 //   geometrie  {hash, ids, namen, flaechen, schritt, ausschnitt} – oder nur {hash}, wenn dieser Browser sie schon hat
@@ -15,7 +19,7 @@
 // Dichte Angebote werden je Kategorie zu Gruppen mit Anzahl zusammengefasst (Raster in Bildschirmpixeln, neu je
 // Zoomstufe). Ein Klick auf ein Angebot oder eine Gruppe wählt das Gebiet darunter (die Fläche verliert den Klick
 // nie) und zeigt beim einzelnen Angebot Name und Angaben.
-// Für Tests und Messungen trägt das Kartenelement den sichtbaren Ausschnitt (`data-sicht`), den Ausschnitt der
+// Für Tests und Messungen trägt das Kartenelement (erst, wenn die Flächen gezeichnet sind: `data-faerbung`) den sichtbaren Ausschnitt (`data-sicht`), den Ausschnitt der
 // Flächen (`data-ausschnitt`) und des gewählten Gebiets (`data-auswahl`) als „Süd,West,Nord,Ost“ – nur Geometrie.
 // Texte aus den Daten gehen nur als Text (textContent) in die Seite; die Ebenenauswahl von Leaflet verlangt
 // HTML und bekommt maskierte Namen.
@@ -421,7 +425,8 @@ function anlegen(L, parentElement, data) {
       const ll = naechster;
       naechster = null;
       if (!z.geo) return;
-      const i = flaecheAn(z, ll);
+      // über einem Angebot zeigt das Angebot seinen Tooltip, nicht die Fläche
+      const i = z.renderer._hoveredLayer ? -1 : flaecheAn(z, ll);
       if (i !== z.hover) {
         z.hover = i;
         if (z.flaechen) z.flaechen.linienZeichnen();
