@@ -110,6 +110,16 @@ _JS_ALT_MARKIEREN = """() => {
   karte.eachLayer(l => { l.__alt = true; });
   return null;
 }"""
+#: Teilzeiten der Karte im Browser (karte.js: `zeiten`) und Zeitpunkte ihrer Marken (ms seit Seitenstart).
+_JS_BROWSER_ZEITEN = """() => {
+  const z = document.querySelector('.bm-karte')._bmKarte;
+  if (!z || !z.zeiten) return null;
+  const marke = (n) => {
+    const m = performance.getEntriesByName(n);
+    return m.length ? Math.round(m[0].startTime) : null;
+  };
+  return {...z.zeiten, daten_da_ms: marke('bm-daten'), gezeichnet_ms: marke('bm-gezeichnet')};
+}"""
 _ZWEI_BILDER = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
 
@@ -175,6 +185,8 @@ def karte_im_browser(
             neu = page.locator(".bm-karte").count() > 0
             _gezeichnet(page, neu)
             erste_karte = time.perf_counter() - t1
+            # Teilzeiten im Browser (Dekodieren, Zeichnen aller Flächen); ältere Stände haben keine
+            browser_teile = page.evaluate(_JS_BROWSER_ZEITEN) if neu else None
             page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
             erste_bytes = sum(frames)
             # Dieselbe Seite in einer neuen Sitzung (eigener Browser-Kontext): der Server ist warm, der Browser nicht
@@ -229,6 +241,7 @@ def karte_im_browser(
         "erste_karte_warmer_server_s": round(erste_karte_warm, 2),
         "erste_karte_warmer_server_teile": warm_teile,
         "erste_karte_kb": round(erste_bytes / 1024, 1),
+        "erste_karte_browser_ms": browser_teile,
         "indikatorwechsel_median_ms": round(statistics.median(zeiten) * 1000),
         "indikatorwechsel_ms": [round(z * 1000) for z in zeiten],
         "indikatorwechsel_median_kb": round(statistics.median(bytes_je_wechsel) / 1024, 1),

@@ -1,4 +1,8 @@
 // Karte des Bildungsmonitors (ES-Modul, ohne Build-Schritt): Leaflet mit Canvas, Geometrie einmal, dann nur Farben.
+// Die Flächen sind keine Leaflet-Objekte (11.000 L.polygon kosteten Deutschland ~1,5 s): eine eigene Ebene
+// (`ebenenKlasse`) zeichnet sie direkt aus den dekodierten Ringen, je Farbe ein Pfad, nur im Ausschnitt und
+// zoomabhängig vereinfacht; Klick und Hover treffen sie über ein Raster und Punkt-in-Polygon. Die Angebote
+// bleiben Leaflet-Symbole auf Leaflets Canvas darüber.
 //
 // Python (oberflaeche/kartenkomponente.py) schickt je Lauf `data`:
 //   geometrie  {hash, ids, namen, flaechen, schritt, ausschnitt} – oder nur {hash}, wenn dieser Browser sie schon hat
@@ -15,7 +19,7 @@
 // Dichte Angebote werden je Kategorie zu Gruppen mit Anzahl zusammengefasst (Raster in Bildschirmpixeln, neu je
 // Zoomstufe). Ein Klick auf ein Angebot oder eine Gruppe wählt das Gebiet darunter (die Fläche verliert den Klick
 // nie) und zeigt beim einzelnen Angebot Name und Angaben.
-// Für Tests und Messungen trägt das Kartenelement den sichtbaren Ausschnitt (`data-sicht`), den Ausschnitt der
+// Für Tests und Messungen trägt das Kartenelement (erst, wenn die Flächen gezeichnet sind: `data-faerbung`) den sichtbaren Ausschnitt (`data-sicht`), den Ausschnitt der
 // Flächen (`data-ausschnitt`) und des gewählten Gebiets (`data-auswahl`) als „Süd,West,Nord,Ost“ – nur Geometrie.
 // Texte aus den Daten gehen nur als Text (textContent) in die Seite; die Ebenenauswahl von Leaflet verlangt
 // HTML und bekommt maskierte Namen.
@@ -73,25 +77,186 @@ export function zahlenDekodieren(text) {
   return zahlen;
 }
 
+/** Welt-Koordinaten (Web-Mercator, Zoom 0, Einheit „Kachel“ 0…1) wie Leaflets EPSG:3857, ohne Leaflet. */
+const MAX_BREITE = 85.0511287798;
+function weltX(laenge) {
+  return laenge / 360 + 0.5;
+}
+function weltY(breite) {
+  const b = Math.max(Math.min(breite, MAX_BREITE), -MAX_BREITE) * (Math.PI / 180);
+  return 0.5 - Math.log(Math.tan(Math.PI / 4 + b / 2)) / (2 * Math.PI);
+}
+
+/** Die Ringe direkt (ohne Zwischenlisten) in Welt-Koordinaten: je Fläche die Ringe (außen und Löcher, gerade-
+ * ungerade gefüllt), ihr Rahmen in Welt- und in Grad-Koordinaten. Kein Leaflet-Objekt je Fläche. */
 function geometrieDekodieren(g) {
+  const t0 = performance.now();
   const q = g.schritt;
   let x = 0;
   let y = 0;
-  const flaechen = g.flaechen.map((flaeche) =>
-    flaeche.map((ringe) =>
-      ringe.map((ring) => {
-        const z = zahlenDekodieren(ring);
-        const punkte = new Array(z.length / 2);
-        for (let i = 0; i < z.length; i += 2) {
-          x += z[i];
-          y += z[i + 1];
-          punkte[i / 2] = [y * q, x * q];
+  const ringe = [];
+  const rahmen = new Float64Array(g.flaechen.length * 4); // Welt: minX, minY, maxX, maxY
+  const grad = new Float64Array(g.flaechen.length * 4); // Süd, West, Nord, Ost
+  const wichtig = new WeakMap(); // Ring → je Punkt die Toleranz, bis zu der er bleibt (Douglas-Peucker)
+  g.flaechen.forEach((flaeche, i) => {
+    const eigene = [];
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let s = Infinity, w = Infinity, n = -Infinity, o = -Infinity;
+    for (const polygon of flaeche)
+      for (const text of polygon) {
+        const punkte = [];
+        let u = 0;
+        let faktor = 1;
+        let ungerade = false;
+        for (let k = 0; k < text.length; k++) {
+          const v = WERT[text.charCodeAt(k)];
+          if (v < 0) throw new Error("Ungültiges Zeichen in der Geometrie.");
+          u += (v & 31) * faktor;
+          if (v & 32) {
+            faktor *= 32;
+            continue;
+          }
+          const d = u % 2 ? -(u + 1) / 2 : u / 2;
+          u = 0;
+          faktor = 1;
+          if (!ungerade) {
+            x += d;
+            ungerade = true;
+            continue;
+          }
+          y += d;
+          ungerade = false;
+          const laenge = x * q;
+          const breite = y * q;
+          const wx = weltX(laenge);
+          const wy = weltY(breite);
+          punkte.push(wx, wy);
+          if (wx < x0) x0 = wx;
+          if (wx > x1) x1 = wx;
+          if (wy < y0) y0 = wy;
+          if (wy > y1) y1 = wy;
+          if (breite < s) s = breite;
+          if (breite > n) n = breite;
+          if (laenge < w) w = laenge;
+          if (laenge > o) o = laenge;
         }
-        return punkte;
-      }),
-    ),
-  );
-  return { hash: g.hash, ids: g.ids, namen: g.namen, ausschnitt: g.ausschnitt, flaechen };
+        const ring = Float64Array.from(punkte);
+        eigene.push(ring);
+        wichtig.set(ring, gewichte(ring));
+      }
+    ringe.push(eigene);
+    rahmen.set([x0, y0, x1, y1], i * 4);
+    grad.set([s, w, n, o], i * 4);
+  });
+  const geo = { hash: g.hash, ids: g.ids, namen: g.namen, ausschnitt: g.ausschnitt, ringe, rahmen, grad, wichtig };
+  geo.raster = rasterBauen(geo);
+  geo.dekodieren_ms = Math.round(performance.now() - t0);
+  return geo;
+}
+
+/** Douglas-Peucker einmal für alle Toleranzen: je Punkt eines Rings (x, y, x, y, …) der größte Abstand, bei dem er
+ * noch bleibt (nie größer als der seines Elternpunkts: kleinere Toleranz ⇒ Obermenge). Beim Zeichnen bleibt ein
+ * Punkt, wenn sein Wert mindestens die Toleranz der Zoomstufe (0,7 Pixel) erreicht – gröbere Geometrie bei
+ * kleinem Zoom, ohne zweite Geometrie vom Server. Anker (erster und fernster Punkt) bleiben immer. */
+function gewichte(ring) {
+  const n = ring.length / 2;
+  const w = new Float32Array(n);
+  if (n < 3) return w.fill(Infinity);
+  let fern = 0;
+  let best = -1;
+  for (let k = 1; k < n; k++) {
+    const d = (ring[2 * k] - ring[0]) ** 2 + (ring[2 * k + 1] - ring[1]) ** 2;
+    if (d > best) {
+      best = d;
+      fern = k;
+    }
+  }
+  w[0] = Infinity;
+  w[fern] = Infinity;
+  const stapel = [0, fern, Infinity, fern, n, Infinity]; // Abschnitte [a, b) mit der Toleranz des Elternpunkts
+  while (stapel.length) {
+    const grenze = stapel.pop();
+    const b = stapel.pop();
+    const a = stapel.pop();
+    if (b - a < 2) continue;
+    const ax = ring[2 * a];
+    const ay = ring[2 * a + 1];
+    const bx = ring[2 * (b % n)];
+    const by = ring[2 * (b % n) + 1];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const l2 = dx * dx + dy * dy;
+    let max = -1;
+    let km = a + 1;
+    for (let k = a + 1; k < b; k++) {
+      const px = ring[2 * k] - ax;
+      const py = ring[2 * k + 1] - ay;
+      const d = l2 > 0 ? Math.abs(px * dy - py * dx) / Math.sqrt(l2) : Math.hypot(px, py);
+      if (d > max) {
+        max = d;
+        km = k;
+      }
+    }
+    const t = Math.min(max, grenze);
+    w[km] = t;
+    stapel.push(a, km, t, km, b, t);
+  }
+  return w;
+}
+
+/** Raster über den Rahmen aller Flächen (Welt-Koordinaten): je Zelle die Flächen, deren Rahmen sie berühren. */
+const RASTER = 128;
+function rasterBauen(geo) {
+  const r = geo.rahmen;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < geo.ringe.length; i++) {
+    if (!geo.ringe[i].length) continue;
+    x0 = Math.min(x0, r[4 * i]);
+    y0 = Math.min(y0, r[4 * i + 1]);
+    x1 = Math.max(x1, r[4 * i + 2]);
+    y1 = Math.max(y1, r[4 * i + 3]);
+  }
+  const bx = (x1 - x0) / RASTER || 1;
+  const by = (y1 - y0) / RASTER || 1;
+  const zellen = Array.from({ length: RASTER * RASTER }, () => []);
+  const zelle = (v, v0, b) => Math.max(0, Math.min(RASTER - 1, Math.floor((v - v0) / b)));
+  for (let i = 0; i < geo.ringe.length; i++) {
+    if (!geo.ringe[i].length) continue;
+    for (let cy = zelle(r[4 * i + 1], y0, by); cy <= zelle(r[4 * i + 3], y0, by); cy++)
+      for (let cx = zelle(r[4 * i], x0, bx); cx <= zelle(r[4 * i + 2], x0, bx); cx++) zellen[cy * RASTER + cx].push(i);
+  }
+  return { x0, y0, bx, by, zellen, zelle };
+}
+
+/** Liegt der Welt-Punkt in Fläche i? (gerade-ungerade über alle Ringe: Löcher und Mehrfachpolygone) */
+export function punktInFlaeche(ringe, px, py) {
+  let innen = false;
+  for (const ring of ringe) {
+    const n = ring.length;
+    for (let a = 0, b = n - 2; a < n; b = a, a += 2) {
+      const ya = ring[a + 1];
+      const yb = ring[b + 1];
+      if (ya > py !== yb > py && px < ((ring[b] - ring[a]) * (py - ya)) / (yb - ya) + ring[a]) innen = !innen;
+    }
+  }
+  return innen;
+}
+
+/** Die Fläche am Welt-Punkt oder -1 (Raster, dann Rahmen, dann Punkt-in-Polygon). */
+function flaecheAmWeltpunkt(geo, px, py) {
+  const r = geo.raster;
+  if (px < r.x0 || py < r.y0) return -1;
+  const cx = Math.floor((px - r.x0) / r.bx);
+  const cy = Math.floor((py - r.y0) / r.by);
+  if (cx >= RASTER || cy >= RASTER) return -1;
+  const kandidaten = r.zellen[cy * RASTER + cx];
+  for (let k = kandidaten.length - 1; k >= 0; k--) {
+    const i = kandidaten[k];
+    const b = geo.rahmen;
+    if (px < b[4 * i] || px > b[4 * i + 2] || py < b[4 * i + 1] || py > b[4 * i + 3]) continue;
+    if (punktInFlaeche(geo.ringe[i], px, py)) return i;
+  }
+  return -1;
 }
 
 function angeboteDekodieren(a) {
@@ -221,9 +386,13 @@ function anlegen(L, parentElement, data) {
     container,
     // Ein Canvas für Flächen und Angebote: ein zweiter darüber finge alle Klicks ab. Angebote liegen oben.
     renderer: L.canvas({ padding: 0.3, tolerance: 3 }),
-    flaechen: null,
-    polygone: [],
+    flaechen: null, // eigene Ebene: alle Flächen auf einem Canvas (ebenenKlasse)
     geo: null,
+    hover: -1,
+    tip: L.tooltip({ direction: "top", offset: [0, -10], className: "bm-tip" }),
+    tipFlaeche: -1,
+    zeichnungen: 0,
+    zeiten: {},
     angebote: new Map(),
     ausgeblendet: new Set(),
     steuerung: null,
@@ -236,6 +405,44 @@ function anlegen(L, parentElement, data) {
     groesse: "",
     ausloesen: () => {},
   };
+  // Für Tests: Fläche an einem Punkt, ihr Rahmen, ein Punkt in ihr
+  z.flaecheAn = (ll) => flaecheAn(z, ll);
+  z.grenzen = (i) => flaechenGrenzen(z, i);
+  z.innenpunkt = (i) => innenpunkt(z, i);
+  // Klick und Hover auf den Flächen: Raster + Punkt-in-Polygon statt eines Leaflet-Objekts je Fläche.
+  // Ein Angebot darunter hat den Klick schon gesehen (`_bmGebiet`): dann nicht noch einmal wählen.
+  map.on("click", (e) => {
+    if (!z.geo || (e.originalEvent && e.originalEvent._bmGebiet)) return;
+    const i = flaecheAn(z, e.latlng);
+    if (i >= 0) gebietWaehlen(z, i, e.latlng);
+  });
+  let naechster = null;
+  map.on("mousemove", (e) => {
+    const erster = naechster === null;
+    naechster = e.latlng;
+    if (!erster) return;
+    requestAnimationFrame(() => {
+      const ll = naechster;
+      naechster = null;
+      if (!z.geo) return;
+      // über einem Angebot zeigt das Angebot seinen Tooltip, nicht die Fläche
+      const i = z.renderer._hoveredLayer ? -1 : flaecheAn(z, ll);
+      if (i !== z.hover) {
+        z.hover = i;
+        if (z.flaechen) z.flaechen.linienZeichnen();
+      }
+      if (i >= 0) tooltipZeigen(z, i, ll);
+      else tooltipSchliessen(z);
+    });
+  });
+  map.on("mouseout", () => {
+    naechster = null;
+    if (z.hover >= 0 && z.flaechen) {
+      z.hover = -1;
+      z.flaechen.linienZeichnen();
+    }
+    tooltipSchliessen(z);
+  });
   map.on("overlayremove", (e) => e.layer.bmKategorie && z.ausgeblendet.add(e.layer.bmKategorie));
   map.on("overlayadd", (e) => e.layer.bmKategorie && z.ausgeblendet.delete(e.layer.bmKategorie));
   map.on("movestart zoomstart", () => {
@@ -285,7 +492,7 @@ function kennzeichnen(z) {
   d.sicht = grenzenText(z.map.getBounds());
   if (z.geo.ausschnitt) d.ausschnitt = grenzenText(window.L.latLngBounds(z.geo.ausschnitt));
   const i = z.geo.ids.indexOf(z.gewaehlt);
-  if (i >= 0 && z.polygone[i]) d.auswahl = grenzenText(z.polygone[i].getBounds());
+  if (i >= 0 && z.geo.ringe[i].length) d.auswahl = grenzenText(flaechenGrenzen(z, i));
   else delete d.auswahl;
 }
 
@@ -305,72 +512,265 @@ function einpassen(z) {
   kennzeichnen(z);
 }
 
-/** Die Fläche unter einem Punkt (oben liegende zuerst) oder -1. */
+/** Die Fläche unter einem Punkt (Breite/Länge) oder -1. */
 function flaecheAn(z, latlng) {
-  const punkt = z.map.latLngToLayerPoint(latlng);
-  for (let i = z.polygone.length - 1; i >= 0; i--) {
-    const p = z.polygone[i];
-    if (p && p.getBounds().contains(latlng) && p._containsPoint(punkt)) return i;
-  }
-  return -1;
+  if (!z.geo) return -1;
+  const ll = window.L.latLng(latlng);
+  return flaecheAmWeltpunkt(z.geo, weltX(ll.lng), weltY(ll.lat));
 }
 
-function gebietWaehlen(z, i) {
+/** Rahmen der Fläche i als Leaflet-Grenzen (Süd/West, Nord/Ost). */
+function flaechenGrenzen(z, i) {
+  const g = z.geo.grad;
+  return window.L.latLngBounds([g[4 * i], g[4 * i + 1]], [g[4 * i + 2], g[4 * i + 3]]);
+}
+
+/** Ein Punkt (Breite, Länge) im Innern der Fläche i (für Tests): Mitte des Rahmens oder ein Rasterpunkt darin. */
+function innenpunkt(z, i) {
+  const b = z.geo.rahmen;
+  for (let n = 1; n <= 16; n *= 2)
+    for (let a = 0; a < n; a++)
+      for (let c = 0; c < n; c++) {
+        const px = b[4 * i] + ((a + 0.5) / n) * (b[4 * i + 2] - b[4 * i]);
+        const py = b[4 * i + 1] + ((c + 0.5) / n) * (b[4 * i + 3] - b[4 * i + 1]);
+        if (flaecheAmWeltpunkt(z.geo, px, py) === i) {
+          const lat = (Math.atan(Math.exp((0.5 - py) * 2 * Math.PI)) - Math.PI / 4) * (360 / Math.PI);
+          return window.L.latLng(lat, (px - 0.5) * 360);
+        }
+      }
+  return null;
+}
+
+function gebietWaehlen(z, i, latlng) {
   const vorher = z.gewaehlt;
   z.gewaehlt = z.geo.ids[i];
   umrandungErneuern(z, vorher);
   kennzeichnen(z);
+  if (latlng) tooltipZeigen(z, i, latlng); // auch ohne Maus (Touch): der Klick zeigt Name und Wert
   z.ausloesen("klick", z.geo.ids[i]);
 }
 
-function stil(z, i) {
-  const f = z.faerbung;
-  const aktiv = z.geo && z.geo.ids[i] === z.gewaehlt;
-  return {
-    fillColor: f ? f.farben[Number(f.klasse[i])] : "#d9d9d9",
-    fillOpacity: 0.8,
-    color: aktiv ? "#000000" : "#ffffff",
-    weight: aktiv ? 3.5 : 0.6,
-  };
+function tooltipText(z, i) {
+  return textZeilen(z.geo.namen[i], z.faerbung ? `${z.faerbung.titel}: ${werttext(z.faerbung, i)}` : "");
+}
+
+function tooltipZeigen(z, i, latlng) {
+  if (z.tipFlaeche !== i) {
+    z.tip.setContent(tooltipText(z, i));
+    z.tipFlaeche = i;
+  }
+  z.tip.setLatLng(latlng);
+  if (!z.map.hasLayer(z.tip)) z.map.openTooltip(z.tip);
+}
+
+function tooltipSchliessen(z) {
+  if (z.map.hasLayer(z.tip)) z.map.closeTooltip(z.tip);
+  z.tipFlaeche = -1;
+}
+
+let Ebene = null;
+
+/** Alle Flächen auf einem eigenen Canvas, direkt aus den Ringen: ein Pfad je Farbe, gerade-ungerade gefüllt;
+ * gezeichnet wird nur, was im (etwas größeren) Ausschnitt liegt, und je Ring nur Punkte, die mindestens
+ * einen halben Pixel auseinander liegen. Hover- und Auswahl-Umrandung liegen auf einem zweiten, kleinen
+ * Canvas darüber (Hover zeichnet nicht alles neu). Beide nehmen keine Mausereignisse an: Klicks und Hover
+ * wertet die Karte aus (Raster + Punkt-in-Polygon). Verschieben, Zoom-Animation wie Leaflets Renderer. */
+function ebenenKlasse(L) {
+  if (Ebene) return Ebene;
+  Ebene = L.Layer.extend({
+    options: { padding: 0.3 },
+    initialize(z) {
+      this._z = z;
+    },
+    onAdd(map) {
+      if (!map.getPane("bmFlaechen")) {
+        const pane = map.createPane("bmFlaechen");
+        pane.style.zIndex = 350; // unter Leaflets Canvas (Angebote, 400)
+        pane.style.pointerEvents = "none";
+      }
+      const pane = map.getPane("bmFlaechen");
+      this._flaechen = L.DomUtil.create("canvas", "bm-flaechen", pane);
+      this._linien = L.DomUtil.create("canvas", "bm-linien", pane);
+      if (map._zoomAnimated) for (const c of [this._flaechen, this._linien]) L.DomUtil.addClass(c, "leaflet-zoom-animated");
+      this._neu();
+    },
+    onRemove() {
+      this._flaechen.remove();
+      this._linien.remove();
+    },
+    getEvents() {
+      const ev = { viewreset: this._neu, zoom: this._beimZoom, moveend: this._neu };
+      if (this._map._zoomAnimated) ev.zoomanim = this._beiZoomAnimation;
+      return ev;
+    },
+    _beiZoomAnimation(e) {
+      this._transform(e.center, e.zoom);
+    },
+    _beimZoom() {
+      this._transform(this._map.getCenter(), this._map.getZoom());
+    },
+    _transform(center, zoom) {
+      if (!this._bounds) return;
+      const map = this._map;
+      const scale = map.getZoomScale(zoom, this._zoom);
+      const halb = map.getSize().multiplyBy(0.5 + this.options.padding);
+      const mitte = map.project(this._center, zoom);
+      const versatz = halb.multiplyBy(-scale).add(mitte).subtract(map._getNewPixelOrigin(center, zoom));
+      for (const c of [this._flaechen, this._linien]) {
+        if (L.Browser.any3d) L.DomUtil.setTransform(c, versatz, scale);
+        else L.DomUtil.setPosition(c, versatz);
+      }
+    },
+    /** Ausschnitt neu bestimmen, beide Canvas an ihn legen und alles zeichnen. */
+    _neu() {
+      const map = this._map;
+      if (!map || (map._animatingZoom && this._bounds)) return;
+      const p = this.options.padding;
+      const size = map.getSize();
+      const min = map.containerPointToLayerPoint(size.multiplyBy(-p)).round();
+      this._bounds = L.bounds(min, min.add(size.multiplyBy(1 + 2 * p)).round());
+      this._center = map.getCenter();
+      this._zoom = map.getZoom();
+      const groesse = this._bounds.getSize();
+      const m = window.devicePixelRatio || 1;
+      for (const c of [this._flaechen, this._linien]) {
+        L.DomUtil.setPosition(c, min);
+        c.width = Math.round(m * groesse.x);
+        c.height = Math.round(m * groesse.y);
+        c.style.width = `${groesse.x}px`;
+        c.style.height = `${groesse.y}px`;
+      }
+      this.flaechenZeichnen();
+    },
+    /** Abbildung Welt → Canvas-Pixel: x * s - ox. */
+    _abbildung() {
+      const map = this._map;
+      const s = map.options.crs.scale(map.getZoom());
+      const o = map.getPixelOrigin().add(this._bounds.min);
+      return { s, ox: o.x, oy: o.y };
+    },
+    _pfad(ziel, ringe, a) {
+      const { s, ox, oy } = a;
+      const toleranz = 0.7 / s; // Welt-Einheiten
+      const wichtig = this._z.geo.wichtig;
+      let punkte = 0;
+      for (const ring of ringe) {
+        const n = ring.length;
+        const w = wichtig.get(ring);
+        ziel.moveTo(ring[0] * s - ox, ring[1] * s - oy);
+        for (let k = 2; k < n; k += 2)
+          if (w[k / 2] >= toleranz) {
+            ziel.lineTo(ring[k] * s - ox, ring[k + 1] * s - oy);
+            punkte += 1;
+          }
+        ziel.closePath();
+      }
+      return punkte;
+    },
+    flaechenZeichnen() {
+      const z = this._z;
+      const geo = z.geo;
+      if (!this._bounds || !geo) return;
+      const t0 = performance.now();
+      const ctx = this._flaechen.getContext("2d");
+      const m = this._flaechen.width / this._bounds.getSize().x || 1;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this._flaechen.width, this._flaechen.height);
+      ctx.setTransform(m, 0, 0, m, 0, 0);
+      const a = this._abbildung();
+      const breite = this._bounds.getSize().x;
+      const hoehe = this._bounds.getSize().y;
+      const f = z.faerbung;
+      const r = geo.rahmen;
+      // Je Fläche ein Pfad in Canvas-Pixeln, einmal je Ausschnitt (Umfärben setzt nur die Farbpfade neu zusammen)
+      const schluessel = `${geo.hash}|${a.s}|${a.ox}|${a.oy}|${breite}|${hoehe}`;
+      if (this._schluessel !== schluessel) {
+        this._schluessel = schluessel;
+        this._einzeln = new Array(geo.ringe.length).fill(null);
+        let punkte = 0;
+        for (let i = 0; i < geo.ringe.length; i++) {
+          if (!geo.ringe[i].length) continue;
+          if (r[4 * i + 2] * a.s - a.ox < 0 || r[4 * i] * a.s - a.ox > breite) continue;
+          if (r[4 * i + 3] * a.s - a.oy < 0 || r[4 * i + 1] * a.s - a.oy > hoehe) continue;
+          const pfad = new Path2D();
+          punkte += this._pfad(pfad, geo.ringe[i], a);
+          this._einzeln[i] = pfad;
+        }
+        z.zeiten.punkte = punkte;
+      }
+      const pfade = new Map();
+      let gezeichnet = 0;
+      for (let i = 0; i < this._einzeln.length; i++) {
+        const einzeln = this._einzeln[i];
+        if (!einzeln) continue;
+        const farbe = f ? f.farben[Number(f.klasse[i])] : "#d9d9d9";
+        if (!pfade.has(farbe)) pfade.set(farbe, new Path2D());
+        pfade.get(farbe).addPath(einzeln);
+        gezeichnet += 1;
+      }
+      const t1 = performance.now();
+      ctx.globalAlpha = 0.8;
+      for (const [farbe, pfad] of pfade) {
+        ctx.fillStyle = farbe;
+        ctx.fill(pfad, "evenodd");
+      }
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = "#ffffff";
+      ctx.lineWidth = 0.6;
+      const t2 = performance.now();
+      for (const pfad of pfade.values()) ctx.stroke(pfad);
+      ctx.getImageData(0, 0, 1, 1); // auf das Raster warten (Messung)
+      const t3 = performance.now();
+      this.gezeichnet = gezeichnet;
+      z.zeiten.pfade_ms = Math.round(t1 - t0);
+      z.zeiten.fuellen_ms = Math.round(t2 - t1);
+      z.zeiten.linien_ms = Math.round(t3 - t2);
+      z.zeichnungen += 1;
+      z.zeiten.zeichnen_ms = Math.round(performance.now() - t0);
+      this.linienZeichnen();
+    },
+    /** Umrandung des gewählten (schwarz) und des Gebiets unter der Maus (grau). */
+    linienZeichnen() {
+      const z = this._z;
+      if (!this._bounds || !z.geo) return;
+      const ctx = this._linien.getContext("2d");
+      const m = this._linien.width / this._bounds.getSize().x || 1;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this._linien.width, this._linien.height);
+      ctx.setTransform(m, 0, 0, m, 0, 0);
+      ctx.lineJoin = "round";
+      const a = this._abbildung();
+      const gewaehlt = z.geo.ids.indexOf(z.gewaehlt);
+      for (const [i, farbe, weite] of [
+        [z.hover, "#333333", 3],
+        [gewaehlt, "#000000", 3.5],
+      ]) {
+        if (i == null || i < 0 || !z.geo.ringe[i].length) continue;
+        const pfad = new Path2D();
+        this._pfad(pfad, z.geo.ringe[i], a);
+        ctx.strokeStyle = farbe;
+        ctx.lineWidth = weite;
+        ctx.stroke(pfad);
+      }
+    },
+  });
+  return Ebene;
 }
 
 function flaechenAufbauen(L, z, geo) {
-  if (z.flaechen) z.flaechen.remove();
   z.geo = geo;
-  z.polygone = [];
-  const gruppe = L.featureGroup();
-  geo.flaechen.forEach((latlngs, i) => {
-    if (!latlngs.length) return;
-    const p = L.polygon(latlngs, { renderer: z.renderer, ...stil(z, i) });
-    p.bmId = geo.ids[i];
-    p.bindTooltip(() => textZeilen(geo.namen[i], z.faerbung ? `${z.faerbung.titel}: ${werttext(z.faerbung, i)}` : ""), {
-      sticky: true,
-    });
-    p.on("mouseover", () => p.setStyle({ weight: 3, color: "#333333" }));
-    p.on("mouseout", () => p.setStyle(stil(z, i)));
-    p.on("click", () => gebietWaehlen(z, i));
-    z.polygone[i] = p;
-    gruppe.addLayer(p);
-  });
+  z.hover = -1;
+  tooltipSchliessen(z);
+  if (!z.flaechen) z.flaechen = new (ebenenKlasse(L))(z);
   einpassen(z);
-  gruppe.addTo(z.map);
-  gruppe.bringToBack(); // unter die Angebote (gleicher Canvas, Zeichenreihenfolge)
-  z.flaechen = gruppe;
+  if (!z.map.hasLayer(z.flaechen)) z.flaechen.addTo(z.map);
+  else z.flaechen.flaechenZeichnen();
+  z.zeiten.dekodieren_ms = geo.dekodieren_ms;
   z.aufbauten += 1;
 }
 
 function umrandungErneuern(z, vorher) {
-  const geo = z.geo;
-  if (!geo) return;
-  for (const id of [vorher, z.gewaehlt]) {
-    const i = geo.ids.indexOf(id);
-    if (i >= 0 && z.polygone[i]) z.polygone[i].setStyle(stil(z, i));
-  }
-  const i = geo.ids.indexOf(z.gewaehlt);
-  if (i >= 0 && z.polygone[i] && z.gewaehlt !== vorher) {
-    z.polygone[i].bringToFront(); // Umrandung ganz sichtbar, die Angebote bleiben darüber
-    for (const eintrag of z.angebote.values()) eintrag.ebene.eachLayer((m) => m.bringToFront());
-  }
+  if (z.flaechen && z.gewaehlt !== vorher) z.flaechen.linienZeichnen();
 }
 
 function faerben(z, faerbung, gewaehlt) {
@@ -378,9 +778,14 @@ function faerben(z, faerbung, gewaehlt) {
   const vorher = z.gewaehlt;
   z.faerbung = faerbung;
   z.gewaehlt = gewaehlt;
-  if (neu) {
-    z.polygone.forEach((p, i) => p && p.setStyle(stil(z, i)));
-    z.faerbungen += 1;
+  if (neu || z.zeichnungen === 0) {
+    if (z.flaechen) z.flaechen.flaechenZeichnen();
+    if (neu) z.faerbungen += 1;
+    if (z.tipFlaeche >= 0) {
+      const i = z.tipFlaeche;
+      z.tipFlaeche = -1;
+      if (z.map.hasLayer(z.tip)) tooltipZeigen(z, i, z.tip.getLatLng());
+    }
   }
   umrandungErneuern(z, vorher);
 }
@@ -430,7 +835,8 @@ function angeboteZeichnen(L, z, eintrag) {
         L.popup({ autoPan: false }).setLatLng(ll).setContent(textZeilen(a.namen[i], a.kategorie, a.info[i])).openOn(z.map);
       }
       const f = flaecheAn(z, e.latlng);
-      if (f >= 0) gebietWaehlen(z, f);
+      if (e.originalEvent) e.originalEvent._bmGebiet = true;
+      if (f >= 0) gebietWaehlen(z, f, n === 1 ? null : e.latlng);
     });
     eintrag.ebene.addLayer(m);
   }
@@ -467,6 +873,7 @@ export async function zeichnen({ data, parentElement, setTriggerValue }) {
   const z = karten.get(parentElement) || anlegen(L, parentElement, data);
   z.ausloesen = setTriggerValue;
   z.container.style.height = hoeheCss(data.hoehe);
+  performance.mark("bm-daten");
   const geo = holen(geometrien, data.geometrie, geometrieDekodieren);
   const angebote = (data.angebote || []).map((a) => holen(angebotsebenen, a, angeboteDekodieren));
   const fehlt = [data.geometrie, ...(data.angebote || [])]
@@ -483,7 +890,8 @@ export async function zeichnen({ data, parentElement, setTriggerValue }) {
   }
   angeboteSetzen(L, z, angebote);
   faerben(z, data.faerbung, data.gewaehlt);
-  // Kennzeichen, sobald der Canvas neu gezeichnet ist (für Tests und Messungen)
+  performance.mark("bm-gezeichnet");
+  // Kennzeichen, sobald der Canvas neu gezeichnet und im Bild ist (für Tests und Messungen: „Flächen gezeichnet“)
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       kennzeichnen(z);

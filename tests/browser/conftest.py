@@ -32,6 +32,18 @@ CHROMIUM_ARGS = [
 
 
 def _freier_port() -> int:
+    """Ein freier Port; `BILDUNGSMONITOR_TEST_PORTS=8631-8639`: nur aus diesem Bereich (geteilte Maschine)."""
+    bereich = os.environ.get("BILDUNGSMONITOR_TEST_PORTS")
+    if bereich:
+        von, bis = (int(t) for t in bereich.split("-"))
+        for port in range(von, bis + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"Kein freier Port in {bereich}.")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -23,7 +23,8 @@ JS_ZUSTAND = """() => {
   // Angebote, die die Karte zeigt: einzeln oder in Gruppen (jede Gruppe zählt ihre Punkte)
   for (const e of z.angebote.values())
     if (z.map.hasLayer(e.ebene)) for (const m of e.ebene.getLayers()) angebote += m.bmAnzahl || 1;
-  return {gebiete: z.polygone.filter(Boolean).length, angebote, zoom: z.map.getZoom(), aufbauten: z.aufbauten,
+  const gebiete = z.geo ? z.geo.ringe.filter((r) => r.length).length : 0;
+  return {gebiete, angebote, zoom: z.map.getZoom(), aufbauten: z.aufbauten,
           faerbungen: z.faerbungen, geometrie: c.dataset.geometrie || null, faerbung: c.dataset.faerbung || null,
           marke: z.marke || null};
 }"""
@@ -33,11 +34,10 @@ JS_ZIELGEBIET = """() => {
   const z = document.querySelector('.bm-karte')._bmKarte;
   const sicht = z.map.getBounds().pad(-0.1);
   const r = z.map.getContainer().getBoundingClientRect();
-  for (let i = 0; i < z.polygone.length; i++) {
-    const p = z.polygone[i];
-    if (!p) continue;
-    const mitte = p.getCenter();
-    if (!sicht.contains(mitte) || !p._containsPoint(z.map.latLngToLayerPoint(mitte))) continue;
+  for (let i = 0; i < z.geo.ids.length; i++) {
+    if (!z.geo.ringe[i].length || !sicht.contains(z.grenzen(i))) continue;
+    const mitte = z.innenpunkt(i);
+    if (!mitte || !sicht.contains(mitte)) continue;
     const c = z.map.latLngToContainerPoint(mitte);
     return {id: z.geo.ids[i], name: z.geo.namen[i], x: c.x + r.left, y: c.y + r.top};
   }
@@ -53,7 +53,7 @@ JS_ZOOM_UND_MARKE = """() => {
 #: Liegt der ganze Ausschnitt der Ebene in der Sicht der Karte?
 JS_GANZ_SICHTBAR = """() => {
   const z = document.querySelector('.bm-karte')._bmKarte;
-  return z.map.getBounds().pad(0.02).contains(z.flaechen.getBounds());
+  return z.map.getBounds().pad(0.02).contains(L.latLngBounds(z.geo.ausschnitt));
 }"""
 
 
@@ -114,8 +114,7 @@ JS_ANGEBOTE_IM_BILD = """() => {
     if (!sicht.contains(ll)) continue;
     const art = m.bmAnzahl > 1 ? 'gruppe' : 'einzeln';
     if (aus[art]) continue;
-    const punkt = z.map.latLngToLayerPoint(ll);
-    const i = z.polygone.findIndex((p) => p && p.getBounds().contains(ll) && p._containsPoint(punkt));
+    const i = z.flaecheAn(ll);
     if (i < 0) continue;
     const c = z.map.latLngToContainerPoint(ll);
     aus[art] = {x: c.x + r.left, y: c.y + r.top, anzahl: m.bmAnzahl, id: z.geo.ids[i], name: z.geo.namen[i]};
@@ -139,8 +138,9 @@ def test_karte_klick_waehlt_gebiet_offline(seite, server_musterstadt):
     # ruhige Karte: ohne Angebote, bis jemand sie einschaltet
     assert zahlen["angebote"] == 0, zahlen
     assert seite.get_by_role("button", name="Angebote: keine").is_visible()
-    # Leaflet zeichnet Flächen und Angebote auf einen Canvas, keine DOM-Symbole
-    assert seite.locator(f"{KARTE} canvas").count() == 1
+    # Alle Flächen auf einem eigenen Canvas (kein Leaflet-Objekt, kein SVG je Fläche), keine DOM-Symbole
+    assert seite.locator(f"{KARTE} canvas.bm-flaechen").count() == 1
+    assert seite.locator(f"{KARTE} path").count() == 0
     assert seite.locator(f"{KARTE} .leaflet-marker-icon").count() == 0
     # erste Anzeige einer Ebene: eingepasst, das ganze Gebiet ist zu sehen
     assert seite.evaluate(JS_GANZ_SICHTBAR)
