@@ -41,6 +41,10 @@ class Ablage(Protocol):
 
     art: str  # „dateien“ oder „postgresql“
 
+    def kommunen(self) -> dict[str, str]:
+        """Die Kommunen, die sich öffnen lassen: Kennung → Anzeigename."""
+        ...
+
     def stand(self, kommune: str, version: str = AKTIV) -> Stand:
         """Der Stand einer Kommune für „aktiv“, „original“ oder eine Versions-ID (billig: je Lauf gefragt)."""
         ...

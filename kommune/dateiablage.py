@@ -96,6 +96,20 @@ class DateiAblage:
 
     # -- Stand und Laden --------------------------------------------------------------------------
 
+    def kommunen(self) -> dict[str, str]:
+        """Die mitgelieferten Kommunen (`BEKANNTE_KOMMUNEN`; offene Daten nur mit Datenordner) und die eigene
+        Kommune des Hauses (`BILDUNGSMONITOR_KOMMUNE`, ein Ordner mit kommune.toml)."""
+        from kommune.laden import BEKANNTE_KOMMUNEN
+
+        kommunen = {name: k.anzeigename for name, k in BEKANNTE_KOMMUNEN.items() if k.verfuegbar()}
+        eigene = os.environ.get("BILDUNGSMONITOR_KOMMUNE", "")
+        if eigene and eigene not in kommunen and (Path(eigene) / "kommune.toml").is_file():
+            try:
+                kommunen[eigene] = konfiguration_lesen(Path(eigene)).name
+            except KommuneFehler:
+                kommunen[eigene] = Path(eigene).name
+        return kommunen
+
     def stand(self, kommune: str, version: str = AKTIV) -> Stand:
         """Aufgelöste Version und Marke aus Änderungszeit und Größe jeder Datei der Kommune (und der Version)."""
         konf, dateien = _konf_und_dateien(kommune)

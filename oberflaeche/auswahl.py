@@ -86,12 +86,18 @@ def seitenleiste() -> Auswahl | None:
     """Kommune, Stand und Ebene wählen; None, wenn die Kommune nicht geladen werden konnte."""
     url_uebernehmen()
     kommunen = verfuegbare_kommunen()
+    if not kommunen:
+        st.error("Die eingestellte Ablage enthält keine Kommune (Datenbank: `python -m kommune db uebernehmen …`).")
+        return None
     standard = os.environ.get("BILDUNGSMONITOR_KOMMUNE", "musterstadt")
+    ersatz = (
+        standard if standard in kommunen else ("musterstadt" if "musterstadt" in kommunen else next(iter(kommunen)))
+    )
     gewuenscht = st.session_state.get("wahl_kommune") or standard
     if gewuenscht not in kommunen:
         if st.session_state.get("wahl_kommune"):
-            st.sidebar.warning(f"Die Kommune „{gewuenscht}“ ist nicht verfügbar; Musterstadt wird gezeigt.")
-        gewuenscht = "musterstadt"
+            st.sidebar.warning(f"Die Kommune „{gewuenscht}“ ist nicht verfügbar; {kommunen[ersatz]} wird gezeigt.")
+        gewuenscht = ersatz
     ids = list(kommunen)
     kommune_id = st.sidebar.selectbox(
         "Kommune", ids, index=ids.index(gewuenscht), format_func=kommunen.__getitem__, key="sb_kommune"

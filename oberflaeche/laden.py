@@ -6,7 +6,6 @@ Alles geht über `kommune.ablage.ablage()`: kein Pfad, keine Änderungszeit. Jed
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from geodata.anzeige import vereinfachen
 from geodata.kodierung import ebene_kodieren
 from kommune.ablage import AKTIV, Stand, ablage
 from kommune.fehler import KommuneFehler
-from kommune.konfiguration import konfiguration_lesen
 from kommune.laden import BEKANNTE_KOMMUNEN, Kommune
 from kommune.zwischenspeicher import Objektcache, haufen_einfrieren
 
@@ -27,16 +25,8 @@ T = TypeVar("T")
 
 
 def verfuegbare_kommunen() -> dict[str, str]:
-    """Kurzname → Anzeigename der mitgelieferten Kommunen (`BEKANNTE_KOMMUNEN`; offene Daten nur mit
-    Datenordner) und der eigenen Kommune des Hauses (`BILDUNGSMONITOR_KOMMUNE`)."""
-    kommunen = {name: k.anzeigename for name, k in BEKANNTE_KOMMUNEN.items() if k.verfuegbar()}
-    eigene = os.environ.get("BILDUNGSMONITOR_KOMMUNE", "")
-    if eigene and eigene not in kommunen and (Path(eigene) / "kommune.toml").is_file():
-        try:  # die eigene Kommune eines Hauses: ein Ordner mit kommune.toml
-            kommunen[eigene] = konfiguration_lesen(Path(eigene)).name
-        except KommuneFehler:
-            kommunen[eigene] = Path(eigene).name
-    return kommunen
+    """Kennung → Anzeigename der Kommunen, die die eingestellte Ablage kennt (`Ablage.kommunen`)."""
+    return ablage().kommunen()
 
 
 def stand_holen(name: str, version: str = AKTIV) -> Stand:

@@ -210,3 +210,17 @@ def test_versionsordner_importiert_hat_eigene_marke(dateifall):
     v1 = a.version_anlegen(k, _tabelle_geaendert(dateifall, "1"), {})
     v2 = a.version_anlegen(k, _tabelle_geaendert(dateifall, "1"), {})
     assert a.stand(k, v1) != a.stand(k, v2)
+
+
+def test_dateiablage_kennt_mitgelieferte_und_eigene_kommune(tmp_path, monkeypatch):
+
+    from kommune.dateiablage import dateiablage
+
+    eigene = shutil.copytree(
+        PROJEKT / "sample_data" / "musterstadt", tmp_path / "eigene", ignore=lambda *_: ["versionen"]
+    )
+    monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", str(eigene))
+    kommunen = dateiablage().kommunen()
+    assert kommunen["musterstadt"] == "Musterstadt (Beispieldaten)" and kommunen[str(eigene)] == "Musterstadt"
+    monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", str(tmp_path / "gibt_es_nicht"))
+    assert str(tmp_path / "gibt_es_nicht") not in dateiablage().kommunen()

@@ -301,3 +301,13 @@ def test_zwei_importe_nur_ueber_die_datenbank(testdatenbank, tmp_path, monkeypat
     assert (k.indikatoren["periode"] == "2030-01").sum() == n
     assert a.datei_lesen(name, "gibt_es_nicht.csv") is None
     assert a.datei_lesen(name, erste.ziel, "v0001") != a.datei_lesen(name, erste.ziel, "v0002")
+
+
+def test_kommunen_der_datenbank_fuer_die_auswahl(testdatenbank, tmp_path, monkeypatch):  # noqa: F811
+    from kommune.datenbank import datenbankablage
+    from kommune.datenbank.uebertragung import uebernehmen
+
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    a = datenbankablage(testdatenbank.lesen, testdatenbank.schreiben)
+    name = uebernehmen(a, str(Path(shutil.copytree(MUSTERSTADT, tmp_path / "stadt_liste"))))
+    assert a.kommunen()[name] == "Musterstadt"

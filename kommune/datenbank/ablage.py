@@ -171,6 +171,20 @@ class DatenbankAblage:
 
     # -- Stand und Laden ---------------------------------------------------------------------------------------
 
+    def kommunen(self) -> dict[str, str]:
+        """Alle Kommunen der Datenbank: Name → Anzeigename (aus ihrer kommune.toml)."""
+        import tomllib
+
+        with self.lesen.connect() as v:
+            zeilen = v.execute(sa.text("SELECT name, toml FROM kommune ORDER BY name")).all()
+        kommunen = {}
+        for z in zeilen:
+            try:
+                kommunen[z.name] = str(tomllib.loads(z.toml).get("name") or z.name)
+            except tomllib.TOMLDecodeError:
+                kommunen[z.name] = z.name
+        return kommunen
+
     def stand(self, kommune: str, version: str = AKTIV) -> Stand:
         """Ein Zugriff: Änderungsmarke und aktive Version der Kommune."""
         with self.lesen.connect() as v:
