@@ -10,6 +10,19 @@ from freigabe.tabellenexport import indikatortabelle, sperren_von
 from kommune.werte import bezugsreihe
 
 
+class _SchonGeladen:
+    """Eine Ablage, die nur die schon geladene Kommune „berlin“ liefert."""
+
+    def __init__(self, kommune) -> None:
+        self.kommune = kommune
+
+    def stand(self, name: str, version: str = "aktiv") -> str:
+        return name
+
+    def laden(self, stand: str):
+        return self.kommune if stand == "berlin" else None
+
+
 @pytest.fixture(scope="module")
 def export(berlin, tmp_path_factory):
     """`python -m freigabe export berlin --level planungsraum --role oeffentlich --out …` (im selben Prozess)."""
@@ -22,7 +35,7 @@ def export(berlin, tmp_path_factory):
     ausgabe = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(ausgabe):
         # dieselbe Befehlszeile, nur ohne Berlin ein zweites Mal zu laden (die Sitzung hat es schon)
-        mp.setattr("freigabe.__main__.kommune_laden", lambda name: berlin if name == "berlin" else None)
+        mp.setattr("freigabe.__main__.ablage", lambda: _SchonGeladen(berlin))
         rc = main(["export", "berlin", "--level", "planungsraum", "--role", "oeffentlich", "--out", str(aus)])
     assert rc == 0
     tab = pd.read_excel(aus, sheet_name="Indikatoren", skiprows=[1], dtype={"ID": str})
