@@ -342,6 +342,10 @@ def main() -> None:
     parser.add_argument("--nur-browser", action="store_true", help="nur die Karte im Browser messen")
     parser.add_argument("--projekt", type=Path, help="anderen Stand der App im Browser messen (vorher/nachher)")
     parser.add_argument("--sofort", action="store_true", help="erste Karte gleich nach „bereit“, nicht vorgewärmt")
+    parser.add_argument(
+        "--datenbank",
+        help="PostgreSQL-Server (Eigentümer-URL): Laden und Import Dateien gegen PostGIS (benchmarks.ablage_db_teil)",
+    )
     args = parser.parse_args()
     if args.nur_browser:
         ergebnis = {"kommune": args.kommune, **karte_im_browser(args.kommune, args.projekt, sofort=args.sofort)}
@@ -359,6 +363,10 @@ def main() -> None:
         from benchmarks import import_bench
 
         ergebnis.update(import_bench.messen())
+    if args.datenbank:
+        from benchmarks.ablage_db_teil import vergleichen
+
+        ergebnis["dateien_gegen_postgis"] = vergleichen(args.datenbank, [args.kommune], 5, 542)
     if not args.ohne_browser and Path("/usr/bin/chromium").exists():
         ergebnis.update(karte_im_browser(args.kommune, args.projekt, sofort=args.sofort))
         ergebnis["baukasten"] = baukasten_im_browser(args.kommune, args.projekt)
