@@ -174,3 +174,12 @@ def klein(browser):
     kontext, page = _neue_seite(browser, 720)
     yield page
     kontext.close()
+
+
+def lieferung_hochladen(seite, url: str, datei: Path, periode: str = "2025") -> None:
+    """Auf der Importseite unter `url` die Periode setzen und `datei` hochladen (Prüfung läuft danach)."""
+    seite.goto(f"{url}/import", wait_until="domcontentloaded")
+    seite.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
+    seite.get_by_label("Periode (falls nicht in der Tabelle)").fill(periode)
+    seite.get_by_label("Periode (falls nicht in der Tabelle)").press("Enter")
+    seite.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(datei))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import lieferung_hochladen
 from tests.conftest import PROJEKT
 from tests.daten.lieferung import lieferung_xlsx
 
@@ -18,13 +19,7 @@ def _versionen() -> set[str]:
 def test_fehlerhafte_lieferung_zeigt_pruefprotokoll(seite, server_musterstadt, tmp_path):
     erwartet = lieferung_xlsx(tmp_path / "hze_2025.xlsx", PROJEKT / "sample_data" / "musterstadt", formel_im_wert=True)
     vorher = _versionen()
-    seite.goto(f"{server_musterstadt.url}/import", wait_until="domcontentloaded")
-    seite.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
-    seite.get_by_label("Periode (falls nicht in der Tabelle)").fill("2025")
-    seite.get_by_label("Periode (falls nicht in der Tabelle)").press("Enter")
-    seite.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
-        str(tmp_path / "hze_2025.xlsx")
-    )
+    lieferung_hochladen(seite, server_musterstadt.url, tmp_path / "hze_2025.xlsx")
     seite.get_by_role("heading", name="Prüfprotokoll").wait_for(timeout=60_000)
     text = seite.locator('[data-testid="stMain"]').inner_text()
     assert "Fehler" in text

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import StreamlitServer
+from tests.browser.conftest import StreamlitServer, lieferung_hochladen
 from tests.conftest import PROJEKT
 from tests.daten.lieferung import lieferung_xlsx
 from tests.datenbank_hilfe import testdatenbank  # noqa: F401  (Fixture)
@@ -69,13 +69,7 @@ def test_import_ueber_a_ist_auf_b_sichtbar(browser, zwei_server):
     assert datenstand.count() == 0  # ohne Import gibt es nur einen Stand
 
     seite_a = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    seite_a.goto(f"{a.url}/import", wait_until="domcontentloaded")
-    seite_a.get_by_role("heading", name="Datenimport").wait_for(timeout=90_000)
-    seite_a.get_by_label("Periode (falls nicht in der Tabelle)").fill("2025")
-    seite_a.get_by_label("Periode (falls nicht in der Tabelle)").press("Enter")
-    seite_a.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
-        str(tmp / "hze_2025.xlsx")
-    )
+    lieferung_hochladen(seite_a, a.url, tmp / "hze_2025.xlsx")
     knopf = seite_a.get_by_role("button", name="Als neue Version übernehmen")
     knopf.wait_for(timeout=90_000)
     warnungen = seite_a.get_by_text("Warnungen geprüft – trotzdem übernehmen")
