@@ -354,14 +354,25 @@ class Zuordnung:
 
 def zuordnung_lesen(pfad: str | Path) -> Zuordnung:
     """Eine gespeicherte Zuordnung (TOML) lesen; Fehler als deutscher Satz."""
-    import tomllib
 
     pfad = Path(pfad)
     if not pfad.is_file():
         raise KommuneFehler("Die Zuordnungsdatei wurde nicht gefunden.", datei=str(pfad))
     try:
-        roh = tomllib.loads(pfad.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as e:
+        text = pfad.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise KommuneFehler(f"Die Zuordnung ist kein gültiges TOML ({type(e).__name__}).", datei=pfad.name) from None
+    return zuordnung_aus_text(text, pfad.name)
+
+
+def zuordnung_aus_text(text: str, datei: str = "zuordnung.toml") -> Zuordnung:
+    """Eine Zuordnung aus TOML-Text (z. B. aus der Ablage); Fehler als deutscher Satz mit `datei`."""
+    import tomllib
+
+    pfad = Path(datei)
+    try:
+        roh = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as e:
         raise KommuneFehler(f"Die Zuordnung ist kein gültiges TOML ({type(e).__name__}).", datei=pfad.name) from None
     erlaubt = {f.name for f in fields(Zuordnung)}
     unbekannt = sorted(set(roh) - erlaubt)

@@ -616,19 +616,24 @@ def importieren(
     Version unverändert. `symbole`: Tabellenzeichen dieser Lieferung (Zeichen → Bedeutung, `kommune.tabellen`).
     `ablage`: wohin die neue Version geht (`kommune.ablage.Ablage`; Standard die Dateiablage).
     """
+    from kommune.dateiablage import DateiAblage, dateiablage
     from kommune.laden import Kommune, kommune_laden
-    from kommune.pruefung import FEHLER, HINWEIS, Zuordnung, lieferung_pruefen, pruefprotokoll_xlsx, zuordnung_lesen
+    from kommune.pruefung import FEHLER, HINWEIS, Zuordnung, lieferung_pruefen, pruefprotokoll_xlsx
 
     kommune = kommune_oder_ordner if isinstance(kommune_oder_ordner, Kommune) else kommune_laden(kommune_oder_ordner)
     kommune = kommune_mit_version(kommune, AKTIV)
     konf = kommune.konfiguration
     pfad = Path(pfad)
+    ziel_ablage = ablage if ablage is not None else dateiablage()
+    # wie die Ablage die Kommune kennt: ihr Stand (von der Ablage geladen), sonst ihr Ordner
+    kennung = kommune.stand.kommune if kommune.stand is not None else str(konf.ordner)
     gespeichert = konf.daten / ORDNER / "zuordnung.toml"
     vorgabe = zuordnung
     aus_speicher = False
-    if vorgabe is None and gespeichert.is_file():
+    if vorgabe is None:
         with contextlib.suppress(KommuneFehler):
-            vorgabe, aus_speicher = zuordnung_lesen(gespeichert), True
+            vorgabe = _gespeicherte_zuordnung(ziel_ablage, kennung, gespeichert)
+            aus_speicher = vorgabe is not None
     vorgabe = vorgabe or Zuordnung()
     if ebene:
         vorgabe.ebene = ebene
@@ -653,12 +658,6 @@ def importieren(
         protokoll.melden(FEHLER, e.text)
         return out
     lang = ergebnis.lieferung.lang
-    from kommune.dateiablage import DateiAblage, dateiablage
-
-    ziel_ablage = ablage if ablage is not None else dateiablage()
-    # wie die Ablage die Kommune kennt: ihr Stand (von der Ablage geladen), sonst ihr Ordner
-    kennung = kommune.stand.kommune if kommune.stand is not None else str(konf.ordner)
-
     def lesen(name: str) -> bytes | None:
         return ziel_ablage.datei_lesen(kennung, name, AKTIV)
 
@@ -697,6 +696,32 @@ def importieren(
         except KommuneFehler as e:
             protokoll.melden(FEHLER, f"Die neue Version wurde nicht angelegt: {e.text}")
             return out
-    z.speichern(gespeichert)
+    _zuordnung_merken(ziel_ablage, kennung, gespeichert, z)
     out.ziel = datei
     return out
+
+
+#: Schlüssel der zuletzt benutzten Spaltenzuordnung im geteilten Zustand einer Ablage ohne Datenordner
+ZUORDNUNG_ZUSTAND = "zuordnung"
+
+
+def _gespeicherte_zuordnung(ablage: Any, kennung: str, datei: Path) -> Any:
+    """Die zuletzt benutzte Spaltenzuordnung: bei Dateien neben den Versionen, sonst im geteilten Zustand der
+    Ablage (dieselbe für alle App-Server); None, wenn es keine gibt."""
+    from kommune.dateiablage import DateiAblage
+    from kommune.pruefung import zuordnung_aus_text, zuordnung_lesen
+
+    if isinstance(ablage, DateiAblage):
+        return zuordnung_lesen(datei) if datei.is_file() else None
+    roh = ablage.zustand_lesen(kennung, ZUORDNUNG_ZUSTAND)
+    return zuordnung_aus_text(str(roh["toml"])) if isinstance(roh, dict) and "toml" in roh else None
+
+
+def _zuordnung_merken(ablage: Any, kennung: str, datei: Path, z: Any) -> None:
+    """Die Spaltenzuordnung für die nächste Lieferung merken (Ort wie `_gespeicherte_zuordnung`)."""
+    from kommune.dateiablage import DateiAblage
+
+    if isinstance(ablage, DateiAblage):
+        z.speichern(datei)
+    else:
+        ablage.zustand_schreiben(kennung, ZUORDNUNG_ZUSTAND, {"toml": z.toml()})

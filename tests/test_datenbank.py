@@ -291,6 +291,8 @@ def test_zwei_importe_nur_ueber_die_datenbank(testdatenbank, tmp_path, monkeypat
     n = lieferung_schreiben(tmp_path / "erste.csv", 300)
     erste = importieren(a.laden(a.stand(name)), tmp_path / "erste.csv", nutzer="t", ablage=a)
     assert erste.version == "v0001", erste.protokoll.kurz()
+    gemerkt = a.zustand_lesen(name, "zuordnung")  # die Spaltenzuordnung gilt für alle App-Server
+    assert gemerkt is not None and "gebiet_id" in gemerkt["toml"]
     zweite_daten = pd.read_csv(tmp_path / "erste.csv", sep=";", dtype=str)
     zweite_daten["periode"] = "2030-01"
     zweite_daten.to_csv(tmp_path / "zweite.csv", sep=";", index=False)
