@@ -58,8 +58,12 @@ MAX_GEBIETE = 5
 MAX_ANSICHTEN = 50
 #: URL-Parameter einer Ansicht (zusätzlich „kommune“).
 URL_SCHLUESSEL = ("kommune", "seite", "ebene", "periode", "indikator", "gebiet", "gebiete", "index", "titel", "text")
+#: URL-Parameter eines Geräts, das einer Vorführung folgt (`berichte.vorfuehrung`): `/sitzung?folgen=<Code>`
+FOLGEN_PARAMETER = "folgen"
 #: Parameter der App, die eine Ansicht nicht beschreiben und ignoriert werden.
-FREMDE_SCHLUESSEL = frozenset({"schritt", "sitzung", "modus", "embed", "embed_options", "folgen", "praesentation"})
+FREMDE_SCHLUESSEL = frozenset(
+    {"schritt", "sitzung", "modus", "embed", "embed_options", FOLGEN_PARAMETER, "praesentation"}
+)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _KOMMUNE_ID = re.compile(r"^[a-z][a-z0-9_\-]{0,63}$")
 _ANSICHT_SCHLUESSEL = {"titel", "seite", "ebene", "indikator", "gebiete", "index", "periode", "text"}

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from berichte.sitzung import Ansicht, SitzungsFehler, ansicht_zu_query, kommune_parameter, query_zu_ansicht
+from berichte.sitzung import (
+    FOLGEN_PARAMETER,
+    Ansicht,
+    SitzungsFehler,
+    ansicht_zu_query,
+    kommune_parameter,
+    query_zu_ansicht,
+)
 from kommune.ablage import Ablage
 from kommune.fehler import KommuneFehler
 from kommune.zufallscode import ALPHABET, zufallscode
@@ -52,7 +59,7 @@ def code_pruefen(code: Any) -> str:
 
 def folgen_link(adresse: str, kommune_id: str, code: str) -> str:
     """Der Link, mit dem ein Gerät der Vorführung folgt (`adresse`: Seitenadresse des Sitzungsmodus)."""
-    return f"{adresse}?{urlencode({**kommune_parameter(kommune_id), 'folgen': code_pruefen(code)})}"
+    return f"{adresse}?{urlencode({**kommune_parameter(kommune_id), FOLGEN_PARAMETER: code_pruefen(code)})}"
 
 
 def _schluessel(code: str) -> str:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from berichte.sitzung import Ansicht, Linkbasis, SitzungsFehler, qr_svg
 from berichte.vorfuehrung import (
+    FOLGEN_PARAMETER,
     Vorfuehrung,
     code_pruefen,
     folgen_link,
@@ -24,7 +25,6 @@ from kommune.ablage import ablage
 
 #: Wie oft ein folgendes Gerät nachfragt (Sekunden); ein Schritt des Vorführenden ist spätestens danach da.
 ABFRAGE_S = 2.0
-PARAMETER = "folgen"  # wie in berichte.vorfuehrung.folgen_link
 _CODE_SCHLUESSEL = "vorfuehrung_code"
 
 
@@ -38,7 +38,7 @@ class Folgen:
 
 def folgen_aus_adresse(kommune_id: str) -> Folgen | None:
     """`?folgen=<Code>` aus der Adresse; None ohne Parameter. Ein ungültiger Code hält die Seite mit Meldung an."""
-    roh = st.query_params.get(PARAMETER)
+    roh = st.query_params.get(FOLGEN_PARAMETER)
     if not roh:
         return None
     try:
