@@ -119,6 +119,21 @@ class AngebotsQuelle:
 
 
 @dataclass(frozen=True)
+class Angebotsregister:
+    """Das Angebotsregister der Kommune (Abschnitt `[angebotsregister]`, `kommune/angebotsregister.py`).
+
+    `datei`: die Registerdatei relativ zu `daten` (CSV mit „;“; fehlt sie, ist das Register leer); `monate`:
+    nach so vielen Monaten ohne Bestätigung fragt die Stand-Abfrage beim Träger nach; `quelle`/`lizenz`:
+    Vorgaben für Angebote ohne eigene Angabe (Namensnennung auf der öffentlichen Seite).
+    """
+
+    datei: str = "angebotsregister.csv"
+    monate: int = 12
+    quelle: str = ""
+    lizenz: str = ""
+
+
+@dataclass(frozen=True)
 class RasterQuelle:
     """Indikatoren aus einem Gitter (Zensus): beim Laden auf die Gebiete einer Ebene summiert.
 
@@ -236,6 +251,8 @@ class KommuneKonfiguration:
     einzugsbereiche: tuple[Gebietsschicht, ...] = ()
     indikatoren: tuple[IndikatorTabelle, ...] = ()
     angebote: tuple[AngebotsQuelle, ...] = field(default_factory=tuple)
+    #: Angebotsregister (`[angebotsregister]`); None = keines
+    angebotsregister: Angebotsregister | None = None
     raster: tuple[RasterQuelle, ...] = ()
     #: Einwohner-Indikator (`[bevoelkerung]`); None = nicht angegeben
     bevoelkerung: Bevoelkerung | None = None
@@ -360,6 +377,11 @@ def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
                 f"„je“ in {abschnitt} muss eine ganze Zahl von 1 bis 10000000 sein (z. B. 100 oder 1000).", datei=datei
             )
         return int(wert)
+    if name == "monate":
+        m = _zahl(wert, name, abschnitt, datei)
+        if m != int(m) or not 1 <= m <= 120:
+            raise KommuneFehler(f"„monate“ in {abschnitt} muss eine ganze Zahl von 1 bis 120 sein.", datei=datei)
+        return int(m)
     if name in ("eltern_aus_praefix", "id_aus_praefix"):
         return _zahl(wert, name, abschnitt, datei, ganz=True)
     return _text(wert, name, abschnitt, datei)
@@ -502,6 +524,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "einzugsbereich",
         "indikatoren",
         "angebote",
+        "angebotsregister",
         "raster",
         "bevoelkerung",
         "versorgung",
@@ -553,6 +576,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         einzugsbereiche=einzugsbereiche,
         indikatoren=liste("indikatoren", IndikatorTabelle),
         angebote=liste("angebote", AngebotsQuelle),
+        angebotsregister=_abschnitt(roh, "angebotsregister", Angebotsregister, anzeige),
         raster=liste("raster", RasterQuelle),
         bevoelkerung=_abschnitt(roh, "bevoelkerung", Bevoelkerung, anzeige),
         versorgung=liste("versorgung", Versorgungsquote),
@@ -650,6 +674,19 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
         raise KommuneFehler(f"„standard_ebene“ nennt die unbekannte Ebene „{konf.standard_ebene}“.", datei=datei)
     _versorgung_pruefen(konf, datei)
     _erreichbarkeit_pruefen(konf, datei)
+    _register_pruefen(konf, quellen, datei)
+
+
+def _register_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: str) -> None:
+    """`[angebotsregister]`: Dateiname, Monate der Stand-Abfrage, Quelle."""
+    r = konf.angebotsregister
+    if r is None:
+        return
+    _dateiname(r.datei, "datei", datei)
+    if not r.datei.lower().endswith(".csv"):
+        raise KommuneFehler("Die Datei in [angebotsregister] muss eine CSV-Datei sein (.csv).", datei=datei)
+    if r.quelle and r.quelle not in quellen:
+        raise KommuneFehler(f"Die Quelle „{r.quelle}“ ist nicht als [[quelle]] angegeben.", datei=datei)
 
 
 def _kurztext(text: str, feld: str, wo: str, datei: str, laenge: int = 80) -> None:

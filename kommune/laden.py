@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from kommune.ablage import Stand
+from kommune.angebotsregister import ZUSATZ_SPALTEN, registerdatei_lesen
 from kommune.fehler import KommuneFehler
 from kommune.format import gebiet_bezeichnung, zahl
 from kommune.geometrie import (
@@ -67,11 +68,15 @@ BEKANNTE_KOMMUNEN: dict[str, BekannteKommune] = {
         PROJEKT / "kommune" / "profile" / "regensburg", "Landkreis Regensburg (offene Daten)", "germany"
     ),
 }
-#: Spalten der Angebote (auch ohne jedes Angebot vorhanden, damit Seiten nicht an fehlenden Spalten scheitern)
+#: Spalten der Angebote (auch ohne jedes Angebot vorhanden, damit Seiten nicht an fehlenden Spalten scheitern);
+#: dazu die Felder des Angebotsregisters (`kommune.angebotsregister.FELDER`) und `herkunft` („register“ oder leer).
 ANGEBOT_SPALTEN = [
     "id", "kategorie", "bildungsstufe", "name", "traeger", "kapazitaet", "adresse", "alter_von", "alter_bis", "stand",
-    "quelle",
+    "quelle", *ZUSATZ_SPALTEN, "herkunft",
 ]  # fmt: skip
+#: `herkunft` der Angebote aus dem Angebotsregister (nur sie pflegen Träger; die übrigen kommen aus [[angebote]]).
+REGISTER = "register"
+_ZUSATZ_ZAHLEN = ("lon", "lat")
 INDIKATOR_SPALTEN = ["schicht", "gebiet", "indikator", "periode", "wert", "zaehler", "nenner"]
 #: IDs, an denen die Geheimhaltung die Einwohnerzahl erkennt, solange `[bevoelkerung]` fehlt (nur als Sicherung)
 BEVOELKERUNG_KANDIDATEN = ("einwohner", "inhabitants", "EW", "bevoelkerung", "ew")
@@ -346,6 +351,8 @@ def _angebote_lesen(konf: KommuneKonfiguration, a: AngebotsQuelle) -> gpd.GeoDat
             "alter_bis": a.alter_bis,
             "stand": a.stand,
             "quelle": a.quelle,
+            **{z: (np.nan if z in _ZUSATZ_ZAHLEN else "") for z in ZUSATZ_SPALTEN},
+            "herkunft": "",
         },
         geometry=roh.geometry,
         crs=konf.crs,
@@ -354,6 +361,48 @@ def _angebote_lesen(konf: KommuneKonfiguration, a: AngebotsQuelle) -> gpd.GeoDat
 
 def _leere_angebote(crs: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({s: [] for s in ANGEBOT_SPALTEN}, geometry=[], crs=crs)
+
+
+def register_angebote(
+    konf: KommuneKonfiguration,
+    gebiete: dict[str, gpd.GeoDataFrame],
+    hinweise: list[str],
+    inhalt: bytes | None = None,
+) -> gpd.GeoDataFrame:
+    """Die Angebote des Angebotsregisters in der Standardform (`herkunft` = „register“).
+
+    `inhalt`: die Registerdatei (sonst aus `konf.daten`); ohne `[angebotsregister]` oder ohne Datei leer.
+    Fehlerhafte Zeilen (von Hand bearbeitete Datei) werden als Hinweis benannt und weggelassen.
+    """
+    r = konf.angebotsregister
+    if r is None:
+        return _leere_angebote(konf.crs)
+    if inhalt is None:
+        pfad = konf.daten / r.datei
+        if not pfad.is_file():
+            return _leere_angebote(konf.crs)
+        inhalt = pfad.read_bytes()
+    fehler: list[str] = []
+    ebenen = {e.id: gebiete[e.id] for e in konf.ebenen if e.id in gebiete}
+    reg = registerdatei_lesen(inhalt, ebenen, konf.crs, lambda z, f, t: fehler.append(f"Zeile {z}: {t}"))
+    if fehler:
+        hinweise.append(
+            f"Angebotsregister „{r.datei}“: {len(fehler)} fehlerhafte Angaben, diese Zeilen fehlen ({fehler[0]})."
+        )
+    reg["stand"] = reg["bestaetigt_am"]
+    reg["quelle"] = r.quelle  # [[quelle]] für die Namensnennung; die Angabe je Angebot steht in „quellenangabe“
+    reg["lizenz"] = reg["lizenz"].where(reg["lizenz"].astype(str) != "", r.lizenz)
+    reg["herkunft"] = REGISTER
+    return gpd.GeoDataFrame(reg[[*ANGEBOT_SPALTEN, "geometry"]], geometry="geometry", crs=konf.crs)
+
+
+def angebote_mit_register(angebote: gpd.GeoDataFrame, register: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Die Angebote mit einem neuen Registerstand (die übrigen Quellen bleiben, in gleicher Reihenfolge)."""
+    andere = angebote[angebote["herkunft"] != REGISTER]
+    stuecke = [t for t in (andere, register) if len(t)]
+    if not stuecke:
+        return angebote.iloc[0:0].copy()
+    return gpd.GeoDataFrame(pd.concat(stuecke, ignore_index=True), geometry="geometry", crs=angebote.crs)
 
 
 def angebote_einordnen(
@@ -533,6 +582,6 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
             return _leere_angebote(konf.crs)
         return gpd.GeoDataFrame(pd.concat(stuecke, ignore_index=True), geometry="geometry", crs=konf.crs)
 
-    angebote = verbinden([t[0] for t in teile])
+    angebote = verbinden([t[0] for t in teile] + [t for t in [register_angebote(konf, gebiete, hinweise)] if len(t)])
     umland = verbinden([t[1] for t in teile])
     return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise, umland)

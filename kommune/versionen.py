@@ -253,8 +253,12 @@ def _kommune_aus_ordner(kommune: Any, ordner: Path) -> Any:
     for s in konf.schichten:
         if (ordner / s.datei).is_file():
             gebiete[s.id] = laden._gebiete_lesen(dataclasses.replace(konf, daten=ordner), s, hinweise)
+    angebote = kommune.angebote
+    if konf.angebotsregister is not None and (ordner / konf.angebotsregister.datei).is_file():
+        neu = laden.register_angebote(dataclasses.replace(konf, daten=ordner), gebiete, hinweise)
+        angebote = laden.angebote_mit_register(angebote, neu)
     return dataclasses.replace(
-        kommune, gebiete=gebiete, indikatoren=indikatoren, hinweise=hinweise, version=ordner.name
+        kommune, gebiete=gebiete, indikatoren=indikatoren, angebote=angebote, hinweise=hinweise, version=ordner.name
     )
 
 

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from angebotsregister_muster import main as register_schreiben
+from angebotsregister_muster import toml_zeilen as register_toml
 from generate_musterstadt import (
     BEVOELKERUNG,
     EVANGELISCH,
@@ -444,6 +446,7 @@ def toml_text() -> str:
     erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("erreichbarkeit", erreichbarkeit)
     zeilen += einzelabschnitt("cockpit", COCKPIT)
+    zeilen += register_toml("Musterkreis")
     return "\n".join(zeilen) + "\n"
 
 
@@ -516,6 +519,7 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / GITTER, ["GITTER_ID_1km", "x_mp_1km", "y_mp_1km", "Einwohner"],
                   bevoelkerungsgitter(gem, orte, ew0))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    register_schreiben(ziel, "Musterkreis", "mk", "09998", "99998", SEED + 14, 60, nur_wo_angebote=True)
     (ziel / "presets" / "sozialindex.toml").write_text(preset_text(), encoding="utf-8")
     (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()

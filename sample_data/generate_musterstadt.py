@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from angebotsregister_muster import main as register_schreiben
+from angebotsregister_muster import toml_zeilen as register_toml
 
 ZIEL = Path(__file__).resolve().parent / "musterstadt"
 CRS = "EPSG:25832"
@@ -645,6 +647,7 @@ def toml_text() -> str:
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
+    zeilen += register_toml("Musterstadt")
     return "\n".join(zeilen) + "\n"
 
 
@@ -685,6 +688,7 @@ def main(ziel: Path = ZIEL) -> None:
                     zahl(r.nenner, True)] for r in werte.itertuples()])
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    register_schreiben(ziel, "Musterstadt", "ms", "0999", "99999", SEED + 14, 80)
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterstadt geschrieben nach {ziel}: {len(ebenen['viertel'])} Viertel, {len(angebote)} Angebote, "
           f"{int(einwohner)} Einwohner ({PERIODEN[-1]}).")

@@ -17,7 +17,8 @@ from kommune.werte import werte
 from tests.conftest import PROJEKT
 
 ORDNER = PROJEKT / "sample_data" / "musterkreis"
-DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "bevoelkerung_1km.csv",
+DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv",
+           "bevoelkerung_1km.csv",
            "presets/sozialindex.toml", "sitzungen/jugendhilfeausschuss.toml"]
 
 
@@ -80,7 +81,7 @@ def test_angebote_nur_in_einem_teil_der_gemeinden(musterkreis):
     ohne_kita = set(gem.index) - set(drin.loc[drin["kategorie"] == "Kita", "gemeinde"])
     ew = werte(musterkreis, "einwohner", "gemeinde", "2024")
     assert ew[list(ohne_kita)].max() < 1000 and len(ohne_kita) >= 5  # Dörfer ohne Kita
-    kategorien = angebote["kategorie"].value_counts()
+    kategorien = angebote.loc[angebote["herkunft"] != "register", "kategorie"].value_counts()
     assert set(kategorien.index) == {"Kita", "Grundschule", "weiterführende Schule", "Jugendfreizeiteinrichtung",
                                      "Bibliothek", "VHS"}
     assert kategorien["Grundschule"] == len(musterkreis.gebiete["sprengel"])  # eine Schule je Sprengel
@@ -116,7 +117,7 @@ def test_umland_jenseits_der_kreisgrenze_nur_fuer_entfernungen(musterkreis):
     from kommune.info import kommune_info
 
     info = kommune_info(musterkreis)
-    assert (info["angebote_gesamt"], info["angebote_umland"], info["bevoelkerung"]) == (87, 4, "einwohner")
+    assert (info["angebote_gesamt"], info["angebote_umland"], info["bevoelkerung"]) == (147, 4, "einwohner")
     assert info["versorgung"] == ["kita_plaetze", "grundschul_plaetze", "bibliotheken"]
     v = versorgungsindikatoren(musterkreis, "gemeinde")
     assert v["Kitas (Anzahl)"].sum() == 55  # nur die eigenen Kitas

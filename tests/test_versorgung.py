@@ -315,7 +315,7 @@ def test_angebote_filtern(musterstadt):
     sechs = set(angebote_filtern(a, alter=6)["kategorie"])
     assert "Grundschule" in sechs and "Kita" not in sechs  # 0–6 = bis unter 6
     non_formal = set(angebote_filtern(a, bildungsstufen=["non-formal"])["kategorie"])
-    assert non_formal == {"Bibliothek", "Jugendfreizeiteinrichtung"}
+    assert non_formal == {"Bibliothek", "Jugendfreizeiteinrichtung", "Ferienprogramm", "Kultur", "Sport"}
     traeger = a["traeger"].iloc[0]
     assert (angebote_filtern(a, kategorien=["Kita"], traeger=[traeger])["traeger"] == traeger).all()
 

@@ -429,6 +429,11 @@ class DatenbankAblage:
                 for s in konf.schichten:
                     if s.datei in dateien:
                         neu[("gebiete", s.id)] = laden._gebiete_lesen(neu_konf, s, hinweise)
+                reg = konf.angebotsregister
+                if reg is not None and reg.datei in dateien:
+                    gebiete = {s.id: neu.get(("gebiete", s.id), basis.gebiete[s.id]) for s in konf.schichten}
+                    register = laden.register_angebote(neu_konf, gebiete, hinweise)
+                    neu[("angebote", "")] = laden.angebote_mit_register(basis.angebote, register)
             anzahl = v.execute(
                 sa.text("SELECT count(*) FROM version WHERE kommune_id = :k AND vid <> 'original'"), {"k": z.id}
             ).scalar_one()
