@@ -16,7 +16,7 @@ import oberflaeche.cachewaechter  # noqa: F401  (lehnt Streamlits clear_cache vo
 from oberflaeche.bildschirm import RAND_CSS, seitenleiste_zustand
 from oberflaeche.fehlerseite import seite_ausfuehren
 from oberflaeche.laufzeit import lauf_beginn
-from oberflaeche.rollen import darf
+from oberflaeche.rollen import darf, werte_rolle
 from oberflaeche.zugang import rolle_ermitteln
 
 BEGINN = lauf_beginn()  # für das Laufprotokoll der Benchmarks (BILDUNGSMONITOR_LAUFPROTOKOLL)
@@ -36,6 +36,8 @@ SEITEN = [
     ("vergleich", "Vergleich", "vergleich"),
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
+    ("meine_angebote", "Meine Angebote", "meine-angebote"),
+    ("angebote_pruefen", "Angebote prüfen", "angebote-pruefen"),
     ("sitzung", "Sitzungsmodus", "sitzung"),
     ("datenimport", "Datenimport", "import"),
 ]
@@ -51,7 +53,8 @@ st.html(
 )  # nur <style>: Streamlit legt es unsichtbar ab, ohne Platz im Layout
 st.sidebar.title("Bildungsmonitor")
 rolle = rolle_ermitteln()
-st.session_state["aktive_rolle"] = rolle
+st.session_state["_anmelderolle"] = rolle
+st.session_state["aktive_rolle"] = werte_rolle(rolle)  # Zahlen: ein Träger sieht sie wie die Öffentlichkeit
 st.session_state["geheimhaltung_erzwungen"] = False  # der Sitzungsmodus schaltet sie für seinen Lauf ein
 seiten = [
     st.Page(f"seiten/{datei}.py", title=titel, default=url is None, **({"url_path": url} if url else {}))

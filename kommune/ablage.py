@@ -99,6 +99,13 @@ class Ablage(Protocol):
         """Geteilten Zustand setzen (JSON-fähig)."""
         ...
 
+    def zustand_aendern(
+        self, kommune: str, schluessel: str, aenderung: Callable[[dict[str, Any] | None], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Geteilten Zustand lesen, ändern und schreiben, ohne dass ein anderer App-Server dazwischen schreibt
+        (Dateien: Dateisperre; Datenbank: Zeilensperre). Ein Fehler in `aenderung` lässt ihn, wie er war."""
+        ...
+
 
 def ablage() -> Ablage:
     """Die eingestellte Ablage: ohne `BILDUNGSMONITOR_DATENBANK` die Dateien, sonst die Datenbank."""

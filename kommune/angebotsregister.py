@@ -176,9 +176,9 @@ def datum_text(iso: Any) -> str:
         return iso
 
 
-def zahl_lesen(wert: Any) -> float | None:
-    """Eine Zahl aus 12, „12“, „12,5“, „1.234,5“ oder „13.405“ (Punkt als Dezimalzeichen, wenn kein Komma);
-    NaN für leer, None für unlesbar."""
+def zahl_lesen(wert: Any, tausenderpunkt: bool = False) -> float | None:
+    """Eine Zahl aus 12, „12“, „12,5“, „1.234,5“ oder „13.405“ (Punkt als Dezimalzeichen, wenn kein Komma –
+    außer `tausenderpunkt`: dann ist „1.200“ zwölfhundert); NaN für leer, None für unlesbar."""
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         return math.nan
     if isinstance(wert, bool):
@@ -188,7 +188,7 @@ def zahl_lesen(wert: Any) -> float | None:
     text = str(wert).strip().replace("\u2212", "-").replace(" ", "")
     if not text:
         return math.nan
-    if "," in text:
+    if "," in text or (tausenderpunkt and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text)):
         text = text.replace(".", "").replace(",", ".")
     try:
         x = float(text)
@@ -235,7 +235,7 @@ def _auswahl(feld: Feld, text: str) -> str | None:
 def wert_lesen(feld: Feld, roh: Any) -> tuple[Any, str]:
     """(Wert in Registerform, Fehlertext oder "") für ein Feld."""
     if feld.art == ZAHL:
-        x = zahl_lesen(roh)
+        x = zahl_lesen(roh, tausenderpunkt=feld.id not in ("lon", "lat"))
         if x is None:
             return math.nan, f"„{str(roh)[:40]}“ ist keine Zahl."
         if feld.id in ("alter_von", "alter_bis", "kapazitaet") and not math.isnan(x) and not 0 <= x <= 1_000_000:
@@ -263,7 +263,7 @@ def wert_lesen(feld: Feld, roh: Any) -> tuple[Any, str]:
             eintraege = [e.upper() for e in eintraege]
         if feld.id == "zielgruppen":
             eintraege = [next((z for z in ZIELGRUPPEN if z.lower() == e.lower()), e) for e in eintraege]
-        return liste_text(eintraege), ""
+        return liste_text(dict.fromkeys(eintraege)), ""
     if feld.id == "email" and not _EMAIL.match(text):
         return "", f"„{text[:60]}“ ist keine E-Mail-Adresse."
     if feld.id == "web" and not _WEB.match(text):
@@ -314,7 +314,8 @@ def lagen_bestimmen(
     lon = pd.to_numeric(r["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(r["lat"], errors="coerce").to_numpy(dtype=float)
     fehler: dict[int, str] = {}
-    mit_koord = ~(np.isnan(lon) | np.isnan(lat))
+    aus_gebiet = (r["lage"].astype(str) == "gebiet").to_numpy() & (r["gebiet"].fillna("").astype(str) != "").to_numpy()
+    mit_koord = ~(np.isnan(lon) | np.isnan(lat)) & ~aus_gebiet  # „gebiet“: der Punkt folgt dem Gebiet
     ausserhalb_wgs = mit_koord & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
     for i in np.flatnonzero(ausserhalb_wgs):
         fehler[int(i)] = "Die Koordinaten sind keine WGS84-Längen-/Breitengrade."
@@ -346,11 +347,11 @@ def lagen_bestimmen(
             punkte.at[i, "gebiet"] = g
     koord = mit_koord & hat
     punkte.loc[koord & ~punkte["lage"].isin(["koordinaten", "karte"]).to_numpy(), "lage"] = "koordinaten"
-    aus_gebiet = hat & ~mit_koord
-    if aus_gebiet.any():
-        wgs = punkte.geometry[aus_gebiet].to_crs("EPSG:4326")
-        punkte.loc[aus_gebiet, "lon"] = wgs.x.round(6).to_numpy()
-        punkte.loc[aus_gebiet, "lat"] = wgs.y.round(6).to_numpy()
+    gesetzt = hat & ~mit_koord
+    if gesetzt.any():
+        wgs = punkte.geometry[gesetzt].to_crs("EPSG:4326")
+        punkte.loc[gesetzt, "lon"] = wgs.x.round(6).to_numpy()
+        punkte.loc[gesetzt, "lat"] = wgs.y.round(6).to_numpy()
     return punkte, fehler
 
 

@@ -7,6 +7,7 @@ Manifest gelesen: `stand()` fasst sie zu einer Marke zusammen, die jeder Cache-S
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -227,6 +228,21 @@ class DateiAblage:
             os.replace(tmp, pfad)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+    def zustand_aendern(
+        self, kommune: str, schluessel: str, aenderung: Callable[[dict[str, Any] | None], dict[str, Any]]
+    ) -> dict[str, Any]:
+        pfad = self._zustand_pfad(kommune, schluessel)
+        pfad.parent.mkdir(parents=True, exist_ok=True)
+        with open(pfad.with_name(f".{pfad.name}.sperre"), "a+") as sperre:
+            fcntl.flock(sperre, fcntl.LOCK_EX)  # gilt für alle Prozesse auf diesem Dateisystem
+            try:
+                neu = aenderung(self.zustand_lesen(kommune, schluessel))
+                self.zustand_schreiben(kommune, schluessel, neu)
+            finally:
+                fcntl.flock(sperre, fcntl.LOCK_UN)
+        return neu
 
 
 _ABLAGE = DateiAblage()

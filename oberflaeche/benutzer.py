@@ -1,4 +1,5 @@
-"""Lokalen Benutzer anlegen: ``python -m oberflaeche.benutzer NAME --rolle intern [--datei benutzer.toml]``.
+"""Lokalen Benutzer anlegen: ``python -m oberflaeche.benutzer NAME --rolle intern [--datei benutzer.toml]``
+(Träger: ``--rolle traeger --traeger awo``).
 
 Der Name wird geprüft (`oberflaeche.rollen.NAME_MUSTER`), der Eintrag maskiert geschrieben; ein Name, den es
 in der Datei schon gibt, wird abgelehnt. Fehler: eine deutsche Zeile auf stderr, Rückgabewert 1.
@@ -32,7 +33,7 @@ def _anlegen(args: argparse.Namespace) -> int:
         raise KommuneFehler("Es wurde kein Passwort eingegeben.") from None
     if len(passwort) < MIN_PASSWORT:
         raise KommuneFehler(f"Das Passwort muss mindestens {MIN_PASSWORT} Zeichen haben.")
-    zeile = benutzer_zeile(name, args.rolle, passwort)
+    zeile = benutzer_zeile(name, args.rolle, passwort, args.traeger)
     try:
         with datei.open("a", encoding="utf-8") as f:
             f.write(zeile)
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = Befehlszeile(prog="python -m oberflaeche.benutzer", description="Benutzer anlegen")
     parser.add_argument("name")
     parser.add_argument("--rolle", choices=ROLLEN, required=True)
+    parser.add_argument("--traeger", default="", help="Träger-ID im Angebotsregister (nur bei --rolle traeger)")
     parser.add_argument("--datei", default=os.environ.get("BILDUNGSMONITOR_BENUTZER", "benutzer.toml"))
     args = parser.parse_args(argv)
     return befehl_ausfuehren(lambda: _anlegen(args))

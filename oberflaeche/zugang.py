@@ -8,7 +8,30 @@ from pathlib import Path
 import streamlit as st
 
 from kommune.fehler import KommuneFehler
-from oberflaeche.rollen import ROLLEN, ROLLEN_NAMEN, anmelden, benutzer_lesen, modus, rolle_fuer_email
+from oberflaeche.rollen import (
+    ROLLEN,
+    ROLLEN_NAMEN,
+    TRAEGER_MUSTER,
+    anmelden,
+    benutzer_lesen,
+    modus,
+    rolle_fuer_email,
+    traeger_fuer_email,
+)
+
+#: Sitzungsschlüssel der Träger-ID (kein Widget nutzt ihn: nur die Anmeldung setzt ihn).
+_TRAEGER = "_angemeldeter_traeger"
+
+
+def anmelderolle() -> str:
+    """Die Rolle der Anmeldung (für Seitenrechte; Zahlen schützt `oberflaeche.schutz.wirksame_rolle`)."""
+    rolle = st.session_state.get("_anmelderolle", "oeffentlich")
+    return rolle if rolle in ROLLEN else "oeffentlich"
+
+
+def traeger_der_sitzung() -> str:
+    """Die Träger-ID der angemeldeten Person (leer, wenn sie kein Träger-Konto hat)."""
+    return str(st.session_state.get(_TRAEGER, "") or "")
 
 
 def _oidc_konfiguriert() -> bool:
@@ -28,6 +51,11 @@ def rolle_ermitteln() -> str:
         pfad = os.environ.get("BILDUNGSMONITOR_ROLLEN")
         bestaetigt = st.user.get("email_verified") in (True, "true", "True")
         rolle = rolle_fuer_email(st.user.get("email"), Path(pfad) if pfad else None, email_bestaetigt=bestaetigt)
+        st.session_state[_TRAEGER] = (
+            traeger_fuer_email(st.user.get("email"), Path(pfad) if pfad else None, bestaetigt)
+            if rolle == "traeger"
+            else ""
+        )
         st.sidebar.caption(f"Angemeldet: {st.user.get('name') or st.user.get('email')} · {ROLLEN_NAMEN[rolle]}")
         st.sidebar.button("Abmelden", on_click=st.logout, key="abmelden_oidc")
         return rolle
@@ -37,8 +65,8 @@ def rolle_ermitteln() -> str:
                 f"Angemeldet: {st.session_state['benutzer']} · {ROLLEN_NAMEN[st.session_state['rolle']]}"
             )
             if st.sidebar.button("Abmelden", key="abmelden_lokal"):
-                st.session_state.pop("rolle", None)
-                st.session_state.pop("benutzer", None)
+                for k in ("rolle", "benutzer", _TRAEGER):
+                    st.session_state.pop(k, None)
                 st.rerun()
             return st.session_state["rolle"]
         with st.sidebar.expander("Anmelden"), st.form("anmeldung", clear_on_submit=True):
@@ -53,6 +81,7 @@ def rolle_ermitteln() -> str:
                 rolle = anmelden(benutzer, name, passwort)
                 if rolle:
                     st.session_state["rolle"], st.session_state["benutzer"] = rolle, name
+                    st.session_state[_TRAEGER] = benutzer[name].get("traeger", "") if rolle == "traeger" else ""
                     st.rerun()
                 st.error("Benutzername oder Passwort ist falsch.")
         return "oeffentlich"
@@ -62,12 +91,20 @@ def rolle_ermitteln() -> str:
             "Nur für Beispieldaten und lokale Vorführungen – nicht für echte Daten."
         )
         vorwahl = os.environ.get("BILDUNGSMONITOR_DEMO_ROLLE", "oeffentlich")
-        return st.sidebar.selectbox(
+        rolle = st.sidebar.selectbox(
             "Rolle (Vorschau)",
             list(ROLLEN),
             index=ROLLEN.index(vorwahl) if vorwahl in ROLLEN else 0,
             format_func=ROLLEN_NAMEN.__getitem__,
             key="demo_rolle",
         )
+        traeger = ""
+        if rolle == "traeger":
+            traeger = st.sidebar.text_input(
+                "Träger-ID (Vorschau)", os.environ.get("BILDUNGSMONITOR_DEMO_TRAEGER", ""), key="demo_traeger"
+            ).strip()
+        st.session_state[_TRAEGER] = traeger if TRAEGER_MUSTER.match(traeger) else ""
+        return rolle
     st.sidebar.caption("Öffentliche Ansicht. Eine Anmeldung ist nicht eingerichtet (siehe README, „Rollen“).")
+    st.session_state[_TRAEGER] = ""
     return "oeffentlich"

@@ -21,6 +21,8 @@ SEITEN = [
     "seiten/sitzung.py",
     "seiten/vergleich.py",
     "seiten/datenimport.py",
+    "seiten/meine_angebote.py",
+    "seiten/angebote_pruefen.py",
 ]
 KOMMUNEN = ["musterstadt", "musterkreis", "berlin"]
 

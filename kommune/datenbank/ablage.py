@@ -526,6 +526,34 @@ class DatenbankAblage:
                 {"k": z.id, "s": schluessel, "w": text},
             )
 
+    def zustand_aendern(
+        self, kommune: str, schluessel: str, aenderung: Callable[[dict[str, Any] | None], dict[str, Any]]
+    ) -> dict[str, Any]:
+        self._schluessel(schluessel)
+        with self.schreiben.begin() as v:
+            z = self._kommune_zeile(v, kommune)
+            parameter = {"k": z.id, "s": schluessel}
+            v.execute(
+                sa.text(
+                    "INSERT INTO zustand (kommune_id, schluessel, wert) VALUES (:k, :s, 'null'::jsonb) "
+                    "ON CONFLICT (kommune_id, schluessel) DO NOTHING"
+                ),
+                parameter,
+            )
+            alt = v.execute(
+                sa.text("SELECT wert FROM zustand WHERE kommune_id = :k AND schluessel = :s FOR UPDATE"), parameter
+            ).scalar()
+            neu = aenderung(alt if isinstance(alt, dict) else None)
+            try:
+                text = json.dumps(neu, ensure_ascii=False, allow_nan=False)
+            except (TypeError, ValueError):
+                raise KommuneFehler("Der geteilte Zustand ist nicht als JSON darstellbar.") from None
+            v.execute(
+                sa.text("UPDATE zustand SET wert = CAST(:w AS jsonb) WHERE kommune_id = :k AND schluessel = :s"),
+                {**parameter, "w": text},
+            )
+        return neu
+
 
 def inhalt_hash(inhalt: bytes) -> str:
     """Prüfsumme einer Datei (zum Vergleich der Versionen bei der Übernahme)."""
