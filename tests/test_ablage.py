@@ -156,6 +156,28 @@ def test_zustand_lesen_und_schreiben(ablage_fixture):
             a.zustand_lesen(k, boese)
 
 
+def test_zustand_aendern_verliert_bei_gleichzeitigen_schreibern_nichts(ablage_fixture):
+    """8 Schreiber hängen je 5 Einträge an: keiner geht verloren (Dateisperre bzw. Zeilensperre)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    a, k = ablage_fixture.ablage, ablage_fixture.kommune
+
+    def anhaengen(n: int) -> None:
+        for i in range(5):
+            a.zustand_aendern(k, "liste", lambda alt, n=n, i=i: {"e": [*(alt or {}).get("e", []), f"{n}-{i}"]})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(anhaengen, range(8)))
+    assert sorted(a.zustand_lesen(k, "liste")["e"]) == sorted(f"{n}-{i}" for n in range(8) for i in range(5))
+
+    def scheitern(alt):
+        raise KommuneFehler("absichtlich")
+
+    with pytest.raises(KommuneFehler):
+        a.zustand_aendern(k, "liste", scheitern)
+    assert len(a.zustand_lesen(k, "liste")["e"]) == 40
+
+
 # -- nur Dateien ----------------------------------------------------------------------------------
 
 

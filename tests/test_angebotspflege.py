@@ -279,3 +279,25 @@ def test_stand_abfrage():
     assert all(n in text for n in vhs["name"]) and "12 Monaten" in text
     csv = pflege.stand_abfrage_csv(vhs).decode("utf-8-sig")
     assert csv.startswith("Angebots-ID;") and len(pd.read_csv(io.StringIO(csv), sep=";")) == len(vhs)
+
+
+def test_register_mit_versionen_in_die_datenbank_und_zurueck(testdatenbank, tmp_path, monkeypatch):  # noqa: F811
+    from kommune.datenbank import datenbankablage
+    from kommune.datenbank.uebertragung import exportieren, uebernehmen
+
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    ordner = Path(shutil.copytree(MUSTERSTADT, tmp_path / "ms"))
+    d = DateiAblage()
+    k = _laden(d, str(ordner))
+    aid = pflege.eigene(pflege.register_aus_kommune(k), "jmd")["id"].iloc[0]
+    v, _ = pflege.vorschlag_bilden(k, "jmd", "aendern", {"sprachen": "Deutsch; Tigrinya"}, "jmd", aid)
+    pflege.einreichen(d, str(ordner), [v])
+    pflege.entscheiden(d, str(ordner), k, [v.id], {}, "bb")
+    db = datenbankablage(testdatenbank.lesen, testdatenbank.schreiben)
+    name = uebernehmen(db, str(ordner))
+    in_db = pflege.register_aus_kommune(_laden(db, name))
+    assert len(in_db) == 80 and in_db.set_index("id").loc[aid, "sprachen"] == "Deutsch; Tigrinya"
+    assert len(pflege.register_aus_kommune(db.laden(db.stand(name, "original")))) == 80
+    zurueck = exportieren(db, name, tmp_path / "export")
+    wieder = pflege.register_aus_kommune(_laden(d, str(zurueck)))
+    assert wieder.set_index("id").loc[aid, "sprachen"] == "Deutsch; Tigrinya"

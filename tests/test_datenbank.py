@@ -29,6 +29,7 @@ from tests.test_ablage import (  # noqa: F401 (dieselben Protokolltests über di
     test_scheiterndes_pruefen_laesst_alles_unveraendert,
     test_stand_ohne_import_ist_original_und_bleibt_ohne_aenderung_gleich,
     test_version_anlegen_aendert_marke_und_stand_laedt_genau_diese_version,
+    test_zustand_aendern_verliert_bei_gleichzeitigen_schreibern_nichts,
     test_zustand_lesen_und_schreiben,
 )
 

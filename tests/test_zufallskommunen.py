@@ -37,6 +37,8 @@ SEITEN = [
     "angebote",
     "sitzung",
     "datenimport",
+    "meine_angebote",
+    "angebote_pruefen",
 ]
 OEFFENTLICH = ["uebersicht", "cockpit", "karte", "gebietsprofil", "vergleich", "sitzung"]
 

@@ -23,6 +23,8 @@ def _datendateien(konf: KommuneKonfiguration) -> list[str]:
     namen |= {a.datei for a in konf.angebote} | {r.datei for r in konf.raster}
     if konf.erreichbarkeit.raster:
         namen.add(konf.erreichbarkeit.raster)
+    if konf.angebotsregister is not None:
+        namen.add(konf.angebotsregister.datei)
     return sorted(n for n in namen if (konf.daten / n).is_file())
 
 
@@ -101,6 +103,8 @@ def uebernehmen(ablage: DatenbankAblage, kommune: str) -> str:
             for s in konf.schichten:
                 if s.datei in geaendert:
                     neu[("gebiete", s.id)] = kv.gebiete[s.id]
+            if konf.angebotsregister is not None and konf.angebotsregister.datei in geaendert:
+                neu[("angebote", "")] = kv.angebote
             info = {s: w for s, w in eintrag.items() if s not in ("id", "basis")}
             basis = nummern.get(eintrag.get("basis"), nr0)
             nr = ablage._neue_version(v, kid, vid, basis, info, kv.hinweise)

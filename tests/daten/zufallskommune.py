@@ -67,6 +67,7 @@ class Beschreibung:
     versorgung: list[str] = field(default_factory=list)  # IDs der [[versorgung]]
     bevoelkerung: bool = False  # [bevoelkerung] angegeben
     umland: int = 0  # Standorte im Umland (umland_m)
+    register: int = -1  # Angebote im Angebotsregister (-1: kein [angebotsregister])
 
     def __str__(self) -> str:
         anzahl = {e: len(self.gebiete[e]) for e in self.ebenen}
@@ -74,7 +75,8 @@ class Beschreibung:
             f"Zufallskommune {self.seed}: Ebenen {anzahl}, Schlüssel {self.schluessel_laengen}"
             f"{' (Präfix)' if self.praefix else ''}, Einzugsbereiche {self.einzugsbereiche}, "
             f"Kategorien {self.kategorien}, Perioden {self.perioden}, Versorgung {self.versorgung}, "
-            f"Bevölkerung {'angegeben' if self.bevoelkerung else 'nicht angegeben'}, Umland {self.umland}"
+            f"Bevölkerung {'angegeben' if self.bevoelkerung else 'nicht angegeben'}, Umland {self.umland}, "
+            f"Register {self.register}"
         )
 
 
@@ -244,8 +246,38 @@ def zufallskommune(ordner: Path, seed: int) -> Beschreibung:
     kopf.append('\n[[quelle]]\nid = "test"\ntitel = "Zufallsdaten"\nlizenz = "CC0 1.0"\nnamensnennung = "Tests"\n')
     toml = "\n".join(kopf) + "\n" + "\n".join(ebenen_toml) + "\n" + "\n".join(tabellen) + "\n" + angebote_toml
     toml += _versorgung(zusatz, b)
+    toml += _register(random.Random(seed * 104729 + 3), b, ordner, breite, hoehe)
     (ordner / "kommune.toml").write_text(toml, encoding="utf-8")
     return b
+
+
+def _register(rng: random.Random, b: Beschreibung, ordner: Path, breite: float, hoehe: float) -> str:
+    """Manchmal ein Angebotsregister: 0–12 Angebote (Koordinaten oder nur Gebietsschlüssel), manchmal ohne Datei."""
+    from kommune.angebotsregister import SPALTEN, register_csv
+
+    art = rng.choice(["keins", "keins", "leer", "ohne_datei", "angebote"])
+    if art == "keins":
+        return ""
+    zeilen = []
+    for i in range(rng.randint(1, 12) if art == "angebote" else 0):
+        p = gpd.GeoSeries([Point(X0 + rng.uniform(0.05, 0.6) * breite, Y0 + rng.uniform(0.05, 0.95) * hoehe)],
+                          crs=CRS).to_crs("EPSG:4326").iloc[0]  # fmt: skip
+        nur_gebiet = rng.random() < 0.3
+        zeilen.append({s: "" for s in SPALTEN} | {
+            "id": f"r{i}", "traeger_id": rng.choice(["t1", "t2", "t3"]), "traeger": "Träger", "name": f"Angebot {i}",
+            "kategorie": rng.choice(["Sprachkurs", "Beratung"]), "zielgruppen": rng.choice(["", "Neuzugewanderte"]),
+            "bestaetigt_am": f"202{rng.randint(3, 6)}-0{rng.randint(1, 9)}-15", "lage": "gebiet" if nur_gebiet else "",
+            "gebiet": b.gebiete[b.ebenen[0]][0] if nur_gebiet else "",
+            "lon": None if nur_gebiet else round(p.x, 6), "lat": None if nur_gebiet else round(p.y, 6),
+            "alter_von": None, "alter_bis": None, "kapazitaet": None,
+        })  # fmt: skip
+    import pandas as pd
+
+    if art != "ohne_datei":
+        (ordner / "register.csv").write_bytes(register_csv(pd.DataFrame(zeilen, columns=list(SPALTEN))))
+    b.register = len(zeilen)
+    return '\n[angebotsregister]\ndatei = "register.csv"\nmonate = 6\n'
+
 
 
 def _zahl(x: float | None) -> str:
