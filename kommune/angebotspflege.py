@@ -191,7 +191,7 @@ def lieferung_pruefen(pfad: str | Path, kommune: Kommune, anzeige: str | None = 
                          spalte=kopf, pruefung="spalte")  # fmt: skip
     fehlend = [f.titel for f in FELDER if f.pflicht and f.id != "id" and f.id not in felder.columns]
     if fehlend:
-        protokoll.melden(FEHLER, f"Es fehlen Pflichtspalten: {', '.join(fehlend)}.", pruefung="spalte")
+        protokoll.melden(FEHLER, f"Der Datei fehlen die Pflichtspalten {', '.join(fehlend)}.", pruefung="spalte")
         return Lieferung(protokoll.abschliessen(), _leer(kommune), unbekannt)
     formelzeilen = {b.zeile for b in protokoll.befunde if b.pruefung == "formel"}
     _texte_melden(felder, nummern, protokoll)

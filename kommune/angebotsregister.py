@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kommune.format import entschaerfen, zahl
+from kommune.format import datum, entschaerfen, zahl
 
 TEXT, ZAHL, DATUM, LISTE, AUSWAHL = "text", "zahl", "datum", "liste", "auswahl"
 
@@ -171,7 +171,7 @@ def datum_text(iso: Any) -> str:
     if not isinstance(iso, str) or not iso:
         return ""
     try:
-        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+        return datum(date.fromisoformat(iso))
     except ValueError:
         return iso
 

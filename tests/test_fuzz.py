@@ -128,6 +128,10 @@ def _lauf(fall: Fall, ordner: Path, arbeit: Path, geladen: Any) -> tuple[str, st
             geladen[1], nutzlast, ebene="viertel", periode="2025", nutzer="fuzz", nur_pruefen=nur_pruefen
         )
         return _protokoll(ergebnis.protokoll)
+    if fall.art == "angebote":
+        from kommune.angebotspflege import lieferung_pruefen
+
+        return _protokoll(lieferung_pruefen(nutzlast, geladen[1]).protokoll)
     if fall.art == "zuordnung":
         from freigabe.__main__ import main
 
@@ -151,7 +155,7 @@ def _lauf(fall: Fall, ordner: Path, arbeit: Path, geladen: Any) -> tuple[str, st
 def test_feindliche_eingabe(fall: Fall, tmp_path, geladen, monkeypatch):
     """Erfolg oder deutsche Meldung; nach einer Ablehnung ist in der Kommune nichts verändert."""
     monkeypatch.setenv("BILDUNGSMONITOR_NEUES_PASSWORT", "ein-langes-passwort")
-    if fall.art in ("csv", "xlsx", "geometrie"):
+    if fall.art in ("csv", "xlsx", "geometrie", "angebote"):
         ordner = geladen[0]
     else:
         ordner = tmp_path / "kommune"
@@ -189,4 +193,5 @@ def test_genug_faelle():
         "zuordnung",
         "cli",
         "cli_prozess",
+        "angebote",
     }

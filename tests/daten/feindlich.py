@@ -105,6 +105,9 @@ FELDER = [
     ("kachel", "indikator"),
     ("cockpit", "anzahl"),
     ("geheimhaltung", "mindestfallzahl"),
+    ("angebotsregister", "datei"),
+    ("angebotsregister", "monate"),
+    ("angebotsregister", "quelle"),
 ]
 
 
@@ -1276,18 +1279,54 @@ def cli_faelle() -> list[Fall]:
     return faelle
 
 
+REGISTER_KOPF = "Träger-ID;Träger;Name;Kategorie;Längengrad;Breitengrad;Gebietsschlüssel;E-Mail;Webseite;Alter von"
+#: Feindliche Zeilen einer Angebotslieferung (CSV mit ;): Skript, Formeln, Unendlich, riesige Texte, Steuerzeichen …
+REGISTER_ZEILEN = {
+    "skript": "t1;<script>alert(1)</script>;<img src=x onerror=alert(1)>;Kultur;11,6;48,1;;;;",
+    "formel": "t1;=HYPERLINK(\"http://x\");@SUM(1);+1-1;11,6;48,1;;;;",
+    "unendlich": "t1;T;N;K;inf;nan;;;;1e400",
+    "nicht_wgs84": "t1;T;N;K;697000;5338000;;;;",
+    "riesig": "t1;T;" + "x" * 100_000 + ";K;11,6;48,1;;;;",
+    "steuerzeichen": "t1;T;N\x00\x07;K;11,6;48,1;;;;",
+    "javascript_url": "t1;T;N;K;11,6;48,1;;a@b.de;javascript:alert(1);",
+    "pfad_als_id": "../../etc;T;N;K;;;010101;;;",
+    "gebiet_unbekannt": "t1;T;N;K;;;<b>999</b>;;;",
+    "alter_negativ": "t1;T;N;K;11,6;48,1;;;;-5",
+    "leer": "",
+    "nur_kopf": None,
+}
+
+
+def angebote_faelle(tabellen: list[Fall], geometrie: list[Fall]) -> list[Fall]:
+    """Angebotslieferungen: eigene feindliche Zeilen und alle feindlichen Tabellen und Geodateien der übrigen
+    Arten – als Angebotsliste gelesen (`kommune.angebotspflege.lieferung_pruefen`)."""
+    faelle = []
+    for name, zeile in REGISTER_ZEILEN.items():
+        inhalt = REGISTER_KOPF + ("\n" + zeile if zeile is not None else "") + "\n" if zeile != "" else ""
+        faelle.append(Fall("angebote", name, lambda o, a, t=inhalt: _datei(a / "angebote.csv", t)))
+    for f in [*tabellen[::3], *geometrie[::3]]:
+        faelle.append(Fall("angebote", f"{f.art}-{f.name}", f.erzeugen))
+    return faelle
+
+
+def _datei(pfad: Path, text: str) -> Path:
+    pfad.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    return pfad
+
+
 def alle_faelle() -> list[Fall]:
     """Alle feindlichen Eingaben, immer in derselben Reihenfolge (fester Keim)."""
     rng = random.Random(KEIM)
     geometrie = geometrie_faelle(rng)
+    tabellen = [*csv_faelle(rng), *xlsx_faelle(rng)]
     return [
         *toml_faelle(rng),
         *katalog_faelle(rng),
         *manifest_faelle(),
         *geometrie,
         *geometrie_laden_faelle(geometrie),
-        *csv_faelle(rng),
-        *xlsx_faelle(rng),
+        *tabellen,
         *zuordnung_faelle(),
         *cli_faelle(),
+        *angebote_faelle(tabellen, geometrie),
     ]
