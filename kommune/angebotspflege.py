@@ -372,15 +372,33 @@ def vorschlaege_aus_lieferung(
 # -- Prüfen und übernehmen -----------------------------------------------------------------------------------------
 
 
-def unterschiede(v: Vorschlag) -> pd.DataFrame:
-    """Feld | bisher | neu – nur Felder, die sich ändern (bei neuen Angeboten alle gefüllten)."""
+def geaenderte_felder(v: Vorschlag) -> dict[str, Any]:
+    """Was der Vorschlag gegenüber dem Stand ändert, auf dem er beruht (Feld → neuer Wert)."""
+    if v.art == "neu":
+        return {s: v.werte.get(s) for s in SPALTEN}
+    vorher = v.vorher or {}
+    return {s: v.werte.get(s) for s in SPALTEN if _text(s, v.werte.get(s)) != _text(s, vorher.get(s))}
+
+
+def unterschiede(v: Vorschlag, aktuell: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Feld | bisher | neu – nur Felder, die der Vorschlag ändert (bei neuen Angeboten alle gefüllten).
+
+    `aktuell`: das Angebot, wie es jetzt gilt (sonst der Stand beim Einreichen); weicht es in einem der Felder
+    vom Stand beim Einreichen ab, steht das in der Spalte „seitdem geändert“.
+    """
     zeilen = []
-    for f in FELDER:
-        alt = (v.vorher or {}).get(f.id) if v.art != "neu" else None
-        neu = None if v.art == "loeschen" else v.werte.get(f.id)
-        if _text(f.id, alt) != _text(f.id, neu):
-            zeilen.append({"Feld": f.titel, "bisher": _text(f.id, alt), "neu": _text(f.id, neu)})
-    return pd.DataFrame(zeilen, columns=["Feld", "bisher", "neu"])
+    vorher = v.vorher or {}
+    jetzt = aktuell if aktuell is not None else vorher
+    geaendert = {} if v.art == "loeschen" else geaenderte_felder(v)
+    for s in SPALTEN if v.art == "loeschen" else list(geaendert):
+        alt = None if v.art == "neu" else jetzt.get(s)
+        neu = geaendert.get(s)
+        if v.art in ("neu", "loeschen") and not _text(s, alt) and not _text(s, neu):
+            continue
+        spaeter = _text(s, jetzt.get(s)) != _text(s, vorher.get(s))
+        zeilen.append({"Feld": FELD[s].titel, "bisher": _text(s, alt), "neu": _text(s, neu),
+                       "seitdem geändert": "ja" if spaeter else ""})  # fmt: skip
+    return pd.DataFrame(zeilen, columns=["Feld", "bisher", "neu", "seitdem geändert"])
 
 
 def _text(feld: str, wert: Any) -> str:
@@ -414,9 +432,9 @@ def anwenden(register: pd.DataFrame, vorschlaege: Iterable[Vorschlag]) -> tuple[
         i = treffer[0]
         if v.art == "loeschen":
             r = r.drop(index=i).reset_index(drop=True)
-        else:
-            for s in SPALTEN:
-                r.at[i, s] = v.werte.get(s)
+        else:  # nur die Felder, die der Vorschlag ändert: spätere Änderungen anderer Felder bleiben
+            for s, w in geaenderte_felder(v).items():
+                r.at[i, s] = w
     for s in (f.id for f in FELDER if f.art == ZAHL):
         r[s] = pd.to_numeric(r[s], errors="coerce").astype(float)
     return r, meldungen

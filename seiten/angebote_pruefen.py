@@ -74,10 +74,12 @@ with tab_vor:
             kopf = (f"{pflege.ARTEN[v.art]} · {traeger.get(v.traeger_id, v.traeger_id)} · {name} · "
                     f"{datum_text(v.am[:10])}, {v.von}")  # fmt: skip
             with st.expander(kopf, expanded=len(offen) <= 3):
-                diff = pflege.unterschiede(v)
+                diff = pflege.unterschiede(v, pflege.angebot_werte(register, v.angebot_id))
                 if diff.empty:
                     st.caption("Keine inhaltliche Änderung (nur die Bestätigung).")
                 else:
+                    if (diff["seitdem geändert"] == "ja").any():
+                        st.warning("Das Angebot wurde seit dem Einreichen geändert (Spalte „seitdem geändert“).")
                     st.dataframe(diff, hide_index=True, width="stretch")
                 c1, c2, c3 = st.columns([1, 3, 1])
                 if c1.button("Annehmen", key=f"ap_an_{v.id}", type="primary"):

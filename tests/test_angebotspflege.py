@@ -301,3 +301,21 @@ def test_register_mit_versionen_in_die_datenbank_und_zurueck(testdatenbank, tmp_
     zurueck = exportieren(db, name, tmp_path / "export")
     wieder = pflege.register_aus_kommune(_laden(d, str(zurueck)))
     assert wieder.set_index("id").loc[aid, "sprachen"] == "Deutsch; Tigrinya"
+
+
+def test_veralteter_vorschlag_ueberschreibt_nur_seine_felder(fall):
+    """Zwei Vorschläge auf demselben Stand: der zweite ändert nur seine Felder, die Änderung des ersten bleibt."""
+    a, kid = fall
+    k = _laden(a, kid)
+    aid = pflege.eigene(pflege.register_aus_kommune(k), "kunst")["id"].iloc[0]
+    erster, _ = pflege.vorschlag_bilden(k, "kunst", "aendern", {"zeiten": "Do 17–19 Uhr"}, "person-a", aid)
+    pflege.einreichen(a, kid, [erster])
+    pflege.entscheiden(a, kid, k, [erster.id], {}, "bb")
+    zweiter, _ = pflege.vorschlag_bilden(k, "kunst", "aendern", {"telefon": "0999 4711"}, "person-b", aid)  # alter Stand
+    pflege.einreichen(a, kid, [zweiter])
+    k2 = _laden(a, kid)
+    diff = pflege.unterschiede(zweiter, pflege.angebot_werte(pflege.register_aus_kommune(k2), aid))
+    assert set(diff["Feld"]) == {"Telefon", "Zuletzt bestätigt am", "Bestätigt von"}
+    pflege.entscheiden(a, kid, k2, [zweiter.id], {}, "bb")
+    jetzt = pflege.angebot_werte(pflege.register_aus_kommune(_laden(a, kid)), aid)
+    assert (jetzt["zeiten"], jetzt["telefon"], jetzt["bestaetigt_von"]) == ("Do 17–19 Uhr", "0999 4711", "person-b")
