@@ -3,8 +3,18 @@ Lieferungen ins Register übernehmen. Jede Übernahme wird eine neue Datenversio
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlencode
+
 import streamlit as st
 
+from berichte.sitzung import (
+    OEFFENTLICHE_URL_VARIABLE,
+    SitzungsFehler,
+    basis_url_aus_konfiguration,
+    kommune_parameter,
+    link_basis,
+)
 from kommune import angebotspflege as pflege
 from kommune.ablage import ablage
 from kommune.angebotsregister import datum_text, felder_tabelle, register_xlsx
@@ -102,8 +112,17 @@ with tab_stand:
         namen = dict(zip(uebersicht["traeger_id"], uebersicht["Träger"], strict=True))
         tid = st.selectbox("Anschreiben für", list(namen), format_func=namen.__getitem__, key="ap_stand_traeger")
         angebote = pflege.faellig(pflege.eigene(register, tid), monate)
-        st.text_area("Text zum Versenden", pflege.stand_abfrage_text(namen[tid], angebote, monate), height=260,
-                     key=f"ap_text_{tid}_{monate}")  # fmt: skip
+        try:
+            basis = link_basis(st.context.url, umgebung=os.environ.get(OEFFENTLICHE_URL_VARIABLE),
+                               konfiguriert=basis_url_aus_konfiguration(kommune), seite="meine-angebote")  # fmt: skip
+        except SitzungsFehler:
+            basis = link_basis(st.context.url, seite="meine-angebote")
+        parameter = urlencode(kommune_parameter(kid))
+        adresse = basis.adresse + (f"?{parameter}" if parameter else "") if basis.teilbar else ""
+        st.text_area("Text zum Versenden", pflege.stand_abfrage_text(namen[tid], angebote, monate, adresse),
+                     height=260, key=f"ap_text_{tid}_{monate}")  # fmt: skip
+        if not basis.teilbar:
+            st.caption("Ohne öffentliche Adresse (BILDUNGSMONITOR_OEFFENTLICHE_URL) enthält der Text keinen Link.")
         st.download_button("Fällige Angebote als CSV", pflege.stand_abfrage_csv(angebote),
                            f"stand_abfrage_{tid}.csv", "text/csv", key="ap_stand_csv",
                            icon=":material/download:")  # fmt: skip

@@ -311,7 +311,7 @@ def test_veralteter_vorschlag_ueberschreibt_nur_seine_felder(fall):
     erster, _ = pflege.vorschlag_bilden(k, "kunst", "aendern", {"zeiten": "Do 17–19 Uhr"}, "person-a", aid)
     pflege.einreichen(a, kid, [erster])
     pflege.entscheiden(a, kid, k, [erster.id], {}, "bb")
-    zweiter, _ = pflege.vorschlag_bilden(k, "kunst", "aendern", {"telefon": "0999 4711"}, "person-b", aid)  # alter Stand
+    zweiter, _ = pflege.vorschlag_bilden(k, "kunst", "aendern", {"telefon": "0999 4711"}, "person-b", aid)
     pflege.einreichen(a, kid, [zweiter])
     k2 = _laden(a, kid)
     diff = pflege.unterschiede(zweiter, pflege.angebot_werte(pflege.register_aus_kommune(k2), aid))
