@@ -1,0 +1,319 @@
+"""Geheimhaltung über verknüpfte Tabellen: Prüfung („Audit“) per linearer Programmierung und Sekundärsperrung.
+
+Rein (nur NumPy/SciPy): Eingabe sind Zellen (ID, Wert, primär gesperrt ja/nein) und lineare Beziehungen
+(Σ Koeffizient · Zelle = Konstante), Ausgabe die Sperrmenge (je Zelle „primär“/„sekundär“) und ein Prüfbericht.
+
+**Warum so.** Ein Angreifer kennt aus dem Export jede veröffentlichte Zelle und jede lineare Beziehung zwischen
+Zellen: Eltern = Summe der Kinder (je Ebene), Gesamt = Summe der Ausprägungen einer Familie (`summe = true`),
+ein Einzugsbereich = bekannte Linearkombination seiner Quellgebiete (Flächenanteile aus öffentlichen
+Geometrien), Anteil = Zähler / bekannter Nenner. Dazu weiß er, dass Anzahlen nicht negativ sind. Was er über
+eine gesperrte Zelle x herausfinden kann, ist genau das Intervall [min x, max x] über alle Lösungen dieses
+Gleichungssystems mit den Schranken – eine lineare Optimierung je Richtung (scipy `linprog`, HiGHS). Die
+Regel „in jeder Teiltabelle mindestens zwei Sperren“ prüft nur je Teiltabelle; sie übersieht Differenzen über
+mehrere Ebenen, Familien und Einzugsbereiche hinweg. Das LP prüft alle Beziehungen zugleich und ist damit die
+schärfste Prüfung, die ohne ganzzahlige Optimierung möglich ist (bei Summentabellen entlang einer Hierarchie
+sind die Ecken ohnehin ganzzahlig).
+
+Eine Zelle ist **aufgedeckt**, wenn max − min kleiner als ihre Schutzbreite ist. Für ganze Zahlen (Anzahlen,
+Zähler) ist die Schutzbreite 1: ein Intervall schmaler als 1 enthält höchstens eine ganze Zahl, der Wert wäre
+also exakt bekannt. Für andere Werte (Schätzungen auf Einzugsbereichen, gewichtete Mittel) gilt eine kleine
+Toleranz (exakte Rückrechnung). Strengere Schutzbreiten (z. B. ein Anteil des Werts) gibt man je Zelle an.
+
+**Schnell.** Sichtbare Zellen sind Konstanten; gesperrte Zellen hängen nur über Beziehungen zusammen, in denen
+sie gemeinsam vorkommen. Jede Zusammenhangskomponente ist ein eigenes, kleines LP (dünne Matrizen). Jede
+gefundene Lösung ist ein zulässiger Punkt: die Spanne der bisher gesehenen Werte ist eine untere Schranke der
+Intervallbreite – ist sie schon breit genug, braucht die Zelle kein eigenes LP (die wahren Werte sind der erste
+Punkt). Eine Beziehung mit genau einer gesperrten Zelle deckt sie sofort auf. Mehr Sperren vergrößern die
+zulässige Menge nur; einmal geschützte Zellen bleiben geschützt.
+
+**Sekundärsperrung (greedy, deterministisch).** Solange eine gesperrte Zelle aufgedeckt ist (in der Reihenfolge
+der Eingabe): in den Beziehungen, die sie enthalten – sonst in denen der übrigen Zellen ihrer Komponente, nach
+Abstand – die sichtbare, sperrbare Zelle mit den kleinsten Kosten (Standard: Nullen zuletzt, dann |Wert|,
+dann Eingabereihenfolge) zusätzlich sperren und erneut prüfen. Auch sekundär gesperrte Zellen werden
+geprüft: Keine gesperrte Zelle darf sich zurückrechnen lassen.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+
+PRIMAER = "primär"
+SEKUNDAER = "sekundär"
+
+#: Toleranz für „exakt“ bei nicht ganzzahligen Zellen (relativ zum Betrag, mindestens absolut)
+EXAKT = 1e-6
+
+
+@dataclass(frozen=True)
+class Zelle:
+    """Eine Tabellenzelle. `schutz`: Schutzbreite (aufgedeckt, wenn max − min < schutz); `kosten`: Informations-
+    verlust beim Sperren (None: Nullen zuletzt, dann |Wert|); `sperrbar`: darf sekundär gesperrt werden."""
+
+    id: Hashable
+    wert: float
+    primaer: bool = False
+    schutz: float = 1.0
+    untergrenze: float = 0.0
+    obergrenze: float = math.inf
+    sperrbar: bool = True
+    kosten: float | None = None
+
+
+@dataclass(frozen=True)
+class Beziehung:
+    """Σ Koeffizient · Zelle = konstante (z. B. Eltern − Kinder = 0)."""
+
+    glieder: tuple[tuple[Hashable, float], ...]
+    konstante: float = 0.0
+    name: str = ""
+
+
+def summe(gesamt: Hashable, teile: Iterable[Hashable], name: str = "") -> Beziehung:
+    """Die Beziehung gesamt = Σ teile."""
+    return Beziehung(((gesamt, 1.0), *((t, -1.0) for t in teile)), 0.0, name)
+
+
+@dataclass
+class Pruefbericht:
+    """Ergebnis der Prüfung: aufgedeckte Zellen vor und nach der Sekundärsperrung, Intervalle, Aufwand."""
+
+    aufgedeckt_vorher: list[Hashable] = field(default_factory=list)
+    aufgedeckt_nachher: list[Hashable] = field(default_factory=list)
+    intervalle: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
+    lp_anzahl: int = 0
+    komponenten: int = 0
+    sekunden: float = 0.0
+
+
+@dataclass
+class Ergebnis:
+    """Sperrmenge (ID → „primär“/„sekundär“) und Prüfbericht."""
+
+    gesperrt: dict[Hashable, str]
+    bericht: Pruefbericht
+
+    @property
+    def sekundaer(self) -> list[Hashable]:
+        return [i for i, a in self.gesperrt.items() if a == SEKUNDAER]
+
+
+class _Problem:
+    """Zellen und Beziehungen als dünne Matrix; Zustand der Prüfung (Sperren, gesehene Spannen)."""
+
+    def __init__(self, zellen: Sequence[Zelle], beziehungen: Sequence[Beziehung], vorgesperrt: Iterable[Hashable]):
+        self.zellen = list(zellen)
+        self.pos = {z.id: i for i, z in enumerate(self.zellen)}
+        if len(self.pos) != len(self.zellen):
+            raise ValueError("Zellen-IDs müssen eindeutig sein.")
+        n = len(self.zellen)
+        self.wert = np.array([z.wert for z in self.zellen], dtype=float)
+        zeilen, spalten, koeff, konst = [], [], [], []
+        r = 0
+        for b in beziehungen:
+            glieder = [(self.pos[c], float(a)) for c, a in b.glieder if a != 0]
+            if not glieder or any(math.isnan(self.wert[i]) for i, _ in glieder):
+                continue  # eine Beziehung über eine fehlende Zelle kennt niemand
+            for i, a in glieder:
+                zeilen.append(r)
+                spalten.append(i)
+                koeff.append(a)
+            konst.append(float(b.konstante))
+            r += 1
+        self.m = sparse.csr_matrix((koeff, (zeilen, spalten)), shape=(r, n))
+        self.mt = self.m.T.tocsr()
+        self.konst = np.array(konst, dtype=float)
+        self.gesperrt = np.zeros(n, dtype=bool)
+        self.art: dict[int, str] = {}
+        for i, z in enumerate(self.zellen):
+            if z.primaer and not math.isnan(z.wert):
+                self.gesperrt[i] = True
+                self.art[i] = PRIMAER
+        for c in vorgesperrt:
+            i = self.pos[c]
+            if not self.gesperrt[i] and not math.isnan(self.wert[i]):
+                self.gesperrt[i] = True
+                self.art[i] = SEKUNDAER
+        self.lo = np.where(np.isnan(self.wert), np.nan, self.wert)  # gesehene Spannen (die wahren Werte sind zulässig)
+        self.hi = self.lo.copy()
+        self.intervall: dict[int, tuple[float, float]] = {}
+        self.bindend: dict[int, set[int]] = {}
+        self.lp = 0
+        self.unten = np.array([z.untergrenze for z in self.zellen], dtype=float)
+        self.oben = np.array([z.obergrenze for z in self.zellen], dtype=float)
+        self.schutz = np.array([z.schutz for z in self.zellen], dtype=float)
+
+    def beziehungen_von(self, i: int) -> np.ndarray:
+        return self.mt.indices[self.mt.indptr[i] : self.mt.indptr[i + 1]]
+
+    def zellen_von(self, r: int) -> np.ndarray:
+        return self.m.indices[self.m.indptr[r] : self.m.indptr[r + 1]]
+
+    def komponente(self, start: int) -> list[int]:
+        """Gesperrte Zellen, die über Beziehungen mit gesperrten Zellen mit `start` zusammenhängen."""
+        gesehen = {start}
+        stapel = [start]
+        besucht_r: set[int] = set()
+        while stapel:
+            i = stapel.pop()
+            for r in self.beziehungen_von(i):
+                if r in besucht_r:
+                    continue
+                besucht_r.add(int(r))
+                for j in self.zellen_von(r):
+                    if self.gesperrt[j] and j not in gesehen:
+                        gesehen.add(int(j))
+                        stapel.append(int(j))
+        return sorted(gesehen)
+
+    def breit_genug(self, i: int) -> bool:
+        return bool(self.hi[i] - self.lo[i] >= self._grenze(i))
+
+    def _grenze(self, i: int) -> float:
+        return max(float(self.schutz[i]), EXAKT * max(1.0, abs(float(self.wert[i]))))
+
+    def pruefen(self, i: int) -> bool:
+        """Ist die gesperrte Zelle i geschützt? (LP nur, wenn die gesehene Spanne nicht reicht)"""
+        if self.breit_genug(i):
+            return True
+        rs = self.beziehungen_von(i)
+        if len(rs) == 0:
+            self.intervall[i] = (float(self.unten[i]), float(self.oben[i]))
+            return self.oben[i] - self.unten[i] >= self._grenze(i)
+        for r in rs:  # genau eine gesperrte Zelle in einer Beziehung: sofort aufgedeckt
+            if self.gesperrt[self.zellen_von(r)].sum() == 1:
+                self.intervall[i] = (float(self.wert[i]), float(self.wert[i]))
+                self.bindend[i] = {int(r)}
+                return False
+        komp = self.komponente(i)
+        spalten = np.array(komp)
+        rows = np.unique(np.concatenate([self.beziehungen_von(j) for j in komp]))
+        teil = self.m[rows]
+        frei = self.gesperrt.copy()
+        sichtbar = ~frei
+        a_eq = teil[:, spalten]
+        w = np.nan_to_num(self.wert)
+        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ w[sichtbar]
+        grenzen = list(
+            zip(self.unten[spalten], np.where(np.isinf(self.oben[spalten]), None, self.oben[spalten]), strict=True)
+        )
+        k = komp.index(i)
+        bindend: set[int] = set()
+        for vorzeichen in (-1.0, 1.0):  # erst max, dann min
+            c = np.zeros(len(komp))
+            c[k] = vorzeichen
+            self.lp += 1
+            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=grenzen, method="highs")
+            if res.status == 3:  # unbeschränkt: die Zelle ist in dieser Richtung frei
+                if vorzeichen < 0:
+                    self.hi[i] = math.inf
+                else:
+                    self.lo[i] = -math.inf
+            elif res.status == 0:
+                x = res.x
+                self.lo[spalten] = np.minimum(self.lo[spalten], x)
+                self.hi[spalten] = np.maximum(self.hi[spalten], x)
+                duale = getattr(res.eqlin, "marginals", None)
+                if duale is not None:
+                    bindend.update(int(r) for r in rows[np.abs(np.asarray(duale)) > 1e-9])
+            # sonst (unzulässig durch Rundung o. ä.): vorsichtig nichts dazulernen
+            if self.breit_genug(i):
+                break
+        self.bindend[i] = bindend
+        self.intervall[i] = (float(self.lo[i]), float(self.hi[i]))
+        return self.breit_genug(i)
+
+    def kandidat(self, i: int) -> int | None:
+        """Die sichtbare, sperrbare Zelle mit den kleinsten Kosten in einer bindenden Beziehung von i (duale Werte
+        des letzten LP bzw. die Beziehung mit i als einziger Sperre); sonst nach Abstand von i."""
+        beste = self._beste(self.bindend.get(i, set()))
+        if beste is not None:
+            return beste
+        ebene = [i]
+        gesehen_z = {i}
+        gesehen_r: set[int] = set()
+        while ebene:
+            rs = {int(r) for j in ebene for r in self.beziehungen_von(j)} - gesehen_r
+            gesehen_r |= rs
+            beste = self._beste(rs)
+            if beste is not None:
+                return beste
+            naechste = sorted({int(c) for r in rs for c in self.zellen_von(r) if self.gesperrt[c]} - gesehen_z)
+            gesehen_z.update(naechste)
+            ebene = naechste
+        return None
+
+    def _beste(self, rs: Iterable[int]) -> int | None:
+        kandidaten = {
+            int(c)
+            for r in rs
+            for c in self.zellen_von(r)
+            if not self.gesperrt[c] and self.zellen[c].sperrbar and not math.isnan(self.wert[c])
+        }
+        return min(kandidaten, key=self._kosten) if kandidaten else None
+
+    def _kosten(self, c: int) -> tuple[float, float, int]:
+        z = self.zellen[c]
+        if z.kosten is not None:
+            return (0.0, float(z.kosten), c)
+        return (1.0 if z.wert == 0 else 0.0, abs(float(z.wert)), c)
+
+
+def pruefen_und_sperren(
+    zellen: Sequence[Zelle],
+    beziehungen: Sequence[Beziehung],
+    *,
+    vorgesperrt: Iterable[Hashable] = (),
+    sekundaer: bool = True,
+    hoechstens: int = 100_000,
+) -> Ergebnis:
+    """Alle gesperrten Zellen prüfen und – mit `sekundaer` – so lange zusätzlich sperren, bis keine aufgedeckt ist.
+
+    `vorgesperrt`: schon sekundär gesperrte Zellen (z. B. aus der Hierarchie-Sperrung). Ergebnis: Sperrmenge
+    und Bericht (aufgedeckt vorher/nachher; Intervalle der geprüften Zellen, die ein LP brauchten).
+    """
+    t0 = time.perf_counter()
+    p = _Problem(zellen, beziehungen, vorgesperrt)
+    bericht = Pruefbericht()
+    offen = [i for i in np.flatnonzero(p.gesperrt)]
+    vorher = [int(i) for i in offen if not p.pruefen(int(i))]
+    bericht.aufgedeckt_vorher = [p.zellen[i].id for i in vorher]
+    komponenten = {tuple(p.komponente(int(i))) for i in np.flatnonzero(p.gesperrt)}
+    bericht.komponenten = len(komponenten)
+    if sekundaer:
+        schlange = list(vorher)
+        schritte = 0
+        while schlange and schritte < hoechstens:
+            i = schlange.pop(0)
+            while not p.pruefen(i):
+                c = p.kandidat(i)
+                if c is None:
+                    break
+                p.gesperrt[c] = True
+                p.art[c] = SEKUNDAER
+                schritte += 1
+                schlange.append(c)
+    nachher = [int(i) for i in np.flatnonzero(p.gesperrt) if not p.pruefen(int(i))]
+    bericht.aufgedeckt_nachher = [p.zellen[i].id for i in nachher]
+    bericht.intervalle = {p.zellen[i].id: v for i, v in p.intervall.items()}
+    bericht.lp_anzahl = p.lp
+    bericht.sekunden = time.perf_counter() - t0
+    gesperrt = {p.zellen[i].id: p.art[i] for i in sorted(p.art)}
+    return Ergebnis(gesperrt, bericht)
+
+
+def intervall(
+    zellen: Sequence[Zelle], beziehungen: Sequence[Beziehung], gesperrt: Iterable[Hashable], zelle: Hashable
+) -> tuple[float, float]:
+    """[min, max] einer gesperrten Zelle über alle Lösungen (für Angriffstests: ohne Abkürzungen, zwei LPs)."""
+    p = _Problem(zellen, beziehungen, gesperrt)
+    i = p.pos[zelle]
+    p.schutz[:] = math.inf  # keine Abkürzung über gesehene Spannen
+    p.pruefen(i)
+    return p.intervall.get(i, (p.wert[i], p.wert[i]))
