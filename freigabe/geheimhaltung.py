@@ -121,6 +121,7 @@ class Sperrplan:
     rolle: str
     indikatoren: list[str]
     ebenen: dict[str, _Ebene]
+    pruefung: Any = None  # `freigabe.beziehungen.Pruefung` der LP-Prüfung (nur verschachtelte Ebenen)
 
     def gesperrt(self, schicht_id: str, indikator: str) -> tuple[pd.Series, pd.Series] | None:
         """(Maske, Gründe) einer Spalte, oder None, wenn der Plan sie nicht kennt."""
@@ -546,7 +547,120 @@ def _plan_rechnen(kommune: Kommune, periode: str, rolle: str, einzugsbereich: st
             neu += _sekundaer(ebenen, reihenfolge, spalten)
             if not neu:
                 break
+        if einzugsbereich is None and LP_PRUEFUNG:
+            pruefung = _lp_sperren(
+                kommune, regeln, periode, indikatoren, regel_an, reihenfolge, ebenen, spalten, rechner
+            )
+            return Sperrplan(periode, rolle, indikatoren, ebenen, pruefung)
     return Sperrplan(periode, rolle, indikatoren, ebenen)
+
+
+#: Sperrpläne der verschachtelten Ebenen mit LP-Prüfung über alle linearen Beziehungen (`freigabe.verknuepft`)
+LP_PRUEFUNG = True
+
+
+def _einzuege_fuer_pruefung(
+    kommune: Kommune, regeln: Regeln, periode: str, indikatoren: list[str], regel_an: np.ndarray, rechner: _Rechner
+) -> list[Any]:
+    """Jeder Einzugsbereich nach den Primärregeln, mit den Flächenanteilen C[s, t] = W[s, t] / W[s, ·] je Quellebene
+    (wie `geodata.interpolation` mit `methode = "area"`)."""
+    from scipy import sparse
+
+    from freigabe.beziehungen import Einzug
+    from geodata.overlay import flaechengewichte, overlay_gewichte
+
+    ergebnis = []
+    for s in kommune.konfiguration.schichten:
+        if s.art != "einzugsbereich":
+            continue
+        try:
+            basis = _basis(kommune, periode, s.id, "area")
+        except KommuneFehler:
+            continue
+        if basis.indikatoren != indikatoren:
+            continue
+        b = basis.ebenen[s.id]
+        e = _Ebene(b.id, b.ids, b.eltern, b.eltern_pos, b.wert, b.zaehler, b.nenner, b.bevoelkerung)
+        _primaer(kommune, regeln, indikatoren, regel_an, set(regeln.bevoelkerung), e)
+        quelle: dict[int, str] = {}
+        for j, ind in enumerate(indikatoren):
+            q = rechner.quelle(ind)
+            if q is not None and kommune.schicht(q[0]).art != "einzugsbereich":
+                quelle[j] = q[0]
+        matrizen = {}
+        ziel = kommune.gebiete[s.id]
+        for q in sorted(set(quelle.values())):
+            try:
+                ov = overlay_gewichte(kommune.gebiete[q], ziel, quelle_name=kommune.schicht(q).name, ziel_name=s.name)
+            except KommuneFehler:
+                continue
+            w = sparse.csr_matrix(flaechengewichte(ov).matrix, dtype=float)
+            zeilen = np.asarray(w.sum(axis=1)).ravel()
+            c = sparse.diags(np.divide(1.0, zeilen, out=np.zeros_like(zeilen), where=zeilen > 0)) @ w
+            qz = pd.Index(ov.quelle_ids.astype(str)).get_indexer(kommune.gebiete[q].index.astype(str))
+            tz = pd.Index(ov.ziel_ids.astype(str)).get_indexer(ziel.index.astype(str))
+            if (qz < 0).any() or (tz < 0).any():
+                continue
+            matrizen[q] = sparse.csc_matrix(c.tocsr()[qz][:, tz])
+        ergebnis.append(Einzug(e, matrizen, quelle))
+    return ergebnis
+
+
+def _lp_sperren(
+    kommune: Kommune,
+    regeln: Regeln,
+    periode: str,
+    indikatoren: list[str],
+    regel_an: np.ndarray,
+    reihenfolge: list[str],
+    ebenen: dict[str, _Ebene],
+    spalten: np.ndarray,
+    rechner: _Rechner,
+) -> Any:
+    """Die Sperren der Hierarchie per LP prüfen und ergänzen (Ebenen, Anteil ↔ Zähler, Familien, Einzugsbereiche),
+    danach die Regeln der Teiltabellen erneut anwenden – bis die Prüfung nichts mehr findet."""
+    from freigabe.beziehungen import Pruefung, familien_der_kommune, glied_ids, plan_pruefen
+
+    kat = kommune.katalog
+    arten = [str(kat.loc[i, "art"]) if i in kat.index else "index" for i in indikatoren]
+    pos = {i: j for j, i in enumerate(indikatoren)}
+    zaehler_von = {
+        j: pos[kat.loc[i, "zaehler"]]
+        for j, i in enumerate(indikatoren)
+        if arten[j] == "anteil" and kat.loc[i, "zaehler"] in pos and arten[pos[kat.loc[i, "zaehler"]]] == "anzahl"
+    }
+    familien = []
+    for f in familien_der_kommune(kommune):
+        ids = glied_ids(f, pos)
+        if f.summe and f.basis in pos and ids:
+            familien.append((pos[f.basis], [pos[i] for i in ids]))
+    einzuege = _einzuege_fuer_pruefung(kommune, regeln, periode, indikatoren, regel_an, rechner)
+    gesamt = Pruefung(laeufe=0)
+    for _ in range(100):
+        neu, b = plan_pruefen(
+            ebenen, reihenfolge, GESAMT, indikatoren, arten, regel_an & spalten, zaehler_von, familien, einzuege,
+            SEKUNDAER, regeln.nullen_sperren,
+        )  # fmt: skip
+        if gesamt.laeufe == 0:
+            gesamt.zellen, gesamt.beziehungen, gesamt.verworfen = b.zellen, b.beziehungen, b.verworfen
+            gesamt.aufgedeckt_vorher = b.aufgedeckt_vorher
+        gesamt.laeufe += 1
+        gesamt.lp_anzahl += b.lp_anzahl
+        gesamt.sekunden += b.sekunden
+        gesamt.sekundaer_neu += len(neu)
+        gesamt.aufgedeckt_nachher, gesamt.offen, gesamt.unschuetzbar = b.aufgedeckt_nachher, b.offen, b.unschuetzbar
+        if not neu:
+            break
+        for eid, r, j in neu:
+            ebenen[eid].maske[r, j] = True
+            ebenen[eid].gruende[r, j] = SEKUNDAER
+        for _ in range(1000):
+            mehr = sum(_verknuepfen(kommune, indikatoren, regel_an, ebenen[eid]) for eid in reihenfolge)
+            mehr += _sekundaer(ebenen, reihenfolge, spalten)
+            gesamt.sekundaer_neu += mehr
+            if not mehr:
+                break
+    return gesamt
 
 
 def _belastet(

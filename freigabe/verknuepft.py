@@ -87,6 +87,7 @@ class Pruefbericht:
     aufgedeckt_vorher: list[Hashable] = field(default_factory=list)
     aufgedeckt_nachher: list[Hashable] = field(default_factory=list)
     intervalle: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
+    unschuetzbar: list[Hashable] = field(default_factory=list)
     lp_anzahl: int = 0
     komponenten: int = 0
     sekunden: float = 0.0
@@ -144,6 +145,7 @@ class _Problem:
         self.hi = self.lo.copy()
         self.intervall: dict[int, tuple[float, float]] = {}
         self.bindend: dict[int, set[int]] = {}
+        self._schuetzbar: dict[int, bool] = {}
         self.lp = 0
         self.unten = np.array([z.untergrenze for z in self.zellen], dtype=float)
         self.oben = np.array([z.obergrenze for z in self.zellen], dtype=float)
@@ -155,8 +157,9 @@ class _Problem:
     def zellen_von(self, r: int) -> np.ndarray:
         return self.m.indices[self.m.indptr[r] : self.m.indptr[r + 1]]
 
-    def komponente(self, start: int) -> list[int]:
-        """Gesperrte Zellen, die über Beziehungen mit gesperrten Zellen mit `start` zusammenhängen."""
+    def komponente(self, start: int, frei: np.ndarray | None = None) -> list[int]:
+        """Freie (Standard: gesperrte) Zellen, die über Beziehungen mit freien Zellen mit `start` zusammenhängen."""
+        frei = self.gesperrt if frei is None else frei
         gesehen = {start}
         stapel = [start]
         besucht_r: set[int] = set()
@@ -167,7 +170,7 @@ class _Problem:
                     continue
                 besucht_r.add(int(r))
                 for j in self.zellen_von(r):
-                    if self.gesperrt[j] and j not in gesehen:
+                    if frei[j] and j not in gesehen:
                         gesehen.add(int(j))
                         stapel.append(int(j))
         return sorted(gesehen)
@@ -176,7 +179,52 @@ class _Problem:
         return bool(self.hi[i] - self.lo[i] >= self._grenze(i))
 
     def _grenze(self, i: int) -> float:
+        if self.schutz[i] <= 0:
+            return -math.inf  # z. B. Nullen: kein Geheimnis
         return max(float(self.schutz[i]), EXAKT * max(1.0, abs(float(self.wert[i]))))
+
+    def _loesen(self, i: int, frei: np.ndarray, lernen: bool) -> tuple[float, float, set[int]]:
+        """max und min von Zelle i, wenn die Zellen `frei` unbekannt sind (mit `lernen`: gesehene Spannen
+        erweitern und abbrechen, sobald die Spanne reicht)."""
+        komp = self.komponente(i, frei)
+        spalten = np.array(komp)
+        rows = np.unique(np.concatenate([self.beziehungen_von(j) for j in komp]))
+        teil = self.m[rows]
+        sichtbar = ~frei
+        a_eq = teil[:, spalten]
+        w = np.nan_to_num(self.wert)
+        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ w[sichtbar]
+        grenzen = list(
+            zip(self.unten[spalten], np.where(np.isinf(self.oben[spalten]), None, self.oben[spalten]), strict=True)
+        )
+        k = komp.index(i)
+        bindend: set[int] = set()
+        lo, hi = float(self.wert[i]), float(self.wert[i])
+        for vorzeichen in (-1.0, 1.0):  # erst max, dann min
+            c = np.zeros(len(komp))
+            c[k] = vorzeichen
+            self.lp += 1
+            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=grenzen, method="highs")
+            if res.status == 3:  # unbeschränkt: die Zelle ist in dieser Richtung frei
+                if vorzeichen < 0:
+                    hi = math.inf
+                else:
+                    lo = -math.inf
+            elif res.status == 0:
+                x = res.x
+                lo, hi = min(lo, float(x[k])), max(hi, float(x[k]))
+                if lernen:
+                    self.lo[spalten] = np.minimum(self.lo[spalten], x)
+                    self.hi[spalten] = np.maximum(self.hi[spalten], x)
+                duale = getattr(res.eqlin, "marginals", None)
+                if duale is not None:
+                    bindend.update(int(r) for r in rows[np.abs(np.asarray(duale)) > 1e-9])
+            # sonst (unzulässig durch Rundung o. ä.): vorsichtig nichts dazulernen
+            if lernen:
+                self.lo[i], self.hi[i] = min(self.lo[i], lo), max(self.hi[i], hi)
+                if self.breit_genug(i):
+                    break
+        return lo, hi, bindend
 
     def pruefen(self, i: int) -> bool:
         """Ist die gesperrte Zelle i geschützt? (LP nur, wenn die gesehene Spanne nicht reicht)"""
@@ -191,43 +239,17 @@ class _Problem:
                 self.intervall[i] = (float(self.wert[i]), float(self.wert[i]))
                 self.bindend[i] = {int(r)}
                 return False
-        komp = self.komponente(i)
-        spalten = np.array(komp)
-        rows = np.unique(np.concatenate([self.beziehungen_von(j) for j in komp]))
-        teil = self.m[rows]
-        frei = self.gesperrt.copy()
-        sichtbar = ~frei
-        a_eq = teil[:, spalten]
-        w = np.nan_to_num(self.wert)
-        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ w[sichtbar]
-        grenzen = list(
-            zip(self.unten[spalten], np.where(np.isinf(self.oben[spalten]), None, self.oben[spalten]), strict=True)
-        )
-        k = komp.index(i)
-        bindend: set[int] = set()
-        for vorzeichen in (-1.0, 1.0):  # erst max, dann min
-            c = np.zeros(len(komp))
-            c[k] = vorzeichen
-            self.lp += 1
-            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=grenzen, method="highs")
-            if res.status == 3:  # unbeschränkt: die Zelle ist in dieser Richtung frei
-                if vorzeichen < 0:
-                    self.hi[i] = math.inf
-                else:
-                    self.lo[i] = -math.inf
-            elif res.status == 0:
-                x = res.x
-                self.lo[spalten] = np.minimum(self.lo[spalten], x)
-                self.hi[spalten] = np.maximum(self.hi[spalten], x)
-                duale = getattr(res.eqlin, "marginals", None)
-                if duale is not None:
-                    bindend.update(int(r) for r in rows[np.abs(np.asarray(duale)) > 1e-9])
-            # sonst (unzulässig durch Rundung o. ä.): vorsichtig nichts dazulernen
-            if self.breit_genug(i):
-                break
-        self.bindend[i] = bindend
+        _, _, self.bindend[i] = self._loesen(i, self.gesperrt, True)
         self.intervall[i] = (float(self.lo[i]), float(self.hi[i]))
         return self.breit_genug(i)
+
+    def schuetzbar(self, i: int) -> bool:
+        """Ließe sich Zelle i überhaupt schützen – mit allen sperrbaren Zellen ihrer Beziehungen gesperrt?"""
+        if i not in self._schuetzbar:
+            alle = self.gesperrt | np.array([z.sperrbar for z in self.zellen]) & ~np.isnan(self.wert)
+            lo, hi, _ = self._loesen(i, alle, False)
+            self._schuetzbar[i] = hi - lo >= self._grenze(i)
+        return self._schuetzbar[i]
 
     def kandidat(self, i: int) -> int | None:
         """Die sichtbare, sperrbare Zelle mit den kleinsten Kosten in einer bindenden Beziehung von i (duale Werte
@@ -265,6 +287,18 @@ class _Problem:
         return (1.0 if z.wert == 0 else 0.0, abs(float(z.wert)), c)
 
 
+def _komponenten(p: _Problem) -> int:
+    """Zahl der Zusammenhangskomponenten der gesperrten Zellen (über gemeinsame Beziehungen)."""
+    from scipy.sparse.csgraph import connected_components
+
+    g = np.flatnonzero(p.gesperrt)
+    if not len(g):
+        return 0
+    teil = abs(p.m[:, g])
+    n, _ = connected_components(teil.T @ teil, directed=False)
+    return int(n)
+
+
 def pruefen_und_sperren(
     zellen: Sequence[Zelle],
     beziehungen: Sequence[Beziehung],
@@ -284,14 +318,13 @@ def pruefen_und_sperren(
     offen = [i for i in np.flatnonzero(p.gesperrt)]
     vorher = [int(i) for i in offen if not p.pruefen(int(i))]
     bericht.aufgedeckt_vorher = [p.zellen[i].id for i in vorher]
-    komponenten = {tuple(p.komponente(int(i))) for i in np.flatnonzero(p.gesperrt)}
-    bericht.komponenten = len(komponenten)
+    bericht.komponenten = _komponenten(p)
     if sekundaer:
         schlange = list(vorher)
         schritte = 0
         while schlange and schritte < hoechstens:
             i = schlange.pop(0)
-            while not p.pruefen(i):
+            while not p.pruefen(i) and p.schuetzbar(i):
                 c = p.kandidat(i)
                 if c is None:
                     break
@@ -301,6 +334,7 @@ def pruefen_und_sperren(
                 schlange.append(c)
     nachher = [int(i) for i in np.flatnonzero(p.gesperrt) if not p.pruefen(int(i))]
     bericht.aufgedeckt_nachher = [p.zellen[i].id for i in nachher]
+    bericht.unschuetzbar = [p.zellen[i].id for i in nachher if not p.schuetzbar(i)]
     bericht.intervalle = {p.zellen[i].id: v for i, v in p.intervall.items()}
     bericht.lp_anzahl = p.lp
     bericht.sekunden = time.perf_counter() - t0
