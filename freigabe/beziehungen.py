@@ -17,7 +17,10 @@ fällt weg – gezählt in `Pruefung.verworfen`):
   Bereichs t = Σ_s W[s, t] / W[s, ·] · Wert des Quellgebiets s – exakt bekannt, weil Geometrien öffentlich sind.
   Sichtbare Bereiche enthalten keine gesperrte Quelle (`geheimhaltung._belastet`), verraten also nichts; die
   gesperrten Bereiche sind eigene Zellen (Schutzbreite exakt, denn Schätzungen sind nicht ganzzahlig), die nur
-  über ihre Quellgebiete zu schützen sind. Dasymetrische Umrechnungen (Zensus-Raster) prüft der Plan nicht.
+  über ihre Quellgebiete zu schützen sind. Das geschieht für primär gesperrte Bereiche (Fallzahl, Gebiet); ein
+  nur mitgesperrter Bereich, dessen Wert exakt aus Veröffentlichtem folgt, wird stattdessen gezeigt
+  (`Pruefung.einzug_zeigen`): seine Gleichung kennt der Angreifer ohnehin, das „.“ schützte nichts.
+  Dasymetrische Umrechnungen (Zensus-Raster) prüft der Plan nicht.
 """
 
 from __future__ import annotations
@@ -84,6 +87,9 @@ class Pruefung:
     laeufe: int = 0
     offen: list[Hashable] = field(default_factory=list)
     unschuetzbar: list[Hashable] = field(default_factory=list)
+    #: je Einzugsbereich (Zeile, Spalte) der nur mitgesperrten Bereiche, deren Wert aus Veröffentlichtem exakt
+    #: folgt: sie zu zeigen verrät nichts (die Gleichung ist schon bekannt), sie zu sperren schützte nichts
+    einzug_zeigen: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 def skala(art: str, wert: np.ndarray, zaehler: np.ndarray, nenner: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray]:
@@ -112,7 +118,15 @@ class Baukasten:
         self.verworfen = 0
 
     def zelle(
-        self, schluessel: Hashable, wert: float, *, primaer: bool, ganz: bool, oben: float, sperrbar: bool
+        self,
+        schluessel: Hashable,
+        wert: float,
+        *,
+        primaer: bool,
+        ganz: bool,
+        oben: float,
+        sperrbar: bool,
+        schuetzen: bool = True,
     ) -> None:
         if math.isnan(wert):
             return
@@ -121,7 +135,9 @@ class Baukasten:
             schutz = 0.0  # Nullen sind kein Geheimnis (`[geheimhaltung] nullen_sperren`)
         unten = 0.0 if wert >= 0 else -math.inf
         self.pos[schluessel] = len(self.zellen)
-        self.zellen.append(Zelle(schluessel, float(wert), primaer, schutz, unten, float(oben), sperrbar))
+        self.zellen.append(
+            Zelle(schluessel, float(wert), primaer, schutz, unten, float(oben), sperrbar, schuetzen=schuetzen)
+        )
 
     def summe(self, gesamt: Hashable, teile: list[Hashable], name: str) -> None:
         """gesamt = Σ teile, wenn alle Zellen existieren und die Gleichung in den Daten aufgeht."""
@@ -277,22 +293,32 @@ def plan_pruefen(
                     ]
                     schluessel = (e.id, int(t), j)
                     if schluessel not in bk.pos:
-                        bk.zelle(schluessel, float(x_t[t]), primaer=True, ganz=False, oben=math.inf, sperrbar=False)
+                        bk.zelle(
+                            schluessel, float(x_t[t]), primaer=True, ganz=False, oben=math.inf, sperrbar=False,
+                            schuetzen=bool(e.maske[t, j]),
+                        )  # fmt: skip
                     bk.kombination(schluessel, teile, "Einzugsbereich")
     ergebnis = pruefen_und_sperren(bk.zellen, bk.beziehungen, vorgesperrt=vorgesperrt)
     b = ergebnis.bericht
+    einzug_ids = {ez.ebene.id for ez in einzuege}
+    zeigen: dict[str, list[tuple[int, int]]] = {}
+    for z in b.aufgedeckt_nachher:
+        if z[0] in einzug_ids and not bk.zellen[bk.pos[z]].schuetzen:
+            zeigen.setdefault(z[0], []).append((z[1], z[2]))
+    nachher = [z for z in b.aufgedeckt_nachher if bk.zellen[bk.pos[z]].schuetzen]
     neu = [z for z in ergebnis.sekundaer if z not in set(vorgesperrt)]
     pruefung = Pruefung(
         zellen=len(bk.zellen),
         beziehungen=len(bk.beziehungen),
         verworfen=bk.verworfen,
         aufgedeckt_vorher=len(b.aufgedeckt_vorher),
-        aufgedeckt_nachher=len(b.aufgedeckt_nachher),
+        aufgedeckt_nachher=len(nachher),
         sekundaer_neu=len(neu),
         lp_anzahl=b.lp_anzahl,
         sekunden=b.sekunden,
         laeufe=1,
-        offen=list(b.aufgedeckt_nachher),
+        offen=nachher,
         unschuetzbar=list(b.unschuetzbar),
+        einzug_zeigen=zeigen,
     )
     return [z for z in neu if z[0] in ebenen and ergebnis.gesperrt.get(z) == SEKUNDAER], pruefung

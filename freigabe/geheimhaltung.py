@@ -537,6 +537,13 @@ def _plan_rechnen(kommune: Kommune, periode: str, rolle: str, einzugsbereich: st
         belastet = _belastet(kommune, periode, rolle, einzugsbereich, indikatoren, rechner)
         for j in range(k):
             _setzen(e, j, belastet[:, j] & regel_an[j], SEKUNDAER)
+        if methode == "area" and LP_PRUEFUNG and regeln.sekundaer:
+            # nur mitgesperrte Bereiche, deren Wert aus Veröffentlichtem exakt folgt, zeigen (`freigabe.beziehungen`)
+            pruefung = sperrplan(kommune, periode, rolle).pruefung
+            for r, j in pruefung.einzug_zeigen.get(einzugsbereich, ()) if pruefung is not None else ():
+                if e.gruende[r, j] == SEKUNDAER:
+                    e.maske[r, j] = False
+                    e.gruende[r, j] = ""
     if regeln.sekundaer and regel_an.any():
         kat = kommune.katalog
         spalten = regel_an & np.array(
@@ -649,6 +656,7 @@ def _lp_sperren(
         gesamt.sekunden += b.sekunden
         gesamt.sekundaer_neu += len(neu)
         gesamt.aufgedeckt_nachher, gesamt.offen, gesamt.unschuetzbar = b.aufgedeckt_nachher, b.offen, b.unschuetzbar
+        gesamt.einzug_zeigen = b.einzug_zeigen
         if not neu:
             break
         for eid, r, j in neu:

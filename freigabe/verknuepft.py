@@ -54,7 +54,8 @@ EXAKT = 1e-6
 @dataclass(frozen=True)
 class Zelle:
     """Eine Tabellenzelle. `schutz`: Schutzbreite (aufgedeckt, wenn max − min < schutz); `kosten`: Informations-
-    verlust beim Sperren (None: Nullen zuletzt, dann |Wert|); `sperrbar`: darf sekundär gesperrt werden."""
+    verlust beim Sperren (None: Nullen zuletzt, dann |Wert|); `sperrbar`: darf sekundär gesperrt werden;
+    `schuetzen`: eine aufgedeckte gesperrte Zelle durch weitere Sperren schützen (sonst nur melden)."""
 
     id: Hashable
     wert: float
@@ -64,6 +65,7 @@ class Zelle:
     obergrenze: float = math.inf
     sperrbar: bool = True
     kosten: float | None = None
+    schuetzen: bool = True  # False: nur prüfen (aufgedeckt melden), nicht durch weitere Sperren schützen
 
 
 @dataclass(frozen=True)
@@ -320,7 +322,7 @@ def pruefen_und_sperren(
     bericht.aufgedeckt_vorher = [p.zellen[i].id for i in vorher]
     bericht.komponenten = _komponenten(p)
     if sekundaer:
-        schlange = list(vorher)
+        schlange = [i for i in vorher if p.zellen[i].schuetzen]
         schritte = 0
         while schlange and schritte < hoechstens:
             i = schlange.pop(0)
@@ -334,7 +336,7 @@ def pruefen_und_sperren(
                 schlange.append(c)
     nachher = [int(i) for i in np.flatnonzero(p.gesperrt) if not p.pruefen(int(i))]
     bericht.aufgedeckt_nachher = [p.zellen[i].id for i in nachher]
-    bericht.unschuetzbar = [p.zellen[i].id for i in nachher if not p.schuetzbar(i)]
+    bericht.unschuetzbar = [p.zellen[i].id for i in nachher if p.zellen[i].schuetzen and not p.schuetzbar(i)]
     bericht.intervalle = {p.zellen[i].id: v for i, v in p.intervall.items()}
     bericht.lp_anzahl = p.lp
     bericht.sekunden = time.perf_counter() - t0
