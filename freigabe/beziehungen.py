@@ -17,9 +17,11 @@ fällt weg – gezählt in `Pruefung.verworfen`):
   Bereichs t = Σ_s W[s, t] / W[s, ·] · Wert des Quellgebiets s – exakt bekannt, weil Geometrien öffentlich sind.
   Sichtbare Bereiche enthalten keine gesperrte Quelle (`geheimhaltung._belastet`), verraten also nichts; die
   gesperrten Bereiche sind eigene Zellen (Schutzbreite exakt, denn Schätzungen sind nicht ganzzahlig), die nur
-  über ihre Quellgebiete zu schützen sind. Das geschieht für primär gesperrte Bereiche (Fallzahl, Gebiet); ein
-  nur mitgesperrter Bereich, dessen Wert exakt aus Veröffentlichtem folgt, wird stattdessen gezeigt
-  (`Pruefung.einzug_zeigen`): seine Gleichung kennt der Angreifer ohnehin, das „.“ schützte nichts.
+  über ihre Quellgebiete zu schützen sind (weitere Sperren dort). Ein nur mitgesperrter Bereich, dessen Wert
+  exakt aus Veröffentlichtem folgt (Intervall < `ZEIGEN`, kein Splitter einer gesperrten Quelle unter
+  `SPLITTER`), wird stattdessen gezeigt (`Pruefung.einzug_zeigen`): seine Gleichung kennt der Angreifer ohnehin,
+  das „.“ schützte nichts. Die Wahl fällt in der ersten Runde und bleibt danach fest (gezeigte Bereiche sind im
+  LP bekannte Gleichungen).
   Dasymetrische Umrechnungen (Zensus-Raster) prüft der Plan nicht.
 """
 
@@ -37,6 +39,10 @@ from freigabe.verknuepft import EXAKT, Beziehung, Zelle
 
 #: Toleranz, mit der eine Beziehung in den Daten aufgehen muss (relativ)
 AUFGEHEN = 1e-6
+#: ein mitgesperrter Einzugsbereich wird gezeigt, wenn sein Intervall schmaler ist (relativ: „exakt“ im LP) …
+ZEIGEN = 1e-9
+#: … und jede gesperrte Quelle mindestens diesen Flächenanteil an ihm hat (kein Splitter)
+SPLITTER = 1e-3
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class Pruefung:
     #: je Einzugsbereich (Zeile, Spalte) der nur mitgesperrten Bereiche, deren Wert aus Veröffentlichtem exakt
     #: folgt: sie zu zeigen verrät nichts (die Gleichung ist schon bekannt), sie zu sperren schützte nichts
     einzug_zeigen: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    zeigen: set[Hashable] = field(default_factory=set)
 
 
 def skala(art: str, wert: np.ndarray, zaehler: np.ndarray, nenner: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray]:
@@ -189,6 +196,7 @@ def plan_pruefen(
     einzuege: list[Einzug],
     sekundaer_grund: str,
     nullen_geheim: bool = False,
+    zeigen: set[Hashable] | None = None,
 ) -> tuple[list[tuple[str, int, int]], Pruefung]:
     """Die LP-Prüfung eines Sperrplans: Zellen und Beziehungen bauen, prüfen, Sekundärsperren ergänzen.
 
@@ -274,6 +282,7 @@ def plan_pruefen(
                 for r in range(n):
                     bk.summe((eid, r, gj), [(eid, r, t) for t in ts], "Familie")
     # Einzugsbereiche: gesperrte Bereiche als Zellen mit ihrer Linearkombination (nicht sperrbar)
+    einzug_teile: list[tuple[Hashable, float, bool, list[tuple[Hashable, float]]]] = []
     for ez in einzuege:
         e = ez.ebene
         for j in spalten:
@@ -291,22 +300,40 @@ def plan_pruefen(
                         for s, a in zip(spalte.row, spalte.data, strict=True)
                         if a > 0 and not np.isnan(x_s[s])
                     ]
-                    schluessel = (e.id, int(t), j)
-                    if schluessel not in bk.pos:
-                        bk.zelle(
-                            schluessel, float(x_t[t]), primaer=True, ganz=False, oben=math.inf, sperrbar=False,
-                            schuetzen=bool(e.maske[t, j]),
-                        )  # fmt: skip
-                    bk.kombination(schluessel, teile, "Einzugsbereich")
+                    einzug_teile.append(((e.id, int(t), j), float(x_t[t]), bool(e.maske[t, j]), teile))
+
+    def einzuege_eintragen(ziel: Baukasten, sichtbar: set[Hashable]) -> None:
+        for schluessel, wert, _primaer, teile in einzug_teile:
+            if schluessel not in ziel.pos:
+                ziel.zelle(
+                    schluessel, wert, primaer=schluessel not in sichtbar, ganz=False, oben=math.inf, sperrbar=False
+                )
+            ziel.kombination(schluessel, teile, "Einzugsbereich")
+
+    basis_zellen, basis_bez, basis_verworfen = list(bk.zellen), list(bk.beziehungen), bk.verworfen
+    if zeigen is None:
+        # nur mitgesperrte Bereiche, die exakt aus Veröffentlichtem folgen und keinen Splitter einer gesperrten
+        # Quelle enthalten (sonst ließe sich die Quelle aus dem gezeigten Wert über den Splitter zurückrechnen)
+        einzuege_eintragen(bk, set())
+        probe = pruefen_und_sperren(bk.zellen, bk.beziehungen, vorgesperrt=vorgesperrt, sekundaer=False).bericht
+        gesperrt_jetzt = {z.id for z in bk.zellen if z.primaer} | set(vorgesperrt)
+        zeigen = set()
+        for schluessel, wert, primaer, teile in einzug_teile:
+            iv = probe.intervalle.get(schluessel)
+            if primaer or iv is None or iv[1] - iv[0] > ZEIGEN * max(1.0, abs(wert)):
+                continue
+            if all(a >= SPLITTER for x, a in teile if x in gesperrt_jetzt):
+                zeigen.add(schluessel)
+        bk.zellen, bk.beziehungen, bk.verworfen = list(basis_zellen), list(basis_bez), basis_verworfen
+        bk.pos = {z.id: i for i, z in enumerate(bk.zellen)}
+    einzuege_eintragen(bk, zeigen)
     ergebnis = pruefen_und_sperren(bk.zellen, bk.beziehungen, vorgesperrt=vorgesperrt)
     b = ergebnis.bericht
-    einzug_ids = {ez.ebene.id for ez in einzuege}
-    zeigen: dict[str, list[tuple[int, int]]] = {}
-    for z in b.aufgedeckt_nachher:
-        if z[0] in einzug_ids and not bk.zellen[bk.pos[z]].schuetzen:
-            zeigen.setdefault(z[0], []).append((z[1], z[2]))
-    nachher = [z for z in b.aufgedeckt_nachher if bk.zellen[bk.pos[z]].schuetzen]
+    nachher = list(b.aufgedeckt_nachher)
     neu = [z for z in ergebnis.sekundaer if z not in set(vorgesperrt)]
+    einzug_zeigen: dict[str, list[tuple[int, int]]] = {}
+    for z in sorted(zeigen, key=str):
+        einzug_zeigen.setdefault(z[0], []).append((z[1], z[2]))
     pruefung = Pruefung(
         zellen=len(bk.zellen),
         beziehungen=len(bk.beziehungen),
@@ -319,6 +346,7 @@ def plan_pruefen(
         laeufe=1,
         offen=nachher,
         unschuetzbar=list(b.unschuetzbar),
-        einzug_zeigen=zeigen,
+        einzug_zeigen=einzug_zeigen,
+        zeigen=zeigen,
     )
     return [z for z in neu if z[0] in ebenen and ergebnis.gesperrt.get(z) == SEKUNDAER], pruefung

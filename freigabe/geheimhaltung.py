@@ -646,7 +646,7 @@ def _lp_sperren(
     for _ in range(100):
         neu, b = plan_pruefen(
             ebenen, reihenfolge, GESAMT, indikatoren, arten, regel_an & spalten, zaehler_von, familien, einzuege,
-            SEKUNDAER, regeln.nullen_sperren,
+            SEKUNDAER, regeln.nullen_sperren, gesamt.zeigen if gesamt.laeufe else None,
         )  # fmt: skip
         if gesamt.laeufe == 0:
             gesamt.zellen, gesamt.beziehungen, gesamt.verworfen = b.zellen, b.beziehungen, b.verworfen
@@ -656,7 +656,7 @@ def _lp_sperren(
         gesamt.sekunden += b.sekunden
         gesamt.sekundaer_neu += len(neu)
         gesamt.aufgedeckt_nachher, gesamt.offen, gesamt.unschuetzbar = b.aufgedeckt_nachher, b.offen, b.unschuetzbar
-        gesamt.einzug_zeigen = b.einzug_zeigen
+        gesamt.einzug_zeigen, gesamt.zeigen = b.einzug_zeigen, b.zeigen
         if not neu:
             break
         for eid, r, j in neu:
