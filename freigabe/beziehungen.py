@@ -17,7 +17,10 @@ fällt weg – gezählt in `Pruefung.verworfen`):
   Bereichs t = Σ_s W[s, t] / W[s, ·] · Wert des Quellgebiets s – exakt bekannt, weil Geometrien öffentlich sind.
   Sichtbare Bereiche enthalten keine gesperrte Quelle (`geheimhaltung._belastet`), verraten also nichts; die
   gesperrten Bereiche sind eigene Zellen (Schutzbreite exakt, denn Schätzungen sind nicht ganzzahlig), die nur
-  über ihre Quellgebiete zu schützen sind (weitere Sperren dort). Ein nur mitgesperrter Bereich, dessen Wert
+  über ihre Quellgebiete zu schützen sind (weitere Sperren dort) – das geschieht für primär gesperrte Bereiche
+  (Fallzahl, Gebiet). Nur mitgesperrte Bereiche schützen ihre Quellen; sie selbst sind Schätzungen aus ihnen
+  und gelten erst bei exakter Rückrechnung (Intervall < `ZEIGEN`) als aufgedeckt – ein Splitter einer gesperrten
+  Quelle macht ihr Intervall schmal, verrät aber über die Quelle nichts. Ein nur mitgesperrter Bereich, dessen Wert
   exakt aus Veröffentlichtem folgt (Intervall < `ZEIGEN`, kein Splitter einer gesperrten Quelle unter
   `SPLITTER`), wird stattdessen gezeigt (`Pruefung.einzug_zeigen`): seine Gleichung kennt der Angreifer ohnehin,
   das „.“ schützte nichts. Die Wahl fällt in der ersten Runde und bleibt danach fest (gezeigte Bereiche sind im
@@ -39,7 +42,9 @@ from freigabe.verknuepft import EXAKT, Beziehung, Zelle
 
 #: Toleranz, mit der eine Beziehung in den Daten aufgehen muss (relativ)
 AUFGEHEN = 1e-6
-#: ein mitgesperrter Einzugsbereich wird gezeigt, wenn sein Intervall schmaler ist (relativ: „exakt“ im LP) …
+#: ein nur mitgesperrter Einzugsbereich gilt als aufgedeckt, wenn sein Intervall schmaler ist (relativ) …
+KONSTANT = 1e-12
+#: … und wird gezeigt, wenn es schmaler als dies ist (relativ: „exakt“ im LP) …
 ZEIGEN = 1e-9
 #: … und jede gesperrte Quelle mindestens diesen Flächenanteil an ihm hat (kein Splitter)
 SPLITTER = 1e-3
@@ -96,7 +101,10 @@ class Pruefung:
     #: je Einzugsbereich (Zeile, Spalte) der nur mitgesperrten Bereiche, deren Wert aus Veröffentlichtem exakt
     #: folgt: sie zu zeigen verrät nichts (die Gleichung ist schon bekannt), sie zu sperren schützte nichts
     einzug_zeigen: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    zeigen: set[Hashable] = field(default_factory=set)
+    #: gezeigte Bereiche → ihre gesperrten Quellen bei der Entscheidung (kommt eine dazu, wird er wieder gesperrt)
+    zeigen: dict[Hashable, frozenset] = field(default_factory=dict)
+    #: nur mitgesperrte Bereiche, deren Wert bis auf einen Splitter (< `SPLITTER`) einer gesperrten Quelle feststeht
+    einzug_schmal: int = 0
 
 
 def skala(art: str, wert: np.ndarray, zaehler: np.ndarray, nenner: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray]:
@@ -134,10 +142,12 @@ class Baukasten:
         oben: float,
         sperrbar: bool,
         schuetzen: bool = True,
+        schutz: float | None = None,
     ) -> None:
         if math.isnan(wert):
             return
-        schutz = 1.0 if ganz and abs(wert - round(wert)) < 1e-9 else EXAKT * max(1.0, abs(wert))
+        if schutz is None:
+            schutz = 1.0 if ganz and abs(wert - round(wert)) < 1e-9 else EXAKT * max(1.0, abs(wert))
         if wert == 0 and not self.nullen_geheim:
             schutz = 0.0  # Nullen sind kein Geheimnis (`[geheimhaltung] nullen_sperren`)
         unten = 0.0 if wert >= 0 else -math.inf
@@ -196,7 +206,7 @@ def plan_pruefen(
     einzuege: list[Einzug],
     sekundaer_grund: str,
     nullen_geheim: bool = False,
-    zeigen: set[Hashable] | None = None,
+    zeigen: Any = None,
 ) -> tuple[list[tuple[str, int, int]], Pruefung]:
     """Die LP-Prüfung eines Sperrplans: Zellen und Beziehungen bauen, prüfen, Sekundärsperren ergänzen.
 
@@ -303,34 +313,40 @@ def plan_pruefen(
                     einzug_teile.append(((e.id, int(t), j), float(x_t[t]), bool(e.maske[t, j]), teile))
 
     def einzuege_eintragen(ziel: Baukasten, sichtbar: set[Hashable]) -> None:
-        for schluessel, wert, _primaer, teile in einzug_teile:
+        for schluessel, wert, primaer, teile in einzug_teile:
             if schluessel not in ziel.pos:
                 ziel.zelle(
-                    schluessel, wert, primaer=schluessel not in sichtbar, ganz=False, oben=math.inf, sperrbar=False
+                    schluessel,
+                    wert,
+                    primaer=schluessel not in sichtbar,
+                    ganz=False,
+                    oben=math.inf,
+                    sperrbar=False,
+                    schuetzen=primaer,
+                    schutz=None if primaer else KONSTANT * max(1.0, abs(wert)),
                 )
             ziel.kombination(schluessel, teile, "Einzugsbereich")
 
-    basis_zellen, basis_bez, basis_verworfen = list(bk.zellen), list(bk.beziehungen), bk.verworfen
-    if zeigen is None:
-        # nur mitgesperrte Bereiche, die exakt aus Veröffentlichtem folgen und keinen Splitter einer gesperrten
-        # Quelle enthalten (sonst ließe sich die Quelle aus dem gezeigten Wert über den Splitter zurückrechnen)
-        einzuege_eintragen(bk, set())
-        probe = pruefen_und_sperren(bk.zellen, bk.beziehungen, vorgesperrt=vorgesperrt, sekundaer=False).bericht
-        gesperrt_jetzt = {z.id for z in bk.zellen if z.primaer} | set(vorgesperrt)
-        zeigen = set()
-        for schluessel, wert, primaer, teile in einzug_teile:
-            iv = probe.intervalle.get(schluessel)
-            if primaer or iv is None or iv[1] - iv[0] > ZEIGEN * max(1.0, abs(wert)):
-                continue
-            if all(a >= SPLITTER for x, a in teile if x in gesperrt_jetzt):
-                zeigen.add(schluessel)
-        bk.zellen, bk.beziehungen, bk.verworfen = list(basis_zellen), list(basis_bez), basis_verworfen
-        bk.pos = {z.id: i for i, z in enumerate(bk.zellen)}
-    einzuege_eintragen(bk, zeigen)
+    einzuege_eintragen(bk, set())
     ergebnis = pruefen_und_sperren(bk.zellen, bk.beziehungen, vorgesperrt=vorgesperrt)
     b = ergebnis.bericht
-    nachher = list(b.aufgedeckt_nachher)
     neu = [z for z in ergebnis.sekundaer if z not in set(vorgesperrt)]
+    # Nur mitgesperrte Bereiche, die über die ganze zulässige Menge konstant sind (exakt aus Veröffentlichtem),
+    # werden gezeigt: die Gleichung schneidet nichts ab. Nicht bei einem Splitter einer gesperrten Quelle (unter
+    # `SPLITTER`): „konstant“ hieße dort nur „numerisch schmal“, und der gezeigte Wert verriete die Quelle.
+    gesperrt_jetzt = set(ergebnis.gesperrt)
+    zeigen: dict[Hashable, frozenset] = {}
+    for schluessel, wert, primaer, teile in einzug_teile:
+        iv = b.intervalle.get(schluessel)
+        if primaer or iv is None or iv[1] - iv[0] > ZEIGEN * max(1.0, abs(wert)):
+            continue
+        if all(a >= SPLITTER for x, a in teile if x in gesperrt_jetzt):
+            zeigen[schluessel] = frozenset(x for x, _ in teile if x in gesperrt_jetzt)
+    einzug_keys = {sch for sch, _, primaer, _ in einzug_teile if not primaer}
+    # nur mitgesperrte Bereiche, die bis auf einen Splitter feststehen: sie schützen ihre Quellen (die das LP als
+    # ganze Zahlen prüft), sind selbst aber kein Geheimnis – gemeldet, nicht mitgezählt
+    schmal = [z for z in b.aufgedeckt_nachher if z in einzug_keys and z not in zeigen]
+    nachher = [z for z in b.aufgedeckt_nachher if z not in zeigen and z not in einzug_keys]
     einzug_zeigen: dict[str, list[tuple[int, int]]] = {}
     for z in sorted(zeigen, key=str):
         einzug_zeigen.setdefault(z[0], []).append((z[1], z[2]))
@@ -348,5 +364,6 @@ def plan_pruefen(
         unschuetzbar=list(b.unschuetzbar),
         einzug_zeigen=einzug_zeigen,
         zeigen=zeigen,
+        einzug_schmal=len(schmal),
     )
     return [z for z in neu if z[0] in ebenen and ergebnis.gesperrt.get(z) == SEKUNDAER], pruefung

@@ -656,7 +656,7 @@ def _lp_sperren(
         gesamt.sekunden += b.sekunden
         gesamt.sekundaer_neu += len(neu)
         gesamt.aufgedeckt_nachher, gesamt.offen, gesamt.unschuetzbar = b.aufgedeckt_nachher, b.offen, b.unschuetzbar
-        gesamt.einzug_zeigen, gesamt.zeigen = b.einzug_zeigen, b.zeigen
+        gesamt.einzug_zeigen, gesamt.zeigen, gesamt.einzug_schmal = b.einzug_zeigen, b.zeigen, b.einzug_schmal
         if not neu:
             break
         for eid, r, j in neu:

@@ -231,6 +231,8 @@ class _Problem:
     def pruefen(self, i: int) -> bool:
         """Ist die gesperrte Zelle i geschützt? (LP nur, wenn die gesehene Spanne nicht reicht)"""
         if self.breit_genug(i):
+            if i in self.intervall:  # ein älteres (engeres) Intervall gilt nicht mehr
+                self.intervall[i] = (float(self.lo[i]), float(self.hi[i]))
             return True
         rs = self.beziehungen_von(i)
         if len(rs) == 0:
@@ -308,10 +310,12 @@ def pruefen_und_sperren(
     vorgesperrt: Iterable[Hashable] = (),
     sekundaer: bool = True,
     hoechstens: int = 100_000,
+    je_zelle: int = 25,
 ) -> Ergebnis:
     """Alle gesperrten Zellen prüfen und – mit `sekundaer` – so lange zusätzlich sperren, bis keine aufgedeckt ist.
 
-    `vorgesperrt`: schon sekundär gesperrte Zellen (z. B. aus der Hierarchie-Sperrung). Ergebnis: Sperrmenge
+    `vorgesperrt`: schon sekundär gesperrte Zellen (z. B. aus der Hierarchie-Sperrung); `je_zelle`: höchstens so
+    viele Zusatzsperren für eine aufgedeckte Zelle (danach bleibt sie im Bericht offen). Ergebnis: Sperrmenge
     und Bericht (aufgedeckt vorher/nachher; Intervalle der geprüften Zellen, die ein LP brauchten).
     """
     t0 = time.perf_counter()
@@ -326,7 +330,9 @@ def pruefen_und_sperren(
         schritte = 0
         while schlange and schritte < hoechstens:
             i = schlange.pop(0)
-            while not p.pruefen(i) and p.schuetzbar(i):
+            versuche = 0
+            while not p.pruefen(i) and p.schuetzbar(i) and versuche < je_zelle:
+                versuche += 1
                 c = p.kandidat(i)
                 if c is None:
                     break

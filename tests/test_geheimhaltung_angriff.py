@@ -30,15 +30,16 @@ def _export(k):
     – und zum Prüfen die wahren Werte (Rolle admin). Widersprechen sich zwei Exporte, schlägt der Test fehl."""
     zellen: dict[tuple, tuple[bool, float]] = {}
     wahr: dict[tuple, float] = {}
+    grund: dict[tuple, str] = {}
     for p in k.perioden:
         for s in k.konfiguration.schichten:
             oeff = indikatortabelle(k, s.id, p, "oeffentlich").set_index("ID")
             roh = indikatortabelle(k, s.id, p, "admin").set_index("ID")
-            maske, _ = sperren_von(oeff)
+            maske, gruende = sperren_von(oeff)
             for ind in oeff.attrs["indikatoren"]:
                 kopf = next(c for c in oeff.columns if c.endswith(f"[{ind}]"))
                 q = oeff.attrs["perioden"][ind]
-                for g, w, m, r in zip(oeff.index, oeff[kopf], maske[kopf], roh[kopf], strict=True):
+                for g, w, m, r, gr in zip(oeff.index, oeff[kopf], maske[kopf], roh[kopf], gruende[kopf], strict=True):
                     if pd.isna(r):
                         continue
                     assert bool(m) or w == r, f"sichtbarer Wert verändert: {s.id}/{g}/{ind}"
@@ -48,6 +49,8 @@ def _export(k):
                     assert alt is None or alt[0] == neu[0], f"Perioden-Exporte widersprechen sich: {key}"
                     zellen[key] = neu
                     wahr[key] = float(r)
+                    grund[key] = str(gr)
+    _export.gruende = grund  # type: ignore[attr-defined]
     return zellen, wahr
 
 
@@ -174,13 +177,24 @@ def test_keine_differenz_deckt_eine_zelle_auf(angriff):
 
 
 def test_lp_audit_des_exports(angriff):
-    """Dasselbe Gleichungssystem als LP (Anzahlen ≥ 0): keine gesperrte Zelle liegt in einem zu schmalen Intervall."""
+    """Dasselbe Gleichungssystem als LP (Anzahlen ≥ 0): keine gesperrte Zelle liegt in einem zu schmalen Intervall.
+
+    Ganze Zahlen: Breite unter 1 (höchstens eine ganze Zahl passt). Einzugsbereiche sind Schätzungen: primär
+    gesperrte (Fallzahl, Gebiet) müssen auf 10⁻⁶ des Werts offen bleiben; nur mitgesperrte schützen ihre Quellen
+    (die prüft das LP als ganze Zahlen) und sind selbst kein Geheimnis – ein Splitter einer gesperrten Quelle kann
+    ihr Intervall fast auf null schrumpfen, ohne die Quelle zu verraten (gezählt in `Pruefung.einzug_schmal`)."""
     k, zellen, wahr, gleichungen = angriff
+    gruende = _export.gruende
     ganz = {x: k.schicht(x[0]).art != "einzugsbereich" if x[0] != "_gesamt" else True for x in zellen}
     liste = []
     for x, (sichtbar, _) in zellen.items():
         w = wahr[x]
-        schutz = 0.0 if w == 0 else (1.0 if ganz[x] else EXAKT * max(1.0, abs(w)))
+        if w == 0:
+            schutz = 0.0
+        elif ganz[x]:
+            schutz = 1.0
+        else:
+            schutz = 0.0 if gruende.get(x) == gh.SEKUNDAER else EXAKT * max(1.0, abs(w))
         liste.append(Zelle(x, w, not sichtbar, schutz, 0.0 if w >= 0 else -math.inf))
     beziehungen = [Beziehung(((g, 1.0), *((t, -a) for t, a in teile))) for g, teile in gleichungen]
     e = pruefen_und_sperren(liste, beziehungen, sekundaer=False)
