@@ -50,6 +50,13 @@ Gesperrt wird deshalb immer über einen kommunenweiten **Sperrplan** je Periode 
 welche Spalten eine Ansicht gerade zeigt – so verraten sich Karte und Export nicht gegenseitig.
 Einzugsbereiche (quer zu den Ebenen, Werte nur geschätzt) bilden eine Teiltabelle unter dem Gesamtgebiet.
 
+**LP-Prüfung** (`LP_PRUEFUNG`, `freigabe.verknuepft`, Beziehungen aus `freigabe.beziehungen`): Die Regel „je
+Teiltabelle mindestens zwei Sperren“ sieht keine Differenzen über mehrere Ebenen, Gruppen (Familien mit
+`summe = true`) und Einzugsbereiche zugleich. Danach prüft deshalb je Periode und Rolle eine lineare
+Optimierung jede gesperrte Zelle gegen alle linearen Beziehungen, die der Export verrät, und sperrt greedy
+weiter, bis keine mehr exakt folgt (`Sperrplan.pruefung`). Nur mitgesperrte Einzugsbereiche, deren Wert ohnehin
+exakt aus Veröffentlichtem folgt, zeigt der Plan (`methode = "area"`). Begründung: docs/geheimhaltung.md.
+
 **Rollen**: `oeffentlich` – alle Regeln; `intern` (Beschäftigte der Verwaltung, Dienstgebrauch) – Regeln
 nur für sensible Indikatoren (Katalog `sensibel = ja`, samt der Anteile, deren Zähler sensibel ist, und
 der Zähler sensibler Anteile), weil die übrigen Daten ohnehin an die Verwaltung geliefert werden, Einzel-

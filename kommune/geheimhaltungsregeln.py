@@ -56,6 +56,11 @@ class Regeln:
                 "Sekundärsperrung: Ist in einem Elterngebiet genau ein Kindgebiet gesperrt, wird zusätzlich das "
                 "kleinste sichtbare Nachbargebiet gesperrt, damit sich der Wert nicht aus der Summe errechnen lässt."
             )
+            zeilen.append(
+                "Zusätzlich prüft eine lineare Optimierung alle Summenbeziehungen zugleich (Ebenen, Anteil und "
+                "Zähler, Gruppen mit Gesamtwert, Einzugsbereiche nach Flächenanteilen) und sperrt weiter, bis sich "
+                "kein gesperrter Wert mehr exakt errechnen lässt."
+            )
         if self.ausgenommen:
             zeilen.append("Ohne Geheimhaltung: " + ", ".join(self.ausgenommen) + ".")
         zeilen.append(f"Gesperrte Werte erscheinen als „{ANZEIGE_GESPERRT}“.")
