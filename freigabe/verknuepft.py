@@ -148,6 +148,7 @@ class _Problem:
         self.intervall: dict[int, tuple[float, float]] = {}
         self.bindend: dict[int, set[int]] = {}
         self._schuetzbar: dict[int, bool] = {}
+        self._gestreut: set[tuple[int, int]] = set()
         self.lp = 0
         self.unten = np.array([z.untergrenze for z in self.zellen], dtype=float)
         self.oben = np.array([z.obergrenze for z in self.zellen], dtype=float)
@@ -228,6 +229,30 @@ class _Problem:
                     break
         return lo, hi, bindend
 
+    def _streuen(self, i: int) -> None:
+        """Einmal je Komponente zwei LPs mit zufälliger (fester) Richtung: ihre Lösungen sind zulässige Punkte, die
+        die gesehenen Spannen vieler Zellen auf einmal öffnen – dann brauchen sie kein eigenes LP."""
+        komp = self.komponente(i)
+        schluessel = (komp[0], len(komp))
+        if len(komp) < 3 or schluessel in self._gestreut:
+            return
+        self._gestreut.add(schluessel)
+        spalten = np.array(komp)
+        rows = np.unique(np.concatenate([self.beziehungen_von(j) for j in komp]))
+        teil = self.m[rows]
+        sichtbar = ~self.gesperrt
+        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ np.nan_to_num(self.wert)[sichtbar]
+        grenzen = list(
+            zip(self.unten[spalten], np.where(np.isinf(self.oben[spalten]), None, self.oben[spalten]), strict=True)
+        )
+        richtung = np.random.default_rng(len(komp)).standard_normal(len(komp))
+        for c in (richtung, -richtung):
+            self.lp += 1
+            res = linprog(c, A_eq=teil[:, spalten], b_eq=b_eq, bounds=grenzen, method="highs")
+            if res.status == 0:
+                self.lo[spalten] = np.minimum(self.lo[spalten], res.x)
+                self.hi[spalten] = np.maximum(self.hi[spalten], res.x)
+
     def pruefen(self, i: int) -> bool:
         """Ist die gesperrte Zelle i geschützt? (LP nur, wenn die gesehene Spanne nicht reicht)"""
         if self.breit_genug(i):
@@ -243,6 +268,10 @@ class _Problem:
                 self.intervall[i] = (float(self.wert[i]), float(self.wert[i]))
                 self.bindend[i] = {int(r)}
                 return False
+        self._streuen(i)
+        if self.breit_genug(i):
+            self.intervall[i] = (float(self.lo[i]), float(self.hi[i]))
+            return True
         _, _, self.bindend[i] = self._loesen(i, self.gesperrt, True)
         self.intervall[i] = (float(self.lo[i]), float(self.hi[i]))
         return self.breit_genug(i)
