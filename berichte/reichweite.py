@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
 
-from berichte.grundlagen import OEFFENTLICH, gesamt_auf, rohwerte_auf, werte_fn_fuer, werte_und_maske
-from geodata.reichweite import ReichweiteErgebnis, reichweite
-from kommune.geheimhaltungsregeln import regeln_fuer, rolle_pruefen, sensibel_je_indikator
+from berichte.diagramme import DEUTSCH, MEHRZEILIG, SCHRIFT
+from berichte.grundlagen import GESPERRT_TEXT, OEFFENTLICH, gesamt_auf, rohwerte_auf, werte_fn_fuer, werte_und_maske
+from geodata.reichweite import MERKMAL, QUOTE, TEILNEHMENDE, ZIELGRUPPE, ReichweiteErgebnis, reichweite
+from kommune.format import zahl
+from kommune.geheimhaltungsregeln import ANZEIGE_GESPERRT, regeln_fuer, rolle_pruefen, sensibel_je_indikator
 from kommune.konfiguration import Reichweite
 from kommune.laden import Kommune
 from kommune.werte import neueste_periode, perioden_von
@@ -152,3 +155,67 @@ def reichweite_kommune(
         gesamt = 100 * gt / gz if gz and not (math.isnan(gt) or math.isnan(gz)) else float("nan")
         erg = ReichweiteErgebnis(erg.gebiete, erg.klassen, erg.verhaeltnis, erg.satz, gesamt)
     return ReichweiteAnsicht(d, erg, p, pz, pk, zielgruppe_name, d.klassen_name or klassen_name, ist_index)
+
+
+def gesperrt_als_punkt(df: pd.DataFrame, maske: pd.DataFrame) -> pd.DataFrame:
+    """Gesperrte Zellen als „.“ (wie jeder Export und jede Tabelle), fehlende bleiben, wie sie sind."""
+    aus = df.astype(object)
+    for spalte in maske.columns:
+        aus.loc[maske[spalte].to_numpy(bool), spalte] = ANZEIGE_GESPERRT
+    return aus
+
+
+Tabelle = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def tabellen(ansicht: ReichweiteAnsicht, gebiete_gesperrt: pd.Series) -> tuple[Tabelle, Tabelle]:
+    """(Gebiete, Sperrmaske) und (Klassen, Sperrmaske) zum Zeigen und Herunterladen (Spalten mit deutschen Namen).
+
+    `gebiete_gesperrt`: Gebiete, deren Quote für die Rolle gesperrt ist; gesperrt sind dort die leeren Zellen.
+    """
+    erg = ansicht.ergebnis
+    g = erg.gebiete.rename(columns={ZIELGRUPPE: ansicht.zielgruppe_name, MERKMAL: ansicht.klassen_name})
+    g = g.reset_index(names="ID")
+    spalten = [TEILNEHMENDE, ansicht.zielgruppe_name, QUOTE]
+    sperre = gebiete_gesperrt.reindex(erg.gebiete.index, fill_value=False).to_numpy(bool)
+    g_maske = pd.DataFrame({s: sperre & g[s].isna().to_numpy() for s in spalten})
+    k = erg.klassen.rename(columns={ZIELGRUPPE: ansicht.zielgruppe_name})
+    k_maske = pd.DataFrame({s: k["gesperrt"].to_numpy(bool) for s in spalten})
+    return (g, g_maske), (k.drop(columns="gesperrt"), k_maske)
+
+
+def reichweite_diagramm(ansicht: ReichweiteAnsicht, stand: str = "") -> alt.Chart:
+    """Säulen „Reichweite nach Klasse“: Teilnahmequote je Klasse (gesperrte Klassen beschriftet, ohne Säule)."""
+    k = ansicht.ergebnis.klassen.copy()
+    k["Quote"] = k[QUOTE]
+    k["Bezeichnung"] = [b.replace(" (", "\n(") for b in k["Bezeichnung"]]
+    k["Beschriftung"] = [
+        GESPERRT_TEXT if g else f"{zahl(q, 1)} %" for g, q in zip(k["gesperrt"], k[QUOTE], strict=True)
+    ]
+    basis = alt.Chart().encode(
+        x=alt.X("Bezeichnung:N", sort=list(k["Bezeichnung"]), title=f"Klassen nach {ansicht.klassen_name}",
+                axis=alt.Axis(labelAngle=0, labelExpr=MEHRZEILIG)),
+    )  # fmt: skip
+    saeulen = basis.mark_bar(color="#2c7fb8").encode(
+        y=alt.Y("Quote:Q", title="Teilnahmequote (%)", axis=alt.Axis(format=",.1f")),
+        tooltip=[
+            alt.Tooltip("Bezeichnung:N", title="Klasse"),
+            alt.Tooltip("Quote:Q", title="Teilnahmequote (%)", format=",.1f"),
+            alt.Tooltip("Gebiete:Q", title="Gebiete"),
+        ],
+    )
+    text = basis.mark_text(dy=-8, fontSize=SCHRIFT - 2).encode(
+        y=alt.Y("hoehe:Q"), text="Beschriftung:N"
+    ).transform_calculate(hoehe="isValid(datum.Quote) ? datum.Quote : 0")  # fmt: skip
+    titel = f"Reichweite nach Klasse: {ansicht.definition.name}"
+    untertitel = f"Stand: {stand}" if stand else ""
+    return (
+        alt.layer(saeulen, text, data=k)
+        .properties(
+            height=320,
+            title=alt.TitleParams(text=titel, subtitle=untertitel, anchor="start", fontSize=SCHRIFT + 2, limit=0),
+        )
+        .configure(locale=DEUTSCH)
+        .configure_axis(labelFontSize=SCHRIFT - 2, titleFontSize=SCHRIFT - 1, labelLimit=320)
+        .configure_view(stroke=None)
+    )

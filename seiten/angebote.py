@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import io
+import math
 
 import streamlit as st
 
+from berichte.reichweite import (
+    HINWEIS_OHNE_REICHWEITE,
+    ReichweiteFehler,
+    gesperrt_als_punkt,
+    reichweite_diagramm,
+    reichweite_kommune,
+)
+from berichte.reichweite import definitionen as reichweite_definitionen
+from berichte.reichweite import perioden as reichweite_perioden
+from berichte.reichweite import tabellen as reichweite_tabellen
 from geodata.angebotsuebersicht import angebote_filtern, angebotsuebersicht_xlsx
 from geodata.erreichbarkeit import erreichbarkeit_kommune, umland_satz
 from geodata.gebietswerte import gebietswerte
 from geodata.handlungsbedarf import Kriterien, handlungsbedarf_kommune
+from geodata.reichweite import MERKMAL as RW_MERKMAL
+from geodata.reichweite import QUOTE as RW_QUOTE
+from geodata.reichweite import ZIELGRUPPE as RW_ZIEL
 from geodata.versorgung import (
     HINWEIS_OHNE_VERSORGUNG,
     schulen_zu_einzugsbereichen,
@@ -18,12 +32,14 @@ from geodata.versorgung import (
     versorgungsindikator,
     versorgungsindikatoren,
 )
+from kommune.fehler import KommuneFehler
 from kommune.format import indikator_bezeichnung, mehrzahl, stand_text, zahl
 from kommune.werte import neueste_periode
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen, zahl_eingabe
 from oberflaeche.export import csv_bytes, xlsx_bytes
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.schutz import wirksame_rolle
 from oberflaeche.tabellen import mit_gebietsnamen, tabelle_deutsch
 
 auswahl = seitenleiste()
@@ -60,8 +76,8 @@ st.caption(f"{zahl(len(gefiltert), 0)} von {zahl(len(angebote), 0)} Angeboten au
 definitionen = versorgung_definitionen(kommune)
 tabelle = versorgungsindikatoren(kommune, ebene, auswahl.periode, werte_fn=gebietswerte)
 ind = tabelle.attrs["indikatoren"]
-tab_karte, tab_erreich, tab_bedarf, tab_schulen, tab_export = st.tabs(
-    ["Versorgung", "Erreichbarkeit", "Handlungsbedarf", "Schulen & Einzugsbereiche", "Angebotsübersicht"]
+tab_karte, tab_erreich, tab_bedarf, tab_reich, tab_schulen, tab_export = st.tabs(
+    ["Versorgung", "Erreichbarkeit", "Handlungsbedarf", "Reichweite", "Schulen & Einzugsbereiche", "Angebotsübersicht"]
 )
 
 with tab_karte:
@@ -174,6 +190,69 @@ with tab_bedarf:
             "handlungsbedarf.xlsx",
             key="hb_xlsx",
         )
+
+with tab_reich:
+    programme = {d.id: d for d in reichweite_definitionen(kommune)}
+    if not programme:
+        st.info(HINWEIS_OHNE_REICHWEITE)
+    else:
+        r1, r2, r3 = st.columns([2, 1, 2])
+        programm = programme[r1.selectbox("Programm", list(programme), format_func=lambda i: programme[i].name,
+                                          key="rw_programm")]  # fmt: skip
+        rw_perioden = reichweite_perioden(kommune, programm)
+        vorgabe = neueste_periode(kommune, programm.teilnehmende, auswahl.periode) if rw_perioden else None
+        rw_periode = r2.selectbox("Periode", rw_perioden[::-1] or ["–"], key=f"rw_periode_{programm.id}",
+                                  index=rw_perioden[::-1].index(vorgabe) if vorgabe in rw_perioden else 0)  # fmt: skip
+        try:
+            ansicht = reichweite_kommune(kommune, programm, ebene, rw_periode, rolle=wirksame_rolle())
+        except (ReichweiteFehler, KommuneFehler, KeyError, ValueError) as e:
+            st.info(f"Die Reichweite lässt sich auf dieser Ebene nicht berechnen: {e}")
+        else:
+            erg = ansicht.ergebnis
+            zeigt = r3.radio("Karte zeigt", ["Teilnahmequote", ansicht.klassen_name], horizontal=True,
+                             key="rw_karte")  # fmt: skip
+            gesamt = f" {kommune.konfiguration.gesamtgebiet}: **{zahl(erg.gesamtquote, 1)} %**."
+            st.markdown(f"**{erg.satz}**" + ("" if math.isnan(erg.gesamtquote) else gesamt))
+            quote_gesperrt = erg.gebiete[RW_QUOTE].isna() & erg.gebiete[RW_ZIEL].notna()
+            stand = stand_text(ansicht.periode, "Periode ")
+            if zeigt == "Teilnahmequote":
+                titel = f"Teilnahmequote {programm.name} ({ansicht.zielgruppe_name})"
+                darstellung = Darstellung(titel, "%", stand, richtung=-1, stellen=1)
+                karte_zeigen(auswahl, erg.gebiete[RW_QUOTE], darstellung, angebote.iloc[0:0],
+                             schluessel="reichweite", gesperrt=quote_gesperrt, tabelle=False)  # fmt: skip
+            else:
+                darstellung = Darstellung(ansicht.klassen_name, "", stand_text(ansicht.klassen_periode, "Periode "),
+                                          richtung=programm.richtung, stellen=2)  # fmt: skip
+                karte_zeigen(auswahl, erg.gebiete[RW_MERKMAL], darstellung, angebote.iloc[0:0],
+                             k=programm.klassen_anzahl, schluessel="reichweite", tabelle=False)  # fmt: skip
+            st.altair_chart(reichweite_diagramm(ansicht, stand), width="stretch")
+            st.caption(
+                "Klassen nach Quantilen des Merkmals; Quote je Klasse = Summe der Teilnehmenden ÷ Summe der "
+                "Zielbevölkerung. Eine Klasse mit zu kleiner Fallzahl ist gesperrt; ist in einer Klasse genau ein "
+                "Gebiet gesperrt, zählt es nicht mit (sonst ließe es sich zurückrechnen)."
+            )
+            (rw_gebiete, rw_gmaske), (rw_klassen, rw_kmaske) = reichweite_tabellen(ansicht, quote_gesperrt)
+            st.dataframe(gesperrt_als_punkt(tabelle_deutsch(rw_klassen), rw_kmaske), hide_index=True)
+            with st.expander("Teilnahmequote je Gebiet"):
+                st.dataframe(gesperrt_als_punkt(tabelle_deutsch(rw_gebiete), rw_gmaske), hide_index=True)
+            d1, d2, d3, d4 = st.columns(4)
+            for spalte, (art, df, maske) in zip(
+                (d1, d2, d3, d4),
+                [("klassen", rw_klassen, rw_kmaske), ("gebiete", rw_gebiete, rw_gmaske)] * 2,
+                strict=True,
+            ):
+                name = f"reichweite_{programm.id}_{art}"
+                wort = "Klassen" if art == "klassen" else "Gebiete"
+                if spalte in (d1, d2):
+                    spalte.download_button(f"{wort} als CSV", lambda d=df, m=maske: csv_bytes(gesperrt_als_punkt(d, m)),
+                                           f"{name}.csv", "text/csv", key=f"rw_csv_{art}")  # fmt: skip
+                else:
+                    spalte.download_button(
+                        f"{wort} als Excel",
+                        lambda d=df, m=maske, w=wort: xlsx_bytes(gesperrt_als_punkt(d, m), f"Reichweite {w}", erg.satz),
+                        f"{name}.xlsx",
+                        key=f"rw_xlsx_{art}",
+                    )
 
 with tab_schulen:
     einzug = [s for s in kommune.konfiguration.einzugsbereiche]
