@@ -7,6 +7,7 @@ import math
 
 import streamlit as st
 
+from berichte.grundlagen import werte_und_maske
 from berichte.reichweite import (
     HINWEIS_OHNE_REICHWEITE,
     ReichweiteFehler,
@@ -20,7 +21,13 @@ from berichte.reichweite import tabellen as reichweite_tabellen
 from geodata.angebotsuebersicht import angebote_filtern, angebotsuebersicht_xlsx
 from geodata.erreichbarkeit import erreichbarkeit_kommune, umland_satz
 from geodata.gebietswerte import gebietswerte
-from geodata.handlungsbedarf import Kriterien, handlungsbedarf_kommune
+from geodata.handlungsbedarf import (
+    AngebotsFilter,
+    Kriterien,
+    angebotsluecken_kommune,
+    handlungsbedarf_kommune,
+    listenwerte,
+)
 from geodata.reichweite import MERKMAL as RW_MERKMAL
 from geodata.reichweite import QUOTE as RW_QUOTE
 from geodata.reichweite import ZIELGRUPPE as RW_ZIEL
@@ -190,6 +197,62 @@ with tab_bedarf:
             "handlungsbedarf.xlsx",
             key="hb_xlsx",
         )
+
+    st.divider()
+    st.subheader("Lücken: hoher Bedarf, kein passendes Angebot in der Nähe")
+    if not bedarfs_ids:
+        st.info("Für eine Lückenliste fehlen Bedarfsindikatoren (Katalog: richtung = 1).")
+    else:
+        l1, l2, l3 = st.columns([2, 1, 1])
+        lk_bedarf = l1.selectbox("Bedarf (höher = mehr Bedarf)", bedarfs_ids, key="lk_bedarf",
+                                 format_func=lambda i: indikator_bezeichnung(kommune.katalog, i))  # fmt: skip
+        lk_meter = zahl_eingabe(l2, "Entfernung (m Luftlinie)", 1500.0, 0, key="lk_meter")
+        lk_quantil = l3.slider("Bedarf: oberer Anteil (%)", 5, 50, 20, 5, key="lk_quantil", format="%d %%") / 100
+        f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
+        lk_kat = f1.multiselect("Kategorie", sorted(angebote["kategorie"].unique()), key="lk_kat", placeholder="alle")
+        auswahl_listen = {s: listenwerte(angebote, s) for s in ("zielgruppen", "sprachen")}
+        lk_ziel = f2.selectbox("Zielgruppe enthält", ["", *auswahl_listen["zielgruppen"]], key="lk_ziel",
+                               format_func=lambda w: w or "beliebig")  # fmt: skip
+        lk_sprache = f3.selectbox("Sprache enthält", ["", *auswahl_listen["sprachen"]], key="lk_sprache",
+                                  format_func=lambda w: w or "beliebig")  # fmt: skip
+        lk_frei = f4.checkbox("kostenfrei", key="lk_frei", disabled="kostenfrei" not in angebote.columns)
+        fehlend = [s for s in ("zielgruppen", "sprachen") if s not in angebote.columns]
+        if fehlend:
+            st.caption(
+                "Die Angebote nennen keine " + " und keine ".join(f"„{s}“" for s in fehlend)
+                + " (Angebotsregister); danach lässt sich hier noch nicht filtern."
+            )  # fmt: skip
+        lk_filter = AngebotsFilter(tuple(lk_kat), lk_ziel, lk_sprache, kostenfrei=lk_frei)
+        lk_p = neueste_periode(kommune, lk_bedarf, auswahl.periode)
+        lk_werte, _ = werte_und_maske(kommune, lk_bedarf, ebene, lk_p, rolle=wirksame_rolle())
+        try:
+            luecken = angebotsluecken_kommune(
+                kommune, ebene, lk_werte, lk_filter, lk_meter, bedarf_name=str(kommune.katalog.loc[lk_bedarf, "name"]),
+                bedarf_schwelle=1 - lk_quantil, alle=True,
+            )  # fmt: skip
+        except ValueError as e:
+            st.info(str(e))
+        else:
+            lk_passend = angebote[luecken.tabelle.attrs["passend"]]
+            st.markdown(
+                f"**{luecken.anzahl} Gebiete mit Lücke.** {luecken.kriterien} {luecken.tabelle.attrs['wohnorte']}"
+            )
+            st.caption(f"{zahl(len(lk_passend), 0)} passende Angebote.")
+            lk_spalte = next(c for c in luecken.tabelle.columns if c.startswith("Anteil Bewohner"))
+            karte_zeigen(auswahl, luecken.tabelle[lk_spalte],
+                         Darstellung(lk_spalte.removesuffix(" (%)"), "%", stand_text(lk_p, "Periode "), richtung=-1),
+                         lk_passend, schluessel="luecken", tabelle=False)  # fmt: skip
+            lk_liste = luecken.tabelle[luecken.tabelle["Lücke"]].drop(
+                columns=["Bedarf hoch", "Kein Angebot in Reichweite", "Lücke"]
+            )
+            st.dataframe(tabelle_deutsch(mit_gebietsnamen(lk_liste, namen)), hide_index=True)
+            l4, l5 = st.columns(2)
+            lk_export = lk_liste.reset_index()
+            l4.download_button("Lücken als CSV", lambda: csv_bytes(lk_export), "luecken.csv", "text/csv", key="lk_csv")
+            l5.download_button(
+                "Lücken als Excel", lambda: xlsx_bytes(lk_export, "Lücken", luecken.kriterien), "luecken.xlsx",
+                key="lk_xlsx",
+            )  # fmt: skip
 
 with tab_reich:
     programme = {d.id: d for d in reichweite_definitionen(kommune)}
