@@ -459,7 +459,7 @@ def angebotsluecken_kommune(
     """`angebotsluecken` für eine Ebene der Kommune: Entfernungen wie die Erreichbarkeit (Wohnorte im Raster bzw.
     nach dem Bevölkerungsgitter, Luftlinie, Umland-Standorte zählen mit). `bedarf` kommt geschützt herein.
 
-    ``tabelle.attrs`` zusätzlich: ``"passend"`` (Maske der passenden Angebote), ``"wohnorte"`` (Satz zum Verfahren).
+    ``tabelle.attrs`` zusätzlich: ``"passend"`` (Zahl der passenden Angebote), ``"wohnorte"`` (Satz zum Verfahren).
     """
     from geodata.erreichbarkeit import erreichbarkeit, wohnorte_kommune
 
@@ -485,7 +485,7 @@ def angebotsluecken_kommune(
         ebene_name=mehrzahl(kommune.schicht(schicht_id).name),
         alle=alle,
     )
-    liste.tabelle.attrs.update({"passend": passend, "wohnorte": orte.beschreibung()})
+    liste.tabelle.attrs.update({"passend": int(passend.sum()), "wohnorte": orte.beschreibung()})
     return liste
 
 

@@ -24,6 +24,7 @@ from geodata.gebietswerte import gebietswerte
 from geodata.handlungsbedarf import (
     AngebotsFilter,
     Kriterien,
+    angebote_passend,
     angebotsluecken_kommune,
     handlungsbedarf_kommune,
     listenwerte,
@@ -233,7 +234,7 @@ with tab_bedarf:
         except ValueError as e:
             st.info(str(e))
         else:
-            lk_passend = angebote[luecken.tabelle.attrs["passend"]]
+            lk_passend = angebote[angebote_passend(angebote, lk_filter)]
             st.markdown(
                 f"**{luecken.anzahl} Gebiete mit Lücke.** {luecken.kriterien} {luecken.tabelle.attrs['wohnorte']}"
             )
