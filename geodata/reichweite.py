@@ -13,10 +13,13 @@ geschützte Beschaffung macht `berichte.reichweite`.
 
 Regel der Geheimhaltung für Klassen (Aggregate über viele Gebiete):
 
-1. In die Summen einer Klasse gehen alle ihre Gebiete ein, auch solche mit gesperrten Werten – außer wenn in der
-   Klasse **genau ein** Gebiet gesperrt ist: Dann ließe sich sein Wert als Klassensumme minus der sichtbaren
-   Gebiete zurückrechnen, es bleibt draußen (wie die Sekundärsperrung im Elterngebiet: erst ab zwei gesperrten
-   Gebieten ist nur noch ihre Summe erkennbar).
+1. In die Summen einer Klasse gehen alle ihre Gebiete ein, auch solche mit gesperrten Werten – außer wenn die
+   Summe der gesperrten Werte der Klasse (Klassensumme minus sichtbare Gebiete) etwas verriete: bei **genau
+   einem** gesperrten Gebiet (je Teilnehmende bzw. Zielbevölkerung) oder einer Summe über 0 und unter der
+   Mindestfallzahl. Dann bleiben die gesperrten Gebiete der Klasse draußen (wie die Sekundärsperrung im
+   Elterngebiet: erst ab zwei gesperrten Gebieten ist nur noch ihre Summe erkennbar). Dieselbe Prüfung gilt für
+   den Rest (Gebiete ohne Klasse und die ausgelassenen), dessen Summe aus der Gesamtsumme folgt; verriete er
+   etwas, zählen in allen Klassen nur die sichtbaren Gebiete.
 2. Eine Klasse wird gesperrt, wenn ihre Teilnehmenden über 0, aber unter der Mindestfallzahl liegen oder ihre
    Zielbevölkerung unter dem Mindestnenner (Schwellen aus `[geheimhaltung]`, bei sensiblen Indikatoren die
    strengeren).
@@ -125,15 +128,34 @@ def reichweite(
     )
 
     n_klassen = int(klasse.max()) if klasse.notna().any() else 0
+    mit_werten = t.notna() & z.notna()
+
+    def sicher(gruppe: pd.Series) -> bool:
+        """Verrät die Summe der gesperrten Werte dieser Gruppe nichts? (keiner, oder ≥ 2 mit Summe 0 oder ≥ Schwelle)"""
+        for werte, maske in ((t, mt), (z, mz)):
+            zu = gruppe & maske
+            n, summe = int(zu.sum()), float(werte[zu].sum())
+            if n == 1 or (n >= 2 and 0 < summe < mindestfallzahl):
+                return False
+        return True
+
+    gruppen = {}
+    for k in range(1, n_klassen + 1):
+        drin = (klasse == k).fillna(False).astype(bool) & mit_werten
+        gruppen[k] = drin if sicher(drin) else drin & ~gesperrt
+    rest = mit_werten & ~pd.concat(list(gruppen.values()), axis=1).any(axis=1) if gruppen else mit_werten
+    nur_sichtbar = not sicher(rest)  # Rest = Gesamtsumme minus Klassen: auch er darf nichts verraten
+    if nur_sichtbar:
+        gruppen = {k: g & ~gesperrt for k, g in gruppen.items()}
     zeilen = []
     for k in range(1, n_klassen + 1):
         drin = (klasse == k).fillna(False).astype(bool)
-        mit_wert = drin & t.notna() & z.notna()
-        zu = mit_wert & gesperrt
+        mit_wert = gruppen[k]
+        ohne = int((drin & mit_werten & gesperrt & ~mit_wert).sum())
         hinweis = ""
-        if int(zu.sum()) == 1:
-            mit_wert &= ~zu
-            hinweis = "ohne 1 gesperrtes Gebiet (sonst rückrechenbar)"
+        if ohne:
+            grund = "sonst rückrechenbar" if not nur_sichtbar else "sonst über die Gesamtsumme rückrechenbar"
+            hinweis = f"ohne {ohne} gesperrte{'s' if ohne == 1 else ''} Gebiet{'' if ohne == 1 else 'e'} ({grund})"
         ts, zs = float(t[mit_wert].sum()), float(z[mit_wert].sum())
         zu_klein = (0 < ts < mindestfallzahl) or zs < max(mindestnenner, 1)
         if zu_klein:

@@ -86,6 +86,27 @@ def test_genau_ein_gesperrtes_gebiet_bleibt_aus_der_klassensumme():
     assert erg.klassen.iloc[2][QUOTE] == pytest.approx(6.0)
 
 
+def test_gesperrte_summe_und_rest_verraten_nichts():
+    """Zwei gesperrte Gebiete zählen nur, wenn ihre Summe ≥ Mindestfallzahl ist und der Rest (Gesamtsumme minus
+    Klassen) nicht genau ein gesperrtes Gebiet enthält."""
+    ids = list("abcdefg")
+    t = pd.Series([10, 10, 10, 10, 10, 10, 10], index=ids, dtype=float)
+    z = pd.Series([100] * 7, index=ids, dtype=float)
+    m = pd.Series([1, 2, 3, 4, 5, 6, float("nan")], index=ids)  # Klassen {a,b,c}, {d,e,f}; g ohne Klasse
+    gesperrt = pd.Series([False, False, False, False, True, True, False], index=ids)
+    erg = reichweite(t, z, m, teilnehmende_gesperrt=gesperrt, klassen_anzahl=2)
+    assert erg.klassen[TEILNEHMENDE].tolist() == [30.0, 30.0]  # e+f = 20 ≥ 3: nur ihre Summe erkennbar
+    klein = t.copy()
+    klein[["e", "f"]] = 1.0  # e+f = 2: die Summe verriete kleine Fallzahlen
+    erg = reichweite(klein, z, m, teilnehmende_gesperrt=gesperrt, klassen_anzahl=2)
+    assert erg.klassen.iloc[1][TEILNEHMENDE] == 10.0 and "ohne 2 gesperrte Gebiete" in erg.klassen.iloc[1]["Hinweis"]
+    gesperrt["g"] = True  # der Rest {g}: Gesamtsumme − Klassen = g → nur sichtbare Gebiete in den Klassen
+    erg = reichweite(t, z, m, teilnehmende_gesperrt=gesperrt, klassen_anzahl=2)
+    assert erg.klassen.iloc[1][TEILNEHMENDE] == 10.0 and erg.klassen.iloc[1][ZIELGRUPPE] == 100.0
+    assert "über die Gesamtsumme" in erg.klassen.iloc[1]["Hinweis"]
+    assert erg.klassen.iloc[0][TEILNEHMENDE] == 30.0
+
+
 def test_kleine_klassen_werden_gesperrt():
     m = _reihe([1, 2, 3, 4, 5, 6])
     erg = reichweite(_reihe([30, 20, 15, 15, 1, 1]), _reihe([100] * 6), m, klassen_anzahl=3, mindestfallzahl=3)
