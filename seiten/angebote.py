@@ -84,8 +84,11 @@ st.caption(f"{zahl(len(gefiltert), 0)} von {zahl(len(angebote), 0)} Angeboten au
 definitionen = versorgung_definitionen(kommune)
 tabelle = versorgungsindikatoren(kommune, ebene, auswahl.periode, werte_fn=gebietswerte)
 ind = tabelle.attrs["indikatoren"]
+# Karten weiterer Reiter nur im sichtbaren Reiter (`.open`): verborgen hätte die Karte keine Größe zum Einpassen
 tab_karte, tab_erreich, tab_bedarf, tab_reich, tab_schulen, tab_export = st.tabs(
-    ["Versorgung", "Erreichbarkeit", "Handlungsbedarf", "Reichweite", "Schulen & Einzugsbereiche", "Angebotsübersicht"]
+    ["Versorgung", "Erreichbarkeit", "Handlungsbedarf", "Reichweite", "Schulen & Einzugsbereiche", "Angebotsübersicht"],
+    key="ang_reiter",
+    on_change="rerun",
 )
 
 with tab_karte:
@@ -205,7 +208,9 @@ with tab_bedarf:
         st.info("Für eine Lückenliste fehlen Bedarfsindikatoren (Katalog: richtung = 1).")
     else:
         l1, l2, l3 = st.columns([2, 1, 1])
-        lk_bedarf = l1.selectbox("Bedarf (höher = mehr Bedarf)", bedarfs_ids, key="lk_bedarf",
+        # Anteile zuerst: Anzahlen wachsen mit der Größe des Gebiets
+        lk_ids = sorted(bedarfs_ids, key=lambda i: kommune.katalog.loc[i, "art"] == "anzahl")
+        lk_bedarf = l1.selectbox("Bedarf (höher = mehr Bedarf)", lk_ids, key="lk_bedarf",
                                  format_func=lambda i: indikator_bezeichnung(kommune.katalog, i))  # fmt: skip
         lk_meter = zahl_eingabe(l2, "Entfernung (m Luftlinie)", 1500.0, 0, key="lk_meter")
         lk_quantil = l3.slider("Bedarf: oberer Anteil (%)", 5, 50, 20, 5, key="lk_quantil", format="%d %%") / 100
@@ -240,9 +245,10 @@ with tab_bedarf:
             )
             st.caption(f"{zahl(len(lk_passend), 0)} passende Angebote.")
             lk_spalte = next(c for c in luecken.tabelle.columns if c.startswith("Anteil Bewohner"))
-            karte_zeigen(auswahl, luecken.tabelle[lk_spalte],
-                         Darstellung(lk_spalte.removesuffix(" (%)"), "%", stand_text(lk_p, "Periode "), richtung=-1),
-                         lk_passend, schluessel="luecken", tabelle=False)  # fmt: skip
+            if tab_bedarf.open:
+                lk_darstellung = Darstellung(lk_spalte.removesuffix(" (%)"), "%", stand_text(lk_p, "Periode "), -1)
+                karte_zeigen(auswahl, luecken.tabelle[lk_spalte], lk_darstellung, lk_passend, schluessel="luecken",
+                             tabelle=False)  # fmt: skip
             lk_liste = luecken.tabelle[luecken.tabelle["Lücke"]].drop(
                 columns=["Bedarf hoch", "Kein Angebot in Reichweite", "Lücke"]
             )
@@ -279,7 +285,9 @@ with tab_reich:
             st.markdown(f"**{erg.satz}**" + ("" if math.isnan(erg.gesamtquote) else gesamt))
             quote_gesperrt = erg.gebiete[RW_QUOTE].isna() & erg.gebiete[RW_ZIEL].notna()
             stand = stand_text(ansicht.periode, "Periode ")
-            if zeigt == "Teilnahmequote":
+            if not tab_reich.open:
+                pass
+            elif zeigt == "Teilnahmequote":
                 titel = f"Teilnahmequote {programm.name} ({ansicht.zielgruppe_name})"
                 darstellung = Darstellung(titel, "%", stand, richtung=-1, stellen=1)
                 karte_zeigen(auswahl, erg.gebiete[RW_QUOTE], darstellung, angebote.iloc[0:0],
@@ -292,8 +300,9 @@ with tab_reich:
             st.altair_chart(reichweite_diagramm(ansicht, stand), width="stretch")
             st.caption(
                 "Klassen nach Quantilen des Merkmals; Quote je Klasse = Summe der Teilnehmenden ÷ Summe der "
-                "Zielbevölkerung. Eine Klasse mit zu kleiner Fallzahl ist gesperrt; ist in einer Klasse genau ein "
-                "Gebiet gesperrt, zählt es nicht mit (sonst ließe es sich zurückrechnen)."
+                "Zielbevölkerung. Eine Klasse mit zu kleiner Fallzahl ist gesperrt; ließe sich aus einer Klassensumme "
+                "ein gesperrter Wert zurückrechnen (z. B. genau ein gesperrtes Gebiet), zählen die gesperrten Gebiete "
+                "dort nicht mit."
             )
             (rw_gebiete, rw_gmaske), (rw_klassen, rw_kmaske) = reichweite_tabellen(ansicht, quote_gesperrt)
             st.dataframe(gesperrt_als_punkt(tabelle_deutsch(rw_klassen), rw_kmaske), hide_index=True)

@@ -192,6 +192,10 @@ def test_reiter_handlungsbedarf_mit_luecken(kommune):
     texte = "\n".join(m.value for m in at.markdown)
     assert "Gebiete mit Lücke.** Lücke, wenn" in texte
     assert any("„zielgruppen“" in c.value for c in at.caption)  # Register fehlt in diesem Stand
+    karten = len(at.get("bidi_component"))
+    at.session_state["ang_reiter"] = "Handlungsbedarf"
+    at.run()
+    assert not at.exception and len(at.get("bidi_component")) == karten + 1  # die Karte der Lücken
     at.multiselect(key="lk_kat").set_value(["Bibliothek"] if kommune == "musterstadt" else ["Kita"]).run()
     at.text_input(key="lk_meter").set_value("2.500").run()
     assert not at.exception and not at.error

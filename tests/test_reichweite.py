@@ -296,9 +296,15 @@ def test_reiter_reichweite_beispielkommunen(kommune, rolle):
     assert len(klassen) == 5 and klassen["Teilnahmequote (%)"].str.contains(",").all()
     labels = [b.label for b in at.get("download_button")]
     assert {"Klassen als CSV", "Gebiete als CSV", "Klassen als Excel", "Gebiete als Excel"} <= set(labels)
+    karten = len(at.get("bidi_component"))
+    at.session_state["ang_reiter"] = "Reichweite"  # Karten weiterer Reiter nur im sichtbaren Reiter
+    at.run()
+    _reiter_pruefen(at)
+    assert len(at.get("bidi_component")) == karten + 1
     at.selectbox(key="rw_periode_ferienprogramm").set_value("2023").run()
     at.radio(key="rw_karte").set_value(at.radio(key="rw_karte").options[1]).run()
     _reiter_pruefen(at)
+    assert len(at.get("bidi_component")) == karten + 1
 
 
 @pytest.mark.parametrize("seed", [3, 7])  # 3: drei Ebenen, zwei Perioden; 7: eine Ebene, eine Periode
@@ -313,6 +319,9 @@ def test_reiter_reichweite_zufallskommune(tmp_path, monkeypatch, seed):
         at.session_state["demo_rolle"] = "admin"
         at.run()
         at.switch_page("seiten/angebote.py").run()
+        _reiter_pruefen(at)
+        at.session_state["ang_reiter"] = "Reichweite"
+        at.run()
         return _reiter_pruefen(at)
 
     assert HINWEIS_OHNE_REICHWEITE in zeigen()
