@@ -387,7 +387,8 @@ def angebotsluecken(
     (`geodata.erreichbarkeit`). Lücke: Bedarf hoch und Anteil ≤ `hoechstanteil` × 100 (Standard 0: für keinen
     Wohnort des Gebiets liegt ein passendes Angebot so nah). Begründung z. B. „hoher Anteil neu zugewanderter
     Kinder (oberes Fünftel, Rang 2 von 110), kein Deutschkurs für Neuzugewanderte innerhalb von 1.500 m“.
-    Gebiete ohne Bedarfswert (auch gesperrte) werden nicht bewertet.
+    Gebiete ohne Bedarfswert (auch gesperrte) werden nicht bewertet. In der `Lueckenliste` steht die Entfernung als
+    `versorgung_grenze`; mit `alle=True` alle Gebiete mit „Bedarf hoch“, „Kein Angebot in Reichweite“ und „Lücke“.
     """
     if not 0 < bedarf_schwelle < 1:
         raise ValueError("Das Bedarfsquantil muss zwischen 0 und 1 liegen (z. B. 0,8 = oberes Fünftel).")
