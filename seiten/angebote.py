@@ -214,21 +214,25 @@ with tab_bedarf:
                                  format_func=lambda i: indikator_bezeichnung(kommune.katalog, i))  # fmt: skip
         lk_meter = zahl_eingabe(l2, "Entfernung (m Luftlinie)", 1500.0, 0, key="lk_meter")
         lk_quantil = l3.slider("Bedarf: oberer Anteil (%)", 5, 50, 20, 5, key="lk_quantil", format="%d %%") / 100
-        f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
+        f1, f2, f3, f4, f5 = st.columns([2, 2, 2, 1, 1])
         lk_kat = f1.multiselect("Kategorie", sorted(angebote["kategorie"].unique()), key="lk_kat", placeholder="alle")
         auswahl_listen = {s: listenwerte(angebote, s) for s in ("zielgruppen", "sprachen")}
         lk_ziel = f2.selectbox("Zielgruppe enthält", ["", *auswahl_listen["zielgruppen"]], key="lk_ziel",
                                format_func=lambda w: w or "beliebig")  # fmt: skip
         lk_sprache = f3.selectbox("Sprache enthält", ["", *auswahl_listen["sprachen"]], key="lk_sprache",
                                   format_func=lambda w: w or "beliebig")  # fmt: skip
-        lk_frei = f4.checkbox("kostenfrei", key="lk_frei", disabled="kostenfrei" not in angebote.columns)
+        lk_alter_an = f4.checkbox("Alter filtern", key="lk_alter_an")
+        lk_alter = f4.number_input("Alter (Jahre)", 0, 99, 8, key="lk_alter", disabled=not lk_alter_an)
+        lk_frei = f5.checkbox("kostenfrei", key="lk_frei", disabled="kostenfrei" not in angebote.columns)
         fehlend = [s for s in ("zielgruppen", "sprachen") if s not in angebote.columns]
         if fehlend:
             st.caption(
                 "Die Angebote nennen keine " + " und keine ".join(f"„{s}“" for s in fehlend)
                 + " (Angebotsregister); danach lässt sich hier noch nicht filtern."
             )  # fmt: skip
-        lk_filter = AngebotsFilter(tuple(lk_kat), lk_ziel, lk_sprache, kostenfrei=lk_frei)
+        lk_filter = AngebotsFilter(
+            tuple(lk_kat), lk_ziel, lk_sprache, float(lk_alter) if lk_alter_an else None, kostenfrei=lk_frei
+        )
         lk_p = neueste_periode(kommune, lk_bedarf, auswahl.periode)
         lk_werte, _ = werte_und_maske(kommune, lk_bedarf, ebene, lk_p, rolle=wirksame_rolle())
         try:

@@ -205,3 +205,6 @@ def test_reiter_handlungsbedarf_mit_luecken(kommune):
         d.value for d in at.dataframe if "Begründung" in d.value.columns and "Anteil" in " ".join(d.value.columns)
     )
     assert tabelle["Begründung"].str.contains("innerhalb von 2.500 m").all()
+    at.checkbox(key="lk_alter_an").check().run()
+    assert not at.exception and not at.error
+    assert "für 8-Jährige" in "\n".join(m.value for m in at.markdown)
