@@ -225,6 +225,29 @@ class Erreichbarkeit:
     spalte: str | None = None
 
 
+@dataclass(frozen=True)
+class Reichweite:
+    """Die Reichweite eines Programms (Abschnitt `[[reichweite]]`): Teilnehmende je Wohngebiet gegen die Zielgruppe.
+
+    `teilnehmende` und `zielgruppe` sind Anzahlen des Katalogs (die Teilnehmenden kommen als gewöhnliche
+    Indikator-Lieferung, Anzahl je Wohngebiet und Periode); `klassen` ist ein Katalog-Indikator oder ein
+    Index-Preset, nach dessen Quantilen die Gebiete in `klassen_anzahl` Klassen fallen. `richtung` 1: ein hoher
+    Wert des Klassenmerkmals bedeutet stärkere Benachteiligung, −1: ein niedriger.
+    """
+
+    id: str
+    name: str
+    teilnehmende: str
+    zielgruppe: str
+    klassen: str
+    #: Wort für die Zielgruppe in Sätzen und Spalten; Standard: der Katalogname der Zielgruppe
+    zielgruppe_name: str = ""
+    #: Wort für das Klassenmerkmal; Standard: Name des Indikators bzw. Index
+    klassen_name: str = ""
+    richtung: int = 1
+    klassen_anzahl: int = 5
+
+
 #: Werte von `[erreichbarkeit] verteilung`.
 VERTEILUNGEN = ("raster", "gleichmaessig")
 #: Werte von `[[versorgung]] menge`.
@@ -258,6 +281,8 @@ class KommuneKonfiguration:
     bevoelkerung: Bevoelkerung | None = None
     #: Versorgungsquoten (`[[versorgung]]`); leer = keine
     versorgung: tuple[Versorgungsquote, ...] = ()
+    #: Reichweite von Programmen (`[[reichweite]]`); leer = keine
+    reichweite: tuple[Reichweite, ...] = ()
     erreichbarkeit: Erreichbarkeit = field(default_factory=Erreichbarkeit)
     aggregation: Aggregation = Aggregation()
     #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
@@ -382,6 +407,16 @@ def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
         if m != int(m) or not 1 <= m <= 120:
             raise KommuneFehler(f"„monate“ in {abschnitt} muss eine ganze Zahl von 1 bis 120 sein.", datei=datei)
         return int(m)
+    if name == "richtung":
+        if isinstance(wert, bool) or wert not in (1, -1):
+            raise KommuneFehler(
+                f"„richtung“ in {abschnitt} muss 1 (hoher Wert = benachteiligt) oder -1 sein.", datei=datei
+            )
+        return int(wert)
+    if name == "klassen_anzahl":
+        if isinstance(wert, bool) or not isinstance(wert, int) or not 2 <= wert <= 10:
+            raise KommuneFehler(f"„klassen_anzahl“ in {abschnitt} muss eine ganze Zahl von 2 bis 10 sein.", datei=datei)
+        return wert
     if name in ("eltern_aus_praefix", "id_aus_praefix"):
         return _zahl(wert, name, abschnitt, datei, ganz=True)
     return _text(wert, name, abschnitt, datei)
@@ -528,6 +563,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "raster",
         "bevoelkerung",
         "versorgung",
+        "reichweite",
         "erreichbarkeit",
         "aggregation",
         *ERWEITERUNGEN,
@@ -580,6 +616,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         raster=liste("raster", RasterQuelle),
         bevoelkerung=_abschnitt(roh, "bevoelkerung", Bevoelkerung, anzeige),
         versorgung=liste("versorgung", Versorgungsquote),
+        reichweite=liste("reichweite", Reichweite),
         erreichbarkeit=_abschnitt(roh, "erreichbarkeit", Erreichbarkeit, anzeige) or Erreichbarkeit(),
         aggregation=aggregation_lesen(roh.get("aggregation", {}), anzeige),
         erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
@@ -673,6 +710,7 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
     if konf.standard_ebene and konf.standard_ebene not in ids:
         raise KommuneFehler(f"„standard_ebene“ nennt die unbekannte Ebene „{konf.standard_ebene}“.", datei=datei)
     _versorgung_pruefen(konf, datei)
+    _reichweite_pruefen(konf, datei)
     _erreichbarkeit_pruefen(konf, datei)
     _register_pruefen(konf, quellen, datei)
 
@@ -747,6 +785,31 @@ def _versorgung_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
         doppelt = sorted({w for w in werte if werte.count(w) > 1})
         if doppelt:
             raise KommuneFehler(f"„{feld}“ = „{doppelt[0]}“ steht in mehreren [[versorgung]].", datei=datei)
+
+
+def _reichweite_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
+    """`[[reichweite]]`: IDs, Namen, verschiedene Teilnehmende und Zielgruppe (Katalog-IDs prüft die Rechnung)."""
+    for nr, r in enumerate(konf.reichweite, start=1):
+        if not _ID_MUSTER.match(r.id):
+            raise KommuneFehler(
+                f"Die ID „{r.id[:80]}“ in [[reichweite]] Nr. {nr} ist ungültig: nur Kleinbuchstaben, Ziffern und _ "
+                "sind erlaubt.",
+                datei=datei,
+            )
+        wo = f"[[reichweite]] „{r.id}“"
+        _kurztext(r.name, "name", wo, datei, 120)
+        for feld in ("teilnehmende", "zielgruppe", "klassen"):
+            _kurztext(getattr(r, feld), feld, wo, datei, 200)
+        for feld in ("zielgruppe_name", "klassen_name"):
+            if getattr(r, feld):
+                _kurztext(getattr(r, feld), feld, wo, datei)
+        if r.teilnehmende == r.zielgruppe:
+            raise KommuneFehler(f"In {wo} sind „teilnehmende“ und „zielgruppe“ derselbe Indikator.", datei=datei)
+    for feld in ("id", "name"):
+        werte = [getattr(r, feld) for r in konf.reichweite]
+        doppelt = sorted({w for w in werte if werte.count(w) > 1})
+        if doppelt:
+            raise KommuneFehler(f"„{feld}“ = „{doppelt[0]}“ steht in mehreren [[reichweite]].", datei=datei)
 
 
 def _erreichbarkeit_pruefen(konf: KommuneKonfiguration, datei: str) -> None:

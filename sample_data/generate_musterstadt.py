@@ -585,6 +585,43 @@ VERSORGUNG = [
 BEVOELKERUNG = {"indikator": "einwohner"}
 
 
+# Reichweite des Ferienprogramms: Teilnehmende je Wohnviertel als eigene Lieferung der Statistikstelle (Issue 14)
+TEILNAHME_DATEI = "teilnahme_ferienprogramm.csv"
+TEILNAHME_KATALOG = """
+teilnehmende_ferienprogramm|Teilnehmende am Ferienprogramm|Personen|anzahl||0|NF|statistik|31.12.2024|nein
+Zahl der Kinder von 6 bis unter 12 Jahren mit mindestens einer Teilnahme am städtischen Ferienprogramm, nach Wohnort.
+Lieferung der Statistikstelle aus den Anmeldungen (abgeschottet, nur Anzahlen je Viertel) – keine Einzeldaten.
+kinder_6_12|Kinder von 6 bis unter 12 Jahren|Personen|anzahl||0|R|statistik|31.12.2024|nein
+Zahl der Kinder im Alter von 6 bis unter 12 Jahren.
+Zielgruppe des Ferienprogramms.
+"""
+REICHWEITE = [{"id": "ferienprogramm", "name": "Ferienprogramm", "teilnehmende": "teilnehmende_ferienprogramm",
+               "zielgruppe": "kinder_6_12", "zielgruppe_name": "Kinder von 6 bis unter 12 Jahren",
+               "klassen": "sozialindex", "richtung": 1, "klassen_anzahl": 5}]
+
+
+def teilnahme_zeilen(werte: pd.DataFrame) -> list[list]:
+    """Teilnehmende und Zielgruppe des Ferienprogramms der letzten zwei Perioden (aus Zähler und Nenner der Quote
+    „ferienprogramm“: in benachteiligten Vierteln nehmen weniger Kinder teil)."""
+    f = werte[(werte["indikator"] == "ferienprogramm") & werte["periode"].isin(PERIODEN[-2:])]
+    zeilen = []
+    for r in f.itertuples():
+        zeilen.append([r.gebiet_id, "teilnehmende_ferienprogramm", r.periode, zahl(r.zaehler, True)])
+        zeilen.append([r.gebiet_id, "kinder_6_12", r.periode, zahl(r.nenner, True)])
+    return zeilen
+
+
+def teilnahme_abschnitte(ebene: str) -> list[str]:
+    """Die TOML-Zeilen der Teilnahme-Lieferung ([[indikatoren]]) und der [[reichweite]] (am Ende der Datei)."""
+    tabelle = {"datei": TEILNAHME_DATEI, "ebene": ebene, "quelle": "statistik", "trennzeichen": ";",
+               "dezimalzeichen": ",", "format": "lang", "einheit_spalte": "gebiet_id", "indikator_spalte": "indikator",
+               "periode_spalte": "periode", "wert_spalte": "wert"}
+    zeilen = ["", "# Reichweite: Teilnehmende je Wohngebiet (Lieferung der Statistikstelle) gegen die Zielgruppe"]
+    zeilen += toml_abschnitte({}, [("indikatoren", tabelle)], "")[2:]
+    zeilen += toml_abschnitte({}, [("reichweite", r) for r in REICHWEITE], "")[2:]
+    return zeilen
+
+
 def wert(x: object) -> str:
     """Ein Wert als TOML-Text (Zeichenkette, Zahl, Wahrheitswert, Liste oder Inline-Tabelle)."""
     if isinstance(x, dict):
@@ -647,6 +684,7 @@ def toml_text() -> str:
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
+    zeilen += teilnahme_abschnitte("viertel")
     zeilen += register_toml("Musterstadt")
     return "\n".join(zeilen) + "\n"
 
@@ -686,7 +724,8 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / "indikatoren.csv", ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
-    csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
+    csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog + katalog_zeilen(TEILNAHME_KATALOG))
+    csv_schreiben(ziel / TEILNAHME_DATEI, ["gebiet_id", "indikator", "periode", "wert"], teilnahme_zeilen(werte))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
     register_schreiben(ziel, "Musterstadt", "ms", "0999", "99999", SEED + 14, 80)
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
