@@ -67,7 +67,9 @@ k1, k2, k3 = st.columns(3)
 k1.metric("Angebote", zahl(len(eigen), 0))
 k2.metric(f"Bestätigung fällig (über {konf.angebotsregister.monate} Monate)", zahl(len(faellig), 0))
 k3.metric("Vorschläge in Prüfung", zahl(len(offen), 0))
-tab_liste, tab_neu, tab_tabelle, tab_verlauf = st.tabs(["Angebote", "Neues Angebot", "Tabelle (XLSX)", "Vorschläge"])
+tab_liste, tab_neu, tab_tabelle, tab_verlauf = st.tabs(
+    ["Angebote", "Neues Angebot", "Tabelle (XLSX)", "Vorschläge"], key="ma_reiter", on_change="rerun"
+)  # mit Schlüssel: nach dem Hochladen bleibt der Reiter offen
 
 with tab_liste:
     if eigen.empty:

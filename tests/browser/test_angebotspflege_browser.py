@@ -62,8 +62,9 @@ def _anmelden_und_oeffnen(page, url: str, name: str, seite: str) -> None:
     _fertig(page)
 
 
-def test_traeger_aendert_bildungsbuero_nimmt_an(browser, pflegeserver):
+def test_traeger_aendert_bildungsbuero_nimmt_an(browser, pflegeserver, monkeypatch):
     server, ordner, tmp = pflegeserver
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp / "cache"))  # derselbe geteilte Zustand wie der Server
     a = DateiAblage()
     register = pflege.register_aus_kommune(a.laden(a.stand(str(ordner))))
     eigene = pflege.eigene(register, "vhs")
@@ -74,7 +75,7 @@ def test_traeger_aendert_bildungsbuero_nimmt_an(browser, pflegeserver):
         main = traeger.locator('[data-testid="stMain"]')
         assert "Volkshochschule Musterstadt" in main.inner_text()
         assert "Caritas" not in main.inner_text() and fremd["name"] not in main.inner_text()
-        zeiten = main.get_by_label("Zeiten").first
+        zeiten = main.get_by_role("textbox", name="Zeiten", exact=True).first
         zeiten.fill(NEUE_ZEITEN)
         main.get_by_role("button", name="Änderung einreichen").click()
         main.get_by_text("Änderung eingereicht", exact=False).wait_for(timeout=60_000)
@@ -83,6 +84,7 @@ def test_traeger_aendert_bildungsbuero_nimmt_an(browser, pflegeserver):
         falsch["traeger_id"], falsch["name"] = "vhs", "gekapert"
         (tmp / "falsch.xlsx").write_bytes(register_xlsx(falsch))
         main.get_by_role("tab", name="Tabelle (XLSX)").click()
+        _fertig(traeger)
         main.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(tmp / "falsch.xlsx"))
         main.get_by_text("gehört nicht zu Ihrem Träger", exact=False).first.wait_for(timeout=60_000)
         assert main.get_by_role("button", name="Änderungen einreichen").count() == 0
@@ -96,7 +98,7 @@ def test_traeger_aendert_bildungsbuero_nimmt_an(browser, pflegeserver):
     try:
         _anmelden_und_oeffnen(buero, server.url, "bb", "Angebote prüfen")
         main = buero.locator('[data-testid="stMain"]')
-        main.get_by_text(NEUE_ZEITEN, exact=False).first.wait_for(timeout=30_000)  # bisher/neu nebeneinander
+        main.get_by_text(NEUE_ZEITEN, exact=False).first.wait_for(state="attached", timeout=30_000)  # Tabelle (Canvas)
         main.get_by_role("button", name="Annehmen").first.click()
         main.get_by_text("neue Datenversion", exact=False).wait_for(timeout=90_000)
     finally:
