@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from berichte.grundlagen import werte_und_maske
+from berichte.grundlagen import versorgung_und_maske, werte_fn_fuer, werte_und_maske
 from berichte.reichweite import (
     HINWEIS_OHNE_REICHWEITE,
     ReichweiteFehler,
@@ -20,7 +20,6 @@ from berichte.reichweite import perioden as reichweite_perioden
 from berichte.reichweite import tabellen as reichweite_tabellen
 from geodata.angebotsuebersicht import angebote_filtern, angebotsuebersicht_xlsx
 from geodata.erreichbarkeit import erreichbarkeit_kommune, umland_satz
-from geodata.gebietswerte import gebietswerte
 from geodata.handlungsbedarf import (
     AngebotsFilter,
     Kriterien,
@@ -38,7 +37,6 @@ from geodata.versorgung import (
     status_zaehlen,
     versorgung_definitionen,
     versorgungsindikator,
-    versorgungsindikatoren,
 )
 from kommune.fehler import KommuneFehler
 from kommune.format import indikator_bezeichnung, mehrzahl, stand_text, zahl
@@ -82,7 +80,9 @@ umland = angebote_filtern(kommune.umland, *filter_werte)  # nur für Entfernunge
 st.caption(f"{zahl(len(gefiltert), 0)} von {zahl(len(angebote), 0)} Angeboten ausgewählt.")
 
 definitionen = versorgung_definitionen(kommune)
-tabelle = versorgungsindikatoren(kommune, ebene, auswahl.periode, werte_fn=gebietswerte)
+rolle = wirksame_rolle()
+geschuetzte_werte = werte_fn_fuer(rolle)  # jede Zahl dieser Seite über die Geheimhaltung der Rolle
+tabelle, _ = versorgung_und_maske(kommune, ebene, auswahl.periode, rolle=rolle)
 ind = tabelle.attrs["indikatoren"]
 # Karten weiterer Reiter nur im sichtbaren Reiter (`.open`): verborgen hätte die Karte keine Größe zum Einpassen
 tab_karte, tab_erreich, tab_bedarf, tab_reich, tab_schulen, tab_export = st.tabs(
@@ -130,7 +130,7 @@ with tab_erreich:
             kat,
             periode=auswahl.periode,
             radien=sorted({int(r1), int(r2)}),
-            werte_fn=gebietswerte,
+            werte_fn=geschuetzte_werte,
             angebote=gefiltert,
             umland=umland,
         )
@@ -178,12 +178,12 @@ with tab_bedarf:
         liste = handlungsbedarf_kommune(
             kommune,
             ebene,
-            gebietswerte(kommune, bedarf_id, ebene, p),
+            werte_und_maske(kommune, bedarf_id, ebene, p, rolle=rolle)[0],
             versorgung_id,
             Kriterien(bedarf_schwelle=1 - quantil, versorgung_schwelle=grenze),
             bedarf_name=str(kommune.katalog.loc[bedarf_id, "name"]),
             periode=auswahl.periode,
-            werte_fn=gebietswerte,
+            werte_fn=geschuetzte_werte,
         )
         st.markdown(f"**{liste.anzahl} Gebiete mit Handlungsbedarf.** Kriterien: {liste.kriterien}")
         st.dataframe(tabelle_deutsch(mit_gebietsnamen(liste.tabelle, namen)), hide_index=True)
