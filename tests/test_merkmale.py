@@ -1,0 +1,315 @@
+"""Gruppenindikatoren (kommune/merkmale.py): Konfiguration, Katalog, Familien, Lücke, Import lang und breit."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from mini import KATALOG, TOML, WERTE, mini_kommune
+
+from kommune import kommune_laden
+from kommune.fehler import KommuneFehler
+from kommune.format import indikator_bezeichnung
+from kommune.konfiguration import konfiguration_lesen
+from kommune.merkmale import (
+    Familie,
+    auspraegung_erkennen,
+    familie,
+    familien,
+    gruppen_id,
+    gruppenwert,
+    luecke,
+    luecke_einheit,
+    summen,
+)
+from kommune.pruefung import FEHLER, Zuordnung, lieferung_pruefen
+
+MERKMALE = """
+[[merkmal]]
+id = "migration"
+name = "Migrationshintergrund"
+auspraegungen = ["mit", "ohne"]
+namen = { mit = "mit Migrationshintergrund", ohne = "ohne Migrationshintergrund" }
+summe = true
+
+[[merkmal]]
+id = "geschlecht"
+name = "Geschlecht"
+auspraegungen = ["w", "m"]
+namen = { w = "weiblich", m = "männlich" }
+summe = true
+"""
+KOPF, *ZEILEN = KATALOG.strip().splitlines()
+GRUPPEN_KATALOG = (
+    "\n".join([KOPF + ";basis;merkmal;auspraegung", *(z + ";;;" for z in ZEILEN)])
+    + "\n"
+    + "kinder__migration_mit;;;Personen;anzahl;;;;0;Rahmenbedingungen;test;;viertel;nein;;kinder;migration;mit\n"
+    + "kinder__migration_ohne;;;Personen;anzahl;;;;0;Rahmenbedingungen;test;;viertel;nein;;kinder;migration;ohne\n"
+    + "kinder__geschlecht_w;Mädchen;;Personen;anzahl;;;;0;Rahmenbedingungen;test;;viertel;nein;;kinder;geschlecht;w\n"
+    + "armut__migration_mit;;;%;anteil;;kinder__migration_mit;;1;Rahmenbedingungen;test;;viertel;nein;;"
+    "armut;migration;mit\n"
+    + "armut__migration_ohne;;;%;anteil;;kinder__migration_ohne;;1;Rahmenbedingungen;test;;viertel;nein;;"
+    "armut;migration;ohne\n"
+)
+GRUPPEN_WERTE = WERTE + (
+    "0101;kinder__migration_mit;2024;40;;\n0102;kinder__migration_mit;2024;200;;\n"
+    "0201;kinder__migration_mit;2024;10;;\n"
+    "0101;kinder__migration_ohne;2024;60;;\n0102;kinder__migration_ohne;2024;100;;\n"
+    "0201;kinder__migration_ohne;2024;40;;\n"
+    "0101;armut__migration_mit;2024;20,0;8;40\n0102;armut__migration_mit;2024;40,0;80;200\n"
+    "0201;armut__migration_mit;2024;50,0;5;10\n"
+    "0101;armut__migration_ohne;2024;3,333;2;60\n0102;armut__migration_ohne;2024;10,0;10;100\n"
+    "0201;armut__migration_ohne;2024;12,5;5;40\n"
+)
+
+
+@pytest.fixture(scope="module")
+def gruppen(tmp_path_factory):
+    ordner = mini_kommune(
+        tmp_path_factory.mktemp("gruppen"), toml=TOML + MERKMALE, katalog=GRUPPEN_KATALOG, werte=GRUPPEN_WERTE
+    )
+    return kommune_laden(ordner)
+
+
+def _fehler(tmp_path, *, toml: str = TOML + MERKMALE, katalog: str = GRUPPEN_KATALOG) -> str:
+    ordner = mini_kommune(tmp_path / "k", toml=toml, katalog=katalog, werte=GRUPPEN_WERTE)
+    with pytest.raises(KommuneFehler) as e:
+        kommune_laden(ordner)
+    return str(e.value)
+
+
+# --- Konfiguration ---------------------------------------------------------------------------------------------
+
+
+def test_merkmale_aus_der_kommune_toml(tmp_path):
+    konf = konfiguration_lesen(mini_kommune(tmp_path, toml=TOML + MERKMALE))
+    assert [m.id for m in konf.merkmale] == ["migration", "geschlecht"]
+    m = konf.merkmal("migration")
+    assert m.auspraegungen == ("mit", "ohne") and m.summe is True
+    assert m.name_von("mit") == "mit Migrationshintergrund" and m.name_von("x") == "x"
+    assert konf.merkmal("alter") is None
+    assert konfiguration_lesen(mini_kommune(tmp_path / "ohne")).merkmale == ()
+
+
+@pytest.mark.parametrize(
+    ("abschnitt", "erwartet"),
+    [
+        ('id = "Migration"\nname = "M"\nauspraegungen = ["a", "b"]', "ist ungültig"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a"]', "mindestens zwei"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a", "a"]', "„a“ steht in [[merkmal]] „m“ mehrfach"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a", "B C"]', "Die Ausprägung „B C“"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a", "b"]\nnamen = { c = "C" }', "„c“, das keine der"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a", "b"]\nsumme = "ja"', "true oder false"),
+        ('id = "m"\nauspraegungen = ["a", "b"]', "Pflichtschlüssel „name“"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a", "b"]\nfarbe = 1', "Unbekannter Schlüssel „farbe“"),
+    ],
+)
+def test_merkmal_fehler_deutsch(tmp_path, abschnitt, erwartet):
+    ordner = mini_kommune(tmp_path, toml=TOML + "\n[[merkmal]]\n" + abschnitt + "\n")
+    with pytest.raises(KommuneFehler) as e:
+        konfiguration_lesen(ordner)
+    assert erwartet in str(e.value)
+
+
+def test_merkmal_doppelt(tmp_path):
+    abschnitt = '\n[[merkmal]]\nid = "m"\nname = "M"\nauspraegungen = ["a", "b"]\n'
+    with pytest.raises(KommuneFehler, match="mehrfach als"):
+        konfiguration_lesen(mini_kommune(tmp_path, toml=TOML + abschnitt * 2))
+
+
+# --- Katalog ---------------------------------------------------------------------------------------------------
+
+
+def test_katalog_gruppenspalten_und_namen(gruppen):
+    kat = gruppen.katalog
+    assert kat.loc["kinder", "merkmal"] == "" and kat.loc["kinder", "basis"] == ""
+    gruppe = kat.loc["kinder__migration_mit", ["basis", "merkmal", "auspraegung"]]
+    assert tuple(gruppe) == ("kinder", "migration", "mit")
+    # leerer Name: „<Basis> – <Ausprägung>“; eigener Name bleibt
+    assert indikator_bezeichnung(kat, "kinder__migration_mit") == "Kinder – mit Migrationshintergrund"
+    assert indikator_bezeichnung(kat, "armut__migration_ohne") == "Kinderarmut – ohne Migrationshintergrund"
+    assert indikator_bezeichnung(kat, "kinder__geschlecht_w") == "Mädchen"
+
+
+def test_katalog_ohne_gruppenspalten_bleibt_gueltig(tmp_path):
+    k = kommune_laden(mini_kommune(tmp_path))
+    assert set(k.katalog["merkmal"]) == {""} and familien(k) == []
+
+
+@pytest.mark.parametrize(
+    ("alt", "neu", "erwartet"),
+    [
+        (";kinder;migration;mit\n", ";kinder;herkunft;mit\n", "Das Merkmal „herkunft“ ist in der kommune.toml nicht"),
+        (";kinder;migration;mit\n", ";kinder;migration;teils\n", "Die Ausprägung „teils“ gibt es beim Merkmal"),
+        (";kinder;migration;mit\n", ";kinderzahl;migration;mit\n", "Die Basis „kinderzahl“"),
+        (";kinder;migration;mit\n", ";;migration;mit\n", "„basis“ ist leer"),
+        (";kinder;migration;mit\n", ";kinder;migration;ohne\n", "sind beide „kinder“"),
+    ],
+)
+def test_katalog_gruppen_fehler(tmp_path, alt, neu, erwartet):
+    katalog = GRUPPEN_KATALOG.replace(alt, neu, 1)
+    assert katalog != GRUPPEN_KATALOG
+    text = _fehler(tmp_path, katalog=katalog)
+    assert erwartet in text and "katalog.csv" in text
+
+
+def test_katalog_kreis(tmp_path):
+    katalog = GRUPPEN_KATALOG.replace(
+        "kinder;Kinder;Kinder unter 15;Personen;anzahl;;;;0;Rahmenbedingungen;test;31.12.2024;viertel;nein;;;;",
+        "kinder;Kinder;Kinder unter 15;Personen;anzahl;;;;0;Rahmenbedingungen;test;31.12.2024;viertel;nein;;"
+        "kinder__migration_mit;geschlecht;m",
+    )
+    assert "im Kreis" in _fehler(tmp_path, katalog=katalog)
+
+
+# --- Familien, Gruppenwert, Lücke ------------------------------------------------------------------------------
+
+
+def test_familien(gruppen):
+    fams = familien(gruppen)
+    assert fams == [
+        Familie("kinder", "migration", ("kinder__migration_mit", "kinder__migration_ohne"), True, ("mit", "ohne")),
+        Familie("kinder", "geschlecht", ("kinder__geschlecht_w",), False, ("w",)),  # „m“ fehlt: keine Summe
+        Familie("armut", "migration", ("armut__migration_mit", "armut__migration_ohne"), True, ("mit", "ohne")),
+    ]
+    assert familie(gruppen, "kinder", "geschlecht").glied("m") is None
+    assert gruppen_id("einwohner", "migration", "mit") == "einwohner__migration_mit"
+    # Summe nur, wo die Glieder zusammen die Basis ergeben (Anteile addieren sich nicht; das ist Sache der Kommune)
+    assert ("kinder", ["kinder__migration_mit", "kinder__migration_ohne"]) in summen(gruppen)
+
+
+def test_gruppenwert_und_summe(gruppen):
+    mit = gruppenwert(gruppen, "kinder", "migration", "mit", "viertel", "2024")
+    ohne = gruppenwert(gruppen, "kinder", "migration", "ohne", "viertel", "2024")
+    assert mit.to_dict() == {"0101": 40.0, "0102": 200.0, "0201": 10.0}
+    assert (mit + ohne).to_dict() == {"0101": 100.0, "0102": 300.0, "0201": 50.0}
+    bezirk = gruppenwert(gruppen, "kinder", "migration", "mit", "bezirk", "2024")
+    assert bezirk.to_dict() == {"01": 240.0, "02": 10.0}
+    fehlt = gruppenwert(gruppen, "kinder", "geschlecht", "m", "viertel", "2024")
+    assert fehlt.isna().all() and len(fehlt) == 3
+
+
+def test_luecke_in_prozentpunkten(gruppen):
+    diff, verh = luecke(gruppen, "armut", "migration", "mit", "ohne", "viertel", "2024")
+    assert diff["0101"] == pytest.approx(20 - 3.333) and verh["0101"] == pytest.approx(20 / 3.333)
+    assert diff["0102"] == pytest.approx(30.0) and verh["0102"] == pytest.approx(4.0)
+    assert diff["0201"] == pytest.approx(37.5) and verh["0201"] == pytest.approx(4.0)
+    # Bezirk 01: Anteile aus Zähler/Nenner neu gebildet: 88/240 = 36,67 % gegen 12/160 = 7,5 %
+    diff, verh = luecke(gruppen, "armut", "migration", "mit", "ohne", "bezirk", "2024")
+    assert diff["01"] == pytest.approx(100 * 88 / 240 - 7.5) and verh["01"] == pytest.approx((88 / 240) / 0.075)
+    assert luecke_einheit(gruppen, "armut") == "Prozentpunkte" and luecke_einheit(gruppen, "kinder") == "Personen"
+
+
+def test_luecke_ohne_nenner_und_eigene_werte(gruppen):
+    import pandas as pd
+
+    werte = {"kinder__migration_mit": [5.0, 0.0, float("nan")], "kinder__migration_ohne": [0.0, 0.0, 3.0]}
+
+    def werte_fn(indikator, ebene, periode):
+        return pd.Series(werte[indikator], index=["0101", "0102", "0201"])
+
+    diff, verh = luecke(gruppen, "kinder", "migration", "mit", "ohne", "viertel", "2024", werte_fn=werte_fn)
+    assert diff.tolist()[:2] == [5.0, 0.0] and math.isnan(diff["0201"])
+    assert verh.isna().all()  # b = 0 oder a unbekannt: kein Verhältnis
+
+
+def test_auspraegung_erkennen(gruppen):
+    m = gruppen.konfiguration.merkmal("migration")
+    assert auspraegung_erkennen(m, "mit") == "mit"
+    assert auspraegung_erkennen(m, " Ohne  Migrationshintergrund ") == "ohne"
+    assert auspraegung_erkennen(m, "Insgesamt") == "" and auspraegung_erkennen(m, "") == ""
+    assert auspraegung_erkennen(m, "teils") is None
+
+
+# --- Import ----------------------------------------------------------------------------------------------------
+
+
+def _texte(e, stufe=None):
+    return " | ".join(str(b) for b in e.protokoll.befunde if stufe is None or b.stufe == stufe)
+
+
+def test_import_lang_mit_merkmalsspalte(gruppen, tmp_path):
+    pfad = tmp_path / "lang.csv"
+    pfad.write_text(
+        "gebiet;indikator;periode;migration;wert\n"
+        "0101;kinder;2025;insgesamt;100\n0101;kinder;2025;mit Migrationshintergrund;40\n"
+        "0101;kinder;2025;ohne;60\n"
+        "0102;kinder;2025;insgesamt;300\n0102;kinder;2025;mit;150\n0102;kinder;2025;ohne;100\n"
+        "0201;kinder;2025;;50\n0201;kinder;2025;mit;20\n0201;kinder;2025;ohne;30\n",
+        encoding="utf-8",
+    )
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel"))
+    assert e.zuordnung.merkmal_spalte == "migration" and e.zuordnung.merkmal == "migration"
+    assert not e.protokoll.fehler, _texte(e, FEHLER)
+    lang = e.lieferung.lang.set_index(["gebiet", "indikator"])["wert"]
+    assert lang[("0101", "kinder")] == 100 and lang[("0101", "kinder__migration_mit")] == 40
+    assert lang[("0102", "kinder__migration_ohne")] == 100 and lang[("0201", "kinder")] == 50
+    assert len(lang) == 9
+    # 150 + 100 ≠ 300: Warnung mit Gebiet und Zahlen; die stimmigen Gebiete bleiben ohne Befund
+    w = [b.text for b in e.protokoll.warnungen if b.pruefung == "summe"]
+    assert w == [
+        "Teile ergeben nicht die Summe: „kinder“ = 300, aber kinder__migration_mit + kinder__migration_ohne = 250 "
+        "(Gebiet „0102“, 2025)."
+    ]
+
+
+def test_import_lang_unbekannte_auspraegung(gruppen, tmp_path):
+    pfad = tmp_path / "lang.csv"
+    pfad.write_text(
+        "gebiet;indikator;periode;migration;wert\n0101;kinder;2025;mit;40\n0102;kinder;2025;teils;5\n",
+        encoding="utf-8",
+    )
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel"))
+    f = [b for b in e.protokoll.fehler if b.pruefung == "auspraegung_unbekannt"]
+    assert len(f) == 1 and f[0].zeile == 3 and f[0].spalte == "migration"
+    assert "„teils“ ist keine Ausprägung des Merkmals „Migrationshintergrund“" in f[0].text
+
+
+def test_import_lang_ohne_summe_bei_unvollstaendiger_familie(gruppen, tmp_path):
+    """Geschlecht: nur „w“ im Katalog → keine Summenprüfung; „m“ fehlt im Katalog → benannter Fehler."""
+    pfad = tmp_path / "lang.csv"
+    pfad.write_text(
+        "gebiet;indikator;periode;geschlecht;wert\n0101;kinder;2025;insgesamt;100\n0101;kinder;2025;weiblich;70\n"
+        "0101;kinder;2025;männlich;20\n",
+        encoding="utf-8",
+    )
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel"))
+    assert e.zuordnung.merkmal == "geschlecht"
+    assert "Der Indikator „kinder__geschlecht_m“ steht nicht im Indikatorenkatalog" in _texte(e, FEHLER)
+    assert "Teile ergeben nicht die Summe" not in _texte(e)
+
+
+def test_import_breit_spalten_je_auspraegung(gruppen, tmp_path):
+    pfad = tmp_path / "breit.csv"
+    pfad.write_text(
+        "Schlüssel;Jahr;Kinder;mit Migrationshintergrund;ohne Migrationshintergrund\n"
+        "0101;2025;100;40;60\n0102;2025;300;200;90\n0201;2025;50;10;40\n",
+        encoding="utf-8",
+    )
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel"))
+    z = e.zuordnung
+    assert z.format == "breit" and z.merkmal == "migration" and z.basis == "kinder"
+    assert z.spalten == {
+        "Kinder": "kinder",
+        "mit Migrationshintergrund": "kinder__migration_mit",
+        "ohne Migrationshintergrund": "kinder__migration_ohne",
+    }
+    assert not e.protokoll.fehler, _texte(e, FEHLER)
+    lang = e.lieferung.lang.set_index(["gebiet", "indikator"])["wert"]
+    assert lang[("0102", "kinder__migration_ohne")] == 90 and len(lang) == 9
+    w = [b for b in e.protokoll.warnungen if b.pruefung == "summe"]
+    assert len(w) == 1 and "„kinder“ = 300, aber kinder__migration_mit + kinder__migration_ohne = 290" in w[0].text
+    # Die Zuordnung lässt sich speichern und wieder lesen (nächste Lieferung)
+    from kommune.pruefung import zuordnung_aus_text
+
+    wieder = zuordnung_aus_text(z.toml())
+    assert (wieder.merkmal, wieder.basis, wieder.spalten) == ("migration", "kinder", z.spalten)
+
+
+def test_import_breit_mit_basis_aus_der_zuordnung(gruppen, tmp_path):
+    """Ohne Spalte für den Gesamtwert: die Basis kommt aus der Zuordnung (`basis`)."""
+    pfad = tmp_path / "breit.csv"
+    pfad.write_text("gebiet;periode;mit;ohne\n0101;2025;41;59\n", encoding="utf-8")
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel", merkmal="migration", basis="armut"))
+    assert e.zuordnung.spalten == {"mit": "armut__migration_mit", "ohne": "armut__migration_ohne"}
+    assert not e.protokoll.fehler, _texte(e, FEHLER)
