@@ -39,8 +39,8 @@ class Familie:
     """Ein Gesamtindikator (`basis`) und seine Gruppenindikatoren (`glieder`) eines Merkmals.
 
     `glieder` und `auspraegungen` stehen in der Reihenfolge der `[[merkmal]]`-Ausprägungen; `summe` ist nur
-    wahr, wenn das Merkmal `summe = true` hat und jede Ausprägung einen Indikator im Katalog hat (dann gilt:
-    Summe der Glieder = Basis).
+    wahr, wenn das Merkmal `summe = true` hat, jede Ausprägung einen Indikator im Katalog hat und Basis wie
+    Glieder Anzahlen sind (dann gilt: Summe der Glieder = Basis; Anteile addieren sich nicht).
     """
 
     basis: str
@@ -80,12 +80,14 @@ def familien(kommune: Kommune) -> list[Familie]:
                 continue
             je = dict(zip(teil["auspraegung"], teil.index, strict=True))
             auspraegungen = tuple(a for a in m.auspraegungen if a in je)
+            glieder = tuple(je[a] for a in auspraegungen)
+            anzahlen = all(kat.loc[i, "art"] == "anzahl" for i in (basis, *glieder) if i in kat.index)
             ergebnis.append(
                 Familie(
                     basis=basis,
                     merkmal=m.id,
-                    glieder=tuple(je[a] for a in auspraegungen),
-                    summe=m.summe and len(auspraegungen) == len(m.auspraegungen),
+                    glieder=glieder,
+                    summe=m.summe and anzahlen and len(auspraegungen) == len(m.auspraegungen),
                     auspraegungen=auspraegungen,
                 )
             )

@@ -170,12 +170,12 @@ def test_familien(gruppen):
     assert fams == [
         Familie("kinder", "migration", ("kinder__migration_mit", "kinder__migration_ohne"), True, ("mit", "ohne")),
         Familie("kinder", "geschlecht", ("kinder__geschlecht_w",), False, ("w",)),  # „m“ fehlt: keine Summe
-        Familie("armut", "migration", ("armut__migration_mit", "armut__migration_ohne"), True, ("mit", "ohne")),
+        # Anteile addieren sich nicht: keine Summe, auch wenn das Merkmal `summe = true` hat
+        Familie("armut", "migration", ("armut__migration_mit", "armut__migration_ohne"), False, ("mit", "ohne")),
     ]
     assert familie(gruppen, "kinder", "geschlecht").glied("m") is None
     assert gruppen_id("einwohner", "migration", "mit") == "einwohner__migration_mit"
-    # Summe nur, wo die Glieder zusammen die Basis ergeben (Anteile addieren sich nicht; das ist Sache der Kommune)
-    assert ("kinder", ["kinder__migration_mit", "kinder__migration_ohne"]) in summen(gruppen)
+    assert summen(gruppen) == [("kinder", ["kinder__migration_mit", "kinder__migration_ohne"])]
 
 
 def test_gruppenwert_und_summe(gruppen):
@@ -313,3 +313,66 @@ def test_import_breit_mit_basis_aus_der_zuordnung(gruppen, tmp_path):
     e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel", merkmal="migration", basis="armut"))
     assert e.zuordnung.spalten == {"mit": "armut__migration_mit", "ohne": "armut__migration_ohne"}
     assert not e.protokoll.fehler, _texte(e, FEHLER)
+
+
+# --- Berlin (echte Daten: Einwohnerregister 31.12.2024, Tabellen 1–3) -------------------------------------------
+
+
+def test_berlin_familien(berlin):
+    fams = {(f.basis, f.merkmal): f for f in familien(berlin)}
+    assert set(fams) == {
+        ("inhabitants", "migration"),
+        ("inhabitants", "staatsangehoerigkeit"),
+        ("inhabitants", "alter"),
+        ("inhabitants", "geschlecht"),
+        ("inhabitants_germans", "migration"),
+        ("inhabitants_with_migration_background", "alter"),
+        ("inhabitants_with_migration_background", "geschlecht"),
+    }
+    vollstaendig = {k for k, f in fams.items() if f.summe}
+    assert vollstaendig == {
+        ("inhabitants", "migration"),
+        ("inhabitants", "staatsangehoerigkeit"),
+        ("inhabitants", "alter"),
+        ("inhabitants_with_migration_background", "alter"),
+    }
+    assert fams[("inhabitants", "migration")].glieder == (
+        "inhabitants_with_migration_background",
+        "inhabitants_germans_without_migration_background",
+    )
+    assert len(fams[("inhabitants", "alter")].glieder) == 8
+    assert indikator_bezeichnung(berlin.katalog, "inhabitants_with_migration_background") == (
+        "Einwohner mit Migrationshintergrund"
+    )
+
+
+def test_berlin_summe_der_auspraegungen_gleich_gesamt(berlin):
+    """Je Planungsraum (542) und Bezirk: die Gruppen jeder vollständigen Familie ergeben genau den Gesamtwert."""
+    from kommune.werte import werte
+
+    geprueft = 0
+    for f in (f for f in familien(berlin) if f.summe):
+        for ebene in ("planungsraum", "bezirk"):
+            gesamt = werte(berlin, f.basis, ebene, "2024")
+            teile = sum(werte(berlin, g, ebene, "2024") for g in f.glieder)
+            assert gesamt.notna().all() and len(gesamt) == {"planungsraum": 542, "bezirk": 12}[ebene]
+            assert (gesamt - teile).abs().max() == 0, (f, ebene)
+            geprueft += len(gesamt)
+    assert geprueft == 4 * (542 + 12)
+
+
+def test_berlin_luecke_migration(berlin):
+    """Berlin insgesamt 3.897.145 Einwohner, 41,1 % mit Migrationshintergrund (MANIFEST); Lücke je Bezirk."""
+    from kommune.werte import gesamtwert
+
+    mit = gesamtwert(berlin, "inhabitants_with_migration_background", "2024")
+    ohne = gesamtwert(berlin, "inhabitants_germans_without_migration_background", "2024")
+    assert mit + ohne == gesamtwert(berlin, "inhabitants", "2024") == 3_897_145
+    assert 100 * mit / (mit + ohne) == pytest.approx(41.1, abs=0.05)
+    diff, verh = luecke(berlin, "inhabitants", "migration", "mit", "ohne", "bezirk", "2024")
+    mit_b = gruppenwert(berlin, "inhabitants", "migration", "mit", "bezirk", "2024")
+    ohne_b = gruppenwert(berlin, "inhabitants", "migration", "ohne", "bezirk", "2024")
+    assert (diff == mit_b - ohne_b).all() and verh.to_numpy() == pytest.approx((mit_b / ohne_b).to_numpy())
+    assert diff.sum() == mit - ohne and luecke_einheit(berlin, "inhabitants") == "Personen"
+    # Mitte (01) hat mehr Einwohner mit als ohne Migrationshintergrund, Treptow-Köpenick (09) deutlich weniger
+    assert verh["01"] > 1 > verh["09"]
