@@ -376,3 +376,41 @@ def test_berlin_luecke_migration(berlin):
     assert diff.sum() == mit - ohne and luecke_einheit(berlin, "inhabitants") == "Personen"
     # Mitte (01) hat mehr Einwohner mit als ohne Migrationshintergrund, Treptow-Köpenick (09) deutlich weniger
     assert verh["01"] > 1 > verh["09"]
+
+
+# --- Musterstadt und Musterkreis (sample_data/gruppen_muster.py) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "ebene", "mh"), [("musterstadt", "viertel", (0.25, 0.40)), ("musterkreis", "gemeinde", (0.12, 0.30))]
+)
+def test_beispielkommunen_gruppen(name, ebene, mh):
+    from kommune.werte import gesamtwert, werte
+
+    k = kommune_laden(name)
+    fams = {(f.basis, f.merkmal): f for f in familien(k)}
+    assert set(fams) == {
+        ("einwohner", "migration"),
+        ("einwohner", "geschlecht"),
+        ("kinder_u6", "migration"),
+        ("gymnasialuebergang", "migration"),
+    }
+    assert [f.summe for f in fams.values()] == [True, True, True, False]
+    for f in (f for f in fams.values() if f.summe):
+        for periode in ("2022", "2023", "2024"):
+            gesamt = werte(k, f.basis, ebene, periode)
+            assert (gesamt - sum(werte(k, g, ebene, periode) for g in f.glieder)).abs().max() == 0, (f, periode)
+    ew = gesamtwert(k, "einwohner", "2024")
+    assert mh[0] < gesamtwert(k, "einwohner__migration_mit", "2024") / ew < mh[1]
+    assert 0.49 < gesamtwert(k, "einwohner__geschlecht_weiblich", "2024") / ew < 0.52
+    # kleine Zellen, damit die Geheimhaltung etwas zu tun hat
+    kinder = werte(k, "kinder_u6__migration_mit", ebene, "2024")
+    assert 1 <= int((kinder < 5).sum()) < len(kinder) / 4
+    # Übertritt an das Gymnasium: Lücke zulasten der Kinder mit Migrationshintergrund (10 bis 20 Prozentpunkte)
+    mit = gesamtwert(k, "gymnasialuebergang__migration_mit", "2024")
+    ohne = gesamtwert(k, "gymnasialuebergang__migration_ohne", "2024")
+    assert 10 < ohne - mit < 20
+    basisname = k.katalog.loc["gymnasialuebergang", "name"]
+    assert indikator_bezeichnung(k.katalog, "gymnasialuebergang__migration_mit") == (
+        f"{basisname} – mit Migrationshintergrund"
+    )

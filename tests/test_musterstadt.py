@@ -13,6 +13,7 @@ from kommune.werte import werte
 from tests.conftest import PROJEKT
 
 DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv"]
+DATEIEN += ["gruppen.csv"]
 
 
 def test_generator_erzeugt_genau_die_eingecheckten_dateien(tmp_path):
