@@ -9,7 +9,7 @@ from mini import KATALOG, TOML, WERTE, mini_kommune
 
 from kommune import kommune_laden
 from kommune.fehler import KommuneFehler
-from kommune.format import indikator_bezeichnung
+from kommune.format import indikator_bezeichnung, zahl
 from kommune.konfiguration import konfiguration_lesen
 from kommune.merkmale import (
     Familie,
@@ -414,3 +414,128 @@ def test_beispielkommunen_gruppen(name, ebene, mh):
     assert indikator_bezeichnung(k.katalog, "gymnasialuebergang__migration_mit") == (
         f"{basisname} – mit Migrationshintergrund"
     )
+
+
+# --- Ansichten: Aufschlüsselung im Gebietsprofil, Lücke auf der Karte (mit Geheimhaltung) --------------------
+
+
+def test_aufschluesselung_berlin_oeffentlich(berlin):
+    from berichte.gruppen import aufschluesselung, familien_mit_werten, titel
+
+    fams = {(f.basis, f.merkmal): (f, p) for f, p in familien_mit_werten(berlin, None)}
+    f, periode = fams[("inhabitants", "migration")]
+    assert periode == "2024" and titel(berlin, f) == "Einwohner nach Migrationshintergrund"
+    t = aufschluesselung(berlin, f, "planungsraum", "01100101", periode).set_index("Gruppe")
+    assert t.loc["Gesamt", "Gebiet"] == "3.580 Personen" and t.loc["Gesamt", "Anteil"] == "100,0 %"
+    assert t.loc["mit Migrationshintergrund", "Gebiet"] == "2.404 Personen"
+    assert t.loc["mit Migrationshintergrund", "Anteil"] == "67,2 %"
+    assert t.loc["ohne Migrationshintergrund", "Anteil"] == "32,8 %"
+    assert t.loc["mit Migrationshintergrund", "Gesamtstadt"] == "1.601.865 Personen"
+    alter = aufschluesselung(berlin, fams[("inhabitants", "alter")][0], "bezirk", "01", "2024")
+    assert len(alter) == 9 and alter["Gruppe"].iloc[1] == "unter 6 Jahren"
+
+
+def test_aufschluesselung_sperrt_kleine_gebiete(musterstadt):
+    """Ein Viertel unter 300 Einwohnern: Gruppen und ihre Anteile gesperrt, für admin sichtbar."""
+    from berichte.gruppen import aufschluesselung
+    from kommune.werte import werte
+
+    ew = werte(musterstadt, "einwohner", "viertel", "2024")
+    klein = ew.idxmin()
+    assert ew[klein] < 300
+    f = familie(musterstadt, "einwohner", "migration")
+    oeffentlich = aufschluesselung(musterstadt, f, "viertel", klein, "2024").set_index("Gruppe")
+    assert list(oeffentlich.loc[["mit Migrationshintergrund", "ohne Migrationshintergrund"], "Gebiet"]) == [".", "."]
+    assert list(oeffentlich.loc[["mit Migrationshintergrund", "ohne Migrationshintergrund"], "Anteil"]) == [".", "."]
+    admin = aufschluesselung(musterstadt, f, "viertel", klein, "2024", rolle="admin").set_index("Gruppe")
+    mit = werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[klein]
+    assert admin.loc["mit Migrationshintergrund", "Gebiet"] == f"{int(mit)} Personen"
+
+
+@pytest.mark.parametrize("mass", ["differenz", "verhaeltnis"])
+def test_luecke_und_maske_nur_aus_sichtbaren_werten(musterstadt, mass):
+    from berichte.grundlagen import werte_und_maske
+    from berichte.gruppen import gesamtluecke, luecke_und_maske
+
+    f = familie(musterstadt, "gymnasialuebergang", "migration")
+    lu = luecke_und_maske(musterstadt, f, "mit", "ohne", "viertel", "2024", mass=mass)
+    wa, ma = werte_und_maske(musterstadt, f.glieder[0], "viertel", "2024")
+    wb, mb = werte_und_maske(musterstadt, f.glieder[1], "viertel", "2024")
+    assert (lu.gesperrt == (ma | mb)).all() and lu.gesperrt.any() and (~lu.gesperrt).sum() >= 10
+    assert lu.werte[lu.gesperrt].isna().all()
+    erwartet = (wa - wb) if mass == "differenz" else (wa / wb.where(wb != 0))
+    sichtbar = ~lu.gesperrt & erwartet.notna()
+    assert lu.werte[sichtbar].to_numpy() == pytest.approx(erwartet[sichtbar].to_numpy())
+    assert lu.einheit == ("Prozentpunkte" if mass == "differenz" else "")
+    gesamt = gesamtluecke(musterstadt, f, "mit", "ohne", "2024", mass=mass)
+    assert gesamt == pytest.approx(-17.2, abs=0.05) if mass == "differenz" else gesamt == pytest.approx(0.652, abs=1e-3)
+
+
+def test_gruppenwert_in_der_auswahl_lesbar(musterstadt):
+    from oberflaeche.bausteine import indikator_optionen
+
+    ids, texte, _ = indikator_optionen(musterstadt, None)
+    assert "einwohner__migration_mit" in ids
+    assert texte["einwohner__migration_mit"].endswith("Einwohnerinnen und Einwohner – mit Migrationshintergrund")
+    assert "__" not in "".join(texte.values())
+
+
+def _app(kommune, rolle="oeffentlich", **params):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import PROJEKT
+
+    at = AppTest.from_file(str(PROJEKT / "app.py"), default_timeout=120)
+    at.session_state["demo_rolle"] = rolle
+    at.query_params["kommune"] = kommune
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at
+
+
+def test_seite_gebietsprofil_zeigt_aufschluesselung(berlin):
+    at = _app("berlin", ebene="planungsraum", gebiet="01100101")
+    at.run()
+    at.switch_page("seiten/gebietsprofil.py").run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Aufschlüsselung nach Gruppen" for s in at.subheader)
+    tabellen = [d.value for d in at.dataframe if "Gruppe" in d.value.columns]
+    assert len(tabellen) == 7  # alle Familien Berlins, auch unvollständige (nur weiblich)
+    mig = next(t for t in tabellen if "mit Migrationshintergrund" in set(t["Gruppe"]))
+    assert mig.set_index("Gruppe").loc["mit Migrationshintergrund", "Anteil"] == "67,2 %"
+
+
+def test_seite_karte_luecke(musterstadt):
+    at = _app("musterstadt", ebene="viertel", indikator="gymnasialuebergang__migration_mit")
+    at.run()
+    at.switch_page("seiten/karte.py").run()
+    assert not at.exception, at.exception
+    at.toggle(key="karte_luecke").set_value(True).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    texte = "\n".join(str(m.value) for m in [*at.markdown, *at.caption])
+    assert "mit Migrationshintergrund − ohne Migrationshintergrund" in texte
+    assert "Prozentpunkte" in texte
+    at.radio(key="karte_mass").set_value("verhaeltnis").run()
+    assert not at.exception, at.exception
+    assert "mit Migrationshintergrund ÷ ohne Migrationshintergrund" in "\n".join(str(m.value) for m in at.markdown)
+
+
+def test_lueckentabelle_und_vergleich(musterstadt):
+    from berichte.gruppen import lueckentabelle
+    from kommune.werte import werte
+
+    ew = werte(musterstadt, "einwohner", "viertel", "2024")
+    gross, klein = ew.idxmax(), ew.idxmin()
+    t = lueckentabelle(musterstadt, "viertel", [gross, klein], None).set_index("Einheit")
+    namen = musterstadt.gebiete["viertel"]["name"]
+    mit = werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[gross]
+    ohne = werte(musterstadt, "einwohner__migration_ohne", "viertel", "2024")[gross]
+    zeile = t[t["Lücke"].str.startswith("Einwohnerinnen und Einwohner: mit")].iloc[0]
+    assert zeile[namen[gross]] == zahl(mit - ohne, 0) and zeile[namen[klein]] == "."
+    assert list(t.index) == ["Personen", "Personen", "Personen", "Prozentpunkte"]
+    at = _app("musterstadt", ebene="viertel")
+    at.run()
+    at.switch_page("seiten/vergleich.py").run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Lücken zwischen Gruppen" for s in at.subheader)
