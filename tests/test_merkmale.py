@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from mini import KATALOG, TOML, WERTE, mini_kommune
@@ -539,3 +540,37 @@ def test_lueckentabelle_und_vergleich(musterstadt):
     at.switch_page("seiten/vergleich.py").run()
     assert not at.exception, at.exception
     assert any(s.value == "Lücken zwischen Gruppen" for s in at.subheader)
+
+
+def test_import_lang_wird_version_mit_gruppen(tmp_path):
+    """Ende zu Ende: lange Lieferung mit Merkmalsspalte → Datenversion; die Gruppen sind danach Indikatoren."""
+    import shutil
+
+    from freigabe.__main__ import main
+    from kommune import versionen as vs
+    from kommune.werte import werte
+    from tests.conftest import PROJEKT
+
+    kopie = Path(shutil.copytree(PROJEKT / "sample_data" / "musterstadt", tmp_path / "musterstadt"))
+    k = kommune_laden(kopie)
+    ew = werte(k, "einwohner", "viertel", "2024").astype(int)
+    zeilen = ["Viertel;Indikator;Jahr;Migrationshintergrund;Anzahl"]
+    for g, n in ew.items():
+        mit = n // 3
+        zeilen += [
+            f"{g};einwohner;2025;insgesamt;{n}",
+            f"{g};einwohner;2025;mit;{mit}",
+            f"{g};einwohner;2025;ohne;{n - mit}",
+        ]
+    (tmp_path / "lieferung.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    assert main(["import", str(kopie), str(tmp_path / "lieferung.csv"), "--user", "Test"]) == 0
+    v = vs.manifest_lesen(kopie)["versionen"][0]
+    assert v["zeilen"] == 3 * len(ew) and v["pruefprotokoll"]["fehler"] == 0
+    assert v["indikatoren"] == ["einwohner", "einwohner__migration_mit", "einwohner__migration_ohne"]
+    neu = vs.kommune_mit_version(kommune_laden(kopie))
+    mit = werte(neu, "einwohner__migration_mit", "stadtbezirk", "2025")
+    ohne = werte(neu, "einwohner__migration_ohne", "stadtbezirk", "2025")
+    assert ((mit + ohne) == werte(neu, "einwohner", "stadtbezirk", "2025")).all()
+    assert werte(neu, "einwohner__migration_mit", "viertel", "2025").equals(
+        (ew // 3).astype(float).rename("einwohner__migration_mit")
+    )
