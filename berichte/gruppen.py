@@ -7,6 +7,7 @@ ist ebenfalls gesperrt. Eine Lücke gibt es nur, wo beide Gruppenwerte sichtbar 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,22 +54,33 @@ def _stellen(kommune: Kommune, indikator: str) -> int:
 
 
 def aufschluesselung(
-    kommune: Kommune, f: Familie, ebene: str, gebiet: str, periode: str, *, rolle: str = OEFFENTLICH
+    kommune: Kommune,
+    f: Familie,
+    ebene: str,
+    gebiet: str,
+    periode: str,
+    *,
+    rolle: str = OEFFENTLICH,
+    zusaetzlich_gesperrt: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Die Aufschlüsselungstabelle eines Gebiets: Zeile „Gesamt“ und je Ausprägung, als fertige Texte.
 
     Spalten: „Gruppe“, „Gebiet“, „Anteil“ (bei Anzahlen: Anteil am Gesamtwert des Gebiets), das Gesamtgebiet.
-    Gesperrtes: „.“; der Anteil ist gesperrt, sobald Gruppe oder Gesamtwert gesperrt sind.
+    Gesperrtes: „.“; der Anteil ist gesperrt, sobald Gruppe oder Gesamtwert gesperrt sind. `zusaetzlich_gesperrt`:
+    Indikatoren, die in diesem Gebiet außerdem gesperrt sind (z. B. von einer eigenen Sperrregel des Berichts).
     """
     kat = kommune.katalog
     anzahl = kat.loc[f.basis, "art"] == "anzahl"
+    extra = set(zusaetzlich_gesperrt)
     zeilen = []
     gesamt_wert, gesamt_gesperrt = _wert(kommune, f.basis, ebene, gebiet, periode, rolle)
+    gesamt_gesperrt = gesamt_gesperrt or f.basis in extra
     for ind, gruppe in [(f.basis, ""), *zip(f.glieder, f.auspraegungen, strict=True)]:
         if ind == f.basis:
             wert, gesperrt = gesamt_wert, gesamt_gesperrt
         else:
             wert, gesperrt = _wert(kommune, ind, ebene, gebiet, periode, rolle)
+            gesperrt = gesperrt or ind in extra
         einheit, stellen = str(kat.loc[ind, "einheit"]), _stellen(kommune, ind)
         anteil = ""
         if anzahl:

@@ -1278,17 +1278,37 @@ def _gruppen_erraten(z: Zuordnung, koepfe: list[str], kommune: Kommune) -> None:
         if not basis:
             continue
         f = next((f for f in von_m if f.basis == basis), None)
-        spalten = {}
-        for k in koepfe:
-            if _indikator_fuer_kopf(k, kommune) == basis or (k not in treffer and auspraegung_erkennen(m, k) == ""):
-                if k not in (z.einheit_spalte, z.name_spalte, z.periode_spalte):
-                    spalten[k] = basis
         from kommune.merkmale import gruppen_id
 
-        for k, a in treffer.items():
-            spalten[k] = (f.glied(a) if f else None) or gruppen_id(basis, m.id, a)
+        spalten = {}
+        for k in koepfe:
+            if k in (z.einheit_spalte, z.name_spalte, z.periode_spalte):
+                continue
+            if k in treffer:
+                spalten[k] = (f.glied(treffer[k]) if f else None) or gruppen_id(basis, m.id, treffer[k])
+            elif auspraegung_erkennen(m, k) == "":  # „insgesamt“
+                spalten[k] = basis
+            elif ind := _indikator_fuer_kopf(k, kommune):  # weitere Indikatoren der Lieferung
+                spalten[k] = ind
         z.format, z.merkmal, z.basis, z.spalten, z.wert_spalte = "breit", m.id, basis, spalten, ""
         return
+
+
+def _gruppen_hinweis(koepfe: list[str], kommune: Kommune) -> str:
+    """Ein Satz, wenn Spalten Ausprägungen eines Merkmals sind, der Gesamtindikator aber nicht erkennbar ist."""
+    from kommune.merkmale import auspraegung_erkennen, familien
+
+    for m in kommune.konfiguration.merkmale:
+        treffer = [k for k in koepfe if auspraegung_erkennen(m, k)]
+        if len(treffer) < 2:
+            continue
+        basen = [f.basis for f in familien(kommune) if f.merkmal == m.id]
+        beispiel = f" (z. B. {', '.join(basen[:3])})" if basen else ""
+        return (
+            f"Die Spalten {_beispiele(treffer, 3)} sind Ausprägungen des Merkmals „{m.name}“, aber der "
+            "Gesamtindikator ist nicht erkennbar: bitte in der Zuordnung „basis“ angeben" + beispiel + "."
+        )
+    return ""
 
 
 def _gruppen_indikatoren(
@@ -1424,6 +1444,10 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             "Die Ebene der Gebietsschlüssel ist nicht erkennbar; bitte in der Zuordnung „ebene“ angeben.",
             pruefung="zuordnung",
         )
+    if z.format == "breit" or not z.indikator_spalte:
+        hinweis = _gruppen_hinweis([k for k in tabelle.kopf if k not in z.spalten], kommune)
+        if hinweis:
+            protokoll.melden(HINWEIS, hinweis, pruefung="gruppen_basis")
     p_gebiet = pos(z.einheit_spalte, "Gebietsschlüssel")
     p_name = pos(z.name_spalte, "Gebietsname", pflicht=False) if z.name_spalte else None
     if z.format == "lang":

@@ -283,8 +283,8 @@ def test_import_lang_ohne_summe_bei_unvollstaendiger_familie(gruppen, tmp_path):
 def test_import_breit_spalten_je_auspraegung(gruppen, tmp_path):
     pfad = tmp_path / "breit.csv"
     pfad.write_text(
-        "Schlüssel;Jahr;Kinder;mit Migrationshintergrund;ohne Migrationshintergrund\n"
-        "0101;2025;100;40;60\n0102;2025;300;200;90\n0201;2025;50;10;40\n",
+        "Schlüssel;Jahr;Kinder;mit Migrationshintergrund;ohne Migrationshintergrund;Quote\n"
+        "0101;2025;100;40;60;10\n0102;2025;300;200;90;30\n0201;2025;50;10;40;20\n",
         encoding="utf-8",
     )
     e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel"))
@@ -294,10 +294,11 @@ def test_import_breit_spalten_je_auspraegung(gruppen, tmp_path):
         "Kinder": "kinder",
         "mit Migrationshintergrund": "kinder__migration_mit",
         "ohne Migrationshintergrund": "kinder__migration_ohne",
+        "Quote": "quote",  # weitere Indikatoren der Lieferung bleiben erhalten
     }
     assert not e.protokoll.fehler, _texte(e, FEHLER)
     lang = e.lieferung.lang.set_index(["gebiet", "indikator"])["wert"]
-    assert lang[("0102", "kinder__migration_ohne")] == 90 and len(lang) == 9
+    assert lang[("0102", "kinder__migration_ohne")] == 90 and lang[("0201", "quote")] == 20 and len(lang) == 12
     w = [b for b in e.protokoll.warnungen if b.pruefung == "summe"]
     assert len(w) == 1 and "„kinder“ = 300, aber kinder__migration_mit + kinder__migration_ohne = 290" in w[0].text
     # Die Zuordnung lässt sich speichern und wieder lesen (nächste Lieferung)
@@ -574,3 +575,56 @@ def test_import_lang_wird_version_mit_gruppen(tmp_path):
     assert werte(neu, "einwohner__migration_mit", "viertel", "2025").equals(
         (ew // 3).astype(float).rename("einwohner__migration_mit")
     )
+
+
+def test_import_breit_ohne_erkennbare_basis_nennt_den_ausweg(musterstadt, tmp_path):
+    """Musterstadt hat drei Familien nach Migrationshintergrund: ohne Gesamtspalte fragt das Protokoll nach „basis“."""
+    pfad = tmp_path / "breit.csv"
+    pfad.write_text("gebiet_id;periode;mit;ohne\n010101;2025;41;59\n", encoding="utf-8")
+    e = lieferung_pruefen(musterstadt, pfad, Zuordnung(ebene="viertel"))
+    assert not e.protokoll.ok
+    h = [b.text for b in e.protokoll.befunde if b.pruefung == "gruppen_basis"]
+    assert h == [
+        "Die Spalten „mit“, „ohne“ sind Ausprägungen des Merkmals „Migrationshintergrund“, aber der Gesamtindikator "
+        "ist nicht erkennbar: bitte in der Zuordnung „basis“ angeben (z. B. einwohner, kinder_u6, gymnasialuebergang)."
+    ]
+    e = lieferung_pruefen(musterstadt, pfad, Zuordnung(ebene="viertel", basis="kinder_u6"))
+    assert e.protokoll.ok and set(e.lieferung.lang["indikator"]) == {
+        "kinder_u6__migration_mit",
+        "kinder_u6__migration_ohne",
+    }
+
+
+def test_import_breit_mehrdeutige_basis(gruppen, tmp_path):
+    """„Kinder“ und „Kinderarmut“ sind beide Basis einer Familie: welche „mit/ohne“ meint, sagt die Zuordnung."""
+    pfad = tmp_path / "breit.csv"
+    pfad.write_text("Schlüssel;Jahr;Kinder;Kinderarmut;mit;ohne\n0101;2025;100;10;40;60\n", encoding="utf-8")
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel"))
+    assert any(b.pruefung == "gruppen_basis" for b in e.protokoll.befunde)
+    e = lieferung_pruefen(gruppen, pfad, Zuordnung(ebene="viertel", basis="kinder"))
+    assert e.zuordnung.spalten == {
+        "Kinder": "kinder",
+        "Kinderarmut": "armut",
+        "mit": "kinder__migration_mit",
+        "ohne": "kinder__migration_ohne",
+    }
+
+
+def test_profil_html_mit_aufschluesselung(musterstadt):
+    from berichte.profilbericht import profil_html
+    from kommune.werte import werte
+
+    ew = werte(musterstadt, "einwohner", "viertel", "2024")
+    klein = ew.idxmin()
+    html = profil_html(musterstadt, "viertel", klein, mit_diagrammen=False)
+    teil = html[html.index("<h2>Aufschlüsselung nach Gruppen</h2>") :]
+    teil = teil[: teil.index("<h2>", 5)]
+    assert teil.count("<table>") == 4
+    mit = int(werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[klein])
+    assert f">{mit} Personen<" not in teil and '<td class="zahl">.</td>' in teil
+    # eine eigene Sperrregel des Berichts gilt auch für die Aufschlüsselung
+    gross = ew.idxmax()
+    sperren = lambda s: s.where(~s.index.str.startswith("einwohner__"))  # noqa: E731
+    html = profil_html(musterstadt, "viertel", gross, mit_diagrammen=False, sperren=sperren)
+    mit = int(werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[gross])
+    assert f">{zahl(mit, 0)} Personen<" not in html
