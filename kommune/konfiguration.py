@@ -727,8 +727,8 @@ def _merkmale_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
         gesehen.add(m.id)
         wo = f"[[merkmal]] „{m.id}“"
         _kurztext(m.name, "name", wo, datei)
-        if len(m.auspraegungen) < 2:
-            raise KommuneFehler(f"{wo} braucht mindestens zwei „auspraegungen“.", datei=datei)
+        if not 2 <= len(m.auspraegungen) <= 100:
+            raise KommuneFehler(f"{wo} braucht zwei bis 100 „auspraegungen“.", datei=datei)
         for a in m.auspraegungen:
             if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", a) or "__" in a:
                 raise KommuneFehler(

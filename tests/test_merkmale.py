@@ -96,7 +96,8 @@ def test_merkmale_aus_der_kommune_toml(tmp_path):
     ("abschnitt", "erwartet"),
     [
         ('id = "Migration"\nname = "M"\nauspraegungen = ["a", "b"]', "ist ungültig"),
-        ('id = "m"\nname = "M"\nauspraegungen = ["a"]', "mindestens zwei"),
+        ('id = "m"\nname = "M"\nauspraegungen = ["a"]', "zwei bis 100"),
+        ('id = "m"\nname = "M"\nauspraegungen = [' + ", ".join(f'"a{i}"' for i in range(101)) + "]", "zwei bis 100"),
         ('id = "m"\nname = "M"\nauspraegungen = ["a", "a"]', "„a“ steht in [[merkmal]] „m“ mehrfach"),
         ('id = "m"\nname = "M"\nauspraegungen = ["a", "B C"]', "Die Ausprägung „B C“"),
         ('id = "m"\nname = "M"\nauspraegungen = ["a", "b"]\nnamen = { c = "C" }', "„c“, das keine der"),
