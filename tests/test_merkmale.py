@@ -629,3 +629,27 @@ def test_profil_html_mit_aufschluesselung(musterstadt):
     html = profil_html(musterstadt, "viertel", gross, mit_diagrammen=False, sperren=sperren)
     mit = int(werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[gross])
     assert f">{zahl(mit, 0)} Personen<" not in html
+
+
+@pytest.mark.parametrize("seed", [0, 17, 29])
+def test_zufallskommune_karte_luecke_jede_ebene(seed, tmp_path, monkeypatch):
+    """Erzeugte Kommunen mit Gruppen (auch mit Einzugsbereichen): die Lücke auf jeder Ebene, ohne Fehler."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import PROJEKT
+    from tests.daten.zufallskommune import zufallskommune
+
+    b = zufallskommune(tmp_path / "k", seed)
+    assert b.gruppen
+    monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", str(b.ordner))
+    at = AppTest.from_file(str(PROJEKT / "app.py"), default_timeout=60)
+    at.session_state["demo_rolle"] = "oeffentlich"
+    at.query_params["indikator"] = "einwohner"
+    at.run()
+    at.switch_page("seiten/karte.py").run()
+    at.toggle(key="karte_luecke").set_value(True).run()
+    for ebene in [*b.gebiete, *b.bereiche]:
+        at.sidebar.selectbox(key=f"sb_ebene_{b.ordner}").set_value(ebene).run()
+        assert not at.exception, (ebene, at.exception)
+        assert not at.error, (ebene, [e.value for e in at.error])
+        assert "Einwohner: weiblich − männlich" in "\n".join(str(m.value) for m in at.markdown)
