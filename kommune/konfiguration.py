@@ -248,6 +248,26 @@ class Reichweite:
     klassen_anzahl: int = 5
 
 
+@dataclass(frozen=True)
+class Merkmal:
+    """Ein Merkmal, nach dem Indikatoren aufgeschlüsselt sind (Abschnitt `[[merkmal]]`, `kommune/merkmale.py`).
+
+    `auspraegungen`: IDs der Gruppen („mit“, „ohne“); `namen`: (Ausprägung, Anzeigename); `summe`: die
+    Ausprägungen ergeben zusammen den Gesamtwert (dann prüft der Import die Summe, und die Geheimhaltung gilt über
+    die ganze Familie).
+    """
+
+    id: str
+    name: str
+    auspraegungen: tuple[str, ...]
+    namen: tuple[tuple[str, str], ...] = ()
+    summe: bool = False
+
+    def name_von(self, auspraegung: str) -> str:
+        """Der Anzeigename einer Ausprägung (ohne eigenen Namen: die ID)."""
+        return dict(self.namen).get(auspraegung, auspraegung)
+
+
 #: Werte von `[erreichbarkeit] verteilung`.
 VERTEILUNGEN = ("raster", "gleichmaessig")
 #: Werte von `[[versorgung]] menge`.
@@ -285,12 +305,18 @@ class KommuneKonfiguration:
     reichweite: tuple[Reichweite, ...] = ()
     erreichbarkeit: Erreichbarkeit = field(default_factory=Erreichbarkeit)
     aggregation: Aggregation = Aggregation()
+    #: Merkmale der Gruppenindikatoren (`[[merkmal]]`); leer = keine Gruppen
+    merkmale: tuple[Merkmal, ...] = ()
     #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
     erweiterungen: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def quelle(self, quelle_id: str) -> Quelle | None:
         """Die Quelle mit dieser ID oder None."""
         return next((q for q in self.quellen if q.id == quelle_id), None)
+
+    def merkmal(self, merkmal_id: str) -> Merkmal | None:
+        """Das Merkmal mit dieser ID oder None."""
+        return next((m for m in self.merkmale if m.id == merkmal_id), None)
 
     @property
     def schichten(self) -> tuple[Gebietsschicht, ...]:
@@ -382,8 +408,14 @@ def _zahl(wert: Any, feld: str, abschnitt: str, datei: str, *, ganz: bool = Fals
 
 def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
     """Einen Wert eines Abschnitts in den Typ des Dataclass-Felds bringen; falsche Typen → `KommuneFehler`."""
-    if name in ("spalten", "adresse_spalten"):
+    if name in ("spalten", "adresse_spalten", "auspraegungen"):
         return _textliste(wert, name, abschnitt, datei)
+    if name == "summe":
+        if not isinstance(wert, bool):
+            raise KommuneFehler(
+                f"„summe“ in {abschnitt} muss true oder false sein (ohne Anführungszeichen).", datei=datei
+            )
+        return wert
     if name == "filter":
         return _filter_lesen(wert, abschnitt, datei)
     if name in ("namen", "anzahlen", "anteile", "mittelwerte"):
@@ -566,6 +598,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "reichweite",
         "erreichbarkeit",
         "aggregation",
+        "merkmal",
         *ERWEITERUNGEN,
     }
     unbekannt = sorted(set(roh) - bekannt)
@@ -619,6 +652,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         reichweite=liste("reichweite", Reichweite),
         erreichbarkeit=_abschnitt(roh, "erreichbarkeit", Erreichbarkeit, anzeige) or Erreichbarkeit(),
         aggregation=aggregation_lesen(roh.get("aggregation", {}), anzeige),
+        merkmale=liste("merkmal", Merkmal),
         erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
     )
     _querverweise_pruefen(konf, anzeige)
@@ -713,6 +747,42 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
     _reichweite_pruefen(konf, datei)
     _erreichbarkeit_pruefen(konf, datei)
     _register_pruefen(konf, quellen, datei)
+    _merkmale_pruefen(konf, datei)
+
+
+def _merkmale_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
+    """`[[merkmal]]`: IDs, Ausprägungen (eindeutig, mindestens zwei), Namen nur für erklärte Ausprägungen."""
+    gesehen: set[str] = set()
+    for nr, m in enumerate(konf.merkmale, start=1):
+        wo = f"[[merkmal]] Nr. {nr}"
+        if not _ID_MUSTER.match(m.id) or "__" in m.id:
+            raise KommuneFehler(
+                f"Die ID „{m.id[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und einfache _ sind erlaubt.",
+                datei=datei,
+            )
+        if m.id in gesehen:
+            raise KommuneFehler(f"Das Merkmal „{m.id}“ ist mehrfach als [[merkmal]] angegeben.", datei=datei)
+        gesehen.add(m.id)
+        wo = f"[[merkmal]] „{m.id}“"
+        _kurztext(m.name, "name", wo, datei)
+        if not 2 <= len(m.auspraegungen) <= 100:
+            raise KommuneFehler(f"{wo} braucht zwei bis 100 „auspraegungen“.", datei=datei)
+        for a in m.auspraegungen:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", a) or "__" in a:
+                raise KommuneFehler(
+                    f"Die Ausprägung „{a[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und einfache _.",
+                    datei=datei,
+                )
+        doppelt = sorted({a for a in m.auspraegungen if m.auspraegungen.count(a) > 1})
+        if doppelt:
+            raise KommuneFehler(f"Die Ausprägung „{doppelt[0]}“ steht in {wo} mehrfach.", datei=datei)
+        for a, name in m.namen:
+            if a not in m.auspraegungen:
+                raise KommuneFehler(
+                    f"„namen“ in {wo} nennt „{a[:80]}“, das keine der Ausprägungen ist ({', '.join(m.auspraegungen)}).",
+                    datei=datei,
+                )
+            _kurztext(name, f"namen.{a}", wo, datei)
 
 
 def _register_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: str) -> None:

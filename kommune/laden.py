@@ -556,7 +556,7 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     """Die Kommune aus den ursprünglichen Dateien."""
     konf = konfiguration_lesen(kommune_ordner(name_oder_pfad))
     hinweise: list[str] = []
-    katalog = katalog_lesen(konf.katalog)
+    katalog = katalog_lesen(konf.katalog, konf.merkmale)
     _bezug_pruefen(konf, katalog)
     gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
     _verschachtelung_pruefen(konf, gebiete, hinweise)

@@ -38,6 +38,7 @@ from generate_musterstadt import (
     bereinigen,
     csv_schreiben,
     einzelabschnitt,
+    gruppen_schreiben,
     kmeans_keime,
     nachbarn,
     regionen_wachsen,
@@ -51,6 +52,8 @@ from generate_musterstadt import (
 )
 from generate_musterstadt import katalog_zeilen as _katalog_zeilen
 from generate_musterstadt import teilnahme_abschnitte as _teilnahme_abschnitte
+from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
+from gruppen_muster import toml_fuer as gruppen_toml
 
 ZIEL = Path(__file__).resolve().parent / "musterkreis"
 CRS = "EPSG:25832"
@@ -442,6 +445,7 @@ def toml_text() -> str:
         "quelle": "schulen"}))
     abschnitte += tabellen_und_angebote("gemeinde", UMLAND_M)
     abschnitte += [("kachel", k) for k in KACHELN]
+    abschnitte += gruppen_toml("gemeinde")
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
     erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
@@ -548,8 +552,10 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / "indikatoren.csv", ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
+    katalog = katalog_ergaenzen(katalog, "gemeinde")
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog + _katalog_zeilen(TEILNAHME_KATALOG, "gemeinde"))
     csv_schreiben(ziel / TEILNAHME_DATEI, ["gebiet_id", "indikator", "periode", "wert"], teilnahme_zeilen(werte))
+    gruppen_schreiben(ziel, gruppen_erzeugen(werte, SEED + 21, 0.13, 0.22, [k[0] for k in katalog]))
     csv_schreiben(ziel / GITTER, ["GITTER_ID_1km", "x_mp_1km", "y_mp_1km", "Einwohner"],
                   bevoelkerungsgitter(gem, orte, ew0))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")

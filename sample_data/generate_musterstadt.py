@@ -25,6 +25,9 @@ import pyogrio
 import shapely
 from angebotsregister_muster import main as register_schreiben
 from angebotsregister_muster import toml_zeilen as register_toml
+from gruppen_muster import DATEI as GRUPPEN_DATEI
+from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
+from gruppen_muster import toml_fuer as gruppen_toml
 
 ZIEL = Path(__file__).resolve().parent / "musterstadt"
 CRS = "EPSG:25832"
@@ -95,7 +98,7 @@ LIZENZ, NAMENSNENNUNG = "CC0 1.0", "Bildungsmonitor – synthetische Beispieldat
 THEMEN = {"R": "Rahmenbedingungen", "FK": "frühkindliche Bildung", "AS": "allgemeinbildende Schulen",
           "BH": "berufliche Bildung und Hochschule", "WB": "Weiterbildung", "NF": "non-formale Bildung"}
 KATALOG_SPALTEN = ["id", "name", "definition", "einheit", "art", "zaehler", "nenner", "gewicht", "richtung", "thema",
-                   "quelle", "stand", "ebene", "sensibel", "hinweise"]
+                   "quelle", "stand", "ebene", "sensibel", "hinweise", "basis", "merkmal", "auspraegung"]
 # Je Indikator drei Zeilen: id|name|einheit|art|bezug|richtung|thema|quelle|stand|sensibel, Definition, Hinweis.
 # bezug: „zähler/nenner“ (beide Indikatoren im Katalog) oder der Gewichtungsindikator.
 KATALOG = """
@@ -681,6 +684,7 @@ def toml_text() -> str:
         "id_spalte": "bezirk_id", "name_spalte": "bezirk_name", "stand": "Schuljahr 2024/25", "quelle": "statistik"}))
     abschnitte += tabellen_und_angebote("viertel")
     abschnitte += [("kachel", k) for k in KACHELN]
+    abschnitte += gruppen_toml("viertel")
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
@@ -704,6 +708,13 @@ def csv_schreiben(pfad: Path, kopf: list[str], zeilen: list[list]) -> None:
         schreiber.writerows(zeilen)
 
 
+def gruppen_schreiben(ziel: Path, gruppen: pd.DataFrame) -> None:
+    """Die Gruppenwerte (sample_data/gruppen_muster.py) als eigene lange Tabelle."""
+    csv_schreiben(ziel / GRUPPEN_DATEI, ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
+                  [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
+                    zahl(r.nenner, True)] for r in gruppen.itertuples()])
+
+
 def main(ziel: Path = ZIEL) -> None:
     """Erzeugt alle Dateien der Musterstadt neu (Standard: sample_data/musterstadt)."""
     rng = np.random.default_rng(SEED)
@@ -724,8 +735,10 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / "indikatoren.csv", ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
+    katalog = katalog_ergaenzen(katalog, "viertel")
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog + katalog_zeilen(TEILNAHME_KATALOG))
     csv_schreiben(ziel / TEILNAHME_DATEI, ["gebiet_id", "indikator", "periode", "wert"], teilnahme_zeilen(werte))
+    gruppen_schreiben(ziel, gruppen_erzeugen(werte, SEED + 21, 0.27, 0.40, [k[0] for k in katalog]))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
     register_schreiben(ziel, "Musterstadt", "ms", "0999", "99999", SEED + 14, 80)
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()

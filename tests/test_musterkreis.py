@@ -20,6 +20,7 @@ ORDNER = PROJEKT / "sample_data" / "musterkreis"
 DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv",
            "bevoelkerung_1km.csv", "teilnahme_ferienprogramm.csv",
            "presets/sozialindex.toml", "sitzungen/jugendhilfeausschuss.toml"]
+DATEIEN += ["gruppen.csv"]
 
 
 @pytest.fixture(scope="module")

@@ -104,7 +104,7 @@ def _konf_aus_text(toml: str, katalog: bytes, katalog_datei: str) -> tuple[Kommu
     konf = konfiguration_lesen(ordner)
     pfad = ordner / Path(katalog_datei).name
     pfad.write_bytes(katalog)
-    return konf, katalog_lesen(pfad)
+    return konf, katalog_lesen(pfad, konf.merkmale)
 
 
 def db_name(kommune: str) -> str:
