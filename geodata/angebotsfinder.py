@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -27,7 +27,9 @@ import shapely
 from geodata.angebotsuebersicht import BILDUNGSKETTE, alter_maske, alter_text, kontakt_text, kosten_text
 from geodata.anzeige import punkte_wgs84
 from geodata.kartendaten import angebote_je_kategorie
+from geodata.kodierung import inhalt_hash
 from kommune.angebotsregister import FELD, FELDER, ZIELGRUPPEN, datum_text, hat_eintrag, ist_gueltig, liste_lesen
+from kommune.format import markdown_text, zahl
 from kommune.laden import Kommune
 from kommune.zwischenspeicher import Objektcache
 
@@ -115,6 +117,12 @@ def oeffentliche_angebote(angebote: gpd.GeoDataFrame, heute: date | None = None)
     gilt = ist_gueltig(angebote, heute) if len(angebote) else np.zeros(0, dtype=bool)
     spalten = [s for s in angebote.columns if s not in NICHT_OEFFENTLICH]
     return angebote.loc[gilt, spalten]
+
+
+def optionen_von(kommune: Kommune, heute: date | None = None) -> Optionen:
+    """`optionen` zu `oeffentliche_angebote_von`, einmal je Tag gerechnet."""
+    tag = heute or date.today()
+    return _CACHE.holen(kommune, ("optionen", tag), lambda: optionen(kommune, oeffentliche_angebote_von(kommune, tag)))
 
 
 def oeffentliche_angebote_von(kommune: Kommune, heute: date | None = None) -> gpd.GeoDataFrame:
@@ -240,7 +248,7 @@ def beschreibung(zustand: Filterzustand, opt: Optionen) -> str:
     if zustand.stufe:
         teile.append(f"{TITEL['stufe']}: {BILDUNGSKETTE.get(zustand.stufe, zustand.stufe)}")
     if zustand.alter is not None:
-        teile.append(f"Alter: {zustand.alter} {'Jahr' if zustand.alter == 1 else 'Jahre'}")
+        teile.append(f"Alter: {zahl(zustand.alter, 0)} {'Jahr' if zustand.alter == 1 else 'Jahre'}")
     if zustand.gebiet_ebene and zustand.gebiet:
         ebene_name, namen = opt.ebenen.get(zustand.gebiet_ebene, (zustand.gebiet_ebene, {}))
         teile.append(f"{ebene_name}: {namen.get(zustand.gebiet, zustand.gebiet)}")
@@ -385,6 +393,32 @@ def sichtbarkeit_lesen(text: str, n: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(roh, dtype=np.uint8))[:n].astype(bool)
 
 
+#: Füllung der Flächen unter den Angeboten: blass, ohne Bedeutung (keine Legende nötig).
+HINTERGRUND = "#e3e8ee"
+
+
+def hintergrund_ebene(kommune: Kommune) -> str:
+    """Die Ebene unter den Angeboten: die gröbste statistische Ebene mit mehr als einem Gebiet (am Telefon lesbar),
+    sonst die mit den wenigsten Gebieten."""
+    ebenen = [e.id for e in kommune.konfiguration.ebenen if e.id in kommune.gebiete]
+    mehrere = [e for e in ebenen if len(kommune.gebiete[e]) > 1] or ebenen
+    return min(mehrere, key=lambda e: len(kommune.gebiete[e]))
+
+
+def hintergrund_faerbung(ids: Sequence[str]) -> dict[str, Any]:
+    """Eine „Färbung“ ohne Werte für die Karte: alle Flächen blass, Tooltip nur mit dem Namen (Titel leer)."""
+    daten: dict[str, Any] = {
+        "titel": "",
+        "einheit": "",
+        "leer": ["", ""],
+        "farben": [HINTERGRUND],
+        "klasse": "0" * len(ids),
+        "werte": [""] * len(ids),
+    }
+    daten["hash"] = inhalt_hash(daten)
+    return daten
+
+
 def position_zu_zeile(position: object, reihenfolge: pd.Index) -> Any | None:
     """Der Index der Zeile zu einer Kartenposition (Auslöser „angebot“ der Karte); sonst None."""
     if isinstance(position, bool) or not isinstance(position, int | float):
@@ -431,6 +465,43 @@ def eintrag(z: pd.Series) -> dict[str, str]:
     if bestaetigt := datum_text(_leer(z.get("bestaetigt_am"))):
         werte["Zuletzt bestätigt"] = f"zuletzt bestätigt am {bestaetigt}"
     return {k: v for k, v in werte.items() if v}
+
+
+def eintrag_markdown(z: pd.Series) -> str:
+    """Ein Angebot als Streamlit-Markdown: jeder Text aus den Daten über `kommune.format.markdown_text` (nie als
+    Markdown/HTML gedeutet); die Webseite nur mit http/https als Link."""
+    angaben = eintrag(z)
+    m = markdown_text
+    name = m(_leer(z.get("name")) or "(ohne Namen)")
+    zeilen = [f"**{name}**"]
+    kopf = " · ".join(m(angaben[k]) for k in ("Kategorie", "Träger") if k in angaben)
+    if kopf:
+        zeilen.append(kopf)
+    if text := _leer(z.get("beschreibung")):
+        zeilen.append(m(text))
+    for gruppe in (("Zielgruppen", "Alter", "Sprachen", "Sprachniveau"), ("Kosten", "Zeiten")):
+        teil = " · ".join(f"{k}: {m(angaben[k])}" for k in gruppe if k in angaben)
+        if teil:
+            zeilen.append(teil)
+    kontakt = [m(angaben[k]) for k in ("Adresse",) if k in angaben]
+    if "Telefon" in angaben:
+        kontakt.append(f"Tel. {m(angaben['Telefon'])}")
+    if "E-Mail" in angaben:
+        kontakt.append(m(angaben["E-Mail"]))
+    if url := web_adresse(angaben.get("Webseite")):
+        kontakt.append(f"[{m(url)}](<{url}>)")
+    elif "Webseite" in angaben:
+        kontakt.append(m(angaben["Webseite"]))
+    if kontakt:
+        zeilen.append(" · ".join(kontakt))
+    fuss = []
+    if "Barrierefrei" in angaben:
+        fuss.append(f"barrierefrei: {m(angaben['Barrierefrei'])}")
+    if "Zuletzt bestätigt" in angaben:
+        fuss.append(m(angaben["Zuletzt bestätigt"]))
+    if fuss:
+        zeilen.append(" · ".join(fuss))
+    return "  \n".join(zeilen)
 
 
 #: Spalten der öffentlichen Tabelle (CSV) in dieser Reihenfolge: Feld → Spaltenkopf.

@@ -127,7 +127,7 @@ def kosten_text(kostenfrei: Any, kosten: Any) -> str:
     """„kostenfrei“, „kostenfrei (Text)“, der Kostentext oder leer."""
     frei, text = _leer(kostenfrei), _leer(kosten)
     if frei == "ja":
-        return f"kostenfrei ({text})" if text else "kostenfrei"
+        return f"kostenfrei ({text})" if text and text.casefold() not in ("kostenfrei", "frei") else "kostenfrei"
     if frei == "nein" and not text:
         return "kostenpflichtig"
     return text
