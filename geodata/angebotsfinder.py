@@ -43,6 +43,7 @@ MAX_ALTER = 120
 _STEUER = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _JA = ("1", "ja", "true", "wahr", "on")
 _NEIN = ("0", "nein", "false", "falsch", "off", "")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _CACHE = Objektcache("geodata.angebotsfinder", max_je_objekt=8)
 
 
@@ -487,7 +488,8 @@ def eintrag_markdown(z: pd.Series) -> str:
     if "Telefon" in angaben:
         kontakt.append(f"Tel. {m(angaben['Telefon'])}")
     if "E-Mail" in angaben:
-        kontakt.append(m(angaben["E-Mail"]))
+        mail = angaben["E-Mail"]
+        kontakt.append(f"[{m(mail)}](<mailto:{mail}>)" if _EMAIL.fullmatch(mail) else m(mail))
     if url := web_adresse(angaben.get("Webseite")):
         kontakt.append(f"[{m(url)}](<{url}>)")
     elif "Webseite" in angaben:

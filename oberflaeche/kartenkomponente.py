@@ -123,6 +123,7 @@ def angebotskarte_anzeigen(
         gewaehlt=None,
         hoehe=hoehe,
         finder={"sichtbar": sichtbar, "gewaehlt": angebot_gewaehlt},
+        bei_angebot=bei_angebot,
     ).get("angebot")
 
 

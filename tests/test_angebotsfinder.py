@@ -212,9 +212,13 @@ def test_xss_und_formeln_maskiert_und_entschaerft(stadt, oeffentlich):
     assert len(boese) == 1
     # Markdown der Seite: kein Tag, kein Link, kein javascript:-Link
     md = eintrag_markdown(boese.iloc[0])
-    assert not re.search(r"(?<!\\)[<>\[\]()]", md.replace("](<https://", ""))  # jedes < > [ ] ( ) maskiert
+    ohne_links = re.sub(r"\[(?:[^\]\\]|\\.)*\]\(<(?:https?://|mailto:)[^<>\s]*>\)", "", md)  # die gesetzten Links
+    assert not re.search(r"(?<!\\)[<>\[\]()]", ohne_links)  # sonst jedes < > [ ] ( ) maskiert
     assert "\\<script\\>" in md and "](javascript" not in md
     assert markdown_text("**fett** [x](y) <b>") == "\\*\\*fett\\*\\* \\[x\\]\\(y\\) \\<b\\>"
+    # keine Autolinks: zwischen Schema und „//“, nach „www“ und vor „@“ ein unsichtbares Leerzeichen
+    assert markdown_text("http://x.de www.y.de a@b.de") == "http\\:\u200b//x\\.de www\u200b\\.y\\.de a\u200b@b\\.de"
+    assert re.search(r"\]\(<mailto:info@", eintrag_markdown(oeffentlich[oeffentlich["herkunft"] == "register"].iloc[2]))
     assert web_adresse("javascript:alert(4)") == "" and web_adresse("https://a.example/x") == "https://a.example/x"
     assert web_adresse('https://a.example/"onmouseover=alert(1)') == ""
     # Druckansicht: maskiert, kein Skript, kein Link auf javascript:
