@@ -465,6 +465,9 @@ def eintrag(z: pd.Series) -> dict[str, str]:
     }
     if bestaetigt := datum_text(_leer(z.get("bestaetigt_am"))):
         werte["Zuletzt bestätigt"] = f"zuletzt bestätigt am {bestaetigt}"
+    quelle = ", ".join(t for t in (_leer(z.get("quellenangabe")), _leer(z.get("lizenz"))) if t)
+    if quelle:
+        werte["Quelle"] = quelle
     return {k: v for k, v in werte.items() if v}
 
 
@@ -501,6 +504,8 @@ def eintrag_markdown(z: pd.Series) -> str:
         fuss.append(f"barrierefrei: {m(angaben['Barrierefrei'])}")
     if "Zuletzt bestätigt" in angaben:
         fuss.append(m(angaben["Zuletzt bestätigt"]))
+    if "Quelle" in angaben:
+        fuss.append(f"Quelle: {m(angaben['Quelle'])}")
     if fuss:
         zeilen.append(" · ".join(fuss))
     return "  \n".join(zeilen)

@@ -299,3 +299,16 @@ def test_gebiet_ohne_gueltige_geometrie(stadt, oeffentlich):
     z = Filterzustand(gebiet_ebene="stadtbezirk", gebiet=str(stadt.gebiete["stadtbezirk"].index[0]))
     m = filtern(a, z, stadt, HEUTE)
     assert not m.iloc[0]
+
+
+def test_druckansicht_entlang_der_bildungskette(stadt, oeffentlich):
+    from geodata.angebotsuebersicht import BILDUNGSKETTE
+
+    h = angebotsliste_html(stadt, oeffentlich, filter_text="Zielgruppe: <Kinder>")
+    gruppen = re.findall(r"<h2>([^<(]+) \((\d+)\)</h2>", h)
+    erwartet = [BILDUNGSKETTE[s] for s in BILDUNGSKETTE if s in set(oeffentlich["bildungsstufe"])]
+    assert [g.strip() for g, _ in gruppen] == erwartet
+    assert sum(int(n) for _, n in gruppen) == len(oeffentlich) == h.count('<div class="angebot">')
+    assert "@page { size: A4" in h and "<script" not in h and "Zielgruppe: &lt;Kinder&gt;" in h
+    assert "<h2>Quellen</h2>" in h and "CC0 1.0" in h
+    assert "Keine Angebote" in angebotsliste_html(stadt, oeffentlich.iloc[:0])
