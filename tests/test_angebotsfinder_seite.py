@@ -149,3 +149,31 @@ def test_oeffentliche_rolle_sieht_die_seite():
     from oberflaeche.rollen import darf
 
     assert darf("oeffentlich", "angebote_finden")
+
+
+def test_formelnamen_auf_der_seite_nur_text(tmp_path, monkeypatch):
+    """Musterstadt mit formel- und linkartigen Namen ([[angebote]] und Register): kein Link, kein Markdown."""
+    import csv
+    import io
+    import shutil
+
+    ordner = tmp_path / "musterstadt"
+    shutil.copytree(PROJEKT / "sample_data" / "musterstadt", ordner)
+    datei = ordner / "angebotsregister.csv"
+    zeilen = list(csv.reader(io.StringIO(datei.read_text(encoding="utf-8-sig")), delimiter=";"))
+    kopf = zeilen[0]
+    boese = ['=HYPERLINK("http://x.invalid","klick")', "**fett** [Link](http://x.invalid)", "<b>fett</b> www.x.invalid"]
+    for i, name in enumerate(boese, start=1):
+        zeilen[i][kopf.index("Name")] = name
+        zeilen[i][kopf.index("Kategorie")] = "Zzz Test"
+    puffer = io.StringIO()
+    csv.writer(puffer, delimiter=";", lineterminator="\r\n").writerows(zeilen)
+    datei.write_text(puffer.getvalue(), encoding="utf-8-sig")
+    monkeypatch.setenv("BILDUNGSMONITOR_KOMMUNE", str(ordner))
+    at = _app(None, kategorie="Zzz Test")
+    eintraege = _eintraege(at)
+    assert _treffer(at) == len(eintraege) == 3
+    for e in eintraege:
+        kopf_zeile = e.split("  \n")[0]
+        assert not re.search(r"(?<!\\)[<>\[\]()*]", kopf_zeile.strip("*")), kopf_zeile
+        assert "http://x" not in kopf_zeile and "www.x" not in kopf_zeile  # keine Autolinks
