@@ -383,6 +383,16 @@ function anlegen(L, parentElement, data) {
     attributionControl: Boolean(data.kacheln),
   });
   L.control.scale({ imperial: false }).addTo(map);
+  // Leaflet fokussiert die Karte beim Drücken und stellt danach nur das Rollen des Fensters wieder her; Streamlit rollt
+  // aber einen inneren Bereich: ragte die Karte unten aus dem Bild, verrutschte die Seite mitten im Klick (das Loslassen
+  // traf dann etwas anderes). Fokus ohne Rollen.
+  if (map.keyboard) {
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function () {
+      if (!this._focused) this._map._container.focus({ preventScroll: true });
+    };
+    map.keyboard.enable();
+  }
   if (data.kacheln && data.kacheln.url) {
     L.tileLayer(data.kacheln.url, { attribution: data.kacheln.attribution || "Hintergrundkarte" }).addTo(map);
   }
