@@ -34,6 +34,7 @@ SEITEN = [
     ("karte", "Karte", "karte"),
     ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
     ("vergleich", "Vergleich", "vergleich"),
+    ("angebote_finden", "Angebote finden", "angebote-finden"),
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
     ("meine_angebote", "Meine Angebote", "meine-angebote"),

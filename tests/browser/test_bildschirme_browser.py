@@ -45,6 +45,7 @@ ANSICHTEN = [
     Ansicht("vergleich", "vergleich"),
     Ansicht("index", "index"),
     Ansicht("angebote", "angebote"),
+    Ansicht("angebote_finden", "angebote-finden"),
     Ansicht("sitzung_1", "sitzung?schritt=0&praesentation=1", passt=".bm-kachel"),
     Ansicht("sitzung_2", "sitzung?schritt=1&praesentation=1", passt=".bm-karte"),
     Ansicht("import", "import"),
