@@ -26,7 +26,7 @@ from geodata.legende import kartentabelle, legende_html
 from kommune.laden import Kommune
 from kommune.zwischenspeicher import Objektcache
 from oberflaeche.auswahl import Auswahl, url_setzen
-from oberflaeche.kartenkomponente import angebotskarte_anzeigen, karte_anzeigen
+from oberflaeche.kartenkomponente import angebotskarte_anzeigen, karte_anzeigen, ortkarte_anzeigen
 from oberflaeche.laden import karten_geometrie
 
 #: Kodierte Angebotsebenen je Kommune (Kategorie + Zeilen): gleiche Auswahl, gleiche Ebene, ohne neu zu rechnen.
@@ -78,6 +78,32 @@ def angebotskarte_zeigen(
         hoehe=hoehe,
     )
     return _ganzzahl(position)
+
+
+def ort_waehlen(
+    kommune: Kommune, kommune_id: str, punkt: tuple[float, float] | None, *, schluessel: str, hoehe: int | str = 380
+) -> tuple[float, float] | None:
+    """Eine Karte der feinsten Ebene zum Setzen eines Ortes; Rückgabe: der eben angeklickte Punkt (lat, lng)."""
+    ebene = max(kommune.konfiguration.ebenen, key=lambda e: len(kommune.gebiete[e.id])).id
+    geometrie = karten_geometrie(kommune, ebene)
+    roh = ortkarte_anzeigen(
+        schluessel=f"{schluessel}_{kommune_id}",
+        geometrie=geometrie,
+        faerbung=hintergrund_faerbung(geometrie["ids"]),
+        punkt=punkt,
+        hoehe=hoehe,
+    )
+    return punkt_aus_browser(roh)
+
+
+def punkt_aus_browser(roh: object) -> tuple[float, float] | None:
+    """[lat, lng] aus dem Browser als Zahlenpaar in WGS84-Grenzen, sonst None."""
+    if not isinstance(roh, list | tuple) or len(roh) != 2:
+        return None
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in roh):
+        return None
+    lat, lng = float(roh[0]), float(roh[1])
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
 
 
 def _ganzzahl(wert: object) -> int | None:

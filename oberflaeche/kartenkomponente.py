@@ -127,6 +127,27 @@ def angebotskarte_anzeigen(
     ).get("angebot")
 
 
+def ortkarte_anzeigen(
+    *,
+    schluessel: str,
+    geometrie: dict[str, Any],
+    faerbung: dict[str, Any],
+    punkt: tuple[float, float] | None,
+    hoehe: int | str,
+) -> Any:
+    """Die Karte als Ortswahl (Lage eines Angebots): ein Klick setzt eine Markierung und liefert [lat, lng]
+    (WGS84) statt eines Gebiets; `punkt`: die bisherige Markierung oder None."""
+    return _anzeigen(
+        schluessel=schluessel,
+        geometrie=geometrie,
+        angebote=[],
+        faerbung=faerbung,
+        gewaehlt=None,
+        hoehe=hoehe,
+        ortwahl={"punkt": list(punkt) if punkt else None},
+    ).get("ort")
+
+
 def _anzeigen(
     *,
     schluessel: str,
@@ -137,6 +158,7 @@ def _anzeigen(
     hoehe: int | str,
     finder: dict[str, Any] | None = None,
     bei_angebot: Callable[[], None] | None = None,
+    ortwahl: dict[str, Any] | None = None,
 ) -> Any:
     """Die Komponente mit allem, was der Browser noch nicht hat; Rückgabe: ihre Auslöser."""
     bekannt: set[str] = st.session_state.setdefault(BEKANNT, set())
@@ -154,6 +176,7 @@ def _anzeigen(
             else None
         ),
         "finder": finder,
+        "ortwahl": ortwahl,
     }
     ergebnis = _KOMPONENTE(
         key=schluessel,
@@ -162,6 +185,7 @@ def _anzeigen(
         on_klick_change=_nichts,
         on_fehlt_change=_vergessen,
         on_angebot_change=bei_angebot or _nichts,
+        on_ort_change=_nichts,
     )
     bekannt.update([geometrie["hash"], *(a["hash"] for a in angebote)])
     return ergebnis

@@ -99,7 +99,8 @@ with tab_liste:
             v, _ = pflege.vorschlag_bilden(kommune, traeger_id, "loeschen", {}, nutzer, aid)
             if v is not None:
                 einreichen([v], "Löschung beantragt")
-        werte = formular(kommune, vorher, f"ma_form_{aid}", "Änderung einreichen")
+        # die Karte der Ortswahl nur im sichtbaren Reiter (verborgen hätte sie keine Größe und stünde doppelt)
+        werte = formular(kommune, vorher, f"ma_form_{aid}", "Änderung einreichen", kid if tab_liste.open else "")
         if werte is not None:
             v, fehler = pflege.vorschlag_bilden(kommune, traeger_id, "aendern", werte, nutzer, aid)
             if v is None:
@@ -108,7 +109,9 @@ with tab_liste:
                 einreichen([v], "Änderung eingereicht" if v.art == "aendern" else "Keine Änderung – als Bestätigung")
 
 with tab_neu:
-    werte = formular(kommune, {"lage": "gebiet"}, f"ma_neu_{traeger_id}", "Neues Angebot einreichen")
+    werte = formular(
+        kommune, {"lage": "gebiet"}, f"ma_neu_{traeger_id}", "Neues Angebot einreichen", kid if tab_neu.open else ""
+    )
     if werte is not None:
         v, fehler = pflege.vorschlag_bilden(kommune, traeger_id, "neu", werte, nutzer)
         if v is None:

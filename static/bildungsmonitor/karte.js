@@ -557,6 +557,10 @@ function innenpunkt(z, i) {
 }
 
 function gebietWaehlen(z, i, latlng) {
+  if (z.ortwahl) {
+    if (latlng) ortSetzen(z, [latlng.lat, latlng.lng], true); // Ort eines Angebots: der Punkt, nicht die Fläche
+    return;
+  }
   if (z.finder) {
     if (latlng) tooltipZeigen(z, i, latlng); // Flächen sind im Angebotsfinder nur Hintergrund
     return;
@@ -567,6 +571,21 @@ function gebietWaehlen(z, i, latlng) {
   kennzeichnen(z);
   if (latlng) tooltipZeigen(z, i, latlng); // auch ohne Maus (Touch): der Klick zeigt Name und Wert
   z.ausloesen("klick", z.geo.ids[i]);
+}
+
+/** Ortswahl (Formular „Meine Angebote“): Markierung an `punkt` [lat, lng]; `melden`: an Python schicken. */
+function ortSetzen(z, punkt, melden) {
+  if (z.ortMarke) {
+    z.ortMarke.remove();
+    z.ortMarke = null;
+  }
+  if (punkt) {
+    z.ortMarke = window.L.circleMarker(punkt, { radius: 8, color: "#b2182b", weight: 3, fillOpacity: 0.6 }).addTo(z.map);
+    z.container.dataset.ort = `${punkt[0].toFixed(6)},${punkt[1].toFixed(6)}`;
+  } else {
+    delete z.container.dataset.ort;
+  }
+  if (melden) z.ausloesen("ort", [Number(punkt[0].toFixed(6)), Number(punkt[1].toFixed(6))]);
 }
 
 function tooltipText(z, i) {
@@ -982,6 +1001,8 @@ export async function zeichnen({ data, parentElement, setTriggerValue }) {
     flaechenAufbauen(L, z, geo);
   }
   z.finder = data.finder || null;
+  z.ortwahl = data.ortwahl || null;
+  if (z.ortwahl) ortSetzen(z, z.ortwahl.punkt || null, false);
   angeboteSetzen(L, z, angebote);
   if (z.finder) markierungSetzen(L, z);
   faerben(z, data.faerbung, data.gewaehlt);
