@@ -25,6 +25,8 @@ import pyogrio
 import shapely
 from angebotsregister_muster import main as register_schreiben
 from angebotsregister_muster import toml_zeilen as register_toml
+from uebergaenge_muster import abschnitte as uebergaenge_abschnitte
+from uebergaenge_muster import schreiben as uebergaenge_schreiben
 
 ZIEL = Path(__file__).resolve().parent / "musterstadt"
 CRS = "EPSG:25832"
@@ -644,6 +646,7 @@ def toml_text() -> str:
         "id_spalte": "bezirk_id", "name_spalte": "bezirk_name", "stand": "Schuljahr 2024/25", "quelle": "statistik"}))
     abschnitte += tabellen_und_angebote("viertel")
     abschnitte += [("kachel", k) for k in KACHELN]
+    abschnitte += uebergaenge_abschnitte("viertel")
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
@@ -688,6 +691,7 @@ def main(ziel: Path = ZIEL) -> None:
                     zahl(r.nenner, True)] for r in werte.itertuples()])
     csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    uebergaenge_schreiben(ziel, werte, PERIODEN, ("Realschule", "Mittelschule", "Förderschule"), SEED + 21)
     register_schreiben(ziel, "Musterstadt", "ms", "0999", "99999", SEED + 14, 80)
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterstadt geschrieben nach {ziel}: {len(ebenen['viertel'])} Viertel, {len(angebote)} Angebote, "
