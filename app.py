@@ -34,6 +34,7 @@ SEITEN = [
     ("karte", "Karte", "karte"),
     ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
     ("vergleich", "Vergleich", "vergleich"),
+    ("uebergaenge", "Übergänge", "uebergaenge"),
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
     ("meine_angebote", "Meine Angebote", "meine-angebote"),

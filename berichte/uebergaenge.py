@@ -5,26 +5,29 @@ sieht sie nur nach dem Sperrplan dieses Moduls:
 
 - primär: Anzahlen von 1 bis Mindestfallzahl − 1 (`[geheimhaltung] mindestfallzahl`, Standard 3), Nullen nur mit
   `nullen_sperren`; ebenso Summen (Herkunft, Ziel) unter der Mindestfallzahl;
-- sekundär: In jeder Summe, die gezeigt wird – Zeile (Gebiet, Herkunft: alle Ziele), Spalte (Gebiet, Ziel: alle
-  Herkünfte) und je gröberer Ebene bis zur ganzen Kommune (Eltern, Herkunft, Ziel: alle Teilgebiete) –, darf nie
-  genau eine Zelle gesperrt sein; sonst wird die kleinste sichtbare Zelle derselben Summe mitgesperrt (bis nichts
-  mehr zu tun ist). Ist keine andere Zelle da, wird die Zeilen- bzw. Spaltensumme gesperrt.
+- sekundär: ein Plan über alle Ebenen zugleich (Quellebene, gröbere Ebenen, ganze Kommune). In keiner Beziehung
+  darf genau ein Glied gesperrt sein – Zeilensumme (Gebiet, Herkunft) = ihre Zellen; Zelle bzw. Zeilensumme eines
+  Elterngebiets = die der Teilgebiete –, sonst wird das kleinste sichtbare Glied mitgesperrt (Zellen vor Summen),
+  bis nichts mehr zu tun ist. So lässt sich weder aus einer Zeile noch aus dem Vergleich der Ebenen eine gesperrte
+  Zelle als Differenz errechnen.
 
-Jede Ebene prüft ihre Summen gegen alle gröberen Ebenen, als wären diese sichtbar; so lässt sich auch aus dem
-Vergleich der Ebenen keine gesperrte Zelle als Differenz errechnen. Die Hagen-Analyse summiert je Klasse nur
-Gebiete, deren Zellen sichtbar sind (sie verrät also nichts, was die Tabelle verbirgt).
+Gezeigt werden nur Zellen und Zeilensummen; Spaltensummen (alle Herkünfte eines Ziels) nur als Summe sichtbarer
+Zellen. Die Hagen-Analyse summiert je Klasse nur Gebiete, deren Zellen sichtbar sind (sie verrät also nichts, was
+die Tabelle verbirgt).
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
-from berichte.grundlagen import OEFFENTLICH, werte_und_maske
+from berichte.grundlagen import GESPERRT_TEXT, OEFFENTLICH, werte_und_maske
 from freigabe.geheimhaltung import rolle_pruefen
 from geodata.klassen import klassen_bilden
 from kommune.format import zahl
@@ -43,12 +46,11 @@ class Zellen:
     """Übergänge einer Ebene und Periode, wie eine Rolle sie sehen darf.
 
     `zellen`: gebiet, von, nach, anzahl (NaN = gesperrt), gesperrt, art („primär“/„sekundär“/„“), anteil (%);
-    `zeilen`: gebiet, von, summe (NaN = gesperrt); `spalten`: gebiet, nach, summe (NaN = gesperrt).
+    `zeilen`: gebiet, von, summe (NaN = gesperrt), gesperrt.
     """
 
     zellen: pd.DataFrame
     zeilen: pd.DataFrame
-    spalten: pd.DataFrame
 
     @property
     def primaer(self) -> int:
@@ -85,75 +87,82 @@ def rohzellen(kommune: Kommune, tabelle: str, ebene: str, periode: str | None = 
     return aggregieren(df, kommune.konfiguration, kommune.gebiete, ebene).reset_index(drop=True)
 
 
-def _sperrplan(
-    kommune: Kommune, tabelle: str, ebene: str, periode: str, m: int, nullen: bool, sekundaer: bool
-) -> Zellen:
-    z = rohzellen(kommune, tabelle, ebene, periode)[["gebiet", "von", "nach", "anzahl"]].copy()
-    a = z["anzahl"].to_numpy(dtype=float)
+def _gesamtplan(
+    kommune: Kommune, tabelle: str, periode: str, m: int, nullen: bool, sekundaer: bool
+) -> dict[str, Zellen]:
+    """Ein Sperrplan über alle Ebenen einer Tabelle und Periode zugleich (Zellen und Zeilensummen).
+
+    Beziehungen: Summe einer Zeile = ihre Zellen; Zelle (Summe) eines Elterngebiets = die Zellen (Summen) seiner
+    Teilgebiete, bis zur ganzen Kommune. In keiner Beziehung darf genau ein Glied gesperrt sein.
+    """
+    konf = kommune.konfiguration
+    quelle = tabelle_konf(konf, tabelle).ebene
+    stufen = [*ebenen_ueber(konf, quelle), GESAMT]
+    zellen_je: dict[str, pd.DataFrame] = {}
+    summen_je: dict[str, pd.DataFrame] = {}
+    werte: list[np.ndarray] = []
+    start = 0
+    for e in stufen:
+        z = rohzellen(kommune, tabelle, e, periode)[["gebiet", "von", "nach", "anzahl"]].reset_index(drop=True)
+        z["_i"] = np.arange(start, start + len(z))
+        start += len(z)
+        s = z.groupby(["gebiet", "von"], sort=True, as_index=False)["anzahl"].sum().rename(columns={"anzahl": "summe"})
+        s["_i"] = np.arange(start, start + len(s))
+        start += len(s)
+        zellen_je[e], summen_je[e] = z, s
+        werte += [z["anzahl"].to_numpy(dtype=float), s["summe"].to_numpy(dtype=float)]
+    a = np.concatenate(werte) if werte else np.zeros(0)
+    ist_zelle = np.zeros(len(a), dtype=bool)
+    for e in stufen:
+        ist_zelle[zellen_je[e]["_i"].to_numpy()] = True
     klein = (a > 0) & (a < m)
     if nullen:
         klein |= a == 0
     gesperrt = klein.copy()
-    sekundaer_maske = np.zeros(len(z), dtype=bool)
-    # Summen, die gezeigt werden (Zeilen, Spalten) und Summen gröberer Ebenen (als sichtbar angenommen)
-    gruppen: list[tuple[str, np.ndarray]] = []
-    for art, schluessel in (("zeile", ["gebiet", "von"]), ("spalte", ["gebiet", "nach"])):
-        codes = z.groupby(schluessel, sort=False).ngroup().to_numpy()
-        gruppen.append((art, codes))
-    if ebene != GESAMT:
-        for oben in [*ebenen_ueber(kommune.konfiguration, ebene)[1:], GESAMT]:
-            eltern = z["gebiet"].map(zuordnung(kommune.konfiguration, kommune.gebiete, ebene, oben))
-            codes = z.assign(e=eltern).groupby(["e", "von", "nach"], sort=False, dropna=False).ngroup().to_numpy()
-            gruppen.append(("oben", codes))
-    summen_gesperrt: dict[tuple[str, int], bool] = {}
-    for art, codes in gruppen:
-        if art == "oben":
-            continue
-        s = np.bincount(codes, weights=a)
-        for c, wert in enumerate(s):
-            summen_gesperrt[(art, c)] = bool((0 < wert < m) or (nullen and wert == 0))
-    mitglieder = [(art, i, [np.flatnonzero(codes == c) for c in range(codes.max() + 1)] if len(codes) else [])
-                  for i, (art, codes) in enumerate(gruppen)]  # fmt: skip
-    if sekundaer:
-        geaendert = True
-        while geaendert:
-            geaendert = False
-            for art, _, listen in mitglieder:
-                for c, idx in enumerate(listen):
-                    if art != "oben" and summen_gesperrt[(art, c)]:
-                        continue
-                    if len(idx) < 2 and art == "oben":
-                        continue  # eine Zelle ist selbst die Summe darüber: die Ebene darüber sperrt sie primär
-                    if int(gesperrt[idx].sum()) != 1:
-                        continue
-                    frei = idx[~gesperrt[idx]]
-                    positiv = frei[a[frei] > 0]
-                    kandidaten = positiv if len(positiv) else frei
-                    if len(kandidaten):
-                        wahl = kandidaten[np.argmin(a[kandidaten])]
-                        gesperrt[wahl] = True
-                        sekundaer_maske[wahl] = True
-                        geaendert = True
-                    elif art != "oben":
-                        summen_gesperrt[(art, c)] = True
-                        geaendert = True
-    z["gesperrt"] = gesperrt
-    z["art"] = np.where(klein, "primär", np.where(sekundaer_maske, "sekundär", ""))
-    z["anzahl"] = z["anzahl"].where(~z["gesperrt"])
-    tabellen_summen = []
-    for (art, codes), schluessel in zip(gruppen[:2], (["gebiet", "von"], ["gebiet", "nach"]), strict=True):
-        s = (
-            z.assign(_c=codes, _roh=a)
-            .groupby("_c", sort=True)
-            .agg(**{k: (k, "first") for k in schluessel}, summe=("_roh", "sum"))
-        )
-        zu = np.array([summen_gesperrt[(art, int(c))] for c in s.index], dtype=bool)
-        s["summe"] = s["summe"].where(~zu)
-        tabellen_summen.append(s.reset_index(drop=True))
-    zeilen, spalten = tabellen_summen
-    summe = z.merge(zeilen, on=["gebiet", "von"], how="left")["summe"].to_numpy()
-    z["anteil"] = np.where(summe > 0, 100 * z["anzahl"].to_numpy() / np.where(summe > 0, summe, 1), np.nan)
-    return Zellen(z, zeilen, spalten)
+    gruppen: list[np.ndarray] = []
+    for e in stufen:
+        z, s = zellen_je[e], summen_je[e]
+        zeile = z.merge(s[["gebiet", "von", "_i"]], on=["gebiet", "von"], suffixes=("", "_s"))
+        for _, teil in zeile.groupby("_i_s", sort=False):
+            gruppen.append(np.append(teil["_i"].to_numpy(), int(teil["_i_s"].iloc[0])))
+    for unten, oben in itertools.pairwise(stufen):
+        karte = zuordnung(konf, kommune.gebiete, unten, oben)
+        for df, schluessel in ((zellen_je, ["von", "nach"]), (summen_je, ["von"])):
+            kind = df[unten].assign(gebiet=df[unten]["gebiet"].map(karte))
+            eltern = df[oben][["gebiet", *schluessel, "_i"]]
+            verbunden = kind.merge(eltern, on=["gebiet", *schluessel], suffixes=("", "_e"))
+            for _, teil in verbunden.groupby("_i_e", sort=False):
+                gruppen.append(np.append(teil["_i"].to_numpy(), int(teil["_i_e"].iloc[0])))
+    sekundaer_maske = np.zeros(len(a), dtype=bool)
+    geaendert = sekundaer
+    while geaendert:
+        geaendert = False
+        for idx in gruppen:
+            if int(gesperrt[idx].sum()) != 1:
+                continue
+            frei = idx[~gesperrt[idx]]
+            positiv = frei[a[frei] > 0]
+            kandidaten = positiv if len(positiv) else frei
+            if not len(kandidaten):
+                continue
+            # die kleinste Zelle zuerst (Summen nur, wenn keine Zelle bleibt)
+            kandidaten = kandidaten[np.lexsort((a[kandidaten], ~ist_zelle[kandidaten]))]
+            gesperrt[kandidaten[0]] = True
+            sekundaer_maske[kandidaten[0]] = True
+            geaendert = True
+    plan: dict[str, Zellen] = {}
+    for e in stufen:
+        z, s = zellen_je[e].copy(), summen_je[e].copy()
+        i, j = z.pop("_i").to_numpy(), s.pop("_i").to_numpy()
+        z["gesperrt"] = gesperrt[i]
+        z["art"] = np.where(klein[i], "primär", np.where(sekundaer_maske[i], "sekundär", ""))
+        z["anzahl"] = z["anzahl"].where(~z["gesperrt"])
+        s["gesperrt"] = gesperrt[j]
+        s["summe"] = s["summe"].where(~s["gesperrt"])
+        summe = z.merge(s, on=["gebiet", "von"], how="left")["summe"].to_numpy()
+        z["anteil"] = np.where(summe > 0, 100 * z["anzahl"].to_numpy() / np.where(summe > 0, summe, 1), np.nan)
+        plan[e] = Zellen(z, s)
+    return plan
 
 
 def zellen(kommune: Kommune, tabelle: str, ebene: str, periode: str, *, rolle: str = OEFFENTLICH) -> Zellen:
@@ -164,11 +173,12 @@ def zellen(kommune: Kommune, tabelle: str, ebene: str, periode: str, *, rolle: s
         m, nullen, sek = 0, False, False
     else:
         m, nullen, sek = regeln.mindestfallzahl, regeln.nullen_sperren, regeln.sekundaer
-    return _PLAENE.holen(
-        kommune,
-        (tabelle, ebene, periode, m, nullen, sek),
-        lambda: _sperrplan(kommune, tabelle, ebene, periode, m, nullen, sek),
+    plan = _PLAENE.holen(
+        kommune, (tabelle, periode, m, nullen, sek), lambda: _gesamtplan(kommune, tabelle, periode, m, nullen, sek)
     )
+    if ebene not in plan:
+        raise KeyError(f"Die Übergangstabelle „{tabelle}“ gibt es auf der Ebene „{ebene}“ nicht.")
+    return plan[ebene]
 
 
 def quote_je_gebiet(
@@ -305,7 +315,9 @@ def hagen_satz(ziel: str, hoch: float, tief: float, verhaeltnis: float) -> str:
             f"Für „{ziel}“ lässt sich kein Verhältnis bilden (in den am wenigsten belasteten Gebieten "
             f"{zahl(tief, 1)} %)."
         )
-    if verhaeltnis >= 1:
+    if 0.95 <= verhaeltnis <= 1.05:
+        wie = f"etwa gleich hoch ({zahl(verhaeltnis, 2)}-mal)"
+    elif verhaeltnis >= 1:
         wie = f"{zahl(verhaeltnis, 1)}-mal so hoch"
     else:
         wie = f"nur {zahl(verhaeltnis, 1)}-mal so hoch (also {zahl(100 * (1 - verhaeltnis), 0)} % niedriger)"
@@ -336,3 +348,82 @@ def als_tabelle(kommune: Kommune, z: Zellen, ebene: str) -> pd.DataFrame:
 def text_sicher(text: object) -> str:
     """Text für SVG/HTML maskiert."""
     return html.escape(str(text), quote=True)
+
+
+def hagen_diagramm(h: Hagen, ziele: list[str], *, titel: str, stand: str) -> alt.Chart:
+    """Balken: Anteil je Ziel und Belastungsklasse (1 = am wenigsten belastet), beschriftet im deutschen Format."""
+    from berichte.diagramme import _fertig
+
+    zeilen = []
+    for d in h.tabelle.to_dict("records"):
+        for ziel in ziele:
+            anteil = float(d[f"{ziel}|anteil"])
+            zeilen.append({"Klasse": f"{d['klasse']}: {d['beschriftung']}", "Ziel": ziel, "Anteil": anteil,
+                           "Text": f"{zahl(anteil, 1)} %"})  # fmt: skip
+    daten = pd.DataFrame(zeilen)
+    reihenfolge = list(dict.fromkeys(daten["Klasse"])) if len(daten) else []
+    basis = alt.Chart(daten).encode(
+        x=alt.X("Klasse:N", sort=reihenfolge, title="Belastung (1 = am geringsten)", axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("Ziel:N", sort=ziele),
+        y=alt.Y("Anteil:Q", title="Anteil (%)"),
+        color=alt.Color("Ziel:N", sort=ziele, title=None, legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("Klasse:N"), alt.Tooltip("Ziel:N"), alt.Tooltip("Text:N", title="Anteil")],
+    )
+    chart = basis.mark_bar() + basis.mark_text(dy=-8, fontSize=14).encode(text="Text:N")
+    return _fertig(chart.properties(height=340), titel, stand)
+
+
+def ohne_anschluss_diagramm(reihe: pd.DataFrame, *, titel: str, stand: str) -> alt.Chart:
+    """Linie: Anteil ohne Anschluss je Periode (gesperrte Perioden ohne Punkt), beschriftet."""
+    from berichte.diagramme import _fertig
+
+    daten = reihe.assign(
+        Periode=reihe["periode"].astype(str),
+        Anteil=reihe["anteil"],
+        Text=[
+            GESPERRT_TEXT if g else f"{zahl(a, 1)} %" for a, g in zip(reihe["anteil"], reihe["gesperrt"], strict=True)
+        ],
+    )[["Periode", "Anteil", "Text"]]
+    basis = alt.Chart(daten).encode(
+        x=alt.X("Periode:N", title="Periode", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Anteil:Q", title="Anteil ohne Anschluss (%)", scale=alt.Scale(zero=True)),
+        tooltip=[alt.Tooltip("Periode:N"), alt.Tooltip("Text:N", title="Anteil")],
+    )
+    chart = basis.mark_line(point=True) + basis.mark_text(dy=-12, fontSize=14).encode(text="Text:N")
+    return _fertig(chart.properties(height=260), titel, stand, gesperrt=int(reihe["gesperrt"].sum()))
+
+
+def hagen_tabelle(h: Hagen, ziele: list[str], indikator_name: str) -> pd.DataFrame:
+    """Die Klassen der Hagen-Analyse als Tabelle (deutsches Zahlformat): Zwilling des Diagramms."""
+    zeilen = []
+    for d in h.tabelle.to_dict("records"):
+        zeile = {"Klasse": str(d["klasse"]), indikator_name: d["beschriftung"], "Gebiete": zahl(d["gebiete"], 0),
+                 "Personen": zahl(d["personen"], 0)}  # fmt: skip
+        for ziel in ziele:
+            zeile[f"{ziel} (Anzahl)"] = zahl(d[f"{ziel}|anzahl"], 0)
+            zeile[f"{ziel} (%)"] = zahl(d[f"{ziel}|anteil"], 1)
+        zeilen.append(zeile)
+    return pd.DataFrame(zeilen)
+
+
+def export_tabelle(kommune: Kommune, z: Zellen, ebene: str, periode: str) -> pd.DataFrame:
+    """Zellen für CSV/XLSX: Zahlen als Zahlen, gesperrte als „.“ (Entschärfung macht `oberflaeche.export`)."""
+    if ebene == GESAMT:
+        namen = pd.Series({GESAMT: kommune.konfiguration.gesamtgebiet})
+    else:
+        namen = kommune.gebiete[ebene]["name"]
+    df = z.zellen
+    return pd.DataFrame(
+        {
+            "ID": ["" if g == GESAMT else g for g in df["gebiet"]],
+            "Gebiet": df["gebiet"].map(namen).fillna(df["gebiet"]).astype(str).to_numpy(),
+            "Periode": periode,
+            "von": df["von"].to_numpy(),
+            "nach": df["nach"].to_numpy(),
+            "Anzahl": [GESPERRT if g else a for a, g in zip(df["anzahl"], df["gesperrt"], strict=True)],
+            "Anteil an von (%)": [
+                GESPERRT if g or pd.isna(p) else round(float(p), 1)
+                for p, g in zip(df["anteil"], df["gesperrt"], strict=True)
+            ],
+        }
+    )
