@@ -57,7 +57,8 @@ def tabelle_lesen_uebergaenge(
             zeile=pos + 2,
             spalte=t.periode_spalte,
         )
-    anzahl = zahlen_parsen(df[t.anzahl_spalte], dezimalzeichen=None, datei=anzeige, spalte=t.anzahl_spalte)
+    # Anzahlen im deutschen Format: „1.020“ sind tausendzwanzig, nicht 1,02
+    anzahl = zahlen_parsen(df[t.anzahl_spalte], dezimalzeichen=",", datei=anzeige, spalte=t.anzahl_spalte)
     fehlt = np.flatnonzero(anzahl.isna().to_numpy())
     if len(fehlt):
         pos = int(fehlt[0])

@@ -20,6 +20,7 @@ SEITEN = [
     "seiten/cockpit.py",
     "seiten/sitzung.py",
     "seiten/vergleich.py",
+    "seiten/uebergaenge.py",
     "seiten/datenimport.py",
     "seiten/meine_angebote.py",
     "seiten/angebote_pruefen.py",
