@@ -189,7 +189,13 @@ else:
         "Belastung nach", ids, index=ids.index(vorgabe), format_func=texte.__getitem__, key="ueb_hagen_indikator"
     )
     k = h2.selectbox("Klassen", [3, 4, 5], index=1, key="ueb_hagen_k")
-    ziele_h = h3.multiselect("Ziele", ziele_von, default=_hagen_vorgabe(ziele_von), key=f"ueb_hagen_ziele_{tid}_{von}")
+    ziele_h = h3.multiselect(
+        "Ziele",
+        ziele_von,
+        default=_hagen_vorgabe(ziele_von),
+        key=f"ueb_hagen_ziele_{tid}_{von}",
+        placeholder="Ziele wählen …",
+    )
     if ziele_h:
         ip = juengste.get(indikator) or periode
         h = ueb.hagen(kommune, tid, ebene, periode, von, ziele_h, indikator, indikator_periode=ip, k=k, rolle=rolle)
