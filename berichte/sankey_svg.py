@@ -39,7 +39,7 @@ def sankey_svg(
     ohne_anschluss: tuple[str, ...] = (),
     reihenfolge: tuple[str, ...] = (),
     breite: int = 960,
-    schrift: int = 18,
+    schrift: int = 20,
 ) -> str:
     """Das Flussdiagramm eines Gebiets (oder `GESAMT`) als SVG-Text (inline einbettbar, skaliert mit der Breite).
 

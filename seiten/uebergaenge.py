@@ -7,7 +7,7 @@ import streamlit as st
 
 from berichte import uebergaenge as ueb
 from berichte.sankey_svg import sankey_svg, sankey_tabelle
-from kommune.format import eindeutige_namen, mehrzahl, zahl
+from kommune.format import eindeutige_namen, indikator_bezeichnung, mehrzahl, zahl
 from kommune.geheimhaltungsregeln import regeln_fuer
 from kommune.uebergaenge import GESAMT, tabelle_konf
 from oberflaeche.auswahl import seitenleiste
@@ -211,7 +211,7 @@ else:
         else:
             for satz in h.saetze:
                 st.markdown(f"**{satz}**")
-            name_ind = texte.get(indikator, indikator)
+            name_ind = indikator_bezeichnung(kommune.katalog, indikator)
             st.altair_chart(
                 ueb.hagen_diagramm(
                     h, ziele_h, titel=f"{von}: Anteil je Klasse von „{name_ind}“", stand=f"Periode {periode}"

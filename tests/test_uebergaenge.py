@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -408,3 +409,20 @@ def test_seite_zufallskommune_und_mini(tmp_path, monkeypatch):
     # Minihausen mit Übergängen: eine Periode, drei Viertel
     at = _seite(rolle="oeffentlich", monkeypatch=monkeypatch, ordner=_mini(tmp_path))
     assert any(m.value.startswith("<svg") for m in at.markdown)
+
+
+def test_aenderung_der_uebergangsdatei_aendert_den_stand(tmp_path, monkeypatch):
+    """Die Übergangstabellen zählen zur Marke der Dateiablage: eine neue Datei lädt neu (kein alter Cache)."""
+    import os
+    import shutil
+
+    from kommune.dateiablage import DateiAblage
+
+    monkeypatch.setenv("BILDUNGSMONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    ordner = Path(shutil.copytree(PROJEKT / "sample_data" / "musterstadt", tmp_path / "musterstadt"))
+    a = DateiAblage()
+    vorher = a.stand(str(ordner))
+    pfad = ordner / "uebertritte.csv"
+    s = pfad.stat()
+    os.utime(pfad, ns=(s.st_atime_ns, s.st_mtime_ns + 10**9))
+    assert a.stand(str(ordner)).marke != vorher.marke
