@@ -90,8 +90,14 @@ def schreiben(ziel: Path, werte: pd.DataFrame, perioden: tuple[str, ...], schule
     return len(uebertritte) + len(abgaenge)
 
 
-def abschnitte(ebene: str) -> list[tuple[str, dict]]:
-    """Die Abschnitte [[uebergaenge]] der kommune.toml (beide Tabellen auf `ebene`)."""
+#: Cockpit-Kachel der Musterstadt: Anteil Grundschule → Gymnasium der ganzen Stadt
+KACHEL = {"id": "uebergang_gymnasium", "titel": "Übergangsquote Gymnasium", "art": "uebergang",
+          "tabelle": "uebertritt", "von": "Grundschule", "nach": "Gymnasium"}  # fmt: skip
+
+
+def abschnitte(ebene: str, kachel: bool = False) -> list[tuple[str, dict]]:
+    """Die Abschnitte [[uebergaenge]] der kommune.toml (beide Tabellen auf `ebene`); `kachel`: dazu eine
+    Cockpit-Kachel „Übergangsquote Gymnasium“."""
     gemeinsam = {"ebene": ebene, "von_spalte": "von", "nach_spalte": "nach", "anzahl_spalte": "anzahl",
                  "gebiet_spalte": "gebiet_id", "periode_spalte": "periode", "quelle": "schulen"}  # fmt: skip
     return [
@@ -99,4 +105,4 @@ def abschnitte(ebene: str) -> list[tuple[str, dict]]:
                          **gemeinsam, "ohne_anschluss": []}),
         ("uebergaenge", {"id": "schulabgang", "name": "Schulabgang und Anschluss", "datei": SCHULABGAENGE,
                          **gemeinsam, "ohne_anschluss": ["ohne Anschluss"]}),
-    ]  # fmt: skip
+    ] + ([("kachel", KACHEL)] if kachel else [])  # fmt: skip

@@ -426,3 +426,28 @@ def test_aenderung_der_uebergangsdatei_aendert_den_stand(tmp_path, monkeypatch):
     s = pfad.stat()
     os.utime(pfad, ns=(s.st_atime_ns, s.st_mtime_ns + 10**9))
     assert a.stand(str(ordner)).marke != vorher.marke
+
+
+def test_cockpit_kachel_uebergangsquote(mini):
+    from berichte.cockpit import kachel_berechnen, kacheln_lesen
+    from tests.test_cockpit import mit_erweiterungen
+
+    roh = {"titel": "Übergangsquote Gymnasium", "art": "uebergang", "tabelle": "uebertritt", "von": "Grundschule",
+           "nach": "Gymnasium"}  # fmt: skip
+    d = kacheln_lesen(mit_erweiterungen(mini, kachel=[roh]))[0]
+    k = kachel_berechnen(mini, d)
+    assert k.wert == pytest.approx(100 * 35 / 101) and k.wert_text == "34,7 %"
+    # Förderschule: 3 Personen in der ganzen Kommune, sichtbar; Herkunft unbekannt → Hinweis statt Absturz
+    leer = kachel_berechnen(mini, kacheln_lesen(mit_erweiterungen(mini, kachel=[{**roh, "von": "Kita"}]))[0])
+    assert "nennt „Kita“ → „Gymnasium“ nicht" in leer.hinweis
+    with pytest.raises(KommuneFehler, match="braucht „tabelle“"):
+        kacheln_lesen(mit_erweiterungen(mini, kachel=[{**roh, "tabelle": "gibtsnicht"}]))
+
+
+def test_musterstadt_hat_die_kachel():
+    from berichte.cockpit import kacheln_berechnen
+
+    k = kommune_laden("musterstadt")
+    kachel = next(c for c in kacheln_berechnen(k) if c.id == "uebergang_gymnasium")
+    gesamt = ueb.zellen(k, "uebertritt", GESAMT, "2024").zellen.set_index("nach")
+    assert kachel.wert == pytest.approx(gesamt.loc["Gymnasium", "anteil"])
