@@ -43,6 +43,7 @@ ANSICHTEN = [
     Ansicht("karte", "karte", passt=".bm-karte"),
     Ansicht("gebietsprofil", "gebietsprofil"),
     Ansicht("vergleich", "vergleich"),
+    Ansicht("uebergaenge", "uebergaenge"),
     Ansicht("index", "index"),
     Ansicht("angebote", "angebote"),
     Ansicht("sitzung_1", "sitzung?schritt=0&praesentation=1", passt=".bm-kachel"),
