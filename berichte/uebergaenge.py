@@ -18,7 +18,6 @@ die Tabelle verbirgt).
 
 from __future__ import annotations
 
-import html
 import itertools
 import math
 from dataclasses import dataclass
@@ -325,29 +324,6 @@ def hagen_satz(ziel: str, hoch: float, tief: float, verhaeltnis: float) -> str:
         f"In den am stärksten belasteten Gebieten ist der Anteil „{ziel}“ {wie} wie in den am wenigsten "
         f"belasteten ({zahl(hoch, 1)} % gegenüber {zahl(tief, 1)} %)."
     )
-
-
-def als_tabelle(kommune: Kommune, z: Zellen, ebene: str) -> pd.DataFrame:
-    """Die Zellen als Tabelle für Anzeige und Export: Gebiet, Herkunft, Ziel, Anzahl, Anteil (gesperrt: „.“)."""
-    if ebene == GESAMT:
-        namen = pd.Series({GESAMT: kommune.konfiguration.gesamtgebiet})
-    else:
-        namen = kommune.gebiete[ebene]["name"]
-    df = z.zellen
-    return pd.DataFrame(
-        {
-            "Gebiet": df["gebiet"].map(namen).fillna(df["gebiet"]).astype(str).to_numpy(),
-            "von": df["von"].to_numpy(),
-            "nach": df["nach"].to_numpy(),
-            "Anzahl": [GESPERRT if g else zahl(a, 0) for a, g in zip(df["anzahl"], df["gesperrt"], strict=True)],
-            "Anteil (%)": [GESPERRT if g else zahl(p, 1) for p, g in zip(df["anteil"], df["gesperrt"], strict=True)],
-        }
-    )
-
-
-def text_sicher(text: object) -> str:
-    """Text für SVG/HTML maskiert."""
-    return html.escape(str(text), quote=True)
 
 
 def hagen_diagramm(h: Hagen, ziele: list[str], *, titel: str, stand: str) -> alt.Chart:

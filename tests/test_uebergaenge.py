@@ -451,3 +451,10 @@ def test_musterstadt_hat_die_kachel():
     kachel = next(c for c in kacheln_berechnen(k) if c.id == "uebergang_gymnasium")
     gesamt = ueb.zellen(k, "uebertritt", GESAMT, "2024").zellen.set_index("nach")
     assert kachel.wert == pytest.approx(gesamt.loc["Gymnasium", "anteil"])
+
+
+def test_angriff_findet_ohne_sekundaersperrung_etwas(tmp_path):
+    """Gegenprobe: Ohne Sekundärsperrung ließe sich 0102 → Förderschule (2) aus der Zeilensumme errechnen."""
+    k = kommune_laden(_mini(tmp_path, abschnitte=ABSCHNITTE + "\n[geheimhaltung]\nsekundaer = false\n"))
+    funde = _angriff(k, "uebertritt", "2024")
+    assert "Zeile viertel 0102 Grundschule" in funde
