@@ -55,10 +55,7 @@ if not konf.uebergaenge:
     st.stop()
 tabellen = ueb.tabellen(kommune)
 if not tabellen:
-    st.info(
-        "Die Übergangstabellen aus der kommune.toml enthalten keine Zeilen (oder liegen in diesem Datenstand nicht "
-        "vor, etwa in der Datenbank-Ablage)."
-    )
+    st.info("Die Übergangstabellen aus der kommune.toml enthalten keine Zeilen.")
     st.stop()
 
 namen_tab = dict(tabellen)
