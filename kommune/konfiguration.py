@@ -151,6 +151,28 @@ class RasterQuelle:
     mittelwerte: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Uebergangstabelle:
+    """Übergänge zwischen Bildungsstufen (Abschnitt `[[uebergaenge]]`, `kommune/uebergaenge.py`).
+
+    Je Zeile: Gebiet der Ebene `ebene`, Periode, Herkunft (`von`, z. B. „Grundschule“), Ziel (`nach`, z. B.
+    „Gymnasium“) und Anzahl der Personen. `ohne_anschluss`: Ziele, die als „ohne Anschluss“ zählen.
+    """
+
+    id: str
+    name: str
+    datei: str
+    ebene: str
+    von_spalte: str = "von"
+    nach_spalte: str = "nach"
+    anzahl_spalte: str = "anzahl"
+    gebiet_spalte: str = "gebiet_id"
+    periode_spalte: str = "periode"
+    quelle: str = ""
+    ohne_anschluss: tuple[str, ...] = ("ohne Anschluss",)
+    blatt: str | None = None
+
+
 #: Wie Anzahlen mit fehlenden Teilgebieten aggregiert werden (`[aggregation] anzahlen_mit_luecke`).
 ANZAHLEN_MIT_LUECKE = ("mit_deckung", "leer")
 
@@ -303,6 +325,8 @@ class KommuneKonfiguration:
     versorgung: tuple[Versorgungsquote, ...] = ()
     #: Reichweite von Programmen (`[[reichweite]]`); leer = keine
     reichweite: tuple[Reichweite, ...] = ()
+    #: Übergangstabellen (`[[uebergaenge]]`); leer = keine
+    uebergaenge: tuple[Uebergangstabelle, ...] = ()
     erreichbarkeit: Erreichbarkeit = field(default_factory=Erreichbarkeit)
     aggregation: Aggregation = Aggregation()
     #: Merkmale der Gruppenindikatoren (`[[merkmal]]`); leer = keine Gruppen
@@ -408,7 +432,7 @@ def _zahl(wert: Any, feld: str, abschnitt: str, datei: str, *, ganz: bool = Fals
 
 def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
     """Einen Wert eines Abschnitts in den Typ des Dataclass-Felds bringen; falsche Typen → `KommuneFehler`."""
-    if name in ("spalten", "adresse_spalten", "auspraegungen"):
+    if name in ("spalten", "adresse_spalten", "auspraegungen", "ohne_anschluss"):
         return _textliste(wert, name, abschnitt, datei)
     if name == "summe":
         if not isinstance(wert, bool):
@@ -596,6 +620,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "bevoelkerung",
         "versorgung",
         "reichweite",
+        "uebergaenge",
         "erreichbarkeit",
         "aggregation",
         "merkmal",
@@ -650,6 +675,7 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         bevoelkerung=_abschnitt(roh, "bevoelkerung", Bevoelkerung, anzeige),
         versorgung=liste("versorgung", Versorgungsquote),
         reichweite=liste("reichweite", Reichweite),
+        uebergaenge=liste("uebergaenge", Uebergangstabelle),
         erreichbarkeit=_abschnitt(roh, "erreichbarkeit", Erreichbarkeit, anzeige) or Erreichbarkeit(),
         aggregation=aggregation_lesen(roh.get("aggregation", {}), anzeige),
         merkmale=liste("merkmal", Merkmal),
@@ -745,6 +771,7 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
         raise KommuneFehler(f"„standard_ebene“ nennt die unbekannte Ebene „{konf.standard_ebene}“.", datei=datei)
     _versorgung_pruefen(konf, datei)
     _reichweite_pruefen(konf, datei)
+    _uebergaenge_pruefen(konf, quellen, datei)
     _erreichbarkeit_pruefen(konf, datei)
     _register_pruefen(konf, quellen, datei)
     _merkmale_pruefen(konf, datei)
@@ -880,6 +907,42 @@ def _reichweite_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
         doppelt = sorted({w for w in werte if werte.count(w) > 1})
         if doppelt:
             raise KommuneFehler(f"„{feld}“ = „{doppelt[0]}“ steht in mehreren [[reichweite]].", datei=datei)
+
+
+def _uebergaenge_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: str) -> None:
+    """`[[uebergaenge]]`: IDs eindeutig, Ebene bekannt (keine Einzugsbereiche), Datei, Quelle, Spalten."""
+    ebenen = {e.id for e in konf.ebenen}
+    for nr, u in enumerate(konf.uebergaenge, start=1):
+        if not _ID_MUSTER.match(u.id):
+            raise KommuneFehler(
+                f"Die ID „{u.id[:80]}“ in [[uebergaenge]] Nr. {nr} ist ungültig: nur Kleinbuchstaben, Ziffern und _ "
+                "sind erlaubt.",
+                datei=datei,
+            )
+        wo = f"[[uebergaenge]] „{u.id}“"
+        _kurztext(u.name, "name", wo, datei, 120)
+        _dateiname(u.datei, "datei", datei)
+        if u.ebene not in ebenen:
+            raise KommuneFehler(
+                f"{wo} nennt die unbekannte Ebene „{u.ebene[:80]}“ (erlaubt: {', '.join(sorted(ebenen))}; "
+                "Einzugsbereiche nicht).",
+                datei=datei,
+            )
+        if u.quelle and u.quelle not in quellen:
+            raise KommuneFehler(f"Die Quelle „{u.quelle}“ ist nicht als [[quelle]] angegeben.", datei=datei)
+        spalten = [u.gebiet_spalte, u.periode_spalte, u.von_spalte, u.nach_spalte, u.anzahl_spalte]
+        for s in spalten:
+            _kurztext(s, "Spalte", wo, datei, 200)
+        if len(set(spalten)) < len(spalten):
+            raise KommuneFehler(
+                f"{wo} nennt dieselbe Spalte mehrmals (gebiet, periode, von, nach, anzahl).", datei=datei
+            )
+        for o in u.ohne_anschluss:
+            _kurztext(o, "ohne_anschluss", wo, datei, 120)
+    ids = [u.id for u in konf.uebergaenge]
+    doppelt = sorted({i for i in ids if ids.count(i) > 1})
+    if doppelt:
+        raise KommuneFehler(f"„id“ = „{doppelt[0]}“ steht in mehreren [[uebergaenge]].", datei=datei)
 
 
 def _erreichbarkeit_pruefen(konf: KommuneKonfiguration, datei: str) -> None:

@@ -54,6 +54,8 @@ from generate_musterstadt import katalog_zeilen as _katalog_zeilen
 from generate_musterstadt import teilnahme_abschnitte as _teilnahme_abschnitte
 from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
 from gruppen_muster import toml_fuer as gruppen_toml
+from uebergaenge_muster import abschnitte as uebergaenge_abschnitte
+from uebergaenge_muster import schreiben as uebergaenge_schreiben
 
 ZIEL = Path(__file__).resolve().parent / "musterkreis"
 CRS = "EPSG:25832"
@@ -446,6 +448,7 @@ def toml_text() -> str:
     abschnitte += tabellen_und_angebote("gemeinde", UMLAND_M)
     abschnitte += [("kachel", k) for k in KACHELN]
     abschnitte += gruppen_toml("gemeinde")
+    abschnitte += uebergaenge_abschnitte("gemeinde")
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
     erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
@@ -559,6 +562,7 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / GITTER, ["GITTER_ID_1km", "x_mp_1km", "y_mp_1km", "Einwohner"],
                   bevoelkerungsgitter(gem, orte, ew0))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    uebergaenge_schreiben(ziel, werte, PERIODEN, ("Realschule", "Gesamtschule", "Förderschule"), SEED + 21)
     register_schreiben(ziel, "Musterkreis", "mk", "09998", "99998", SEED + 14, 60, nur_wo_angebote=True)
     (ziel / "presets" / "sozialindex.toml").write_text(preset_text(), encoding="utf-8")
     (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")

@@ -28,6 +28,8 @@ from angebotsregister_muster import toml_zeilen as register_toml
 from gruppen_muster import DATEI as GRUPPEN_DATEI
 from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
 from gruppen_muster import toml_fuer as gruppen_toml
+from uebergaenge_muster import abschnitte as uebergaenge_abschnitte
+from uebergaenge_muster import schreiben as uebergaenge_schreiben
 
 ZIEL = Path(__file__).resolve().parent / "musterstadt"
 CRS = "EPSG:25832"
@@ -685,6 +687,7 @@ def toml_text() -> str:
     abschnitte += tabellen_und_angebote("viertel")
     abschnitte += [("kachel", k) for k in KACHELN]
     abschnitte += gruppen_toml("viertel")
+    abschnitte += uebergaenge_abschnitte("viertel", kachel=True)
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
@@ -740,6 +743,7 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / TEILNAHME_DATEI, ["gebiet_id", "indikator", "periode", "wert"], teilnahme_zeilen(werte))
     gruppen_schreiben(ziel, gruppen_erzeugen(werte, SEED + 21, 0.27, 0.40, [k[0] for k in katalog]))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    uebergaenge_schreiben(ziel, werte, PERIODEN, ("Realschule", "Mittelschule", "Förderschule"), SEED + 21)
     register_schreiben(ziel, "Musterstadt", "ms", "0999", "99999", SEED + 14, 80)
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterstadt geschrieben nach {ziel}: {len(ebenen['viertel'])} Viertel, {len(angebote)} Angebote, "

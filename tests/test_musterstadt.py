@@ -14,7 +14,7 @@ from tests.conftest import PROJEKT
 
 DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv",
            "teilnahme_ferienprogramm.csv"]
-DATEIEN += ["gruppen.csv"]
+DATEIEN += ["gruppen.csv", "uebertritte.csv", "schulabgaenge.csv"]
 
 
 def test_generator_erzeugt_genau_die_eingecheckten_dateien(tmp_path):

@@ -21,6 +21,7 @@ SEITEN = [
     "seiten/sitzung.py",
     "seiten/vergleich.py",
     "seiten/angebote_finden.py",
+    "seiten/uebergaenge.py",
     "seiten/datenimport.py",
     "seiten/meine_angebote.py",
     "seiten/angebote_pruefen.py",

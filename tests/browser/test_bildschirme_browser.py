@@ -43,6 +43,7 @@ ANSICHTEN = [
     Ansicht("karte", "karte", passt=".bm-karte"),
     Ansicht("gebietsprofil", "gebietsprofil"),
     Ansicht("vergleich", "vergleich"),
+    Ansicht("uebergaenge", "uebergaenge"),
     Ansicht("index", "index"),
     Ansicht("angebote", "angebote"),
     Ansicht("angebote_finden", "angebote-finden"),
