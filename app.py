@@ -34,6 +34,8 @@ SEITEN = [
     ("karte", "Karte", "karte"),
     ("gebietsprofil", "Gebietsprofil", "gebietsprofil"),
     ("vergleich", "Vergleich", "vergleich"),
+    ("angebote_finden", "Angebote finden", "angebote-finden"),
+    ("uebergaenge", "Übergänge", "uebergaenge"),
     ("index_baukasten", "Index-Baukasten", "index"),
     ("angebote", "Angebote & Versorgung", "angebote"),
     ("meine_angebote", "Meine Angebote", "meine-angebote"),

@@ -11,6 +11,8 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,31 +26,44 @@ def _s(f, n: int) -> float:
     return round(statistics.median(zeiten), 4)
 
 
-def vergleichen(server: str, kommunen: list[str], laeufe: int, zeilen: int) -> dict[str, Any]:
-    """Median der Ladezeiten (Sekunden) je Backend im selben Lauf und ein Import von `zeilen` Zeilen."""
+@contextmanager
+def frische_datenbank(server: str) -> Iterator[Any]:
+    """Eine eigene Datenbank auf `server` (Eigentümer-URL) mit Schema und Rollen; die Ablage darauf (Lesen mit
+    bm_lesen, Schreiben mit bm_schreiben). Am Ende wird die Datenbank gelöscht."""
     import sqlalchemy as sa
 
-    from benchmarks.import_bench import MUSTERSTADT, lieferung_schreiben
-    from kommune.dateiablage import DateiAblage
     from kommune.datenbank import _ablage, datenbankablage
     from kommune.datenbank.schema import LESEN, SCHREIBEN, init
-    from kommune.datenbank.uebertragung import uebernehmen
-    from kommune.laden import BEKANNTE_KOMMUNEN
-    from kommune.versionen import importieren
 
     url = sa.make_url(server)
     name = f"bm_bench_{uuid.uuid4().hex[:8]}"
     motor = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with motor.connect() as v:
         v.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    aus: dict[str, Any] = {}
     try:
         admin = url.set(database=name)
         init(admin.render_as_string(hide_password=False))
-        db = datenbankablage(
+        yield datenbankablage(
             admin.set(username=LESEN, password=None).render_as_string(hide_password=False),
             admin.set(username=SCHREIBEN, password=None).render_as_string(hide_password=False),
         )
+    finally:
+        _ablage.cache_clear()
+        with motor.connect() as v:
+            v.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        motor.dispose()
+
+
+def vergleichen(server: str, kommunen: list[str], laeufe: int, zeilen: int) -> dict[str, Any]:
+    """Median der Ladezeiten (Sekunden) je Backend im selben Lauf und ein Import von `zeilen` Zeilen."""
+    from benchmarks.import_bench import MUSTERSTADT, lieferung_schreiben
+    from kommune.dateiablage import DateiAblage
+    from kommune.datenbank.uebertragung import uebernehmen
+    from kommune.laden import BEKANNTE_KOMMUNEN
+    from kommune.versionen import importieren
+
+    aus: dict[str, Any] = {}
+    with frische_datenbank(server) as db:
         datei = DateiAblage()
         for k in kommunen:
             if k in BEKANNTE_KOMMUNEN and not BEKANNTE_KOMMUNEN[k].verfuegbar():
@@ -78,9 +93,4 @@ def vergleichen(server: str, kommunen: list[str], laeufe: int, zeilen: int) -> d
                 imp[f"{art}_s"] = round(time.perf_counter() - t, 3)
                 imp[f"{art}_version"] = ergebnis.version
             aus["import"] = imp
-    finally:
-        _ablage.cache_clear()
-        with motor.connect() as v:
-            v.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        motor.dispose()
     return aus

@@ -16,7 +16,6 @@ import json
 import shutil
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -112,33 +111,12 @@ def main() -> None:
 
 
 def _mit_datenbank(server: str, kommune: str, tmp: Path) -> dict[str, Any]:
-    import sqlalchemy as sa
-
-    from kommune.datenbank import datenbankablage
-    from kommune.datenbank.schema import LESEN, SCHREIBEN, init
+    from benchmarks.ablage_db_teil import frische_datenbank
     from kommune.datenbank.uebertragung import uebernehmen
 
-    url = sa.make_url(server)
-    name = f"bm_bench_{uuid.uuid4().hex[:8]}"
-    motor = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with motor.connect() as v:
-        v.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        admin = url.set(database=name)
-        init(admin.render_as_string(hide_password=False))
-        a = datenbankablage(
-            admin.set(username=LESEN, password=None).render_as_string(hide_password=False),
-            admin.set(username=SCHREIBEN, password=None).render_as_string(hide_password=False),
-        )
+    with frische_datenbank(server) as a:
         ordner = Path(shutil.copytree(kommune_ordner(kommune), tmp / "db-kommune"))
         return rundweg(a, uebernehmen(a, str(ordner)))
-    finally:
-        from kommune.datenbank import _ablage
-
-        _ablage.cache_clear()
-        with motor.connect() as v:
-            v.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        motor.dispose()
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ from kommune.format import stand_text, wert_mit_einheit, zahl
 from kommune.laden import Kommune
 from kommune.werte import gewicht_hinweis, neueste_periode, perioden_von
 
-ARTEN = ("wert", "anzahl_gebiete", "versorgung", "erreichbarkeit")
+ARTEN = ("wert", "anzahl_gebiete", "versorgung", "erreichbarkeit", "uebergang")
 VERGLEICHE = {"ueber": "über", "unter": "unter", "mindestens": "mindestens", "hoechstens": "höchstens"}
 ZIEL_RICHTUNGEN = ("hoechstens", "mindestens")
 MASSE = ("ohne_personen", "ohne_anteil", "mit_anteil")
@@ -115,6 +115,9 @@ _SCHLUESSEL = {
     "stellen",
     "beschreibung",
     "id",
+    "tabelle",
+    "von",
+    "nach",
 }
 _COCKPIT_SCHLUESSEL = {"titel", "ebene", "indikator", "anzahl"}
 
@@ -143,6 +146,10 @@ class KachelDefinition:
     stellen: int | None = None
     beschreibung: str = ""
     id: str = ""
+    #: art = "uebergang": Übergangstabelle ([[uebergaenge]]), Herkunft und Ziel der Quote
+    tabelle: str = ""
+    von: str = ""
+    nach: str = ""
 
 
 @dataclass(frozen=True)
@@ -312,6 +319,15 @@ def _kachel_pruefen(kommune: Kommune, roh: Any, nr: int) -> KachelDefinition:
             raise KommuneFehler(f"{wo} nennt ein Gebiet, aber keine „ebene“.")
         if str(roh["gebiet"]) not in kommune.gebiete[ebene].index:
             raise KommuneFehler(f"Das Gebiet „{roh['gebiet']}“ in {wo} gibt es in der Ebene „{ebene}“ nicht.")
+    if art == "uebergang":
+        tabellen = {t.id for t in kommune.konfiguration.uebergaenge}
+        if str(roh.get("tabelle", "")) not in tabellen:
+            raise KommuneFehler(
+                f"{wo} braucht „tabelle“ (eine ID aus [[uebergaenge]]: {', '.join(sorted(tabellen)) or 'keine'})."
+            )
+        for feld in ("von", "nach"):
+            if not str(roh.get(feld, "")).strip():
+                raise KommuneFehler(f"{wo} braucht „{feld}“ (z. B. von = „Grundschule“, nach = „Gymnasium“).")
     radius = _zahl_oder_fehler(roh, "radius", wo)
     return KachelDefinition(
         titel=titel,
@@ -334,6 +350,9 @@ def _kachel_pruefen(kommune: Kommune, roh: Any, nr: int) -> KachelDefinition:
         stellen=stellen,
         beschreibung=str(roh.get("beschreibung", "")),
         id=str(roh.get("id", "")) or f"kachel_{nr}",
+        tabelle=str(roh.get("tabelle", "")),
+        von=str(roh.get("von", "")).strip(),
+        nach=str(roh.get("nach", "")).strip(),
     )
 
 
@@ -614,6 +633,30 @@ def kachel_berechnen(
         stand_ind = ""
         bev_stand = _zielgruppe_stand(kommune, gruppe, p_bev) if gruppe else ""
         stand = "; ".join(t for t in (f"{d.kategorie}: {stand_ang}" if stand_ang else "", bev_stand) if t)
+    elif d.art == "uebergang":
+        from berichte import uebergaenge as ueb
+        from kommune.uebergaenge import GESAMT, tabelle_konf
+
+        tk = tabelle_konf(kommune.konfiguration, d.tabelle)
+        einheit, art = "%", "anteil"
+        stellen = d.stellen if d.stellen is not None else 1
+        verlauf = []
+        for p_u in _perioden_bis(ueb.perioden(kommune, d.tabelle), periode):
+            z = ueb.zellen(kommune, d.tabelle, GESAMT, p_u, rolle=rolle).zellen
+            zelle = z[(z["von"] == d.von) & (z["nach"] == d.nach)]
+            if zelle.empty:
+                continue
+            if bool(zelle["gesperrt"].iloc[0]):
+                gesperrt.add(p_u)
+            verlauf.append((p_u, float(zelle["anteil"].iloc[0])))
+        gesamtgebiet = kommune.konfiguration.gesamtgebiet
+        beschreibung = beschreibung or f"Anteil „{d.nach}“ an allen aus „{d.von}“ ({tk.name}), {gesamtgebiet}."
+        quelle = quelle_text(kommune, tk.quelle)
+        richtung = d.richtung if d.richtung is not None else (1 if d.nach in tk.ohne_anschluss else 0)
+        stand_ind = ""
+        stand = f"Periode {verlauf[-1][0]}" if verlauf else ""
+        if not verlauf:
+            hinweis = f"Die Übergangstabelle nennt „{d.von}“ → „{d.nach}“ nicht."
     else:  # pragma: no cover – durch die Prüfung ausgeschlossen
         raise KommuneFehler(f"Unbekannte Kachelart „{d.art}“.")
 

@@ -78,6 +78,34 @@ def _svg_ohne_kopf(svg: str) -> str:
     return svg.strip()
 
 
+def _zeile(tag: str, zellen: Sequence[object]) -> str:
+    """Eine Tabellenzeile; die erste Zelle als Text, die übrigen rechtsbündig (Zahlen)."""
+    return "<tr>" + "".join(
+        f"<{tag}>{_e(z)}</{tag}>" if i == 0 else f'<{tag} class="zahl">{_e(z)}</{tag}>' for i, z in enumerate(zellen)
+    ) + "</tr>"
+
+
+def _gruppen_html(
+    kommune: Kommune, schicht: str, gebiet: str, periode: str | None, rolle: str, gesperrt: set[str]
+) -> list[str]:
+    """Abschnitt „Aufschlüsselung nach Gruppen“ (berichte.gruppen): je Familie Gesamt, Gruppen, Anteil."""
+    from berichte.gruppen import aufschluesselung, familien_mit_werten, titel
+
+    familien = familien_mit_werten(kommune, periode)
+    if not familien:
+        return []
+    teile = ["<h2>Aufschlüsselung nach Gruppen</h2>"]
+    for f, p in familien:
+        tabelle = aufschluesselung(kommune, f, schicht, gebiet, p, rolle=rolle, zusaetzlich_gesperrt=gesperrt)
+        teile += [f"<h3>{_e(titel(kommune, f))} ({_e(p)})</h3><table><thead>", _zeile("th", list(tabelle)), "</thead>"]
+        teile += ["<tbody>", *(_zeile("td", list(z)) for z in tabelle.itertuples(index=False)), "</tbody></table>"]
+    teile.append(
+        '<p class="definition">Anteil = Anteil der Gruppe am Gesamtwert des Gebiets (nur bei Anzahlen); „.“ = '
+        "gesperrt.</p>"
+    )
+    return teile
+
+
 def profil_html(
     kommune: Kommune,
     schicht: str,
@@ -191,6 +219,7 @@ def profil_html(
             )
         teile.append("</tbody></table>")
     teile.append('<p class="definition">Rang 1 = höchster Wert unter den Gebieten mit Wert.</p>')
+    teile += _gruppen_html(kommune, schicht, gebiet, periode, rolle, gesperrt)
 
     # Zeitreihen
     if mit_diagrammen:

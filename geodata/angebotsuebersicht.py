@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geodata.versorgung import punkte_zuordnen
+from kommune.angebotsregister import datum_text
 from kommune.format import datum, formel_gefahr, zahl
 from kommune.laden import Kommune
 
@@ -36,7 +37,10 @@ BILDUNGSKETTE: dict[str, str] = {
     "Erwachsenenbildung": "Erwachsenenbildung",
 }
 SONSTIGE = "Sonstige Angebote"
-SPALTEN = ("Kategorie", "Name", "Träger", "Adresse", "Plätze", "Alter", "Gebiet")
+SPALTEN = (
+    "Kategorie", "Name", "Träger", "Adresse", "Plätze", "Alter", "Gebiet",
+    "Zielgruppen", "Sprachen", "Kosten", "Kontakt", "Zeiten", "Barrierefrei", "Zuletzt bestätigt",
+)  # fmt: skip
 ZAHLFORMAT = "#,##0"
 BLATT = "Angebotsübersicht"
 BLATT_QUELLEN = "Quellen"
@@ -59,20 +63,28 @@ def angebote_filtern(
     außer mit `ohne_altersangabe=False`; ist nur eine Grenze bekannt, zählt nur diese.
     """
     maske = pd.Series(True, index=angebote.index)
+    if alter is not None:
+        maske &= alter_maske(angebote, alter, ohne_altersangabe)
     if kategorien is not None:
         maske &= angebote["kategorie"].isin(list(kategorien))
     if traeger is not None:
         maske &= angebote["traeger"].isin(list(traeger))
     if bildungsstufen is not None:
         maske &= angebote["bildungsstufe"].isin(list(bildungsstufen))
-    if alter is not None:
-        von = pd.to_numeric(angebote["alter_von"], errors="coerce")
-        bis = pd.to_numeric(angebote["alter_bis"], errors="coerce")
-        passt = (von.isna() | (von <= alter)) & (bis.isna() | (alter < bis))
-        if not ohne_altersangabe:
-            passt &= von.notna() | bis.notna()
-        maske &= passt
     return angebote[maske]
+
+
+def alter_maske(angebote: pd.DataFrame, alter: float, ohne_altersangabe: bool = True) -> pd.Series:
+    """Welche Angebote das Alter abdecken (alter_von ≤ alter < alter_bis; fehlende Grenzen zählen nicht).
+
+    Ohne jede Altersangabe zählt ein Angebot als passend, außer mit `ohne_altersangabe=False`.
+    """
+    von = pd.to_numeric(angebote["alter_von"], errors="coerce")
+    bis = pd.to_numeric(angebote["alter_bis"], errors="coerce")
+    passt = (von.isna() | (von <= alter)) & (bis.isna() | (alter < bis))
+    if not ohne_altersangabe:
+        passt &= von.notna() | bis.notna()
+    return passt
 
 
 def alter_text(von: Any, bis: Any) -> str:
@@ -95,6 +107,38 @@ def feinste_ebene(kommune: Kommune) -> str:
     return next((e.id for e in ebenen if e.id not in eltern), ebenen[0].id)
 
 
+def stufe_titel(stufe_pos: int, stufen_roh: Iterable[str]) -> str:
+    """Überschrift einer Gruppe der Bildungskette (`_stufe` aus `reihenfolge`); Unbekanntes als „Sonstige“."""
+    stufen = list(BILDUNGSKETTE)
+    if stufe_pos < len(stufen):
+        return BILDUNGSKETTE[stufen[stufe_pos]]
+    roh = sorted({str(s) for s in stufen_roh if str(s)})
+    return f"{SONSTIGE} ({', '.join(roh)})" if roh else SONSTIGE
+
+
+def _leer(wert: Any) -> str:
+    """Registertext oder "" (fehlend, NaN)."""
+    if wert is None or (isinstance(wert, float) and pd.isna(wert)):
+        return ""
+    return str(wert).strip()
+
+
+def kosten_text(kostenfrei: Any, kosten: Any) -> str:
+    """„kostenfrei“, „kostenfrei (Text)“, der Kostentext oder leer."""
+    frei, text = _leer(kostenfrei), _leer(kosten)
+    if frei == "ja":
+        return f"kostenfrei ({text})" if text and text.casefold() not in ("kostenfrei", "frei") else "kostenfrei"
+    if frei == "nein" and not text:
+        return "kostenpflichtig"
+    return text
+
+
+def kontakt_text(telefon: Any, email: Any, web: Any) -> str:
+    """Telefon, E-Mail und Webseite in einer Zeile (leere fallen weg)."""
+    teile = [f"Tel. {t}" if i == 0 else t for i, t in enumerate((_leer(telefon), _leer(email), _leer(web))) if t]
+    return " · ".join(teile)
+
+
 def _text(wert: Any) -> str:
     """Text für eine Zelle: ohne in XML verbotene Steuerzeichen."""
     if wert is None or (isinstance(wert, float) and pd.isna(wert)):
@@ -112,8 +156,11 @@ def _textzelle(ws: Worksheet, zeile: int, spalte: int, wert: Any) -> None:
         zelle.quotePrefix = True  # wie ein getipptes „'“: bleibt auch beim Bearbeiten Text
 
 
-def _reihenfolge(kommune: Kommune, angebote: pd.DataFrame) -> pd.DataFrame:
-    """Sortierung entlang der Bildungskette, dann Kategorie (Reihenfolge der kommune.toml), dann Name."""
+def reihenfolge(kommune: Kommune, angebote: pd.DataFrame) -> pd.DataFrame:
+    """Sortierung entlang der Bildungskette, dann Kategorie (Reihenfolge der kommune.toml), dann Name.
+
+    Hilfsspalten: `_stufe` (Position in `BILDUNGSKETTE`, Unbekanntes dahinter), `_kat`, `_name`.
+    """
     stufen = list(BILDUNGSKETTE)
     kat_reihe = {a.kategorie: i for i, a in enumerate(kommune.konfiguration.angebote)}
     df = angebote.copy()
@@ -151,6 +198,19 @@ def _quellen_blatt(ws: Worksheet, kommune: Kommune, angebote: pd.DataFrame, eben
     ws.freeze_panes = "A5"
 
 
+def _register_texte(z: pd.Series) -> tuple[str, ...]:
+    """Zielgruppen, Sprachen, Kosten, Kontakt, Zeiten, barrierefrei, zuletzt bestätigt (nur öffentliche Felder)."""
+    return (
+        _leer(z.get("zielgruppen")),
+        _leer(z.get("sprachen")),
+        kosten_text(z.get("kostenfrei"), z.get("kosten")),
+        kontakt_text(z.get("telefon"), z.get("email"), z.get("web")),
+        _leer(z.get("zeiten")),
+        _leer(z.get("barrierefrei")),
+        datum_text(_leer(z.get("bestaetigt_am"))),
+    )
+
+
 def angebotsuebersicht_xlsx(
     kommune: Kommune,
     angebote_gefiltert: gpd.GeoDataFrame,
@@ -161,13 +221,16 @@ def angebotsuebersicht_xlsx(
 
     Spalten: Kategorie, Name, Träger, Adresse, Plätze (Zahlformat `#,##0`, leer = unbekannt),
     Alter, Gebiet (Gebiet der feinsten Ebene, in dem der Punkt liegt: „Name (ID)“, per räumlicher
-    Verknüpfung). Gruppiert entlang der Bildungskette (`BILDUNGSKETTE`, Unbekanntes am Ende), je
+    Verknüpfung), dann die öffentlichen Registerfelder Zielgruppen, Sprachen, Kosten, Kontakt, Zeiten,
+    Barrierefrei, Zuletzt bestätigt (TT.MM.JJJJ; leer bei Angeboten ohne Register). Nicht öffentliche Felder
+    (`Feld.oeffentlich`, z. B. „bestätigt von“) erscheinen nie.
+    Gruppiert entlang der Bildungskette (`BILDUNGSKETTE`, Unbekanntes am Ende), je
     Gruppe eine Zwischenzeile mit der Zahl der Angebote; Kopfzeile fixiert, mit Autofilter.
     """
     titel = titel or f"Angebotsübersicht {kommune.name}"
     ebene = feinste_ebene(kommune)
     gebiete = kommune.gebiete[ebene]
-    df = _reihenfolge(kommune, pd.DataFrame(angebote_gefiltert))
+    df = reihenfolge(kommune, pd.DataFrame(angebote_gefiltert))
     punkte = gpd.GeoSeries(angebote_gefiltert.geometry.reindex(df.index), crs=angebote_gefiltert.crs)
     if len(punkte) and punkte.crs is not None and punkte.crs != gebiete.crs:
         punkte = punkte.to_crs(gebiete.crs)
@@ -185,12 +248,8 @@ def angebotsuebersicht_xlsx(
         zelle.alignment = Alignment(vertical="center")
     breiten = [len(s) for s in SPALTEN]
     zeile = 2
-    stufen = list(BILDUNGSKETTE)
     for stufe_pos, teil in df.groupby("_stufe", sort=True):
-        roh = str(teil["bildungsstufe"].iloc[0])
-        label = BILDUNGSKETTE[stufen[stufe_pos]] if stufe_pos < len(stufen) else SONSTIGE
-        if stufe_pos >= len(stufen) and roh:
-            label = f"{SONSTIGE} ({', '.join(sorted(set(teil['bildungsstufe'].astype(str))))})"
+        label = stufe_titel(int(stufe_pos), teil["bildungsstufe"].astype(str))
         n = len(teil)
         _textzelle(ws, zeile, 1, f"{label} ({zahl(n, 0)} {'Angebot' if n == 1 else 'Angebote'})")
         for j in range(1, len(SPALTEN) + 1):
@@ -210,11 +269,16 @@ def angebotsuebersicht_xlsx(
             _textzelle(ws, zeile, 7, gebiet_name[idx])
             breiten[5] = max(breiten[5], len(alter))
             breiten[6] = max(breiten[6], len(gebiet_name[idx]))
+            for j, wert in enumerate(_register_texte(z), start=8):
+                _textzelle(ws, zeile, j, wert)
+                breiten[j - 1] = max(breiten[j - 1], len(_text(wert)))
             ws.row_dimensions[zeile].outlineLevel = 1
             zeile += 1
     for j, b in enumerate(breiten, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(max(b + 2, 8), 60)
     ws.column_dimensions["E"].width = 10
+    for spalte in ("H", "I", "J", "K", "L"):
+        ws.column_dimensions[spalte].width = min(ws.column_dimensions[spalte].width, 40)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SPALTEN))}{max(zeile - 1, 1)}"
     ws.sheet_properties.outlinePr.summaryBelow = False

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -259,3 +260,239 @@ def handlungsbedarf_kommune(
         bedarf_stellen=bedarf_stellen,
         alle=alle,
     )
+
+
+# --- Lücken mit Angebotsattributen: hoher Bedarf, aber kein passendes Angebot in der Nähe -----------------------
+
+#: Standardwort für ein Angebot, das den Filter erfüllt (nach „kein“)
+PASSENDES_ANGEBOT = "passendes Angebot"
+
+
+@dataclass(frozen=True)
+class AngebotsFilter:
+    """Was ein „passendes“ Angebot ausmacht (leer/None = keine Bedingung).
+
+    `kategorien`: eine der Kategorien; `zielgruppe`/`sprache`: steht in der „; “-Liste der Spalte „zielgruppen“
+    bzw. „sprachen“ (ohne Groß-/Kleinschreibung); `alter`: alter_von ≤ alter ≤ alter_bis (eine fehlende Grenze ist
+    offen, fehlen beide, passt das Angebot nicht); `kostenfrei`: Spalte „kostenfrei“ ist „ja“. `bezeichnung` ist das
+    Wort nach „kein“ im Begründungssatz (z. B. „Deutschkurs für Neuzugewanderte“).
+    """
+
+    kategorien: tuple[str, ...] = ()
+    zielgruppe: str = ""
+    sprache: str = ""
+    alter: float | None = None
+    kostenfrei: bool = False
+    bezeichnung: str = ""
+
+    def text(self) -> str:
+        """Die Bedingungen als Text, z. B. „Kategorie „Sprachkurs“, Zielgruppe „Neuzugewanderte“, Sprache „Deutsch““."""
+        teile = []
+        if self.kategorien:
+            wort = "Kategorie" if len(self.kategorien) == 1 else "Kategorien"
+            teile.append(f"{wort} " + " oder ".join(f"„{k}“" for k in self.kategorien))
+        if self.zielgruppe:
+            teile.append(f"Zielgruppe „{self.zielgruppe}“")
+        if self.sprache:
+            teile.append(f"Sprache „{self.sprache}“")
+        if self.alter is not None:
+            teile.append(f"für {zahl(self.alter, 0)}-Jährige")
+        if self.kostenfrei:
+            teile.append("kostenfrei")
+        return ", ".join(teile)
+
+    def name(self) -> str:
+        """Das Wort nach „kein“: `bezeichnung` oder „passendes Angebot (Bedingungen)“."""
+        if self.bezeichnung:
+            return self.bezeichnung
+        bedingungen = self.text()
+        return f"{PASSENDES_ANGEBOT} ({bedingungen})" if bedingungen else "Angebot"
+
+
+def _in_liste(spalte: pd.Series, wert: str) -> pd.Series:
+    """Steht `wert` als Eintrag in der „; “-Liste (ohne Groß-/Kleinschreibung, Leerzeichen egal)?"""
+    gesucht = wert.strip().casefold()
+
+    def enthaelt(text: object) -> bool:
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            return False
+        return gesucht in {t.strip().casefold() for t in str(text).split(";")}
+
+    return spalte.map(enthaelt).astype(bool)
+
+
+def angebote_passend(angebote: pd.DataFrame, filter: AngebotsFilter) -> pd.Series:
+    """Maske der Angebote, die `filter` erfüllen (Index wie `angebote`).
+
+    Fehlt eine Spalte, die der Filter abfragt (z. B. „zielgruppen“ in Daten ohne Angebotsregister), ist die
+    Bedingung für kein Angebot erfüllbar; fragt er sie nicht ab, spielt sie keine Rolle.
+    """
+    maske = pd.Series(True, index=angebote.index)
+    nie = pd.Series(False, index=angebote.index)
+
+    def spalte(name: str) -> pd.Series | None:
+        return angebote[name] if name in angebote.columns else None
+
+    if filter.kategorien:
+        s = spalte("kategorie")
+        maske &= nie if s is None else s.isin(list(filter.kategorien))
+    for wert, name in ((filter.zielgruppe, "zielgruppen"), (filter.sprache, "sprachen")):
+        if wert.strip():
+            s = spalte(name)
+            maske &= nie if s is None else _in_liste(s, wert)
+    if filter.alter is not None:
+        von, bis = spalte("alter_von"), spalte("alter_bis")
+        if von is None and bis is None:
+            maske &= nie
+        else:
+            v = pd.to_numeric(von, errors="coerce") if von is not None else pd.Series(np.nan, index=angebote.index)
+            b = pd.to_numeric(bis, errors="coerce") if bis is not None else pd.Series(np.nan, index=angebote.index)
+            a = float(filter.alter)
+            maske &= (v.notna() | b.notna()) & (v.isna() | (v <= a)) & (b.isna() | (a <= b))
+    if filter.kostenfrei:
+        s = spalte("kostenfrei")
+        maske &= nie if s is None else s.astype(str).str.strip().str.casefold().eq("ja")
+    return maske.astype(bool)
+
+
+def _bedarf_text(bedarf_name: str) -> str:
+    """„Anteil neu zugewanderter Kinder“ → „hoher Anteil neu zugewanderter Kinder“; sonst „hoher Wert „…““."""
+    erstes = bedarf_name.split(" ", 1)[0]
+    if erstes in ("Anteil", "Bedarf", "Wert"):
+        return f"hoher {bedarf_name}"
+    if erstes in ("Quote", "Zahl"):
+        return f"hohe {bedarf_name}"
+    return f"hoher Wert bei „{bedarf_name}“"
+
+
+def angebotsluecken(
+    bedarf: pd.Series,
+    anteil_in_reichweite: pd.Series,
+    filter: AngebotsFilter,
+    entfernung_m: float,
+    *,
+    bedarf_name: str = "Bedarf",
+    bedarf_schwelle: float = 0.8,
+    bedarf_richtung: int = 1,
+    hoechstanteil: float = 0.0,
+    entfernung: pd.Series | None = None,
+    namen: pd.Series | None = None,
+    ebene_name: str = "Gebiete",
+    bedarf_stellen: int = 1,
+    alle: bool = False,
+) -> Lueckenliste:
+    """Gebiete mit hohem Bedarf (oberer Anteil `1 − bedarf_schwelle` nach Rang) ohne passendes Angebot in der Nähe.
+
+    `anteil_in_reichweite`: Anteil der Bewohner (%) mit einem passenden Angebot bis `entfernung_m` Luftlinie
+    (`geodata.erreichbarkeit`). Lücke: Bedarf hoch und Anteil ≤ `hoechstanteil` × 100 (Standard 0: für keinen
+    Wohnort des Gebiets liegt ein passendes Angebot so nah). Begründung z. B. „hoher Anteil neu zugewanderter
+    Kinder (oberes Fünftel, Rang 2 von 110), kein Deutschkurs für Neuzugewanderte innerhalb von 1.500 m“.
+    Gebiete ohne Bedarfswert (auch gesperrte) werden nicht bewertet. In der `Lueckenliste` steht die Entfernung als
+    `versorgung_grenze`; mit `alle=True` alle Gebiete mit „Bedarf hoch“, „Kein Angebot in Reichweite“ und „Lücke“.
+    """
+    if not 0 < bedarf_schwelle < 1:
+        raise ValueError("Das Bedarfsquantil muss zwischen 0 und 1 liegen (z. B. 0,8 = oberes Fünftel).")
+    if not 0 <= hoechstanteil < 1:
+        raise ValueError("Der höchste Anteil in Reichweite muss zwischen 0 und 1 liegen (0 = niemand).")
+    ids = bedarf.index.union(anteil_in_reichweite.index, sort=False)
+    b = pd.to_numeric(bedarf, errors="coerce").astype(float).reindex(ids)
+    b = b.where(np.isfinite(b))
+    anteil = pd.to_numeric(anteil_in_reichweite, errors="coerce").astype(float).reindex(ids)
+    n_b = int(b.notna().sum())
+    rang = _rang(b, absteigend=bedarf_richtung >= 0)
+    oben = 1 - bedarf_schwelle
+    hoch = (rang <= oben * n_b + 1e-9).fillna(False).astype(bool) & b.notna()
+    fern = (anteil <= 100 * hoechstanteil + 1e-9).fillna(False).astype(bool) & anteil.notna()
+    luecke = hoch & fern
+    teil = _bruchteil_kurz(oben, oben=True)
+    meter = f"{zahl(entfernung_m, 0)} m"
+    angebot = filter.name()
+
+    def begruendung(i: str) -> str:
+        b_text = f"{_bedarf_text(bedarf_name)} ({teil}, Rang {int(rang[i])} von {n_b})"
+        if hoechstanteil == 0:
+            return f"{b_text}, kein {angebot} innerhalb von {meter}"
+        return f"{b_text}, {angebot} innerhalb von {meter} nur für {zahl(anteil[i], 0)} % der Bewohner"
+
+    spalte_anteil = f"Anteil Bewohner mit passendem Angebot bis {meter} (%)"
+    name = namen.reindex(ids) if namen is not None else pd.Series(ids, index=ids)
+    daten = {"Name": name, bedarf_name: b, "Rang": rang.astype("Int64"), spalte_anteil: anteil}
+    if entfernung is not None:
+        daten["Mittlere Luftlinie zum nächsten passenden Angebot (m)"] = pd.to_numeric(
+            entfernung, errors="coerce"
+        ).reindex(ids)
+    tabelle = pd.DataFrame(daten, index=ids)
+    tabelle["Begründung"] = [begruendung(i) if luecke[i] else "" for i in ids]
+    if alle:
+        tabelle["Bedarf hoch"], tabelle["Kein Angebot in Reichweite"], tabelle["Lücke"] = hoch, fern, luecke
+    else:
+        tabelle = tabelle[luecke]
+    tabelle = tabelle.assign(_r=rang.reindex(tabelle.index)).sort_values("_r", kind="stable").drop(columns="_r")
+    anzahl = int(luecke.sum())
+    grenze = "kein" if hoechstanteil == 0 else f"für höchstens {_prozent(hoechstanteil)} der Bewohner ein"
+    satz = (
+        f"Lücke, wenn „{bedarf_name}“ {_bruchteil(oben, oben=True)} der {n_b} {ebene_name} mit Wert liegt und "
+        f"{grenze} {angebot} innerhalb von {meter} Luftlinie liegt. "
+        f"{anzahl} von {len(ids)} {_dativ_plural(ebene_name)} erfüllen beide Kriterien."
+    )
+    ohne = int(b.isna().sum())
+    if ohne:
+        satz += f" Nicht bewertet: {ohne} ohne Bedarfswert."
+    tabelle.attrs["kriterien"] = satz
+    gewaehlt = b[hoch]
+    b_grenze = float(gewaehlt.min() if bedarf_richtung >= 0 else gewaehlt.max()) if len(gewaehlt) else float("nan")
+    return Lueckenliste(tabelle, satz, b_grenze, float(entfernung_m), anzahl)
+
+
+def angebotsluecken_kommune(
+    kommune: Kommune,
+    schicht_id: str,
+    bedarf: pd.Series,
+    filter: AngebotsFilter,
+    entfernung_m: float = 1500.0,
+    *,
+    bedarf_name: str = "Bedarf",
+    bedarf_schwelle: float = 0.8,
+    hoechstanteil: float = 0.0,
+    raster: float = 100.0,
+    alle: bool = False,
+) -> Lueckenliste:
+    """`angebotsluecken` für eine Ebene der Kommune: Entfernungen wie die Erreichbarkeit (Wohnorte im Raster bzw.
+    nach dem Bevölkerungsgitter, Luftlinie, Umland-Standorte zählen mit). `bedarf` kommt geschützt herein.
+
+    ``tabelle.attrs`` zusätzlich: ``"passend"`` (Zahl der passenden Angebote), ``"wohnorte"`` (Satz zum Verfahren).
+    """
+    from geodata.erreichbarkeit import erreichbarkeit, wohnorte_kommune
+
+    if entfernung_m <= 0:
+        raise ValueError("Die Entfernung muss größer als 0 m sein.")
+    passend = angebote_passend(kommune.angebote, filter)
+    punkte = kommune.angebote[passend].geometry
+    if len(kommune.umland):
+        punkte = pd.concat([punkte, kommune.umland[angebote_passend(kommune.umland, filter)].geometry])
+    orte = wohnorte_kommune(kommune, schicht_id, raster)
+    err = erreichbarkeit(orte, gpd.GeoSeries(punkte, crs=kommune.konfiguration.crs), None, radien=[entfernung_m])
+    spalten = err.attrs["spalten"]
+    liste = angebotsluecken(
+        bedarf,
+        err[spalten[f"anteil_{float(entfernung_m):g}"]],
+        filter,
+        entfernung_m,
+        bedarf_name=bedarf_name,
+        bedarf_schwelle=bedarf_schwelle,
+        hoechstanteil=hoechstanteil,
+        entfernung=err[spalten["entfernung"]],
+        namen=kommune.gebiete[schicht_id]["name"],
+        ebene_name=mehrzahl(kommune.schicht(schicht_id).name),
+        alle=alle,
+    )
+    liste.tabelle.attrs.update({"passend": int(passend.sum()), "wohnorte": orte.beschreibung()})
+    return liste
+
+
+def listenwerte(angebote: pd.DataFrame, spalte: str) -> list[str]:
+    """Die verschiedenen Einträge einer „; “-Listenspalte (z. B. „zielgruppen“), sortiert; ohne Spalte leer."""
+    if spalte not in angebote.columns:
+        return []
+    werte = {t.strip() for text in angebote[spalte].dropna().astype(str) for t in text.split(";")}
+    return sorted(w for w in werte if w)

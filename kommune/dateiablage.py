@@ -51,6 +51,7 @@ def _konf_je_stand(
     dateien |= {konf.daten / t.datei for t in konf.indikatoren}
     dateien |= {konf.daten / a.datei for a in konf.angebote}
     dateien |= {konf.daten / r.datei for r in konf.raster}
+    dateien |= {konf.daten / u.datei for u in konf.uebergaenge}  # Übergangstabellen
     if konf.erreichbarkeit.raster:  # Bevölkerungsgitter der Erreichbarkeit
         dateien.add(konf.daten / konf.erreichbarkeit.raster)
     dateien.add(konf.daten / vs.ORDNER / vs.MANIFEST)  # neuer Datenstand nach Import oder Aktivieren

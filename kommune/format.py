@@ -196,3 +196,24 @@ def eindeutige_namen(namen: Mapping[str, Any]) -> dict[str, str]:
     texte = {k: " ".join(str(v).split()) for k, v in namen.items()}
     haeufig = Counter(texte.values())
     return {k: (f"{t} ({k})" if haeufig[t] > 1 else t) for k, t in texte.items()}
+
+
+#: Zeichen, die Streamlits Markdown deuten könnte (CommonMark, GitHub-Erweiterungen, LaTeX „$“, Farben „:red[…]“,
+#: Emoji-Kürzel „:…:“, HTML und Entitäten „&…;“); jedes bekommt einen Backslash und bleibt so ein Zeichen.
+#: Anfänge von GFM-Autolinks (Schema mit „:“, „www.“, „@“ einer E-Mail-Adresse): vor ihr letztes Zeichen kommt U+200B.
+_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|@)")
+_MARKDOWN_ZEICHEN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&\"'=^%])")
+
+
+def markdown_text(wert: Any) -> str:
+    """Text aus den Daten für Streamlits Markdown (`st.markdown`, `st.caption`, Beschriftungen): nie als
+    Markdown oder HTML gedeutet. Jedes Sonderzeichen bekommt einen Backslash, Zeilenumbrüche und Steuerzeichen
+    werden zu Leerzeichen (ein Umbruch begänne sonst eine Überschrift oder Liste). Leer für None/NaN.
+    Adressen, aus denen Streamlit von selbst Links machte (GFM-Autolinks: „http://…“, „www.…“, „a@b.de“), trennt
+    ein unsichtbares Leerzeichen (U+200B) – ein Link entsteht nur, wo die Seite ihn ausdrücklich setzt.
+    Der eine Ort dafür; für HTML-Dateien gilt `html.escape`."""
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return ""
+    text = " ".join(_STEUERZEICHEN.sub(" ", str(wert)).split())
+    text = _AUTOLINK.sub(lambda m: m[0][:-1] + "\u200b" + m[0][-1], text)
+    return _MARKDOWN_ZEICHEN.sub(r"\\\1", text)

@@ -151,6 +151,28 @@ class RasterQuelle:
     mittelwerte: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Uebergangstabelle:
+    """Übergänge zwischen Bildungsstufen (Abschnitt `[[uebergaenge]]`, `kommune/uebergaenge.py`).
+
+    Je Zeile: Gebiet der Ebene `ebene`, Periode, Herkunft (`von`, z. B. „Grundschule“), Ziel (`nach`, z. B.
+    „Gymnasium“) und Anzahl der Personen. `ohne_anschluss`: Ziele, die als „ohne Anschluss“ zählen.
+    """
+
+    id: str
+    name: str
+    datei: str
+    ebene: str
+    von_spalte: str = "von"
+    nach_spalte: str = "nach"
+    anzahl_spalte: str = "anzahl"
+    gebiet_spalte: str = "gebiet_id"
+    periode_spalte: str = "periode"
+    quelle: str = ""
+    ohne_anschluss: tuple[str, ...] = ("ohne Anschluss",)
+    blatt: str | None = None
+
+
 #: Wie Anzahlen mit fehlenden Teilgebieten aggregiert werden (`[aggregation] anzahlen_mit_luecke`).
 ANZAHLEN_MIT_LUECKE = ("mit_deckung", "leer")
 
@@ -225,6 +247,49 @@ class Erreichbarkeit:
     spalte: str | None = None
 
 
+@dataclass(frozen=True)
+class Reichweite:
+    """Die Reichweite eines Programms (Abschnitt `[[reichweite]]`): Teilnehmende je Wohngebiet gegen die Zielgruppe.
+
+    `teilnehmende` und `zielgruppe` sind Anzahlen des Katalogs (die Teilnehmenden kommen als gewöhnliche
+    Indikator-Lieferung, Anzahl je Wohngebiet und Periode); `klassen` ist ein Katalog-Indikator oder ein
+    Index-Preset, nach dessen Quantilen die Gebiete in `klassen_anzahl` Klassen fallen. `richtung` 1: ein hoher
+    Wert des Klassenmerkmals bedeutet stärkere Benachteiligung, −1: ein niedriger.
+    """
+
+    id: str
+    name: str
+    teilnehmende: str
+    zielgruppe: str
+    klassen: str
+    #: Wort für die Zielgruppe in Sätzen und Spalten; Standard: der Katalogname der Zielgruppe
+    zielgruppe_name: str = ""
+    #: Wort für das Klassenmerkmal; Standard: Name des Indikators bzw. Index
+    klassen_name: str = ""
+    richtung: int = 1
+    klassen_anzahl: int = 5
+
+
+@dataclass(frozen=True)
+class Merkmal:
+    """Ein Merkmal, nach dem Indikatoren aufgeschlüsselt sind (Abschnitt `[[merkmal]]`, `kommune/merkmale.py`).
+
+    `auspraegungen`: IDs der Gruppen („mit“, „ohne“); `namen`: (Ausprägung, Anzeigename); `summe`: die
+    Ausprägungen ergeben zusammen den Gesamtwert (dann prüft der Import die Summe, und die Geheimhaltung gilt über
+    die ganze Familie).
+    """
+
+    id: str
+    name: str
+    auspraegungen: tuple[str, ...]
+    namen: tuple[tuple[str, str], ...] = ()
+    summe: bool = False
+
+    def name_von(self, auspraegung: str) -> str:
+        """Der Anzeigename einer Ausprägung (ohne eigenen Namen: die ID)."""
+        return dict(self.namen).get(auspraegung, auspraegung)
+
+
 #: Werte von `[erreichbarkeit] verteilung`.
 VERTEILUNGEN = ("raster", "gleichmaessig")
 #: Werte von `[[versorgung]] menge`.
@@ -258,14 +323,24 @@ class KommuneKonfiguration:
     bevoelkerung: Bevoelkerung | None = None
     #: Versorgungsquoten (`[[versorgung]]`); leer = keine
     versorgung: tuple[Versorgungsquote, ...] = ()
+    #: Reichweite von Programmen (`[[reichweite]]`); leer = keine
+    reichweite: tuple[Reichweite, ...] = ()
+    #: Übergangstabellen (`[[uebergaenge]]`); leer = keine
+    uebergaenge: tuple[Uebergangstabelle, ...] = ()
     erreichbarkeit: Erreichbarkeit = field(default_factory=Erreichbarkeit)
     aggregation: Aggregation = Aggregation()
+    #: Merkmale der Gruppenindikatoren (`[[merkmal]]`); leer = keine Gruppen
+    merkmale: tuple[Merkmal, ...] = ()
     #: Abschnitte, die andere Module selbst auslesen (Cockpit-Kacheln, Geheimhaltung, Anmeldung, Sitzung)
     erweiterungen: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def quelle(self, quelle_id: str) -> Quelle | None:
         """Die Quelle mit dieser ID oder None."""
         return next((q for q in self.quellen if q.id == quelle_id), None)
+
+    def merkmal(self, merkmal_id: str) -> Merkmal | None:
+        """Das Merkmal mit dieser ID oder None."""
+        return next((m for m in self.merkmale if m.id == merkmal_id), None)
 
     @property
     def schichten(self) -> tuple[Gebietsschicht, ...]:
@@ -357,8 +432,14 @@ def _zahl(wert: Any, feld: str, abschnitt: str, datei: str, *, ganz: bool = Fals
 
 def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
     """Einen Wert eines Abschnitts in den Typ des Dataclass-Felds bringen; falsche Typen → `KommuneFehler`."""
-    if name in ("spalten", "adresse_spalten"):
+    if name in ("spalten", "adresse_spalten", "auspraegungen", "ohne_anschluss"):
         return _textliste(wert, name, abschnitt, datei)
+    if name == "summe":
+        if not isinstance(wert, bool):
+            raise KommuneFehler(
+                f"„summe“ in {abschnitt} muss true oder false sein (ohne Anführungszeichen).", datei=datei
+            )
+        return wert
     if name == "filter":
         return _filter_lesen(wert, abschnitt, datei)
     if name in ("namen", "anzahlen", "anteile", "mittelwerte"):
@@ -382,6 +463,16 @@ def _feldwert(name: str, wert: Any, abschnitt: str, datei: str) -> Any:
         if m != int(m) or not 1 <= m <= 120:
             raise KommuneFehler(f"„monate“ in {abschnitt} muss eine ganze Zahl von 1 bis 120 sein.", datei=datei)
         return int(m)
+    if name == "richtung":
+        if isinstance(wert, bool) or wert not in (1, -1):
+            raise KommuneFehler(
+                f"„richtung“ in {abschnitt} muss 1 (hoher Wert = benachteiligt) oder -1 sein.", datei=datei
+            )
+        return int(wert)
+    if name == "klassen_anzahl":
+        if isinstance(wert, bool) or not isinstance(wert, int) or not 2 <= wert <= 10:
+            raise KommuneFehler(f"„klassen_anzahl“ in {abschnitt} muss eine ganze Zahl von 2 bis 10 sein.", datei=datei)
+        return wert
     if name in ("eltern_aus_praefix", "id_aus_praefix"):
         return _zahl(wert, name, abschnitt, datei, ganz=True)
     return _text(wert, name, abschnitt, datei)
@@ -528,8 +619,11 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         "raster",
         "bevoelkerung",
         "versorgung",
+        "reichweite",
+        "uebergaenge",
         "erreichbarkeit",
         "aggregation",
+        "merkmal",
         *ERWEITERUNGEN,
     }
     unbekannt = sorted(set(roh) - bekannt)
@@ -580,8 +674,11 @@ def konfiguration_lesen(ordner: Path) -> KommuneKonfiguration:
         raster=liste("raster", RasterQuelle),
         bevoelkerung=_abschnitt(roh, "bevoelkerung", Bevoelkerung, anzeige),
         versorgung=liste("versorgung", Versorgungsquote),
+        reichweite=liste("reichweite", Reichweite),
+        uebergaenge=liste("uebergaenge", Uebergangstabelle),
         erreichbarkeit=_abschnitt(roh, "erreichbarkeit", Erreichbarkeit, anzeige) or Erreichbarkeit(),
         aggregation=aggregation_lesen(roh.get("aggregation", {}), anzeige),
+        merkmale=liste("merkmal", Merkmal),
         erweiterungen={k: roh[k] for k in ERWEITERUNGEN if k in roh},
     )
     _querverweise_pruefen(konf, anzeige)
@@ -673,8 +770,46 @@ def _querverweise_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
     if konf.standard_ebene and konf.standard_ebene not in ids:
         raise KommuneFehler(f"„standard_ebene“ nennt die unbekannte Ebene „{konf.standard_ebene}“.", datei=datei)
     _versorgung_pruefen(konf, datei)
+    _reichweite_pruefen(konf, datei)
+    _uebergaenge_pruefen(konf, quellen, datei)
     _erreichbarkeit_pruefen(konf, datei)
     _register_pruefen(konf, quellen, datei)
+    _merkmale_pruefen(konf, datei)
+
+
+def _merkmale_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
+    """`[[merkmal]]`: IDs, Ausprägungen (eindeutig, mindestens zwei), Namen nur für erklärte Ausprägungen."""
+    gesehen: set[str] = set()
+    for nr, m in enumerate(konf.merkmale, start=1):
+        wo = f"[[merkmal]] Nr. {nr}"
+        if not _ID_MUSTER.match(m.id) or "__" in m.id:
+            raise KommuneFehler(
+                f"Die ID „{m.id[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und einfache _ sind erlaubt.",
+                datei=datei,
+            )
+        if m.id in gesehen:
+            raise KommuneFehler(f"Das Merkmal „{m.id}“ ist mehrfach als [[merkmal]] angegeben.", datei=datei)
+        gesehen.add(m.id)
+        wo = f"[[merkmal]] „{m.id}“"
+        _kurztext(m.name, "name", wo, datei)
+        if not 2 <= len(m.auspraegungen) <= 100:
+            raise KommuneFehler(f"{wo} braucht zwei bis 100 „auspraegungen“.", datei=datei)
+        for a in m.auspraegungen:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", a) or "__" in a:
+                raise KommuneFehler(
+                    f"Die Ausprägung „{a[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und einfache _.",
+                    datei=datei,
+                )
+        doppelt = sorted({a for a in m.auspraegungen if m.auspraegungen.count(a) > 1})
+        if doppelt:
+            raise KommuneFehler(f"Die Ausprägung „{doppelt[0]}“ steht in {wo} mehrfach.", datei=datei)
+        for a, name in m.namen:
+            if a not in m.auspraegungen:
+                raise KommuneFehler(
+                    f"„namen“ in {wo} nennt „{a[:80]}“, das keine der Ausprägungen ist ({', '.join(m.auspraegungen)}).",
+                    datei=datei,
+                )
+            _kurztext(name, f"namen.{a}", wo, datei)
 
 
 def _register_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: str) -> None:
@@ -747,6 +882,67 @@ def _versorgung_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
         doppelt = sorted({w for w in werte if werte.count(w) > 1})
         if doppelt:
             raise KommuneFehler(f"„{feld}“ = „{doppelt[0]}“ steht in mehreren [[versorgung]].", datei=datei)
+
+
+def _reichweite_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
+    """`[[reichweite]]`: IDs, Namen, verschiedene Teilnehmende und Zielgruppe (Katalog-IDs prüft die Rechnung)."""
+    for nr, r in enumerate(konf.reichweite, start=1):
+        if not _ID_MUSTER.match(r.id):
+            raise KommuneFehler(
+                f"Die ID „{r.id[:80]}“ in [[reichweite]] Nr. {nr} ist ungültig: nur Kleinbuchstaben, Ziffern und _ "
+                "sind erlaubt.",
+                datei=datei,
+            )
+        wo = f"[[reichweite]] „{r.id}“"
+        _kurztext(r.name, "name", wo, datei, 120)
+        for feld in ("teilnehmende", "zielgruppe", "klassen"):
+            _kurztext(getattr(r, feld), feld, wo, datei, 200)
+        for feld in ("zielgruppe_name", "klassen_name"):
+            if getattr(r, feld):
+                _kurztext(getattr(r, feld), feld, wo, datei)
+        if r.teilnehmende == r.zielgruppe:
+            raise KommuneFehler(f"In {wo} sind „teilnehmende“ und „zielgruppe“ derselbe Indikator.", datei=datei)
+    for feld in ("id", "name"):
+        werte = [getattr(r, feld) for r in konf.reichweite]
+        doppelt = sorted({w for w in werte if werte.count(w) > 1})
+        if doppelt:
+            raise KommuneFehler(f"„{feld}“ = „{doppelt[0]}“ steht in mehreren [[reichweite]].", datei=datei)
+
+
+def _uebergaenge_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: str) -> None:
+    """`[[uebergaenge]]`: IDs eindeutig, Ebene bekannt (keine Einzugsbereiche), Datei, Quelle, Spalten."""
+    ebenen = {e.id for e in konf.ebenen}
+    for nr, u in enumerate(konf.uebergaenge, start=1):
+        if not _ID_MUSTER.match(u.id):
+            raise KommuneFehler(
+                f"Die ID „{u.id[:80]}“ in [[uebergaenge]] Nr. {nr} ist ungültig: nur Kleinbuchstaben, Ziffern und _ "
+                "sind erlaubt.",
+                datei=datei,
+            )
+        wo = f"[[uebergaenge]] „{u.id}“"
+        _kurztext(u.name, "name", wo, datei, 120)
+        _dateiname(u.datei, "datei", datei)
+        if u.ebene not in ebenen:
+            raise KommuneFehler(
+                f"{wo} nennt die unbekannte Ebene „{u.ebene[:80]}“ (erlaubt: {', '.join(sorted(ebenen))}; "
+                "Einzugsbereiche nicht).",
+                datei=datei,
+            )
+        if u.quelle and u.quelle not in quellen:
+            raise KommuneFehler(f"Die Quelle „{u.quelle}“ ist nicht als [[quelle]] angegeben.", datei=datei)
+        spalten = [u.gebiet_spalte, u.periode_spalte, u.von_spalte, u.nach_spalte, u.anzahl_spalte]
+        for s in spalten:
+            _kurztext(s, "Spalte", wo, datei, 200)
+        if len(set(spalten)) < len(spalten):
+            raise KommuneFehler(
+                f"{wo} nennt dieselbe Spalte mehrmals (gebiet, periode, von, nach, anzahl).", datei=datei
+            )
+        for o in u.ohne_anschluss:
+            _kurztext(o, "ohne_anschluss", wo, datei, 120)
+    ids = [u.id for u in konf.uebergaenge]
+    doppelt = sorted({i for i in ids if ids.count(i) > 1})
+    if doppelt:
+        raise KommuneFehler(f"„id“ = „{doppelt[0]}“ steht in mehreren [[uebergaenge]].", datei=datei)
 
 
 def _erreichbarkeit_pruefen(konf: KommuneKonfiguration, datei: str) -> None:

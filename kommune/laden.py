@@ -35,6 +35,8 @@ from kommune.konfiguration import (
     konfiguration_lesen,
 )
 from kommune.tabellen import tabelle_lesen, zahlen_parsen
+from kommune.uebergaenge import leer as _leere_uebergaenge
+from kommune.uebergaenge import uebergaenge_laden
 
 PROJEKT = Path(__file__).resolve().parent.parent
 
@@ -98,6 +100,8 @@ class Kommune:
     version: str | None = None
     #: Der Stand (`kommune.ablage.Stand`), aus dem die Ablage diese Kommune geladen hat (None: direkt geladen).
     stand: Stand | None = None
+    #: Übergänge zwischen Bildungsstufen (`[[uebergaenge]]`, lange Form aus `kommune.uebergaenge`; leer ohne)
+    uebergaenge: pd.DataFrame = field(default_factory=_leere_uebergaenge)
 
     def __post_init__(self) -> None:
         if self.umland is None:
@@ -556,7 +560,7 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
     """Die Kommune aus den ursprünglichen Dateien."""
     konf = konfiguration_lesen(kommune_ordner(name_oder_pfad))
     hinweise: list[str] = []
-    katalog = katalog_lesen(konf.katalog)
+    katalog = katalog_lesen(konf.katalog, konf.merkmale)
     _bezug_pruefen(konf, katalog)
     gebiete = {s.id: _gebiete_lesen(konf, s, hinweise) for s in konf.schichten}
     _verschachtelung_pruefen(konf, gebiete, hinweise)
@@ -584,4 +588,5 @@ def _laden_ohne_version(name_oder_pfad: str | os.PathLike[str]) -> Kommune:
 
     angebote = verbinden([t[0] for t in teile] + [t for t in [register_angebote(konf, gebiete, hinweise)] if len(t)])
     umland = verbinden([t[1] for t in teile])
-    return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise, umland)
+    uebergaenge = uebergaenge_laden(konf, gebiete)
+    return Kommune(konf, gebiete, indikatoren, katalog, angebote, hinweise, umland, uebergaenge=uebergaenge)

@@ -321,6 +321,11 @@ class Zuordnung:
     stand: str = ""
     dezimalzeichen: str = ""
     ziel: str = ""
+    #: Gruppen (kommune/merkmale.py): Merkmal-ID; lang: Spalte mit der Ausprägung; breit: Gesamtindikator der
+    #: Spalten je Ausprägung
+    merkmal: str = ""
+    merkmal_spalte: str = ""
+    basis: str = ""
     spalten: dict[str, str] = field(default_factory=dict)
     summen: dict[str, list[str]] = field(default_factory=dict)
     symbole: dict[str, str] = field(default_factory=dict)  # Tabellenzeichen → Bedeutung (kommune.tabellen)
@@ -1219,6 +1224,7 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
                 if n in namen and k != z.einheit_spalte:
                     setattr(z, feld, k)
                     break
+    _gruppen_erraten(z, koepfe, kommune)
     if not z.indikator_spalte and not z.spalten:
         spalten = {}
         for k in koepfe:
@@ -1233,12 +1239,130 @@ def zuordnung_erraten(tabelle: Rohtabelle, kommune: Kommune, vorgabe: Zuordnung 
             z.wert_spalte = ""
     if z.format == "lang" and not z.wert_spalte:
         for c, k in enumerate(koepfe):
-            if k in (z.einheit_spalte, z.indikator_spalte, z.periode_spalte, z.name_spalte):
+            if k in (z.einheit_spalte, z.indikator_spalte, z.periode_spalte, z.name_spalte, z.merkmal_spalte):
                 continue
             if any(zahl_lesen(w, ",")[1] in ("", "marke") for w in tabelle.werte[c].iloc[:50].tolist()):
                 z.wert_spalte = k
                 break
     return z
+
+
+def _gruppen_erraten(z: Zuordnung, koepfe: list[str], kommune: Kommune) -> None:
+    """Gruppen erkennen: eine Spalte, die ein Merkmal heißt (lang), oder Spalten je Ausprägung (breit).
+
+    Breit braucht den Gesamtindikator: `basis` oder eine Spalte, die eine Basis des Merkmals ist.
+    """
+    from kommune.merkmale import auspraegung_erkennen, familien
+
+    merkmale = kommune.konfiguration.merkmale
+    if not merkmale:
+        return
+    if not z.merkmal_spalte and z.format == "lang":
+        for k in koepfe:
+            m = next((m for m in merkmale if _norm(k) in (m.id, _norm(m.name))), None)
+            if m is not None and k not in (z.einheit_spalte, z.indikator_spalte, z.periode_spalte, z.wert_spalte):
+                z.merkmal_spalte, z.merkmal = k, z.merkmal or m.id
+                return
+    if z.merkmal_spalte or z.spalten or z.indikator_spalte:
+        return
+    kandidaten = [m for m in merkmale if not z.merkmal or m.id == z.merkmal]
+    for m in kandidaten:
+        treffer = {k: a for k in koepfe if (a := auspraegung_erkennen(m, k))}
+        if len(treffer) < (1 if z.merkmal else 2):
+            continue
+        von_m = [f for f in familien(kommune) if f.merkmal == m.id]
+        basis = z.basis
+        if not basis:
+            genannt = [f.basis for f in von_m if any(_indikator_fuer_kopf(k, kommune) == f.basis for k in koepfe)]
+            basis = genannt[0] if len(genannt) == 1 else (von_m[0].basis if len(von_m) == 1 else "")
+        if not basis:
+            continue
+        f = next((f for f in von_m if f.basis == basis), None)
+        from kommune.merkmale import gruppen_id
+
+        spalten = {}
+        for k in koepfe:
+            if k in (z.einheit_spalte, z.name_spalte, z.periode_spalte):
+                continue
+            if k in treffer:
+                spalten[k] = (f.glied(treffer[k]) if f else None) or gruppen_id(basis, m.id, treffer[k])
+            elif auspraegung_erkennen(m, k) == "":  # „insgesamt“
+                spalten[k] = basis
+            elif ind := _indikator_fuer_kopf(k, kommune):  # weitere Indikatoren der Lieferung
+                spalten[k] = ind
+        z.format, z.merkmal, z.basis, z.spalten, z.wert_spalte = "breit", m.id, basis, spalten, ""
+        return
+
+
+def _gruppen_hinweis(koepfe: list[str], kommune: Kommune) -> str:
+    """Ein Satz, wenn Spalten Ausprägungen eines Merkmals sind, der Gesamtindikator aber nicht erkennbar ist."""
+    from kommune.merkmale import auspraegung_erkennen, familien
+
+    for m in kommune.konfiguration.merkmale:
+        treffer = [k for k in koepfe if auspraegung_erkennen(m, k)]
+        if len(treffer) < 2:
+            continue
+        basen = [f.basis for f in familien(kommune) if f.merkmal == m.id]
+        beispiel = f" (z. B. {', '.join(basen[:3])})" if basen else ""
+        return (
+            f"Die Spalten {_beispiele(treffer, 3)} sind Ausprägungen des Merkmals „{m.name}“, aber der "
+            "Gesamtindikator ist nicht erkennbar: bitte in der Zuordnung „basis“ angeben" + beispiel + "."
+        )
+    return ""
+
+
+def _gruppen_indikatoren(
+    indikator: pd.Series,
+    auspraegung: pd.Series,
+    z: Zuordnung,
+    kommune: Kommune,
+    nummern: np.ndarray,
+    protokoll: Pruefprotokoll,
+) -> pd.Series:
+    """Lange Lieferung mit Merkmalsspalte: Indikator + Ausprägung → Gruppenindikator (leer/„insgesamt“ = Basis).
+
+    Unbekannte Ausprägungen sind Fehler (die Zeile wird nicht übernommen).
+    """
+    from kommune.merkmale import auspraegung_erkennen, gruppen_id
+
+    m = kommune.konfiguration.merkmal(z.merkmal) if z.merkmal else None
+    if m is None:
+        erklaert = ", ".join(x.id for x in kommune.konfiguration.merkmale) or "keines"
+        protokoll.melden(
+            FEHLER,
+            f"Die Merkmalsspalte „{z.merkmal_spalte}“ braucht ein erklärtes Merkmal (in der Zuordnung „merkmal“; "
+            f"erklärt: {erklaert}).",
+            spalte=z.merkmal_spalte,
+            pruefung="zuordnung",
+        )
+        return indikator
+    kat = kommune.katalog
+    glieder = {}
+    if "merkmal" in kat.columns:
+        teil = kat[kat["merkmal"] == m.id]
+        glieder = {(b, a): i for i, b, a in zip(teil.index, teil["basis"], teil["auspraegung"], strict=True)}
+    erkannt = {t: auspraegung_erkennen(m, t) for t in pd.unique(auspraegung.to_numpy())}
+    unbekannt = auspraegung.map(lambda t: erkannt[t] is None).to_numpy(dtype=bool)
+    protokoll.melden_zeilen(
+        FEHLER,
+        pd.DataFrame({"zeile": nummern[unbekannt], "text": auspraegung[unbekannt].str.slice(0, 40).to_numpy()}),
+        lambda r: (
+            f"„{r['text']}“ ist keine Ausprägung des Merkmals „{m.name}“ (erlaubt: "
+            + ", ".join(m.name_von(a) for a in m.auspraegungen)
+            + " oder „insgesamt“)."
+        ),
+        spalte=z.merkmal_spalte,
+        pruefung="auspraegung_unbekannt",
+    )
+    protokoll.fehlerzeilen.update(int(n) for n in nummern[unbekannt])
+
+    def abbilden(ind: str, text: str) -> str:
+        a = erkannt[text]
+        if not a:
+            return ind
+        return glieder.get((ind, a), gruppen_id(ind, m.id, a))
+
+    return pd.Series([abbilden(i, t) for i, t in zip(indikator, auspraegung, strict=True)], index=indikator.index)
 
 
 @dataclass
@@ -1320,6 +1444,10 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             "Die Ebene der Gebietsschlüssel ist nicht erkennbar; bitte in der Zuordnung „ebene“ angeben.",
             pruefung="zuordnung",
         )
+    if z.format == "breit" or not z.indikator_spalte:
+        hinweis = _gruppen_hinweis([k for k in tabelle.kopf if k not in z.spalten], kommune)
+        if hinweis:
+            protokoll.melden(HINWEIS, hinweis, pruefung="gruppen_basis")
     p_gebiet = pos(z.einheit_spalte, "Gebietsschlüssel")
     p_name = pos(z.name_spalte, "Gebietsname", pflicht=False) if z.name_spalte else None
     if z.format == "lang":
@@ -1337,6 +1465,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             )
         spalten_werte = [(pos(k, f"Indikator {i}"), i) for k, i in z.spalten.items()]
         spalten_werte = [(p, i) for p, i in spalten_werte if p is not None]
+    p_merkmal = pos(z.merkmal_spalte, "Merkmal", pflicht=False) if z.merkmal_spalte and p_ind is not None else None
     p_periode = pos(z.periode_spalte, "Periode", pflicht=False) if z.periode_spalte else None
     if p_periode is None and not z.periode:
         protokoll.melden(
@@ -1350,7 +1479,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
     if not protokoll.ok:
         return None
     symbole = symbole_mit(z.symbole)
-    genutzt = {p for p in (p_gebiet, p_name, p_ind, p_periode, p_zaehler, p_nenner) if p is not None}
+    genutzt = {p for p in (p_gebiet, p_name, p_ind, p_periode, p_zaehler, p_nenner, p_merkmal) if p is not None}
     genutzt |= {p for p, _ in spalten_werte}
     formel_spalten = _formeln_melden(tabelle, genutzt, protokoll)
     _ungenutzte_spalten_melden(tabelle, genutzt | formel_spalten, protokoll)
@@ -1400,6 +1529,9 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
         gebiet,
         lambda t: bool(_SUMMENZEILE.match(t)) or t == ags or (bool(ags) and t.isdigit() and t.zfill(len(ags)) == ags),
     )
+    indikatoren = texte[p_ind] if p_ind is not None else None
+    if p_merkmal is not None and indikatoren is not None:
+        indikatoren = _gruppen_indikatoren(indikatoren, texte[p_merkmal], z, kommune, tabelle.zeilennummern, protokoll)
     teile = []
     arten_zaehlung: Counter = Counter()
     for p, ind in spalten_werte:
@@ -1409,7 +1541,7 @@ def lang_bilden(tabelle: Rohtabelle, z: Zuordnung, kommune: Kommune, protokoll: 
             pd.DataFrame(
                 {
                     "gebiet": gebiet,
-                    "indikator": texte[p_ind] if ind is None else ind,
+                    "indikator": indikatoren if ind is None else ind,
                     "periode": periode,
                     "wert": zahlen,
                     "zaehler": begleit["zaehler"],
@@ -1743,18 +1875,20 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
         for ind in kat.index[kat["art"] == "anteil"]
         if {ind, kat.loc[ind, "zaehler"], kat.loc[ind, "nenner"]} & geliefert
     ]
-    summen = {
-        ganzes: teile
-        for ganzes, teile in {**_katalog_summen(kommune), **z.summen}.items()
+    from kommune.merkmale import summen as familien_summen
+
+    summen = [
+        (ganzes, teile)
+        for ganzes, teile in [*{**_katalog_summen(kommune), **z.summen}.items(), *familien_summen(kommune)]
         if {ganzes, *teile} & geliefert
-    }
+    ]
     herkunft = gueltig.drop_duplicates(["gebiet", "periode", "indikator"]).set_index(
         ["gebiet", "periode", "indikator"]
     )["zeile"]
     breit = pd.DataFrame()
     if paare or summen:
         alle_werte = _mit_bestand(kommune, gueltig, ebene)
-        noetig = {i for _, zi, ni in paare for i in (zi, ni)} | {i for g_, t in summen.items() for i in (g_, *t)}
+        noetig = {i for _, zi, ni in paare for i in (zi, ni)} | {i for g_, t in summen for i in (g_, *t)}
         alle_werte = alle_werte[alle_werte["indikator"].isin(noetig)]
         breit = alle_werte.set_index(["gebiet", "periode", "indikator"])["wert"].unstack("indikator")
     gemeldet: set[tuple[str, str]] = set()
@@ -1784,7 +1918,7 @@ def pruefen(kommune: Kommune, lieferung: Lieferung, z: Zuordnung, protokoll: Pru
             ),
             pruefung="zaehler_nenner",
         )
-    for ganzes, teile in summen.items():
+    for ganzes, teile in summen:
         if ganzes not in breit.columns or not all(t in breit.columns for t in teile):
             continue
         summe = breit[teile].sum(axis=1, min_count=len(teile))
@@ -1959,6 +2093,7 @@ def lieferung_pruefen(
             z.zaehler_spalte,
             z.nenner_spalte,
             z.name_spalte,
+            z.merkmal_spalte,
         )
         if v
     } | set(z.spalten)
@@ -1966,6 +2101,8 @@ def lieferung_pruefen(
         erwartet = {s.id_spalte for s in kommune.konfiguration.schichten} | {n for t in _KOEPFE.values() for n in t}
         erwartet |= set(kommune.katalog.index) | set(kommune.katalog["name"])
         erwartet |= SCHLUESSEL_KOEPFE
+        for m in kommune.konfiguration.merkmale:
+            erwartet |= {m.id, m.name, *(n for _, n in m.namen)}
     try:
         tabelle = lieferung_lesen(pfad, protokoll, blatt=blatt or z.blatt or None, erwartete_koepfe=erwartet)
         if tabelle is None:

@@ -15,6 +15,7 @@ import streamlit as st
 from kommune.angebotsregister import FELD, GESCHLECHTER, LAGEN, SPRACHNIVEAUS, ZIELGRUPPEN, datum_text
 from kommune.format import zahl
 from kommune.laden import Kommune
+from oberflaeche.kartenblock import ort_waehlen
 
 #: Felder, die das Formular nicht zeigt (vergeben oder beim Einreichen gesetzt).
 _AUTOMATISCH = ("id", "traeger_id", "traeger", "bestaetigt_am", "bestaetigt_von")
@@ -57,8 +58,8 @@ def _feld(spalte: Any, feld_id: str, vorher: dict[str, Any], gebiete: dict[str, 
                                 format_func=lambda w: w or "keine Angabe")  # fmt: skip
     if feld_id == "lage":
         wahl = alt if alt in LAGEN else "koordinaten"
-        return spalte.radio(titel, LAGEN, index=LAGEN.index(wahl), format_func=_LAGE_NAMEN.__getitem__, key=k,
-                            horizontal=True)  # fmt: skip
+        vorgabe = {} if k in st.session_state else {"index": LAGEN.index(wahl)}  # Kartenklick setzt den Zustand
+        return spalte.radio(titel, LAGEN, format_func=_LAGE_NAMEN.__getitem__, key=k, horizontal=True, **vorgabe)
     if feld_id == "gebiet":
         optionen = ["", *gebiete]
         return spalte.selectbox(titel, optionen, index=optionen.index(alt) if alt in optionen else 0, key=k,
@@ -76,13 +77,34 @@ def _feld(spalte: Any, feld_id: str, vorher: dict[str, Any], gebiete: dict[str, 
         d = spalte.date_input(titel, wert, format="DD.MM.YYYY", key=k, min_value=date(2000, 1, 1))
         return d.isoformat() if isinstance(d, date) else ""
     if f.art == "zahl":
-        return spalte.text_input(titel, _zahl_text(alt), key=k, help=f.hilfe or None)
+        vorgabe = {} if k in st.session_state else {"value": _zahl_text(alt)}  # Kartenklick setzt lon/lat
+        return spalte.text_input(titel, key=k, help=f.hilfe or None, **vorgabe)
     return spalte.text_input(titel, "" if _leer(alt) else str(alt), key=k, max_chars=f.laenge, help=f.hilfe or None)
 
 
-def formular(kommune: Kommune, vorher: dict[str, Any] | None, key: str, knopf: str) -> dict[str, Any] | None:
-    """Das Angebotsformular (vorbefüllt mit `vorher`); die Rohwerte nach dem Absenden, sonst None."""
+def ort_aus_karte(kommune: Kommune, kommune_id: str, vorher: dict[str, Any], key: str) -> None:
+    """Über dem Formular: eine Karte, deren Klick Längen-/Breitengrad und „Lage aus: Karte“ ins Formular setzt."""
+    gesetzt = st.session_state.get(f"{key}_ort")
+    if gesetzt is None and not _leer(vorher.get("lat")) and not _leer(vorher.get("lon")):
+        gesetzt = (float(vorher["lat"]), float(vorher["lon"]))
+    with st.expander("Ort auf der Karte wählen (kein Online-Geocoder nötig)"):
+        st.caption("Ein Klick setzt den Punkt und trägt Längen- und Breitengrad unten ein.")
+        punkt = ort_waehlen(kommune, kommune_id, gesetzt, schluessel=f"{key}_karte")
+    if punkt is not None and punkt != st.session_state.get(f"{key}_ort"):
+        st.session_state[f"{key}_ort"] = punkt
+        st.session_state[f"{key}_lat"] = _zahl_text(punkt[0])
+        st.session_state[f"{key}_lon"] = _zahl_text(punkt[1])
+        st.session_state[f"{key}_lage"] = "karte"
+
+
+def formular(
+    kommune: Kommune, vorher: dict[str, Any] | None, key: str, knopf: str, kommune_id: str = ""
+) -> dict[str, Any] | None:
+    """Das Angebotsformular (vorbefüllt mit `vorher`, mit Ortswahl auf der Karte, wenn `kommune_id`); die
+    Rohwerte nach dem Absenden, sonst None."""
     vorher = vorher or {}
+    if kommune_id:
+        ort_aus_karte(kommune, kommune_id, vorher, key)
     ebene = kommune.konfiguration.standard_ebene or kommune.konfiguration.ebenen[0].id
     namen = kommune.gebiete[ebene]["name"]
     gebiete = {str(g): str(n) for g, n in sorted(namen.items(), key=lambda p: str(p[1]).lower())}

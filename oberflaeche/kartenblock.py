@@ -12,6 +12,7 @@ import streamlit as st
 
 from berichte.xlsx import xlsx_bytes
 from freigabe.geheimhaltung import extreme_gebiete
+from geodata.angebotsfinder import hintergrund_ebene, hintergrund_faerbung
 from geodata.kartendaten import (
     angebote_je_kategorie,
     angebotsebene,
@@ -25,7 +26,7 @@ from geodata.legende import kartentabelle, legende_html
 from kommune.laden import Kommune
 from kommune.zwischenspeicher import Objektcache
 from oberflaeche.auswahl import Auswahl, url_setzen
-from oberflaeche.kartenkomponente import karte_anzeigen
+from oberflaeche.kartenkomponente import angebotskarte_anzeigen, karte_anzeigen, ortkarte_anzeigen
 from oberflaeche.laden import karten_geometrie
 
 #: Kodierte Angebotsebenen je Kommune (Kategorie + Zeilen): gleiche Auswahl, gleiche Ebene, ohne neu zu rechnen.
@@ -38,6 +39,78 @@ def _angebotsebenen(kommune: Kommune, angebote: gpd.GeoDataFrame) -> list[dict[s
         _ANGEBOTE.holen(kommune, (kat, tuple(teil.index)), lambda k=kat, t=teil: angebotsebene(k, t))
         for kat, teil in angebote_je_kategorie(angebote)
     ]
+
+
+def angebotskarte_zeigen(
+    kommune: Kommune,
+    kommune_id: str,
+    angebote: gpd.GeoDataFrame,
+    sichtbar: str,
+    gewaehlt: int | None,
+    *,
+    hoehe: int | str,
+    bei_klick: Callable[[int], None] | None = None,
+    schluessel: str = "angebotskarte",
+) -> int | None:
+    """Alle `angebote` (einmal je Browser-Sitzung), davon sichtbar nur die in `sichtbar`
+    (`geodata.angebotsfinder.sichtbarkeit`), über blassen Flächen der gröbsten Ebene; Rückgabe: Position des eben
+    angeklickten Angebots in `geodata.angebotsfinder.kartenreihenfolge(angebote)` oder None.
+
+    `bei_klick(position)` läuft vor dem Lauf, den der Klick auslöst (so zeigt schon dieser Lauf die Auswahl)."""
+    ebene = hintergrund_ebene(kommune)
+    geometrie = karten_geometrie(kommune, ebene)
+    key = f"{schluessel}_{kommune_id}"
+
+    def geklickt() -> None:
+        zustand = st.session_state.get(key)
+        pos = _ganzzahl(zustand.get("angebot") if isinstance(zustand, dict) else None)
+        if pos is not None and bei_klick is not None:
+            bei_klick(pos)
+
+    position = angebotskarte_anzeigen(
+        schluessel=key,
+        bei_angebot=geklickt,
+        geometrie=geometrie,
+        angebote=_angebotsebenen(kommune, angebote),
+        faerbung=hintergrund_faerbung(geometrie["ids"]),
+        sichtbar=sichtbar,
+        angebot_gewaehlt=gewaehlt,
+        hoehe=hoehe,
+    )
+    return _ganzzahl(position)
+
+
+def ort_waehlen(
+    kommune: Kommune, kommune_id: str, punkt: tuple[float, float] | None, *, schluessel: str, hoehe: int | str = 380
+) -> tuple[float, float] | None:
+    """Eine Karte der feinsten Ebene zum Setzen eines Ortes; Rückgabe: der eben angeklickte Punkt (lat, lng)."""
+    ebene = max(kommune.konfiguration.ebenen, key=lambda e: len(kommune.gebiete[e.id])).id
+    geometrie = karten_geometrie(kommune, ebene)
+    roh = ortkarte_anzeigen(
+        schluessel=f"{schluessel}_{kommune_id}",
+        geometrie=geometrie,
+        faerbung=hintergrund_faerbung(geometrie["ids"]),
+        punkt=punkt,
+        hoehe=hoehe,
+    )
+    return punkt_aus_browser(roh)
+
+
+def punkt_aus_browser(roh: object) -> tuple[float, float] | None:
+    """[lat, lng] aus dem Browser als Zahlenpaar in WGS84-Grenzen, sonst None."""
+    if not isinstance(roh, list | tuple) or len(roh) != 2:
+        return None
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in roh):
+        return None
+    lat, lng = float(roh[0]), float(roh[1])
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
+
+
+def _ganzzahl(wert: object) -> int | None:
+    """Eine Position aus dem Browser (JSON-Zahl), sonst None."""
+    if isinstance(wert, bool) or not isinstance(wert, int | float) or not float(wert).is_integer():
+        return None
+    return int(wert)
 
 
 @dataclass(frozen=True)

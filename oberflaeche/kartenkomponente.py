@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,80 @@ def karte_anzeigen(
     `faerbung` aus `geodata.kartendaten.faerbung` (mit schon geschützten Werten). `hoehe`: Pixel oder eine
     CSS-Höhe (`kartenhoehe`: aus der Fensterhöhe); die Karte setzt sie selbst, die Komponente wächst mit.
     """
+    return _anzeigen(
+        schluessel=schluessel,
+        geometrie=geometrie,
+        angebote=angebote,
+        faerbung=faerbung,
+        gewaehlt=gewaehlt,
+        hoehe=hoehe,
+    ).get("klick")
+
+
+def angebotskarte_anzeigen(
+    *,
+    schluessel: str,
+    geometrie: dict[str, Any],
+    angebote: list[dict[str, Any]],
+    faerbung: dict[str, Any],
+    sichtbar: str,
+    angebot_gewaehlt: int | None,
+    hoehe: int | str,
+    bei_angebot: Callable[[], None] | None = None,
+) -> Any:
+    """Die Karte als Angebotskarte (Angebotsfinder); Rückgabe: die Position des eben angeklickten Angebots.
+
+    `sichtbar`: welche Angebote gezeigt werden (`geodata.angebotsfinder.sichtbarkeit`, je Wechsel nur dieser
+    Text); `angebot_gewaehlt`: Position des hervorgehobenen Angebots. Ein Klick auf ein Angebot wählt kein
+    Gebiet; Flächen sind nur Hintergrund (ohne Auslöser), ohne Ebenenauswahl. `bei_angebot` läuft vor dem Lauf,
+    den der Klick auslöst (der Wert steht dann in `st.session_state[schluessel]["angebot"]`).
+    """
+    return _anzeigen(
+        schluessel=schluessel,
+        geometrie=geometrie,
+        angebote=angebote,
+        faerbung=faerbung,
+        gewaehlt=None,
+        hoehe=hoehe,
+        finder={"sichtbar": sichtbar, "gewaehlt": angebot_gewaehlt},
+        bei_angebot=bei_angebot,
+    ).get("angebot")
+
+
+def ortkarte_anzeigen(
+    *,
+    schluessel: str,
+    geometrie: dict[str, Any],
+    faerbung: dict[str, Any],
+    punkt: tuple[float, float] | None,
+    hoehe: int | str,
+) -> Any:
+    """Die Karte als Ortswahl (Lage eines Angebots): ein Klick setzt eine Markierung und liefert [lat, lng]
+    (WGS84) statt eines Gebiets; `punkt`: die bisherige Markierung oder None."""
+    return _anzeigen(
+        schluessel=schluessel,
+        geometrie=geometrie,
+        angebote=[],
+        faerbung=faerbung,
+        gewaehlt=None,
+        hoehe=hoehe,
+        ortwahl={"punkt": list(punkt) if punkt else None},
+    ).get("ort")
+
+
+def _anzeigen(
+    *,
+    schluessel: str,
+    geometrie: dict[str, Any],
+    angebote: list[dict[str, Any]],
+    faerbung: dict[str, Any],
+    gewaehlt: str | None,
+    hoehe: int | str,
+    finder: dict[str, Any] | None = None,
+    bei_angebot: Callable[[], None] | None = None,
+    ortwahl: dict[str, Any] | None = None,
+) -> Any:
+    """Die Komponente mit allem, was der Browser noch nicht hat; Rückgabe: ihre Auslöser."""
     bekannt: set[str] = st.session_state.setdefault(BEKANNT, set())
     kachel_url = os.environ.get("BILDUNGSMONITOR_KACHEL_URL")
     daten = {
@@ -100,9 +175,17 @@ def karte_anzeigen(
             if kachel_url
             else None
         ),
+        "finder": finder,
+        "ortwahl": ortwahl,
     }
     ergebnis = _KOMPONENTE(
-        key=schluessel, data=daten, height="content", on_klick_change=_nichts, on_fehlt_change=_vergessen
+        key=schluessel,
+        data=daten,
+        height="content",
+        on_klick_change=_nichts,
+        on_fehlt_change=_vergessen,
+        on_angebot_change=bei_angebot or _nichts,
+        on_ort_change=_nichts,
     )
     bekannt.update([geometrie["hash"], *(a["hash"] for a in angebote)])
-    return ergebnis.get("klick")
+    return ergebnis

@@ -55,6 +55,7 @@ SEITEN_ROLLE = {
     "karte": "oeffentlich",
     "gebietsprofil": "oeffentlich",
     "vergleich": "oeffentlich",
+    "uebergaenge": "oeffentlich",
     "sitzung": "oeffentlich",
     "index_baukasten": "intern",
     "angebote": "intern",

@@ -38,6 +38,7 @@ from generate_musterstadt import (
     bereinigen,
     csv_schreiben,
     einzelabschnitt,
+    gruppen_schreiben,
     kmeans_keime,
     nachbarn,
     regionen_wachsen,
@@ -50,6 +51,11 @@ from generate_musterstadt import (
     zufallspunkt,
 )
 from generate_musterstadt import katalog_zeilen as _katalog_zeilen
+from generate_musterstadt import teilnahme_abschnitte as _teilnahme_abschnitte
+from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
+from gruppen_muster import toml_fuer as gruppen_toml
+from uebergaenge_muster import abschnitte as uebergaenge_abschnitte
+from uebergaenge_muster import schreiben as uebergaenge_schreiben
 
 ZIEL = Path(__file__).resolve().parent / "musterkreis"
 CRS = "EPSG:25832"
@@ -441,13 +447,47 @@ def toml_text() -> str:
         "quelle": "schulen"}))
     abschnitte += tabellen_und_angebote("gemeinde", UMLAND_M)
     abschnitte += [("kachel", k) for k in KACHELN]
+    abschnitte += gruppen_toml("gemeinde")
+    abschnitte += uebergaenge_abschnitte("gemeinde")
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
     erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("erreichbarkeit", erreichbarkeit)
     zeilen += einzelabschnitt("cockpit", COCKPIT)
+    zeilen += teilnahme_abschnitte()
     zeilen += register_toml("Musterkreis")
     return "\n".join(zeilen) + "\n"
+
+
+# Reichweite des Ferienprogramms (Issue 14): eigener Zufall, damit alle übrigen Dateien gleich bleiben
+TEILNAHME_DATEI = "teilnahme_ferienprogramm.csv"
+TEILNAHME_KATALOG = """
+teilnehmende_ferienprogramm|Teilnehmende am Ferienprogramm|Personen|anzahl||0|NF|statistik|31.12.2024|nein
+Zahl der Kinder von 6 bis unter 10 Jahren mit mindestens einer Teilnahme am Ferienprogramm des Kreisjugendrings.
+Lieferung der Statistikstelle aus den Anmeldungen (abgeschottet, nur Anzahlen je Gemeinde) – keine Einzeldaten.
+"""
+
+
+def teilnahme_zeilen(werte: pd.DataFrame) -> list[list]:
+    """Teilnehmende am Ferienprogramm der letzten zwei Perioden: in Gemeinden mit hoher Kinderarmut weniger."""
+    rng = np.random.default_rng(SEED + 14)
+    zeilen = []
+    for periode in PERIODEN[-2:]:
+        w = werte[werte["periode"] == periode].pivot(index="gebiet_id", columns="indikator", values="wert")
+        armut = w["kinderarmut"].fillna(w["kinderarmut"].median())
+        z = ((armut - armut.mean()) / armut.std()).to_numpy()
+        logit = np.log(0.24 / 0.76) - 0.45 * z + rng.normal(0, 0.15, len(w))
+        kinder = w["kinder_6_10"].fillna(0).astype(int).to_numpy()
+        teilnehmende = rng.binomial(kinder, 1 / (1 + np.exp(-logit)))
+        zeilen += [[g, "teilnehmende_ferienprogramm", periode, str(int(t))] for g, t in zip(w.index, teilnehmende,
+                                                                                             strict=True)]
+    return zeilen
+
+
+def teilnahme_abschnitte() -> list[str]:
+    """Teilnahme-Lieferung und [[reichweite]] (Zielgruppe: Kinder von 6 bis unter 10, Klassen: Sozialindex)."""
+    zeilen = _teilnahme_abschnitte("gemeinde")
+    return [z.replace('"kinder_6_12"', '"kinder_6_10"').replace("6 bis unter 12", "6 bis unter 10") for z in zeilen]
 
 
 def _toml_paare(eintrag: dict) -> list[tuple[str, str]]:
@@ -515,10 +555,14 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / "indikatoren.csv", ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
-    csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
+    katalog = katalog_ergaenzen(katalog, "gemeinde")
+    csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog + _katalog_zeilen(TEILNAHME_KATALOG, "gemeinde"))
+    csv_schreiben(ziel / TEILNAHME_DATEI, ["gebiet_id", "indikator", "periode", "wert"], teilnahme_zeilen(werte))
+    gruppen_schreiben(ziel, gruppen_erzeugen(werte, SEED + 21, 0.13, 0.22, [k[0] for k in katalog]))
     csv_schreiben(ziel / GITTER, ["GITTER_ID_1km", "x_mp_1km", "y_mp_1km", "Einwohner"],
                   bevoelkerungsgitter(gem, orte, ew0))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    uebergaenge_schreiben(ziel, werte, PERIODEN, ("Realschule", "Gesamtschule", "Förderschule"), SEED + 21)
     register_schreiben(ziel, "Musterkreis", "mk", "09998", "99998", SEED + 14, 60, nur_wo_angebote=True)
     (ziel / "presets" / "sozialindex.toml").write_text(preset_text(), encoding="utf-8")
     (ziel / "sitzungen" / "jugendhilfeausschuss.toml").write_text(sitzung_text(werte, gem), encoding="utf-8")

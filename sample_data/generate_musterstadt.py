@@ -25,6 +25,11 @@ import pyogrio
 import shapely
 from angebotsregister_muster import main as register_schreiben
 from angebotsregister_muster import toml_zeilen as register_toml
+from gruppen_muster import DATEI as GRUPPEN_DATEI
+from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
+from gruppen_muster import toml_fuer as gruppen_toml
+from uebergaenge_muster import abschnitte as uebergaenge_abschnitte
+from uebergaenge_muster import schreiben as uebergaenge_schreiben
 
 ZIEL = Path(__file__).resolve().parent / "musterstadt"
 CRS = "EPSG:25832"
@@ -95,7 +100,7 @@ LIZENZ, NAMENSNENNUNG = "CC0 1.0", "Bildungsmonitor – synthetische Beispieldat
 THEMEN = {"R": "Rahmenbedingungen", "FK": "frühkindliche Bildung", "AS": "allgemeinbildende Schulen",
           "BH": "berufliche Bildung und Hochschule", "WB": "Weiterbildung", "NF": "non-formale Bildung"}
 KATALOG_SPALTEN = ["id", "name", "definition", "einheit", "art", "zaehler", "nenner", "gewicht", "richtung", "thema",
-                   "quelle", "stand", "ebene", "sensibel", "hinweise"]
+                   "quelle", "stand", "ebene", "sensibel", "hinweise", "basis", "merkmal", "auspraegung"]
 # Je Indikator drei Zeilen: id|name|einheit|art|bezug|richtung|thema|quelle|stand|sensibel, Definition, Hinweis.
 # bezug: „zähler/nenner“ (beide Indikatoren im Katalog) oder der Gewichtungsindikator.
 KATALOG = """
@@ -585,6 +590,43 @@ VERSORGUNG = [
 BEVOELKERUNG = {"indikator": "einwohner"}
 
 
+# Reichweite des Ferienprogramms: Teilnehmende je Wohnviertel als eigene Lieferung der Statistikstelle (Issue 14)
+TEILNAHME_DATEI = "teilnahme_ferienprogramm.csv"
+TEILNAHME_KATALOG = """
+teilnehmende_ferienprogramm|Teilnehmende am Ferienprogramm|Personen|anzahl||0|NF|statistik|31.12.2024|nein
+Zahl der Kinder von 6 bis unter 12 Jahren mit mindestens einer Teilnahme am städtischen Ferienprogramm, nach Wohnort.
+Lieferung der Statistikstelle aus den Anmeldungen (abgeschottet, nur Anzahlen je Viertel) – keine Einzeldaten.
+kinder_6_12|Kinder von 6 bis unter 12 Jahren|Personen|anzahl||0|R|statistik|31.12.2024|nein
+Zahl der Kinder im Alter von 6 bis unter 12 Jahren.
+Zielgruppe des Ferienprogramms.
+"""
+REICHWEITE = [{"id": "ferienprogramm", "name": "Ferienprogramm", "teilnehmende": "teilnehmende_ferienprogramm",
+               "zielgruppe": "kinder_6_12", "zielgruppe_name": "Kinder von 6 bis unter 12 Jahren",
+               "klassen": "sozialindex", "richtung": 1, "klassen_anzahl": 5}]
+
+
+def teilnahme_zeilen(werte: pd.DataFrame) -> list[list]:
+    """Teilnehmende und Zielgruppe des Ferienprogramms der letzten zwei Perioden (aus Zähler und Nenner der Quote
+    „ferienprogramm“: in benachteiligten Vierteln nehmen weniger Kinder teil)."""
+    f = werte[(werte["indikator"] == "ferienprogramm") & werte["periode"].isin(PERIODEN[-2:])]
+    zeilen = []
+    for r in f.itertuples():
+        zeilen.append([r.gebiet_id, "teilnehmende_ferienprogramm", r.periode, zahl(r.zaehler, True)])
+        zeilen.append([r.gebiet_id, "kinder_6_12", r.periode, zahl(r.nenner, True)])
+    return zeilen
+
+
+def teilnahme_abschnitte(ebene: str) -> list[str]:
+    """Die TOML-Zeilen der Teilnahme-Lieferung ([[indikatoren]]) und der [[reichweite]] (am Ende der Datei)."""
+    tabelle = {"datei": TEILNAHME_DATEI, "ebene": ebene, "quelle": "statistik", "trennzeichen": ";",
+               "dezimalzeichen": ",", "format": "lang", "einheit_spalte": "gebiet_id", "indikator_spalte": "indikator",
+               "periode_spalte": "periode", "wert_spalte": "wert"}
+    zeilen = ["", "# Reichweite: Teilnehmende je Wohngebiet (Lieferung der Statistikstelle) gegen die Zielgruppe"]
+    zeilen += toml_abschnitte({}, [("indikatoren", tabelle)], "")[2:]
+    zeilen += toml_abschnitte({}, [("reichweite", r) for r in REICHWEITE], "")[2:]
+    return zeilen
+
+
 def wert(x: object) -> str:
     """Ein Wert als TOML-Text (Zeichenkette, Zahl, Wahrheitswert, Liste oder Inline-Tabelle)."""
     if isinstance(x, dict):
@@ -644,9 +686,12 @@ def toml_text() -> str:
         "id_spalte": "bezirk_id", "name_spalte": "bezirk_name", "stand": "Schuljahr 2024/25", "quelle": "statistik"}))
     abschnitte += tabellen_und_angebote("viertel")
     abschnitte += [("kachel", k) for k in KACHELN]
+    abschnitte += gruppen_toml("viertel")
+    abschnitte += uebergaenge_abschnitte("viertel", kachel=True)
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)
+    zeilen += teilnahme_abschnitte("viertel")
     zeilen += register_toml("Musterstadt")
     return "\n".join(zeilen) + "\n"
 
@@ -664,6 +709,13 @@ def csv_schreiben(pfad: Path, kopf: list[str], zeilen: list[list]) -> None:
         schreiber = csv.writer(f, delimiter=";", lineterminator="\n")
         schreiber.writerow(kopf)
         schreiber.writerows(zeilen)
+
+
+def gruppen_schreiben(ziel: Path, gruppen: pd.DataFrame) -> None:
+    """Die Gruppenwerte (sample_data/gruppen_muster.py) als eigene lange Tabelle."""
+    csv_schreiben(ziel / GRUPPEN_DATEI, ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
+                  [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
+                    zahl(r.nenner, True)] for r in gruppen.itertuples()])
 
 
 def main(ziel: Path = ZIEL) -> None:
@@ -686,8 +738,12 @@ def main(ziel: Path = ZIEL) -> None:
     csv_schreiben(ziel / "indikatoren.csv", ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"],
                   [[r.gebiet_id, r.indikator, r.periode, zahl(r.wert, r.ganzzahl), zahl(r.zaehler, True),
                     zahl(r.nenner, True)] for r in werte.itertuples()])
-    csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog)
+    katalog = katalog_ergaenzen(katalog, "viertel")
+    csv_schreiben(ziel / "katalog.csv", KATALOG_SPALTEN, katalog + katalog_zeilen(TEILNAHME_KATALOG))
+    csv_schreiben(ziel / TEILNAHME_DATEI, ["gebiet_id", "indikator", "periode", "wert"], teilnahme_zeilen(werte))
+    gruppen_schreiben(ziel, gruppen_erzeugen(werte, SEED + 21, 0.27, 0.40, [k[0] for k in katalog]))
     (ziel / "kommune.toml").write_text(toml_text(), encoding="utf-8")
+    uebergaenge_schreiben(ziel, werte, PERIODEN, ("Realschule", "Mittelschule", "Förderschule"), SEED + 21)
     register_schreiben(ziel, "Musterstadt", "ms", "0999", "99999", SEED + 14, 80)
     einwohner = werte[(werte["indikator"] == "einwohner") & (werte["periode"] == PERIODEN[-1])]["wert"].sum()
     print(f"Musterstadt geschrieben nach {ziel}: {len(ebenen['viertel'])} Viertel, {len(angebote)} Angebote, "

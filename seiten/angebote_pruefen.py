@@ -66,7 +66,7 @@ def entscheiden(annehmen: list[str], ablehnen: dict[str, str]) -> None:
 
 st.caption(f"{zahl(len(register), 0)} Angebote im Register · {zahl(len(offen), 0)} Vorschläge offen")
 tab_vor, tab_stand, tab_lief, tab_verlauf = st.tabs(
-    [f"Vorschläge ({zahl(len(offen), 0)})", "Stand-Abfrage", "Lieferung übernehmen", "Verlauf"]
+    ["Vorschläge", "Stand-Abfrage", "Lieferung übernehmen", "Verlauf"], key="ap_reiter", on_change="rerun"
 )
 
 with tab_vor:

@@ -7,6 +7,8 @@ import streamlit as st
 
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
 from berichte.grundlagen import aggregationshinweis, mit_deckung, versorgung_und_maske
+from berichte.gruppen import aufschluesselung, familien_mit_werten
+from berichte.gruppen import titel as familie_titel
 from berichte.profilbericht import profil_html
 from berichte.sitzung import Ansicht
 from berichte.xlsx import xlsx_bytes
@@ -123,6 +125,20 @@ with tab_werte:
     )
     for hinweis in dict.fromkeys(h for h in profil["gewicht_hinweis"] if h):
         st.caption(hinweis)
+    gruppen_familien = familien_mit_werten(kommune, auswahl.periode)
+    if gruppen_familien:
+        st.subheader("Aufschlüsselung nach Gruppen")
+        for fam, fam_periode in gruppen_familien:
+            st.markdown(f"**{familie_titel(kommune, fam)}** ({stand_text(fam_periode) or fam_periode})")
+            st.dataframe(
+                aufschluesselung(kommune, fam, ebene, gebiet, fam_periode, rolle=rolle),
+                hide_index=True,
+                width="stretch",
+            )
+        st.caption(
+            "Anteil = Anteil der Gruppe am Gesamtwert des Gebiets (nur bei Anzahlen). „.“ = gesperrt; ein Anteil ist "
+            "auch gesperrt, wenn der Gesamtwert gesperrt ist."
+        )
 
 with tab_lage:
     st.markdown(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from berichte.grundlagen import gesamt_mit_text, mit_deckung
+from berichte.gruppen import MASSE, familien_von, gesamtluecke, luecke_und_maske
+from berichte.gruppen import titel as familie_titel
 from berichte.sitzung import Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import ueberlagerungsbericht
@@ -12,6 +14,7 @@ from geodata.karte import angebote_knopf
 from geodata.klassen import METHODEN, METHODEN_ERKLAERUNG
 from kommune.fehler import KommuneFehler
 from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit, zahl
+from kommune.merkmale import auspraegung_name
 from kommune.profil import rang
 from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
@@ -75,6 +78,43 @@ except KommuneFehler as e:
     reihe = gebietswerte(kommune, indikator, ebene, periode)
 reihe, gesperrt = geschuetzt(kommune, indikator, ebene, periode, reihe, methode_umrechnung)
 stellen = 0 if ist_ganzzahlig(str(eintrag["einheit"]), str(eintrag["art"])) else 1
+titel_karte, einheit_karte, richtung_karte = str(eintrag["name"]), str(eintrag["einheit"]), int(eintrag["richtung"])
+luecke = None
+# Gruppen (kommune/merkmale.py): statt des Werts die Lücke zwischen zwei Gruppen zeigen
+gruppen_familien = familien_von(kommune, indikator)
+if gruppen_familien and st.toggle("Lücke zwischen zwei Gruppen zeigen", key="karte_luecke"):
+    spalten = st.columns(4)
+    fam = gruppen_familien[
+        spalten[0].selectbox(
+            "Aufschlüsselung",
+            range(len(gruppen_familien)),
+            format_func=lambda i: familie_titel(kommune, gruppen_familien[i]),
+            key=f"karte_luecke_familie_{indikator}",
+        )
+    ]
+    a = spalten[1].selectbox(
+        "Gruppe",
+        fam.auspraegungen,
+        format_func=lambda x: auspraegung_name(kommune, fam.merkmal, x),
+        key=f"karte_luecke_a_{fam.basis}_{fam.merkmal}",
+    )
+    andere = [x for x in fam.auspraegungen if x != a]
+    b = spalten[2].selectbox(
+        "verglichen mit",
+        andere,
+        format_func=lambda x: auspraegung_name(kommune, fam.merkmal, x),
+        key=f"karte_luecke_b_{fam.basis}_{fam.merkmal}_{a}",
+    )
+    mass = spalten[3].radio("Maß", list(MASSE), format_func=MASSE.__getitem__, horizontal=True, key="karte_mass")
+    luecke = luecke_und_maske(kommune, fam, a, b, ebene, periode, mass=mass, rolle=rolle, methode=methode_umrechnung)
+    reihe, gesperrt, stellen = luecke.werte, luecke.gesperrt, luecke.stellen
+    titel_karte, einheit_karte, richtung_karte = luecke.titel, luecke.einheit, 0
+    luecke_gesamt = gesamtluecke(kommune, fam, a, b, periode, mass=mass, rolle=rolle)
+    st.caption(
+        "Differenz: Wert der ersten Gruppe minus Wert der zweiten"
+        + (" (bei Anteilen in Prozentpunkten)" if mass == "differenz" else "")
+        + "; Verhältnis: erste ÷ zweite. Ist einer der beiden Werte gesperrt, fehlt die Lücke (Geheimhaltung)."
+    )
 stand = stand_text(eintrag["stand"]) or stand_text(periode)
 namen = kommune.gebiete[ebene]["name"]
 
@@ -102,14 +142,15 @@ def ausgewaehlt(_klassen: object) -> None:
     wert_text = (
         "gesperrt (.)"
         if bool(gesperrt.get(gebiet, False))
-        else wert_mit_einheit(reihe.get(gebiet), eintrag["einheit"], stellen, leer="keine Daten")
+        else wert_mit_einheit(reihe.get(gebiet), einheit_karte, stellen, leer="keine Daten")
     )
-    st.markdown(f"{eintrag['name']}: **{wert_text}**")
-    gesamt, deckung = gesamt_mit_text(kommune, indikator, periode, rolle=rolle)
-    st.markdown(
-        f"{kommune.konfiguration.gesamtgebiet}: "
-        f"{mit_deckung(wert_mit_einheit(gesamt, eintrag['einheit'], stellen), deckung)}"
-    )
+    st.markdown(f"{titel_karte}: **{wert_text}**")
+    if luecke is None:
+        gesamt, deckung = gesamt_mit_text(kommune, indikator, periode, rolle=rolle)
+        gesamt_text = mit_deckung(wert_mit_einheit(gesamt, eintrag["einheit"], stellen), deckung)
+    else:
+        gesamt_text = wert_mit_einheit(luecke_gesamt, einheit_karte, stellen)
+    st.markdown(f"{kommune.konfiguration.gesamtgebiet}: {gesamt_text}")
     if r:
         st.markdown(f"Rang {r} von {n} (1 = höchster Wert)")
     st.page_link("seiten/gebietsprofil.py", label="Zum Gebietsprofil")
@@ -118,7 +159,7 @@ def ausgewaehlt(_klassen: object) -> None:
 karte_zeigen(
     auswahl,
     reihe,
-    Darstellung(eintrag["name"], eintrag["einheit"], stand, int(eintrag["richtung"]), stellen),
+    Darstellung(titel_karte, einheit_karte, stand, richtung_karte, stellen),
     kommune.angebote[kommune.angebote["kategorie"].isin(zeigen)],
     methode=methode,
     k=k,

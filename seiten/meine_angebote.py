@@ -67,7 +67,9 @@ k1, k2, k3 = st.columns(3)
 k1.metric("Angebote", zahl(len(eigen), 0))
 k2.metric(f"Bestätigung fällig (über {konf.angebotsregister.monate} Monate)", zahl(len(faellig), 0))
 k3.metric("Vorschläge in Prüfung", zahl(len(offen), 0))
-tab_liste, tab_neu, tab_tabelle, tab_verlauf = st.tabs(["Angebote", "Neues Angebot", "Tabelle (XLSX)", "Vorschläge"])
+tab_liste, tab_neu, tab_tabelle, tab_verlauf = st.tabs(
+    ["Angebote", "Neues Angebot", "Tabelle (XLSX)", "Vorschläge"], key="ma_reiter", on_change="rerun"
+)  # mit Schlüssel: nach dem Hochladen bleibt der Reiter offen
 
 with tab_liste:
     if eigen.empty:
@@ -97,7 +99,8 @@ with tab_liste:
             v, _ = pflege.vorschlag_bilden(kommune, traeger_id, "loeschen", {}, nutzer, aid)
             if v is not None:
                 einreichen([v], "Löschung beantragt")
-        werte = formular(kommune, vorher, f"ma_form_{aid}", "Änderung einreichen")
+        # die Karte der Ortswahl nur im sichtbaren Reiter (verborgen hätte sie keine Größe und stünde doppelt)
+        werte = formular(kommune, vorher, f"ma_form_{aid}", "Änderung einreichen", kid if tab_liste.open else "")
         if werte is not None:
             v, fehler = pflege.vorschlag_bilden(kommune, traeger_id, "aendern", werte, nutzer, aid)
             if v is None:
@@ -106,7 +109,9 @@ with tab_liste:
                 einreichen([v], "Änderung eingereicht" if v.art == "aendern" else "Keine Änderung – als Bestätigung")
 
 with tab_neu:
-    werte = formular(kommune, {"lage": "gebiet"}, f"ma_neu_{traeger_id}", "Neues Angebot einreichen")
+    werte = formular(
+        kommune, {"lage": "gebiet"}, f"ma_neu_{traeger_id}", "Neues Angebot einreichen", kid if tab_neu.open else ""
+    )
     if werte is not None:
         v, fehler = pflege.vorschlag_bilden(kommune, traeger_id, "neu", werte, nutzer)
         if v is None:

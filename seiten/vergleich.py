@@ -7,6 +7,7 @@ import streamlit as st
 
 from berichte.diagramme import punktvergleich, zeitreihe
 from berichte.grundlagen import gesamt_mit_text, mit_deckung
+from berichte.gruppen import lueckentabelle
 from geodata.gebietswerte import gebietswerte
 from kommune.format import (
     eindeutige_namen,
@@ -65,6 +66,14 @@ for i in vorhanden:
     zeile[spalte_gesamt] = mit_deckung(wert_mit_einheit(gesamt, e["einheit"], stellen), deckung)
     zeilen.append(zeile)
 st.dataframe(pd.DataFrame(zeilen).sort_values(["Thema", "Indikator"]), hide_index=True, width="stretch")
+luecken = lueckentabelle(kommune, ebene, gewaehlt, auswahl.periode, rolle=rolle)
+if not luecken.empty:
+    st.subheader("Lücken zwischen Gruppen")
+    st.dataframe(luecken, hide_index=True, width="stretch")
+    st.caption(
+        "Erste minus zweite Gruppe (bei Anteilen in % in Prozentpunkten). „.“: ein Gruppenwert ist gesperrt "
+        "(Geheimhaltung)."
+    )
 
 st.subheader("Lage im Vergleich")
 st.caption(

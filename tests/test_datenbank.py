@@ -55,6 +55,7 @@ def _gleich(db, datei, *, toleranz_m: float = 0.01) -> None:
         assert float(abstand.max(initial=0.0)) <= toleranz_m, s
     pd.testing.assert_frame_equal(db.indikatoren, datei.indikatoren)
     pd.testing.assert_frame_equal(db.katalog, datei.katalog)
+    pd.testing.assert_frame_equal(db.uebergaenge, datei.uebergaenge)
     for teil in ("angebote", "umland"):
         a, b = getattr(db, teil), getattr(datei, teil)
         assert a.crs == b.crs and len(a) == len(b)

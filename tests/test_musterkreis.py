@@ -18,8 +18,9 @@ from tests.conftest import PROJEKT
 
 ORDNER = PROJEKT / "sample_data" / "musterkreis"
 DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv",
-           "bevoelkerung_1km.csv",
+           "bevoelkerung_1km.csv", "teilnahme_ferienprogramm.csv", "uebertritte.csv", "schulabgaenge.csv",
            "presets/sozialindex.toml", "sitzungen/jugendhilfeausschuss.toml"]
+DATEIEN += ["gruppen.csv"]
 
 
 @pytest.fixture(scope="module")

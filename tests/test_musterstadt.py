@@ -12,7 +12,9 @@ import pytest
 from kommune.werte import werte
 from tests.conftest import PROJEKT
 
-DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv"]
+DATEIEN = ["indikatoren.csv", "katalog.csv", "kommune.toml", "geometrie.gpkg", "angebote.gpkg", "angebotsregister.csv",
+           "teilnahme_ferienprogramm.csv"]
+DATEIEN += ["gruppen.csv", "uebertritte.csv", "schulabgaenge.csv"]
 
 
 def test_generator_erzeugt_genau_die_eingecheckten_dateien(tmp_path):

@@ -20,6 +20,8 @@ SEITEN = [
     "seiten/cockpit.py",
     "seiten/sitzung.py",
     "seiten/vergleich.py",
+    "seiten/angebote_finden.py",
+    "seiten/uebergaenge.py",
     "seiten/datenimport.py",
     "seiten/meine_angebote.py",
     "seiten/angebote_pruefen.py",

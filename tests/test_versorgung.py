@@ -331,7 +331,9 @@ def test_angebotsuebersicht_xlsx_rundreise(musterstadt):
     wb = openpyxl.load_workbook(io.BytesIO(puffer.getvalue()))
     ws = wb["Angebotsübersicht"]
     assert ws.freeze_panes == "A2"
-    assert [c.value for c in ws[1]] == ["Kategorie", "Name", "Träger", "Adresse", "Plätze", "Alter", "Gebiet"]
+    assert [c.value for c in ws[1]][:7] == ["Kategorie", "Name", "Träger", "Adresse", "Plätze", "Alter", "Gebiet"]
+    neu = ["Zielgruppen", "Sprachen", "Kosten", "Kontakt", "Zeiten", "Barrierefrei", "Zuletzt bestätigt"]
+    assert [c.value for c in ws[1]][7:] == neu
     gruppen = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value is None]
     erwartet = [BILDUNGSKETTE[s] for s in BILDUNGSKETTE if s in set(teil["bildungsstufe"])]
     assert [g.split(" (")[0] for g in gruppen] == erwartet  # Reihenfolge der Bildungskette

@@ -36,11 +36,12 @@ SEITEN = [
     "index_baukasten",
     "angebote",
     "sitzung",
+    "angebote_finden",
     "datenimport",
     "meine_angebote",
     "angebote_pruefen",
 ]
-OEFFENTLICH = ["uebersicht", "cockpit", "karte", "gebietsprofil", "vergleich", "sitzung"]
+OEFFENTLICH = ["uebersicht", "cockpit", "karte", "gebietsprofil", "vergleich", "sitzung", "angebote_finden"]
 
 
 @dataclass

@@ -104,7 +104,7 @@ def _konf_aus_text(toml: str, katalog: bytes, katalog_datei: str) -> tuple[Kommu
     konf = konfiguration_lesen(ordner)
     pfad = ordner / Path(katalog_datei).name
     pfad.write_bytes(katalog)
-    return konf, katalog_lesen(pfad)
+    return konf, katalog_lesen(pfad, konf.merkmale)
 
 
 def db_name(kommune: str) -> str:
@@ -283,9 +283,34 @@ class DatenbankAblage:
         vid = v.execute(sa.text("SELECT vid FROM version WHERE nr = :nr"), {"nr": nr}).scalar_one()
         k = Kommune(
             konf, gebiete, indikatoren, katalog.copy(), angebote, list(hinweise), umland,
-            version=None if vid == ORIGINAL else vid,
+            version=None if vid == ORIGINAL else vid, uebergaenge=self._uebergaenge(v, konf, gebiete, nr),
         )  # fmt: skip
         return k, teile
+
+    @staticmethod
+    def _uebergaenge(v: sa.Connection, konf: KommuneKonfiguration, gebiete: dict, nr: int) -> pd.DataFrame:
+        """Die Übergangstabellen (`[[uebergaenge]]`) aus den gespeicherten Datendateien der Kette (jüngste zuerst)."""
+        from kommune.uebergaenge import leer, uebergaenge_laden
+
+        if not konf.uebergaenge:
+            return leer()
+        with tempfile.TemporaryDirectory(prefix="bm-uebergaenge-") as tmp:
+            ordner = Path(tmp)
+            for t in konf.uebergaenge:
+                inhalt = v.execute(
+                    sa.text(
+                        "WITH RECURSIVE kette AS (SELECT nr, basis, 0 AS tiefe FROM version WHERE nr = :nr "
+                        "UNION ALL SELECT w.nr, w.basis, k.tiefe + 1 FROM version w JOIN kette k ON w.nr = k.basis) "
+                        "SELECT d.inhalt FROM datei d JOIN kette k ON d.version_nr = k.nr "
+                        "WHERE d.name = :name AND d.art = 'daten' ORDER BY k.tiefe LIMIT 1"
+                    ),
+                    {"nr": nr, "name": t.datei},
+                ).scalar()
+                if inhalt is None:
+                    raise KommuneFehler("Die Übergangstabelle fehlt in der Datenbank.", datei=t.datei)
+                (ordner / t.datei).parent.mkdir(parents=True, exist_ok=True)
+                (ordner / t.datei).write_bytes(bytes(inhalt))
+            return uebergaenge_laden(dataclasses.replace(konf, daten=ordner), gebiete)
 
     # -- Schreiben der Teile -----------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ def _datendateien(konf: KommuneKonfiguration) -> list[str]:
     """Die Datendateien (relativ zum Datenordner), die die kommune.toml nennt."""
     namen = {s.datei for s in konf.schichten} | {t.datei for t in konf.indikatoren}
     namen |= {a.datei for a in konf.angebote} | {r.datei for r in konf.raster}
+    namen |= {u.datei for u in konf.uebergaenge}  # Übergangstabellen: beim Laden aus der Tabelle datei
     if konf.erreichbarkeit.raster:
         namen.add(konf.erreichbarkeit.raster)
     if konf.angebotsregister is not None:

@@ -11,6 +11,11 @@
 //              und die formatierte Zahl (leer: keine Daten oder gesperrt, Text aus `leer`)
 //   gewaehlt   ID des gewählten Gebiets oder null; kacheln {url, attribution} oder null
 //   hoehe      CSS-Höhe der Karte (Pixel oder z. B. „clamp(320px, calc(100vh - 260px), 900px)“: aus dem Fenster)
+//   finder     null oder {sichtbar, gewaehlt} (Angebotsfinder): `sichtbar` ist je Angebot ein Bit (Base64, URL-Alphabet,
+//              höchstes Bit zuerst) über alle Angebotsebenen in ihrer Reihenfolge; nur sichtbare werden gezeichnet und
+//              gruppiert. Ein Filterwechsel schickt nur diesen Text. Ein Klick auf ein Angebot löst „angebot“ mit seiner
+//              Position aus (statt ein Gebiet zu wählen), `gewaehlt` (Position) wird hervorgehoben; Flächen sind nur
+//              Hintergrund, ohne Ebenenauswahl. Am Kartenelement: `data-angebote-sichtbar` (Anzahl, für Tests).
 // Geometrie und Angebote behält das Modul unter ihrem Inhaltsschlüssel (für alle Karten der Seite); fehlt
 // einer (z. B. nach einem Neuladen dieses Moduls), meldet die Karte ihn über den Auslöser „fehlt“ und Python
 // schickt alles neu. Ein Wechsel von Indikator, Klassen oder Gewichten färbt nur um: Zoom, Ausschnitt und die
@@ -378,6 +383,16 @@ function anlegen(L, parentElement, data) {
     attributionControl: Boolean(data.kacheln),
   });
   L.control.scale({ imperial: false }).addTo(map);
+  // Leaflet fokussiert die Karte beim Drücken und stellt danach nur das Rollen des Fensters wieder her; Streamlit rollt
+  // aber einen inneren Bereich: ragte die Karte unten aus dem Bild, verrutschte die Seite mitten im Klick (das Loslassen
+  // traf dann etwas anderes). Fokus ohne Rollen.
+  if (map.keyboard) {
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function () {
+      if (!this._focused) this._map._container.focus({ preventScroll: true });
+    };
+    map.keyboard.enable();
+  }
   if (data.kacheln && data.kacheln.url) {
     L.tileLayer(data.kacheln.url, { attribution: data.kacheln.attribution || "Hintergrundkarte" }).addTo(map);
   }
@@ -542,6 +557,14 @@ function innenpunkt(z, i) {
 }
 
 function gebietWaehlen(z, i, latlng) {
+  if (z.ortwahl) {
+    if (latlng) ortSetzen(z, [latlng.lat, latlng.lng], true); // Ort eines Angebots: der Punkt, nicht die Fläche
+    return;
+  }
+  if (z.finder) {
+    if (latlng) tooltipZeigen(z, i, latlng); // Flächen sind im Angebotsfinder nur Hintergrund
+    return;
+  }
   const vorher = z.gewaehlt;
   z.gewaehlt = z.geo.ids[i];
   umrandungErneuern(z, vorher);
@@ -550,8 +573,23 @@ function gebietWaehlen(z, i, latlng) {
   z.ausloesen("klick", z.geo.ids[i]);
 }
 
+/** Ortswahl (Formular „Meine Angebote“): Markierung an `punkt` [lat, lng]; `melden`: an Python schicken. */
+function ortSetzen(z, punkt, melden) {
+  if (z.ortMarke) {
+    z.ortMarke.remove();
+    z.ortMarke = null;
+  }
+  if (punkt) {
+    z.ortMarke = window.L.circleMarker(punkt, { radius: 8, color: "#b2182b", weight: 3, fillOpacity: 0.6 }).addTo(z.map);
+    z.container.dataset.ort = `${punkt[0].toFixed(6)},${punkt[1].toFixed(6)}`;
+  } else {
+    delete z.container.dataset.ort;
+  }
+  if (melden) z.ausloesen("ort", [Number(punkt[0].toFixed(6)), Number(punkt[1].toFixed(6))]);
+}
+
 function tooltipText(z, i) {
-  return textZeilen(z.geo.namen[i], z.faerbung ? `${z.faerbung.titel}: ${werttext(z.faerbung, i)}` : "");
+  return textZeilen(z.geo.namen[i], z.faerbung && z.faerbung.titel ? `${z.faerbung.titel}: ${werttext(z.faerbung, i)}` : "");
 }
 
 function tooltipZeigen(z, i, latlng) {
@@ -797,7 +835,14 @@ function angeboteZeichnen(L, z, eintrag) {
   const zoom = z.map.getZoom();
   const r = radius(zoom);
   eintrag.ebene.clearLayers();
-  for (const indizes of gruppieren((ll, zm) => z.map.project(ll, zm), a.punkte, zoom)) {
+  // Im Angebotsfinder nur die sichtbaren Punkte (Bitmaske über alle Ebenen, ab `eintrag.versatz`)
+  const bits = z.finder ? z.sichtbarBits : null;
+  const sichtbar = [];
+  for (let i = 0; i < a.punkte.length; i++) if (!bits || bitGesetzt(bits, eintrag.versatz + i)) sichtbar.push(i);
+  eintrag.sichtbar = sichtbar.length;
+  const projizieren = (ll, zm) => z.map.project(ll, zm);
+  for (const teil of gruppieren(projizieren, sichtbar.map((i) => a.punkte[i]), zoom)) {
+    const indizes = teil.map((k) => sichtbar[k]);
     const n = indizes.length;
     let ll = a.punkte[indizes[0]];
     if (n > 1) {
@@ -827,8 +872,21 @@ function angeboteZeichnen(L, z, eintrag) {
       const i = indizes[0];
       m.bindTooltip(() => textZeilen(a.namen[i], a.kategorie, a.info[i]));
     }
-    // Der Klick gehört (auch) der Fläche darunter; ein einzelnes Angebot zeigt dazu Name und Angaben
+    // Der Klick gehört (auch) der Fläche darunter; ein einzelnes Angebot zeigt dazu Name und Angaben.
+    // Im Angebotsfinder wählt er das Angebot (Auslöser „angebot“) bzw. zoomt in die Gruppe.
     m.on("click", (e) => {
+      if (z.finder) {
+        if (e.originalEvent) e.originalEvent._bmGebiet = true;
+        if (n > 1) {
+          z.map.setView(ll, Math.min(z.map.getZoom() + 2, EINZELN_AB_ZOOM), { animate: false });
+          return;
+        }
+        const i = indizes[0];
+        m.closeTooltip();
+        L.popup({ autoPan: false }).setLatLng(ll).setContent(textZeilen(a.namen[i], a.kategorie, a.info[i])).openOn(z.map);
+        z.ausloesen("angebot", eintrag.versatz + i);
+        return;
+      }
       if (n === 1) {
         const i = indizes[0];
         m.closeTooltip();
@@ -842,6 +900,41 @@ function angeboteZeichnen(L, z, eintrag) {
   }
 }
 
+function bitsLesen(text) {
+  const roh = atob(String(text || "").replace(/-/g, "+").replace(/_/g, "/"));
+  const bits = new Uint8Array(roh.length);
+  for (let i = 0; i < roh.length; i++) bits[i] = roh.charCodeAt(i);
+  return bits;
+}
+
+function bitGesetzt(bits, i) {
+  const b = bits[i >> 3];
+  return b !== undefined && ((b >> (7 - (i & 7))) & 1) === 1;
+}
+
+/** Das hervorgehobene Angebot (Angebotsfinder): ein Ring um seine Position, nur solange es sichtbar ist. */
+function markierungSetzen(L, z) {
+  if (z.markierung) {
+    z.markierung.remove();
+    z.markierung = null;
+  }
+  const pos = z.finder ? z.finder.gewaehlt : null;
+  if (pos === null || pos === undefined || (z.sichtbarBits && !bitGesetzt(z.sichtbarBits, pos))) return;
+  for (const eintrag of z.angebote.values()) {
+    const i = pos - eintrag.versatz;
+    if (i < 0 || i >= eintrag.daten.punkte.length) continue;
+    z.markierung = L.circleMarker(eintrag.daten.punkte[i], {
+      renderer: z.renderer,
+      radius: 12,
+      color: "#000000",
+      weight: 3,
+      fill: false,
+      interactive: false,
+    }).addTo(z.map);
+    return;
+  }
+}
+
 function angeboteSetzen(L, z, liste) {
   const gewollt = new Set(liste.map((a) => a.hash));
   for (const [hash, eintrag] of z.angebote) {
@@ -850,13 +943,32 @@ function angeboteSetzen(L, z, liste) {
     eintrag.ebene.remove();
     z.angebote.delete(hash);
   }
+  let versatz = 0;
+  const neueBits = z.finder ? z.finder.sichtbar : null;
+  const bitsNeu = neueBits !== z.sichtbarText;
+  if (bitsNeu) {
+    z.sichtbarText = neueBits;
+    z.sichtbarBits = neueBits === null || neueBits === undefined ? null : bitsLesen(neueBits);
+  }
   for (const a of liste) {
-    if (z.angebote.has(a.hash)) continue;
+    const alt = z.angebote.get(a.hash);
+    if (alt) {
+      const verschoben = alt.versatz !== versatz;
+      alt.versatz = versatz;
+      versatz += a.punkte.length;
+      if (verschoben || (bitsNeu && z.finder)) angeboteZeichnen(L, z, alt);
+      continue;
+    }
     const ebene = L.layerGroup();
     ebene.bmKategorie = a.kategorie;
-    const eintrag = { ebene, kategorie: a.kategorie, daten: a };
+    const eintrag = { ebene, kategorie: a.kategorie, daten: a, versatz };
+    versatz += a.punkte.length;
     angeboteZeichnen(L, z, eintrag);
     z.angebote.set(a.hash, eintrag);
+    if (z.finder) {
+      ebene.addTo(z.map);
+      continue;
+    }
     if (!z.steuerung) z.steuerung = L.control.layers(null, null, { collapsed: true });
     z.steuerung.addOverlay(ebene, `${maskieren(a.kategorie)} (${zahlText(a.punkte.length)})`);
     if (!z.ausgeblendet.has(a.kategorie)) ebene.addTo(z.map);
@@ -888,7 +1000,11 @@ export async function zeichnen({ data, parentElement, setTriggerValue }) {
     z.gewaehlt = data.gewaehlt;
     flaechenAufbauen(L, z, geo);
   }
+  z.finder = data.finder || null;
+  z.ortwahl = data.ortwahl || null;
+  if (z.ortwahl) ortSetzen(z, z.ortwahl.punkt || null, false);
   angeboteSetzen(L, z, angebote);
+  if (z.finder) markierungSetzen(L, z);
   faerben(z, data.faerbung, data.gewaehlt);
   performance.mark("bm-gezeichnet");
   // Kennzeichen, sobald der Canvas neu gezeichnet und im Bild ist (für Tests und Messungen: „Flächen gezeichnet“)
@@ -897,6 +1013,12 @@ export async function zeichnen({ data, parentElement, setTriggerValue }) {
       kennzeichnen(z);
       z.container.dataset.geometrie = geo.hash;
       z.container.dataset.faerbung = data.faerbung.hash;
+      if (z.finder) {
+        let n = 0;
+        for (const eintrag of z.angebote.values()) n += eintrag.sichtbar || 0;
+        z.container.dataset.angeboteSichtbar = String(n);
+        z.container.dataset.angebotGewaehlt = z.finder.gewaehlt === null ? "" : String(z.finder.gewaehlt);
+      }
     }),
   );
 }

@@ -68,6 +68,7 @@ class Beschreibung:
     bevoelkerung: bool = False  # [bevoelkerung] angegeben
     umland: int = 0  # Standorte im Umland (umland_m)
     register: int = -1  # Angebote im Angebotsregister (-1: kein [angebotsregister])
+    gruppen: list[str] = field(default_factory=list)  # Merkmale der Gruppenindikatoren (kommune/merkmale.py)
 
     def __str__(self) -> str:
         anzahl = {e: len(self.gebiete[e]) for e in self.ebenen}
@@ -76,7 +77,7 @@ class Beschreibung:
             f"{' (Präfix)' if self.praefix else ''}, Einzugsbereiche {self.einzugsbereiche}, "
             f"Kategorien {self.kategorien}, Perioden {self.perioden}, Versorgung {self.versorgung}, "
             f"Bevölkerung {'angegeben' if self.bevoelkerung else 'nicht angegeben'}, Umland {self.umland}, "
-            f"Register {self.register}"
+            f"Register {self.register}, Gruppen {self.gruppen}"
         )
 
 
@@ -247,6 +248,7 @@ def zufallskommune(ordner: Path, seed: int) -> Beschreibung:
     toml = "\n".join(kopf) + "\n" + "\n".join(ebenen_toml) + "\n" + "\n".join(tabellen) + "\n" + angebote_toml
     toml += _versorgung(zusatz, b)
     toml += _register(random.Random(seed * 104729 + 3), b, ordner, breite, hoehe)
+    toml += _gruppen(random.Random(seed * 15485863 + 5), b, ordner)
     (ordner / "kommune.toml").write_text(toml, encoding="utf-8")
     return b
 
@@ -278,6 +280,52 @@ def _register(rng: random.Random, b: Beschreibung, ordner: Path, breite: float, 
     b.register = len(zeilen)
     return '\n[angebotsregister]\ndatei = "register.csv"\nmonate = 6\n'
 
+
+
+def _gruppen(rng: random.Random, b: Beschreibung, ordner: Path) -> str:
+    """Manchmal Gruppen: Einwohner nach Geschlecht (ergeben die Einwohner) und die Quote nach Migrationshintergrund
+    (Anteile; manchmal nur eine Gruppe im Katalog). Schreibt gruppen.csv und ergänzt den Katalog um die Gruppenspalten.
+    """
+    if rng.random() < 0.5:
+        return ""
+    fein = b.ebenen[0]
+    katalog = (ordner / "katalog.csv").read_text(encoding="utf-8").splitlines()
+    katalog = [katalog[0] + ";basis;merkmal;auspraegung", *(z + ";;;" for z in katalog[1:])]
+    katalog += [
+        f"einwohner__geschlecht_w;;;Personen;anzahl;;;;0;Rahmenbedingungen;test;;{fein};nein;;einwohner;geschlecht;w",
+        f"einwohner__geschlecht_m;;;Personen;anzahl;;;;0;Rahmenbedingungen;test;;{fein};nein;;einwohner;geschlecht;m",
+        f"quote__migration_mit;;;%;anteil;;;;-1;frühkindliche Bildung;test;;{fein};nein;;quote;migration;mit",
+    ]
+    if rng.random() < 0.6:
+        katalog.append(
+            f"quote__migration_ohne;;;%;anteil;;;;-1;frühkindliche Bildung;test;;{fein};nein;;quote;migration;ohne"
+        )
+    (ordner / "katalog.csv").write_text("\n".join(katalog) + "\n", encoding="utf-8")
+    einwohner = {}
+    for z in (ordner / "werte.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        g, ind, periode, wert = z.split(";")[:4]
+        if ind == "einwohner":
+            einwohner[(g, periode)] = int(wert) if wert else None
+    zeilen = ["gebiet_id;indikator;periode;wert;zaehler;nenner"]
+    for (g, periode), ew in einwohner.items():
+        w = None if ew is None else sum(rng.random() < 0.51 for _ in range(ew))  # Summe w + m = Einwohner
+        if w is not None or rng.random() < 0.5:
+            zeilen.append(f"{g};einwohner__geschlecht_w;{periode};{'' if w is None else w};;")
+            zeilen.append(f"{g};einwohner__geschlecht_m;{periode};{'' if w is None else ew - w};;")
+        if rng.random() < 0.9:
+            zeilen.append(f"{g};quote__migration_mit;{periode};{_zahl(rng.uniform(5, 90))};;")
+        zeilen.append(f"{g};quote__migration_ohne;{periode};{_zahl(rng.uniform(5, 90))};;")
+    if not any(z.startswith("quote__migration_ohne;") for z in katalog):
+        zeilen = [z for z in zeilen if ";quote__migration_ohne;" not in z]
+    (ordner / "gruppen.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    b.gruppen = ["geschlecht", "migration"]
+    return (
+        f'\n[[indikatoren]]\ndatei = "gruppen.csv"\nebene = "{fein}"\nquelle = "test"\n'
+        '\n[[merkmal]]\nid = "geschlecht"\nname = "Geschlecht"\nauspraegungen = ["w", "m"]\n'
+        'namen = { w = "weiblich", m = "männlich" }\nsumme = true\n'
+        '\n[[merkmal]]\nid = "migration"\nname = "Migrationshintergrund"\nauspraegungen = ["mit", "ohne"]\n'
+        'namen = { mit = "mit Migrationshintergrund", ohne = "ohne Migrationshintergrund" }\nsumme = true\n'
+    )
 
 
 def _zahl(x: float | None) -> str:
