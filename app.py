@@ -43,6 +43,14 @@ SEITEN = [
     ("sitzung", "Sitzungsmodus", "sitzung"),
     ("datenimport", "Datenimport", "import"),
 ]
+#: Abschnitte der Navigation; alle Einträge sichtbar (eingeklappt zeigte Streamlit ein englisches „View more“).
+BEREICHE = {
+    "Daten und Karten": (
+        "uebersicht", "cockpit", "karte", "gebietsprofil", "vergleich", "uebergaenge", "index_baukasten",
+    ),
+    "Angebote": ("angebote_finden", "angebote", "meine_angebote", "angebote_pruefen"),
+    "Sitzung und Verwaltung": ("sitzung", "datenimport"),
+}
 
 # Streamlits englische Zeilen, die sich nicht setzen lassen: „200MB per file • CSV“ im Hochladefeld (die
 # deutschen Hinweise schreibt oberflaeche.bausteine.datei_hochladen darunter), „Stop“ neben der Laufanzeige und
@@ -58,12 +66,13 @@ rolle = rolle_ermitteln()
 st.session_state["_anmelderolle"] = rolle
 st.session_state["aktive_rolle"] = werte_rolle(rolle)  # Zahlen: ein Träger sieht sie wie die Öffentlichkeit
 st.session_state["geheimhaltung_erzwungen"] = False  # der Sitzungsmodus schaltet sie für seinen Lauf ein
-seiten = [
-    st.Page(f"seiten/{datei}.py", title=titel, default=url is None, **({"url_path": url} if url else {}))
+seiten = {
+    datei: st.Page(f"seiten/{datei}.py", title=titel, default=url is None, **({"url_path": url} if url else {}))
     for datei, titel, url in SEITEN
     if darf(rolle, datei)
-]
-seite = st.navigation(seiten)
+}
+navigation = {b: [seiten[d] for d in dateien if d in seiten] for b, dateien in BEREICHE.items()}
+seite = st.navigation({b: liste for b, liste in navigation.items() if liste}, expanded=True)
 # Seitenleiste je Seite (Cockpit und Sitzungsmodus eingeklappt) oder nach ?praesentation=1/0, s. oberflaeche.bildschirm
 st.set_page_config(initial_sidebar_state=seitenleiste_zustand(seite.url_path, st.query_params.get("praesentation")))
 seite_ausfuehren(seite, BEGINN)
