@@ -49,6 +49,26 @@ SEKUNDAER = "sekundär"
 
 #: Toleranz für „exakt“ bei nicht ganzzahligen Zellen (relativ zum Betrag, mindestens absolut)
 EXAKT = 1e-6
+#: Spielraum je Gleichung (relativ), wenn HiGHS ein LP für unzulässig hält: die wahren Werte erfüllen jedes
+#: System, „unzulässig“ ist dann nur Rundung (etwa redundante Gleichungen mit Flächenanteilen)
+SPIELRAUM = 1e-9
+
+
+def _lp(c: np.ndarray, a_eq: sparse.spmatrix, b_eq: np.ndarray, grenzen: list) -> object:
+    """`linprog` (HiGHS); meldet es Unzulässigkeit oder einen Fehler, noch einmal ohne Presolve und zuletzt mit
+    einem winzigen Spielraum je Gleichung (|A x − b| ≤ `SPIELRAUM` · Maßstab) – die Werte selbst sind zulässig."""
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=grenzen, method="highs")
+    if res.status in (0, 3):
+        return res
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=grenzen, method="highs", options={"presolve": False})
+    if res.status in (0, 3):
+        return res
+    a = sparse.csr_matrix(a_eq)
+    massstab = np.maximum(1.0, np.abs(b_eq))
+    tol = SPIELRAUM * massstab
+    return linprog(
+        c, A_ub=sparse.vstack([a, -a]), b_ub=np.concatenate([b_eq + tol, tol - b_eq]), bounds=grenzen, method="highs"
+    )
 
 
 @dataclass(frozen=True)
@@ -207,7 +227,7 @@ class _Problem:
             c = np.zeros(len(komp))
             c[k] = vorzeichen
             self.lp += 1
-            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=grenzen, method="highs")
+            res = _lp(c, a_eq, b_eq, grenzen)
             if res.status == 3:  # unbeschränkt: die Zelle ist in dieser Richtung frei
                 if vorzeichen < 0:
                     hi = math.inf
@@ -248,7 +268,7 @@ class _Problem:
         richtung = np.random.default_rng(len(komp)).standard_normal(len(komp))
         for c in (richtung, -richtung):
             self.lp += 1
-            res = linprog(c, A_eq=teil[:, spalten], b_eq=b_eq, bounds=grenzen, method="highs")
+            res = _lp(c, teil[:, spalten], b_eq, grenzen)
             if res.status == 0:
                 self.lo[spalten] = np.minimum(self.lo[spalten], res.x)
                 self.hi[spalten] = np.maximum(self.hi[spalten], res.x)
