@@ -824,6 +824,14 @@ def _register_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: str)
         raise KommuneFehler(f"Die Quelle „{r.quelle}“ ist nicht als [[quelle]] angegeben.", datei=datei)
 
 
+def _id_pruefen(wert: str, wo: str, datei: str) -> None:
+    """Eine technische ID eines Abschnitts (Kleinbuchstaben, Ziffern, _); sonst `KommuneFehler`."""
+    if not _ID_MUSTER.match(wert):
+        raise KommuneFehler(
+            f"Die ID „{wert[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und _ sind erlaubt.", datei=datei
+        )
+
+
 def _kurztext(text: str, feld: str, wo: str, datei: str, laenge: int = 80) -> None:
     if not text.strip() or len(text) > laenge:
         raise KommuneFehler(f"„{feld}“ in {wo} muss ein kurzer Text sein (1 bis {laenge} Zeichen).", datei=datei)
@@ -838,12 +846,7 @@ def _versorgung_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
     mit_kapazitaet = {a.kategorie for a in konf.angebote if a.kapazitaet_spalte}
     gruppen: dict[str, str] = {}
     for nr, v in enumerate(konf.versorgung, start=1):
-        wo = f"[[versorgung]] Nr. {nr}"
-        if not _ID_MUSTER.match(v.id):
-            raise KommuneFehler(
-                f"Die ID „{v.id[:80]}“ in {wo} ist ungültig: nur Kleinbuchstaben, Ziffern und _ sind erlaubt.",
-                datei=datei,
-            )
+        _id_pruefen(v.id, f"[[versorgung]] Nr. {nr}", datei)
         wo = f"[[versorgung]] „{v.id}“"
         _kurztext(v.name, "name", wo, datei, 120)
         _kurztext(v.zielgruppe_name, "zielgruppe_name", wo, datei)
@@ -887,12 +890,7 @@ def _versorgung_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
 def _reichweite_pruefen(konf: KommuneKonfiguration, datei: str) -> None:
     """`[[reichweite]]`: IDs, Namen, verschiedene Teilnehmende und Zielgruppe (Katalog-IDs prüft die Rechnung)."""
     for nr, r in enumerate(konf.reichweite, start=1):
-        if not _ID_MUSTER.match(r.id):
-            raise KommuneFehler(
-                f"Die ID „{r.id[:80]}“ in [[reichweite]] Nr. {nr} ist ungültig: nur Kleinbuchstaben, Ziffern und _ "
-                "sind erlaubt.",
-                datei=datei,
-            )
+        _id_pruefen(r.id, f"[[reichweite]] Nr. {nr}", datei)
         wo = f"[[reichweite]] „{r.id}“"
         _kurztext(r.name, "name", wo, datei, 120)
         for feld in ("teilnehmende", "zielgruppe", "klassen"):
@@ -913,12 +911,7 @@ def _uebergaenge_pruefen(konf: KommuneKonfiguration, quellen: set[str], datei: s
     """`[[uebergaenge]]`: IDs eindeutig, Ebene bekannt (keine Einzugsbereiche), Datei, Quelle, Spalten."""
     ebenen = {e.id for e in konf.ebenen}
     for nr, u in enumerate(konf.uebergaenge, start=1):
-        if not _ID_MUSTER.match(u.id):
-            raise KommuneFehler(
-                f"Die ID „{u.id[:80]}“ in [[uebergaenge]] Nr. {nr} ist ungültig: nur Kleinbuchstaben, Ziffern und _ "
-                "sind erlaubt.",
-                datei=datei,
-            )
+        _id_pruefen(u.id, f"[[uebergaenge]] Nr. {nr}", datei)
         wo = f"[[uebergaenge]] „{u.id}“"
         _kurztext(u.name, "name", wo, datei, 120)
         _dateiname(u.datei, "datei", datei)

@@ -448,7 +448,7 @@ def toml_text() -> str:
     abschnitte += tabellen_und_angebote("gemeinde", UMLAND_M)
     abschnitte += [("kachel", k) for k in KACHELN]
     abschnitte += gruppen_toml("gemeinde")
-    abschnitte += uebergaenge_abschnitte("gemeinde")
+    abschnitte += uebergaenge_abschnitte("gemeinde", kachel=True)
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
     erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}

@@ -687,7 +687,7 @@ def toml_text() -> str:
     abschnitte += tabellen_und_angebote("viertel")
     abschnitte += [("kachel", k) for k in KACHELN]
     abschnitte += gruppen_toml("viertel")
-    abschnitte += uebergaenge_abschnitte("viertel", kachel=True)
+    abschnitte += uebergaenge_abschnitte("viertel")
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetische Beispielkommune, erzeugt von "
                              "sample_data/generate_musterstadt.py – nicht von Hand bearbeiten.")
     zeilen += einzelabschnitt("bevoelkerung", BEVOELKERUNG) + einzelabschnitt("cockpit", COCKPIT)

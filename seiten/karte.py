@@ -82,8 +82,9 @@ titel_karte, einheit_karte, richtung_karte = str(eintrag["name"]), str(eintrag["
 luecke = None
 # Gruppen (kommune/merkmale.py): statt des Werts die Lücke zwischen zwei Gruppen zeigen
 gruppen_familien = familien_von(kommune, indikator)
-if gruppen_familien and st.toggle("Lücke zwischen zwei Gruppen zeigen", key="karte_luecke"):
-    spalten = st.columns(4)
+gruppen_platz = st.container()  # immer da: sonst verschöbe der Schalter die Karte, und sie würde neu aufgebaut
+if gruppen_familien and gruppen_platz.toggle("Lücke zwischen zwei Gruppen zeigen", key="karte_luecke"):
+    spalten = gruppen_platz.columns(4)
     fam = gruppen_familien[
         spalten[0].selectbox(
             "Aufschlüsselung",
@@ -110,7 +111,7 @@ if gruppen_familien and st.toggle("Lücke zwischen zwei Gruppen zeigen", key="ka
     reihe, gesperrt, stellen = luecke.werte, luecke.gesperrt, luecke.stellen
     titel_karte, einheit_karte, richtung_karte = luecke.titel, luecke.einheit, 0
     luecke_gesamt = gesamtluecke(kommune, fam, a, b, periode, mass=mass, rolle=rolle)
-    st.caption(
+    gruppen_platz.caption(
         "Differenz: Wert der ersten Gruppe minus Wert der zweiten"
         + (" (bei Anteilen in Prozentpunkten)" if mass == "differenz" else "")
         + "; Verhältnis: erste ÷ zweite. Ist einer der beiden Werte gesperrt, fehlt die Lücke (Geheimhaltung)."

@@ -444,10 +444,10 @@ def test_cockpit_kachel_uebergangsquote(mini):
         kacheln_lesen(mit_erweiterungen(mini, kachel=[{**roh, "tabelle": "gibtsnicht"}]))
 
 
-def test_musterstadt_hat_die_kachel():
+def test_musterkreis_hat_die_kachel():
     from berichte.cockpit import kacheln_berechnen
 
-    k = kommune_laden("musterstadt")
+    k = kommune_laden("musterkreis")
     kachel = next(c for c in kacheln_berechnen(k) if c.id == "uebergang_gymnasium")
     gesamt = ueb.zellen(k, "uebertritt", GESAMT, "2024").zellen.set_index("nach")
     assert kachel.wert == pytest.approx(gesamt.loc["Gymnasium", "anteil"])

@@ -37,11 +37,14 @@ SEITEN = [
     "angebote",
     "sitzung",
     "angebote_finden",
+    "uebergaenge",
     "datenimport",
     "meine_angebote",
     "angebote_pruefen",
 ]
-OEFFENTLICH = ["uebersicht", "cockpit", "karte", "gebietsprofil", "vergleich", "sitzung", "angebote_finden"]
+OEFFENTLICH = [
+    "uebersicht", "cockpit", "karte", "gebietsprofil", "vergleich", "sitzung", "angebote_finden", "uebergaenge",
+]  # fmt: skip
 
 
 @dataclass
