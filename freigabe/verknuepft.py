@@ -40,9 +40,11 @@ import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
 
 PRIMAER = "primär"
 SEKUNDAER = "sekundär"
@@ -52,6 +54,8 @@ EXAKT = 1e-6
 #: Spielraum je Gleichung (relativ), wenn HiGHS ein LP für unzulässig hält: die wahren Werte erfüllen jedes
 #: System, „unzulässig“ ist dann nur Rundung (etwa redundante Gleichungen mit Flächenanteilen)
 SPIELRAUM = 1e-9
+#: Ringe um eine Zelle, die `schuetzbar` nacheinander freigibt, bevor es alle sperrbaren Zellen freigibt
+RINGE = 3
 
 
 def _lp(c: np.ndarray, a_eq: sparse.spmatrix, b_eq: np.ndarray, grenzen: list) -> object:
@@ -69,6 +73,54 @@ def _lp(c: np.ndarray, a_eq: sparse.spmatrix, b_eq: np.ndarray, grenzen: list) -
     return linprog(
         c, A_ub=sparse.vstack([a, -a]), b_ub=np.concatenate([b_eq + tol, tol - b_eq]), bounds=grenzen, method="highs"
     )
+
+
+@dataclass
+class _Loesung:
+    """Ergebnis eines LP: `status` wie `linprog` (0 optimal, 3 unbeschränkt, sonst gescheitert), Punkt, duale Werte."""
+
+    status: int
+    x: np.ndarray | None = None
+    duale: np.ndarray | None = None
+
+
+class _Lp:
+    """Ein LP  A x = b, unten ≤ x ≤ oben  für mehrere Zielfunktionen: einmal an HiGHS übergeben (`highspy`),
+    danach nur die Kosten tauschen – HiGHS setzt mit der letzten Basis fort (Warmstart). Das spart gegenüber
+    `linprog` die Prüfung und Umwandlung der Eingaben je Aufruf und den Kaltstart je Richtung. Scheitert HiGHS
+    (Rundung bei redundanten Gleichungen), rechnet `_lp` mit seinen Rückfallstufen nach."""
+
+    def __init__(self, a_eq: sparse.spmatrix, b_eq: np.ndarray, unten: np.ndarray, oben: np.ndarray):
+        self.a, self.b, self.unten, self.oben = sparse.csc_matrix(a_eq), b_eq, unten, oben
+        self.n = self.a.shape[1]
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, self.a.shape[0]
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_ = np.asarray(unten, dtype=float)
+        lp.col_upper_ = np.where(np.isinf(oben), highspy.kHighsInf, oben).astype(float)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(b_eq, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = self.a.indptr
+        lp.a_matrix_.index_ = self.a.indices
+        lp.a_matrix_.value_ = self.a.data.astype(float)
+        self.h.passModel(lp)
+        self.alle = np.arange(self.n, dtype=np.int32)
+
+    def minimieren(self, c: np.ndarray) -> _Loesung:
+        self.h.changeColsCost(self.n, self.alle, np.asarray(c, dtype=float))
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            loesung = self.h.getSolution()
+            return _Loesung(0, np.asarray(loesung.col_value), np.asarray(loesung.row_dual))
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return _Loesung(3)
+        grenzen = list(zip(self.unten, np.where(np.isinf(self.oben), None, self.oben), strict=True))
+        res = _lp(c, self.a, self.b, grenzen)
+        duale = getattr(getattr(res, "eqlin", None), "marginals", None)
+        return _Loesung(int(res.status), res.x, None if duale is None else np.asarray(duale))
 
 
 @dataclass(frozen=True)
@@ -169,6 +221,11 @@ class _Problem:
         self.bindend: dict[int, set[int]] = {}
         self._schuetzbar: dict[int, bool] = {}
         self._gestreut: set[tuple[int, int]] = set()
+        self._sperrbar = np.array([z.sperrbar for z in self.zellen], dtype=bool)
+        self._stand = 0
+        self._lps: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, _Lp]] = {}
+        self._marken_stand = -1
+        self._marke = np.empty(0, dtype=int)
         self.lp = 0
         self.unten = np.array([z.untergrenze for z in self.zellen], dtype=float)
         self.oben = np.array([z.obergrenze for z in self.zellen], dtype=float)
@@ -180,23 +237,35 @@ class _Problem:
     def zellen_von(self, r: int) -> np.ndarray:
         return self.m.indices[self.m.indptr[r] : self.m.indptr[r + 1]]
 
+    def sperren(self, i: int) -> None:
+        """Zelle i zusätzlich (sekundär) sperren."""
+        self.gesperrt[i] = True
+        self.art[i] = SEKUNDAER
+        self._stand += 1
+
+    def _marken(self, frei: np.ndarray) -> np.ndarray:
+        """Komponentennummer je freier Zelle (−1 für die übrigen): Zusammenhang über gemeinsame Beziehungen, als
+        Graph aus Zellen und Beziehungen (scipy, in C); für die Sperrmaske zwischengespeichert, bis sich sie ändert."""
+        eigene = frei is self.gesperrt
+        if eigene and self._marken_stand == self._stand:
+            return self._marke
+        f = np.flatnonzero(frei)
+        teil = self.m[:, f].tocoo()
+        knoten = len(f) + self.m.shape[0]
+        kanten = sparse.coo_matrix((np.ones(teil.nnz), (teil.col, len(f) + teil.row)), shape=(knoten, knoten))
+        _, nummer = connected_components(kanten, directed=False)
+        marke = np.full(len(self.zellen), -1)
+        marke[f] = nummer[: len(f)]
+        if eigene:
+            self._marke, self._marken_stand = marke, self._stand
+        return marke
+
     def komponente(self, start: int, frei: np.ndarray | None = None) -> list[int]:
         """Freie (Standard: gesperrte) Zellen, die über Beziehungen mit freien Zellen mit `start` zusammenhängen."""
-        frei = self.gesperrt if frei is None else frei
-        gesehen = {start}
-        stapel = [start]
-        besucht_r: set[int] = set()
-        while stapel:
-            i = stapel.pop()
-            for r in self.beziehungen_von(i):
-                if r in besucht_r:
-                    continue
-                besucht_r.add(int(r))
-                for j in self.zellen_von(r):
-                    if frei[j] and j not in gesehen:
-                        gesehen.add(int(j))
-                        stapel.append(int(j))
-        return sorted(gesehen)
+        marke = self._marken(self.gesperrt if frei is None else frei)
+        if marke[start] < 0:
+            return [start]
+        return [int(j) for j in np.flatnonzero(marke == marke[start])]
 
     def breit_genug(self, i: int) -> bool:
         return bool(self.hi[i] - self.lo[i] >= self._grenze(i))
@@ -206,20 +275,30 @@ class _Problem:
             return -math.inf  # z. B. Nullen: kein Geheimnis
         return max(float(self.schutz[i]), EXAKT * max(1.0, abs(float(self.wert[i]))))
 
+    def _teil_lp(self, komp: list[int], frei: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Lp]:
+        """LP einer Komponente: ihre Zellen unbekannt, die sichtbaren Zellen ihrer Beziehungen Konstanten.
+
+        Für die Sperrmaske wird es wiederverwendet, solange sich die Sperren nicht ändern (dann wechselt nur die
+        Zielfunktion, und HiGHS startet warm von der letzten Lösung)."""
+        schluessel = (self._stand, komp[0], len(komp))
+        if frei is self.gesperrt and schluessel in self._lps:
+            return self._lps[schluessel]
+        spalten = np.array(komp)
+        rows = np.unique(self.mt[spalten].indices)
+        teil = self.m[rows]
+        sichtbar = ~frei
+        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ np.nan_to_num(self.wert)[sichtbar]
+        ergebnis = spalten, rows, _Lp(teil[:, spalten], b_eq, self.unten[spalten], self.oben[spalten])
+        if frei is self.gesperrt:
+            self._lps = {k: v for k, v in self._lps.items() if k[0] == self._stand}  # ältere Stände gelten nicht mehr
+            self._lps[schluessel] = ergebnis
+        return ergebnis
+
     def _loesen(self, i: int, frei: np.ndarray, lernen: bool) -> tuple[float, float, set[int]]:
         """max und min von Zelle i, wenn die Zellen `frei` unbekannt sind (mit `lernen`: gesehene Spannen
         erweitern und abbrechen, sobald die Spanne reicht)."""
         komp = self.komponente(i, frei)
-        spalten = np.array(komp)
-        rows = np.unique(np.concatenate([self.beziehungen_von(j) for j in komp]))
-        teil = self.m[rows]
-        sichtbar = ~frei
-        a_eq = teil[:, spalten]
-        w = np.nan_to_num(self.wert)
-        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ w[sichtbar]
-        grenzen = list(
-            zip(self.unten[spalten], np.where(np.isinf(self.oben[spalten]), None, self.oben[spalten]), strict=True)
-        )
+        spalten, rows, lp = self._teil_lp(komp, frei)
         k = komp.index(i)
         bindend: set[int] = set()
         lo, hi = float(self.wert[i]), float(self.wert[i])
@@ -227,7 +306,7 @@ class _Problem:
             c = np.zeros(len(komp))
             c[k] = vorzeichen
             self.lp += 1
-            res = _lp(c, a_eq, b_eq, grenzen)
+            res = lp.minimieren(c)
             if res.status == 3:  # unbeschränkt: die Zelle ist in dieser Richtung frei
                 if vorzeichen < 0:
                     hi = math.inf
@@ -239,9 +318,8 @@ class _Problem:
                 if lernen:
                     self.lo[spalten] = np.minimum(self.lo[spalten], x)
                     self.hi[spalten] = np.maximum(self.hi[spalten], x)
-                duale = getattr(res.eqlin, "marginals", None)
-                if duale is not None:
-                    bindend.update(int(r) for r in rows[np.abs(np.asarray(duale)) > 1e-9])
+                if res.duale is not None:
+                    bindend.update(int(r) for r in rows[np.abs(res.duale) > 1e-9])
             # sonst (unzulässig durch Rundung o. ä.): vorsichtig nichts dazulernen
             if lernen:
                 self.lo[i], self.hi[i] = min(self.lo[i], lo), max(self.hi[i], hi)
@@ -257,18 +335,11 @@ class _Problem:
         if len(komp) < 3 or schluessel in self._gestreut:
             return
         self._gestreut.add(schluessel)
-        spalten = np.array(komp)
-        rows = np.unique(np.concatenate([self.beziehungen_von(j) for j in komp]))
-        teil = self.m[rows]
-        sichtbar = ~self.gesperrt
-        b_eq = self.konst[rows] - teil[:, np.flatnonzero(sichtbar)] @ np.nan_to_num(self.wert)[sichtbar]
-        grenzen = list(
-            zip(self.unten[spalten], np.where(np.isinf(self.oben[spalten]), None, self.oben[spalten]), strict=True)
-        )
+        spalten, _, lp = self._teil_lp(komp, self.gesperrt)
         richtung = np.random.default_rng(len(komp)).standard_normal(len(komp))
         for c in (richtung, -richtung):
             self.lp += 1
-            res = _lp(c, teil[:, spalten], b_eq, grenzen)
+            res = lp.minimieren(c)
             if res.status == 0:
                 self.lo[spalten] = np.minimum(self.lo[spalten], res.x)
                 self.hi[spalten] = np.maximum(self.hi[spalten], res.x)
@@ -297,11 +368,23 @@ class _Problem:
         return self.breit_genug(i)
 
     def schuetzbar(self, i: int) -> bool:
-        """Ließe sich Zelle i überhaupt schützen – mit allen sperrbaren Zellen ihrer Beziehungen gesperrt?"""
+        """Ließe sich Zelle i überhaupt schützen – mit allen sperrbaren Zellen gesperrt?
+
+        Erst nur die sperrbaren Zellen in Beziehungen von i freigeben, dann die der nächsten Ringe: reicht das,
+        reicht auch mehr (mehr Unbekannte vergrößern die zulässige Menge); zuletzt alle (ein großes LP)."""
         if i not in self._schuetzbar:
-            alle = self.gesperrt | np.array([z.sperrbar for z in self.zellen]) & ~np.isnan(self.wert)
-            lo, hi, _ = self._loesen(i, alle, False)
-            self._schuetzbar[i] = hi - lo >= self._grenze(i)
+            sperrbar = self._sperrbar & ~np.isnan(self.wert)
+            ring = np.zeros(len(self.zellen), dtype=bool)
+            ring[i] = True
+            stufen = []
+            for _ in range(RINGE):
+                ring[self.m[np.unique(self.mt[np.flatnonzero(ring)].indices)].indices] = True
+                stufen.append(self.gesperrt | (sperrbar & ring))
+            for frei in (*stufen, self.gesperrt | sperrbar):
+                lo, hi, _ = self._loesen(i, frei, False)
+                self._schuetzbar[i] = bool(hi - lo >= self._grenze(i))
+                if self._schuetzbar[i]:
+                    break
         return self._schuetzbar[i]
 
     def kandidat(self, i: int) -> int | None:
@@ -342,14 +425,8 @@ class _Problem:
 
 def _komponenten(p: _Problem) -> int:
     """Zahl der Zusammenhangskomponenten der gesperrten Zellen (über gemeinsame Beziehungen)."""
-    from scipy.sparse.csgraph import connected_components
-
-    g = np.flatnonzero(p.gesperrt)
-    if not len(g):
-        return 0
-    teil = abs(p.m[:, g])
-    n, _ = connected_components(teil.T @ teil, directed=False)
-    return int(n)
+    marke = p._marken(p.gesperrt)
+    return len(np.unique(marke[marke >= 0]))
 
 
 def pruefen_und_sperren(
@@ -385,8 +462,7 @@ def pruefen_und_sperren(
                 c = p.kandidat(i)
                 if c is None:
                     break
-                p.gesperrt[c] = True
-                p.art[c] = SEKUNDAER
+                p.sperren(c)
                 schritte += 1
                 schlange.append(c)
     nachher = [int(i) for i in np.flatnonzero(p.gesperrt) if not p.pruefen(int(i))]
