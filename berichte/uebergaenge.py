@@ -8,8 +8,9 @@ sieht sie nur nach dem Sperrplan dieses Moduls:
 - sekundär: ein Plan über alle Ebenen zugleich (Quellebene, gröbere Ebenen, ganze Kommune). In keiner Beziehung
   darf genau ein Glied gesperrt sein – Zeilensumme (Gebiet, Herkunft) = ihre Zellen; Zelle bzw. Zeilensumme eines
   Elterngebiets = die der Teilgebiete –, sonst wird das kleinste sichtbare Glied mitgesperrt (Zellen vor Summen),
-  bis nichts mehr zu tun ist. So lässt sich weder aus einer Zeile noch aus dem Vergleich der Ebenen eine gesperrte
-  Zelle als Differenz errechnen.
+  bis nichts mehr zu tun ist; danach prüft eine lineare Optimierung über alle diese Beziehungen zugleich
+  (`freigabe.verknuepft`) und sperrt weiter, bis keine gesperrte Zahl mehr exakt folgt. So lässt sich weder aus
+  einer Zeile noch aus dem Vergleich der Ebenen noch aus Ketten solcher Differenzen eine gesperrte Zelle errechnen.
 
 Gezeigt werden nur Zellen und Zeilensummen; Spaltensummen (alle Herkünfte eines Ziels) nur als Summe sichtbarer
 Zellen. Die Hagen-Analyse summiert je Klasse nur Gebiete, deren Zellen sichtbar sind (sie verrät also nichts, was
@@ -149,6 +150,9 @@ def _gesamtplan(
             gesperrt[kandidaten[0]] = True
             sekundaer_maske[kandidaten[0]] = True
             geaendert = True
+    if sekundaer and gesperrt.any():
+        sekundaer_maske |= _lp_nachsperren(a, klein, gesperrt, gruppen, ist_zelle, nullen)
+        gesperrt |= sekundaer_maske
     plan: dict[str, Zellen] = {}
     for e in stufen:
         z, s = zellen_je[e].copy(), summen_je[e].copy()
@@ -162,6 +166,29 @@ def _gesamtplan(
         z["anteil"] = np.where(summe > 0, 100 * z["anzahl"].to_numpy() / np.where(summe > 0, summe, 1), np.nan)
         plan[e] = Zellen(z, s)
     return plan
+
+
+def _lp_nachsperren(
+    a: np.ndarray, klein: np.ndarray, gesperrt: np.ndarray, gruppen: list[np.ndarray], ist_zelle: np.ndarray,
+    nullen: bool,
+) -> np.ndarray:
+    """Die Regel „nie genau ein Glied gesperrt“ sieht keine Differenzen über mehrere Beziehungen zugleich (Zeilen
+    und Ebenen): die LP-Prüfung (`freigabe.verknuepft`) über alle Beziehungen sperrt weiter, bis keine gesperrte
+    Zahl mehr exakt folgt. Rückgabe: alle sekundär gesperrten Glieder (alte und neue). Mitgesperrt wird wie oben:
+    kleinste positive Zelle, dann Nullen, Summen zuletzt; Nullen sind ohne `nullen` kein Geheimnis."""
+    from freigabe.verknuepft import SEKUNDAER, Zelle, pruefen_und_sperren, summe
+
+    zellen = [
+        Zelle(i, float(a[i]), primaer=bool(klein[i]), schutz=1.0 if a[i] != 0 or nullen else 0.0,
+              kosten=(float(a[i]) if a[i] > 0 else 1e6) + (0.0 if ist_zelle[i] else 1e9))
+        for i in range(len(a))
+    ]  # fmt: skip
+    beziehungen = [summe(int(idx[-1]), [int(i) for i in idx[:-1]]) for idx in gruppen]
+    vorher = [i for i in range(len(a)) if gesperrt[i] and not klein[i]]
+    ergebnis = pruefen_und_sperren(zellen, beziehungen, vorgesperrt=vorher)
+    maske = np.zeros(len(a), dtype=bool)
+    maske[[i for i, art in ergebnis.gesperrt.items() if art == SEKUNDAER]] = True
+    return maske
 
 
 def zellen(kommune: Kommune, tabelle: str, ebene: str, periode: str, *, rolle: str = OEFFENTLICH) -> Zellen:

@@ -7,6 +7,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -213,6 +214,76 @@ def _angriff(kommune, tabelle: str, periode: str, rolle: str = "oeffentlich") ->
                 if int(teil["gesperrt"].sum()) + int(bool(eltern[schl])) == 1:
                     funde.append(f"{art} {unten}→{oben} {schl}")
     return funde
+
+
+def _system(kommune, tabelle: str, periode: str) -> tuple[dict, list]:
+    """Was der öffentliche Export verrät, als Gleichungssystem: Zellen {Schlüssel: (sichtbar, wahrer Wert)} und
+    Summen [(Gesamt, [Teile])] – Zeile = ihre Zellen, Eltern = Teilgebiete (Zellen und Zeilensummen)."""
+    quelle = ueb.ebenen(kommune, tabelle)[0]
+    stufen = [*ebenen_ueber(kommune.konfiguration, quelle), GESAMT]
+    zellen: dict[tuple, tuple[bool, float]] = {}
+    summen: list[tuple[tuple, list[tuple]]] = []
+    for e in stufen:
+        oeff = ueb.zellen(kommune, tabelle, e, periode)
+        roh = ueb.zellen(kommune, tabelle, e, periode, rolle="admin")
+        for (o, r) in ((oeff.zellen, roh.zellen), (oeff.zeilen, roh.zeilen)):
+            wert = "anzahl" if "nach" in o.columns else "summe"
+            for a, b in zip(o.itertuples(), r.itertuples(), strict=True):
+                key = (e, a.gebiet, a.von, getattr(a, "nach", None))
+                zellen[key] = (not a.gesperrt, float(getattr(b, wert)))
+        for (g, v), teil in oeff.zellen.groupby(["gebiet", "von"]):
+            summen.append(((e, g, v, None), [(e, g, v, n) for n in teil["nach"]]))
+    for unten, oben in itertools.pairwise(stufen):
+        karte = zuordnung(kommune.konfiguration, kommune.gebiete, unten, oben)
+        kinder: dict[tuple, list[tuple]] = {}
+        for (e, g, v, n) in [k for k in zellen if k[0] == unten]:
+            kinder.setdefault((oben, str(karte[g]), v, n), []).append((e, g, v, n))
+        summen += [(eltern, teile) for eltern, teile in kinder.items() if eltern in zellen]
+    return zellen, summen
+
+
+def _angriff_lp(kommune, tabelle: str, periode: str) -> tuple[list, list]:
+    """Differenzen bis zum Fixpunkt (jede Summe mit genau einer Unbekannten auflösen) und dasselbe System als LP
+    (Anzahlen ≥ 0): zurück die gesperrten Zahlen ≠ 0, die sich exakt ergeben – je Verfahren."""
+    from freigabe.verknuepft import Zelle, pruefen_und_sperren, summe
+
+    zellen, summen = _system(kommune, tabelle, periode)
+    bekannt = {k: w for k, (sichtbar, w) in zellen.items() if sichtbar}
+    neu = True
+    while neu:
+        neu = False
+        for gesamt, teile in summen:
+            offen = [x for x in (gesamt, *teile) if x not in bekannt]
+            if len(offen) == 1:
+                rest = sum(bekannt[t] for t in teile if t in bekannt)
+                bekannt[offen[0]] = rest if offen[0] == gesamt else bekannt[gesamt] - rest
+                neu = True
+    differenz = [k for k, (sichtbar, w) in zellen.items() if not sichtbar and k in bekannt and w != 0]
+    for k in differenz:
+        assert bekannt[k] == pytest.approx(zellen[k][1])  # der Angriff rechnet richtig
+    liste = [Zelle(k, w, not sichtbar, 1.0 if w != 0 else 0.0) for k, (sichtbar, w) in zellen.items()]
+    e = pruefen_und_sperren(liste, [summe(g, t) for g, t in summen], sekundaer=False)
+    return differenz, e.bericht.aufgedeckt_vorher
+
+
+@pytest.mark.parametrize("name", ["musterstadt", "musterkreis"])
+def test_angriff_mit_ketten_und_lp_findet_nichts(name):
+    """Auch Ketten von Differenzen und das LP über alle Zeilen und Ebenen zugleich decken keine Zahl auf."""
+    k = kommune_laden(name)
+    for tabelle, _ in ueb.tabellen(k):
+        for periode in ueb.perioden(k, tabelle):
+            assert _angriff_lp(k, tabelle, periode) == ([], []), (tabelle, periode)
+
+
+def test_ohne_lp_pruefung_deckt_das_lp_etwas_auf(monkeypatch):
+    """Gegenprobe: nur mit der Regel „nie genau ein Glied gesperrt“ findet das LP in Musterstadt Zahlen."""
+    monkeypatch.setattr(ueb, "_lp_nachsperren", lambda a, *_: np.zeros(len(a), dtype=bool))
+    k = kommune_laden("musterstadt")
+    funde = [
+        x for tabelle, _ in ueb.tabellen(k) for periode in ueb.perioden(k, tabelle)
+        for x in _angriff_lp(k, tabelle, periode)[1]
+    ]  # fmt: skip
+    assert funde, "ohne LP-Prüfung bliebe nichts aufgedeckt – dann prüft der Test oben nichts"
 
 
 def test_kleine_zellen_primaer_und_sekundaer_gesperrt(mini):
