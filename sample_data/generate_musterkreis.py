@@ -528,8 +528,8 @@ def sitzung_text(werte: pd.DataFrame, gemeinden: gpd.GeoDataFrame) -> str:
         {"titel": "Lücke zwischen Gruppen: Übertritt an das Gymnasium", "seite": "karte", "ebene": "verbandsgemeinde",
          "indikator": "gymnasialuebergang", "periode": PERIODEN[-1], "merkmal": "migration", "gruppe_a": "mit",
          "gruppe_b": "ohne", "mass": "differenz",
-         "text": "Kinder mit minus Kinder ohne Migrationshintergrund, in Prozentpunkten; je Verbandsgemeinde, "
-                 "damit kleine Gruppen nicht gesperrt sind."},
+         "text": "Kinder mit minus Kinder ohne Migrationshintergrund, in Prozentpunkten; je Verbandsgemeinde, weil "
+                 "die Gruppen je Gemeinde zu klein sind. Grau: eine Gruppe ist zu klein (Geheimhaltung)."},
         {"titel": "Übergangsquote: Grundschule → Gymnasium", "seite": "uebergaenge", "ebene": "verbandsgemeinde",
          "tabelle": "uebertritt", "von": "Grundschule", "nach": "Gymnasium",
          "text": "Anteil der Übertritte auf das Gymnasium an allen Übertritten nach der Grundschule."},

@@ -210,8 +210,11 @@ with inhalt:
     if ansicht.text:
         st.markdown(ansicht.text)
 
-# Sensible Indikatoren nur zusammengefasst: auf der gröbsten statistischen Ebene
-if ansicht.indikator in kommune.katalog.index and bool(kommune.katalog.loc[ansicht.indikator, "sensibel"]):
+# Sensible Indikatoren nur zusammengefasst: auf der gröbsten statistischen Ebene (bei einer Gruppenlücke auch,
+# wenn eine der beiden Gruppen sensibel ist)
+_familie = luecke_familie(ansicht, kommune) if ansicht.luecke else None
+_gezeigt = [ansicht.indikator, *(_familie.glied(g) for g in (ansicht.gruppe_a, ansicht.gruppe_b) if _familie and g)]
+if any(i in kommune.katalog.index and bool(kommune.katalog.loc[i, "sensibel"]) for i in _gezeigt):
     grobste = kommune.konfiguration.ebenen[-1].id
     if ansicht.ebene != grobste:
         inhalt.info("Sensibler Indikator: im Sitzungsmodus nur für die gröbste Ebene gezeigt.")

@@ -232,3 +232,15 @@ def test_uebergaenge_seite_oeffnet_aus_der_adresse():
     falsch.switch_page("seiten/uebergaenge.py").run()
     assert not falsch.exception and not falsch.error
     assert falsch.selectbox(key="ueb_tabelle").value == "uebertritt"
+
+
+@pytest.mark.parametrize("a", [LUECKE, UEBERGANG])
+def test_folgende_geraete_sehen_dieselbe_ansicht(a):
+    """Vorführen: die Ansicht geht als URL-Parameter durch den geteilten Zustand und kommt gleich an."""
+    from berichte.vorfuehrung import neuer_code, vorfuehrung_lesen, vorfuehrung_schreiben
+    from tests.test_vorfuehrung import Zustaende
+
+    ablage, code = Zustaende(), neuer_code()
+    vorfuehrung_schreiben(ablage, "musterkreis", code, a, 5, 7, "Ausschuss")
+    v = vorfuehrung_lesen(ablage, "musterkreis", code)
+    assert v is not None and v.ansicht == a and v.schritt == 5
