@@ -16,7 +16,8 @@ Schlüssel in der ``kommune.toml``
 
     [[kachel]]
     titel = "Kinderarmut"           # Pflicht
-    art = "wert"                    # wert | anzahl_gebiete | versorgung | erreichbarkeit (Standard: wert)
+    art = "wert"                    # wert | anzahl_gebiete | versorgung | erreichbarkeit | uebergang |
+                                    # gruppenluecke (Standard: wert)
     indikator = "kinderarmut"       # wert, anzahl_gebiete: Katalog-ID; versorgung: ID einer [[versorgung]]
     ebene = "viertel"               # optional, s. u.
     gebiet = "010101"               # optional, nur art = "wert": Wert eines Gebiets der `ebene`
@@ -26,7 +27,13 @@ Schlüssel in der ``kommune.toml``
     klasse = "sehr niedrig"         # … die Klasse (Label) oder Liste von Labels
     kategorie = "Kita"              # erreichbarkeit: Angebotskategorie
     radius = 500                    # erreichbarkeit: Luftlinie in Metern (Standard 500)
-    mass = "ohne_personen"          # erreichbarkeit: ohne_personen | ohne_anteil | mit_anteil
+    mass = "ohne_personen"          # erreichbarkeit: ohne_personen | ohne_anteil | mit_anteil;
+                                    # gruppenluecke: differenz | verhaeltnis (Standard: differenz)
+    tabelle = "uebertritt"          # uebergang: ID aus [[uebergaenge]], dazu von = "…", nach = "…"
+    basis = "gymnasialuebergang"    # gruppenluecke: Gesamtindikator der Familie (Katalog-Spalte „basis“)
+    merkmal = "migration"           # gruppenluecke: ein [[merkmal]]
+    gruppe_a = "mit"                # gruppenluecke: zwei verschiedene Ausprägungen des Merkmals
+    gruppe_b = "ohne"
     ziel = 15.0                     # Zielwert (optional; ohne Ziel ist die Ampel grau)
     ziel_richtung = "hoechstens"    # hoechstens | mindestens
     ziel_quelle = "Ratsbeschluss 2023/117"
@@ -38,6 +45,14 @@ Schlüssel in der ``kommune.toml``
 `ebene`: bei „wert“ ohne `gebiet` unbeachtet (Wert der ganzen Kommune über
 `kommune.werte.gesamtwert`); bei „anzahl_gebiete“ die Ebene, deren Gebiete gezählt werden; bei
 „versorgung“ und „erreichbarkeit“ die Rechenebene (Standard: feinste Ebene).
+
+Gruppenlücke (``art = "gruppenluecke"``): die Lücke zwischen den Gruppen a und b für die ganze Kommune
+(`berichte.gruppen.gesamtluecke`, aus den geschützten Gesamtwerten der Gruppen). Bei „differenz“ zeigt die
+Kachel den Betrag |a − b| (bei Anteilen in % in Prozentpunkten): eine kleinere Lücke ist besser, Ampel und
+Bewertung der Veränderung folgen dem Betrag (``ziel_richtung`` Standard „hoechstens“). Bei „verhaeltnis“ zeigt sie
+a ÷ b; die Veränderung ist besser, wenn das Verhältnis näher an 1 rückt, die Ampel prüft a ÷ b gegen ``ziel``
+und ``ziel_richtung`` (z. B. „mindestens“ 0,9, wenn a die benachteiligte Gruppe ist). ``klartext`` nennt beide
+Gruppenwerte sichtbar in der Kachel; ist einer gesperrt, ist die Lücke gesperrt.
 
 Fehlen dem Gesamtwert Teilgebiete (z. B. die im MSS ungültigen Planungsräume), nennt ``hinweis`` die
 Deckung (z. B. für Berlin: „ohne 1 Planungsraum, 0 % der Einwohner.“, `kommune.werte`) und, wenn ein
@@ -85,11 +100,11 @@ from berichte.grundlagen import (
 )
 from freigabe.geheimhaltung import extreme_gebiete
 from kommune.fehler import KommuneFehler
-from kommune.format import stand_text, wert_mit_einheit, zahl
+from kommune.format import indikator_bezeichnung, stand_text, wert_mit_einheit, zahl
 from kommune.laden import Kommune
 from kommune.werte import gewicht_hinweis, neueste_periode, perioden_von
 
-ARTEN = ("wert", "anzahl_gebiete", "versorgung", "erreichbarkeit", "uebergang")
+ARTEN = ("wert", "anzahl_gebiete", "versorgung", "erreichbarkeit", "uebergang", "gruppenluecke")
 VERGLEICHE = {"ueber": "über", "unter": "unter", "mindestens": "mindestens", "hoechstens": "höchstens"}
 ZIEL_RICHTUNGEN = ("hoechstens", "mindestens")
 MASSE = ("ohne_personen", "ohne_anteil", "mit_anteil")
@@ -118,6 +133,10 @@ _SCHLUESSEL = {
     "tabelle",
     "von",
     "nach",
+    "basis",
+    "merkmal",
+    "gruppe_a",
+    "gruppe_b",
 }
 _COCKPIT_SCHLUESSEL = {"titel", "ebene", "indikator", "anzahl"}
 
@@ -150,6 +169,11 @@ class KachelDefinition:
     tabelle: str = ""
     von: str = ""
     nach: str = ""
+    #: art = "gruppenluecke": Familie (Basis und Merkmal) und die beiden Ausprägungen; Maß in `mass`
+    basis: str = ""
+    merkmal: str = ""
+    gruppe_a: str = ""
+    gruppe_b: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +216,7 @@ class Kachel:
     von: int | None = None  # anzahl_gebiete: Gebiete mit Wert
     gebiete: tuple[str, ...] = ()  # anzahl_gebiete: die gezählten Gebiete
     aussage: str = ""  # anzahl_gebiete: Satz „In 14 von 109 Stadtvierteln liegt … über 25,0 %“
+    klartext: str = ""  # gruppenluecke: Zeile in der Kachel „mit Migrationshintergrund: 30,2 % · ohne …: 41,5 %“
 
     def als_text(self) -> str:
         """Eine Zeile für Protokolle und Tests."""
@@ -298,9 +323,17 @@ def _kachel_pruefen(kommune: Kommune, roh: Any, nr: int) -> KachelDefinition:
     ziel_richtung = str(roh.get("ziel_richtung", "hoechstens"))
     if ziel_richtung not in ZIEL_RICHTUNGEN:
         raise KommuneFehler(f"„ziel_richtung“ in {wo} muss „hoechstens“ oder „mindestens“ sein.")
-    mass = str(roh.get("mass", "ohne_personen"))
-    if mass not in MASSE:
-        raise KommuneFehler(f"„mass“ in {wo} muss eine von {', '.join(MASSE)} sein.")
+    if art == "gruppenluecke":
+        from berichte.gruppen import MASSE as LUECKEN_MASSE
+
+        mass = str(roh.get("mass", "differenz"))
+        if mass not in LUECKEN_MASSE:
+            raise KommuneFehler(f"„mass“ in {wo} muss „differenz“ oder „verhaeltnis“ sein, nicht „{mass}“.")
+        _gruppen_pruefen(kommune, roh, wo)
+    else:
+        mass = str(roh.get("mass", "ohne_personen"))
+        if mass not in MASSE:
+            raise KommuneFehler(f"„mass“ in {wo} muss eine von {', '.join(MASSE)} sein.")
     if art == "erreichbarkeit":
         kat = str(roh.get("kategorie", "Kita"))
         if kat not in set(kommune.angebote["kategorie"]):
@@ -353,7 +386,43 @@ def _kachel_pruefen(kommune: Kommune, roh: Any, nr: int) -> KachelDefinition:
         tabelle=str(roh.get("tabelle", "")),
         von=str(roh.get("von", "")).strip(),
         nach=str(roh.get("nach", "")).strip(),
+        basis=str(roh.get("basis", "")),
+        merkmal=str(roh.get("merkmal", "")),
+        gruppe_a=str(roh.get("gruppe_a", "")),
+        gruppe_b=str(roh.get("gruppe_b", "")),
     )
+
+
+def _gruppen_pruefen(kommune: Kommune, roh: dict[str, Any], wo: str) -> None:
+    """Familie und Gruppen einer Gruppenlücken-Kachel gegen Katalog und [[merkmal]] prüfen."""
+    from kommune.merkmale import familie
+
+    for feld in ("basis", "merkmal", "gruppe_a", "gruppe_b"):
+        if not isinstance(roh.get(feld), str) or not roh[feld].strip():
+            raise KommuneFehler(
+                f"{wo} braucht „{feld}“ (z. B. basis = „gymnasialuebergang“, merkmal = „migration“, "
+                "gruppe_a = „mit“, gruppe_b = „ohne“)."
+            )
+    basis, merkmal, a, b = (roh[f] for f in ("basis", "merkmal", "gruppe_a", "gruppe_b"))
+    if basis not in kommune.katalog.index:
+        raise KommuneFehler(f"Der Indikator „{basis}“ in {wo} steht nicht im Indikatorenkatalog.")
+    m = kommune.konfiguration.merkmal(merkmal)
+    if m is None:
+        erklaert = ", ".join(x.id for x in kommune.konfiguration.merkmale) or "keine"
+        raise KommuneFehler(f"Das Merkmal „{merkmal}“ in {wo} ist nicht als [[merkmal]] erklärt ({erklaert}).")
+    f = familie(kommune, basis, merkmal)
+    if f is None or len(f.glieder) < 2:
+        raise KommuneFehler(
+            f"„{basis}“ hat im Katalog keine Gruppen nach „{m.name}“ (mindestens zwei nötig) – {wo}."
+        )
+    for feld, wert in (("gruppe_a", a), ("gruppe_b", b)):
+        if wert not in f.auspraegungen:
+            raise KommuneFehler(
+                f"Die Gruppe „{wert}“ („{feld}“) in {wo} gibt es für „{basis}“ nach „{m.name}“ nicht "
+                f"(vorhanden: {', '.join(f.auspraegungen)})."
+            )
+    if a == b:
+        raise KommuneFehler(f"„gruppe_a“ und „gruppe_b“ in {wo} müssen verschiedene Gruppen sein.")
 
 
 def kacheln_lesen(kommune: Kommune) -> list[KachelDefinition]:
@@ -484,6 +553,7 @@ def kachel_berechnen(
     gebiete: tuple[str, ...] = ()
     aussage = ""
     richtung = 0
+    klartext = ""
     gesperrt: set[str] = set()  # Perioden, deren Wert für `rolle` gesperrt ist
     if d.art == "wert":
         e = kat.loc[d.indikator]
@@ -657,6 +727,65 @@ def kachel_berechnen(
         stand = f"Periode {verlauf[-1][0]}" if verlauf else ""
         if not verlauf:
             hinweis = f"Die Übergangstabelle nennt „{d.von}“ → „{d.nach}“ nicht."
+    elif d.art == "gruppenluecke":
+        from berichte.gruppen import gesamtluecke
+        from kommune.merkmale import auspraegung_name, familie, luecke_einheit
+
+        f = familie(kommune, d.basis, d.merkmal)
+        if f is None:  # pragma: no cover – durch die Prüfung ausgeschlossen
+            raise KommuneFehler(f"„{d.basis}“ hat keine Gruppen nach „{d.merkmal}“.")
+        glied_a, glied_b = str(f.glied(d.gruppe_a)), str(f.glied(d.gruppe_b))
+        verhaeltnis = d.mass == "verhaeltnis"
+        e_a = kat.loc[glied_a]
+        einheit = "" if verhaeltnis else luecke_einheit(kommune, d.basis)
+        art = "luecke"
+        stellen = d.stellen if d.stellen is not None else (2 if verhaeltnis else stellen_fuer(
+            str(kat.loc[d.basis, "einheit"]), str(kat.loc[d.basis, "art"])
+        ))
+        perioden = _perioden_bis(
+            sorted(set(perioden_von(kommune, glied_a)) & set(perioden_von(kommune, glied_b))), periode
+        )
+        name_a = auspraegung_name(kommune, d.merkmal, d.gruppe_a)
+        name_b = auspraegung_name(kommune, d.merkmal, d.gruppe_b)
+
+        def rechne(p: str) -> tuple[float, dict[str, Any]]:
+            (wa, ta), (wb, tb) = (gesamt_mit_text(kommune, g, p, rolle=rolle) for g in (glied_a, glied_b))
+            if GESPERRT_TEXT in (ta, tb):
+                gesperrt.add(p)
+                return float("nan"), {"klartext": "Gruppenwerte gesperrt (Geheimhaltung)."}
+            w = gesamtluecke(kommune, f, d.gruppe_a, d.gruppe_b, p, mass=d.mass, rolle=rolle)
+            if not verhaeltnis:
+                w = abs(w)
+            ea, eb = str(e_a["einheit"]), str(kat.loc[glied_b, "einheit"])
+            s_a = stellen_fuer(ea, str(e_a["art"]))
+            teile = [
+                f"{name_a}: {wert_mit_einheit(wa, ea, s_a, leer='keine Daten')}",
+                f"{name_b}: {wert_mit_einheit(wb, eb, s_a, leer='keine Daten')}",
+            ]
+            deckung = "; ".join(dict.fromkeys(t for t in (ta, tb) if t))
+            return w, {"klartext": " · ".join(teile), "hinweis": deckung}
+
+        verlauf, extra = _verlauf_kachel(d, perioden, rechne)
+        klartext = extra.get("klartext", "")
+        if extra.get("hinweis"):
+            hinweis = f"{kommune.konfiguration.gesamtgebiet}: {extra['hinweis']}."
+        basis_name = indikator_bezeichnung(kat, d.basis)
+        gesamtgebiet = kommune.konfiguration.gesamtgebiet
+        beschreibung = beschreibung or (
+            f"Verhältnis „{basis_name}“ {name_a} ÷ {name_b}, {gesamtgebiet}; näher an 1 ist besser."
+            if verhaeltnis
+            else f"Lücke bei „{basis_name}“ zwischen {name_a} und {name_b} (Betrag der Differenz"
+            f"{' in Prozentpunkten' if einheit == 'Prozentpunkte' else ''}), {gesamtgebiet}; kleiner ist besser."
+        )
+        quelle = indikator_quelle(kommune, glied_a)
+        stand_ind = glied_a
+        if verhaeltnis:  # näher an 1 ist besser: über 1 ist ein Anstieg schlechter, unter 1 besser
+            juengster = next((w for _, w in reversed(verlauf) if not math.isnan(w)), 1.0)
+            richtung = 1 if juengster >= 1 else -1
+        else:
+            richtung = 1
+        if not perioden:
+            hinweis = f"Für {name_a} und {name_b} liegt keine gemeinsame Periode vor."
     else:  # pragma: no cover – durch die Prüfung ausgeschlossen
         raise KommuneFehler(f"Unbekannte Kachelart „{d.art}“.")
 
@@ -671,7 +800,7 @@ def kachel_berechnen(
         v_text = "Wert gesperrt (Geheimhaltung)"
     elif vorperiode in gesperrt:
         v_text = f"Vorperiode {vorperiode} gesperrt (Geheimhaltung)"
-    if d.art in ("wert", "anzahl_gebiete"):
+    if d.art in ("wert", "anzahl_gebiete", "gruppenluecke"):
         stand = stand_fuer(kommune, stand_ind, p) if stand_ind else (p or "")
     ampel, ampel_text, ziel_text = _ampel(wert, d, einheit, stellen)
     if d.art == "anzahl_gebiete":
@@ -720,6 +849,7 @@ def kachel_berechnen(
         von=von,
         gebiete=gebiete,
         aussage=aussage,
+        klartext=klartext,
     )
 
 

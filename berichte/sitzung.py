@@ -10,7 +10,7 @@ Rein, ohne Streamlit. Eine Sitzungsdatei sieht so aus:
 
     [[ansicht]]
     titel = "Kinderarmut je Viertel"       # Pflicht, höchstens 120 Zeichen
-    seite = "karte"                        # karte | gebietsprofil | vergleich | index | cockpit
+    seite = "karte"                        # karte | gebietsprofil | vergleich | index | cockpit | uebergaenge
     ebene = "viertel"                      # Ebene oder Einzugsbereich
     indikator = "kinderarmut"              # Katalog-ID oder Versorgungsindikator (z. B. kita_plaetze)
     gebiete = ["020103"]                   # gebietsprofil: genau 1; vergleich: 2 bis 5; sonst bis 5 (hervorheben)
@@ -18,12 +18,26 @@ Rein, ohne Streamlit. Eine Sitzungsdatei sieht so aus:
     periode = "2024"                       # optional
     text = "Erläuterung für den Ausschuss" # optional, höchstens 500 Zeichen
 
+    # nur seite = "karte", optional: statt des Werts die Lücke zwischen zwei Gruppen (kommune/merkmale.py);
+    # `indikator` ist dann der Gesamtindikator der Familie oder eine ihrer Gruppen
+    merkmal = "migration"                  # ein [[merkmal]] der Kommune
+    gruppe_a = "mit"                       # zwei verschiedene Ausprägungen (Pflicht, sobald `merkmal` steht)
+    gruppe_b = "ohne"
+    mass = "differenz"                     # differenz (Prozentpunkte bei Anteilen in %) | verhaeltnis
+
+    # nur seite = "uebergaenge": Karte einer Übergangsquote (Pflicht: tabelle, von, nach; `ebene` optional,
+    # Standard: Quellebene der Tabelle; `periode` optional, Standard: die jüngste der Tabelle)
+    tabelle = "uebertritt"                 # ID aus [[uebergaenge]]
+    von = "Grundschule"                    # Herkunft (Text, höchstens 80 Zeichen)
+    nach = "Gymnasium"                     # Ziel
+
 URL-Parameter (``ansicht_zu_query`` / ``query_zu_ansicht``): ``kommune, seite, ebene, periode,
-indikator, gebiet`` (ein Gebiet) bzw. ``gebiete`` (mehrere, kommagetrennt), ``index, titel, text``.
+indikator, gebiet`` (ein Gebiet) bzw. ``gebiete`` (mehrere, kommagetrennt), ``index, titel, text`` und
+die Felder der Gruppenlücke (``merkmal, gruppe_a, gruppe_b, mass``) und der Übergangsquote (``tabelle, von, nach``).
 Werte aus der URL werden streng geprüft (IDs nur aus Buchstaben, Ziffern, ``_ . -``; Texte ohne
 spitze Klammern und Steuerzeichen; Längengrenzen); alles andere wird mit einem deutschen Satz
-abgewiesen (``SitzungsFehler``). Ob Ebene, Indikator und Gebiete in der Kommune existieren, prüft
-``ansicht_pruefen(ansicht, kommune)``.
+abgewiesen (``SitzungsFehler``). Ob Ebene, Indikator, Gebiete, Gruppen und Übergangstabelle in der Kommune
+existieren, prüft ``ansicht_pruefen(ansicht, kommune)``.
 
 ``qr_svg(url)`` erzeugt den QR-Code zur aktuellen Ansicht als SVG-Text (segno, ohne Netz).
 """
@@ -51,13 +65,24 @@ SEITEN: dict[str, str] = {
     "vergleich": "Vergleich",
     "index": "Index",
     "cockpit": "Cockpit",
+    "uebergaenge": "Übergänge",
 }
+#: Maße der Gruppenlücke (wie `berichte.gruppen.MASSE`)
+LUECKEN_MASSE = ("differenz", "verhaeltnis")
+#: Höchstlänge von Herkunft und Ziel einer Übergangsquote
+MAX_STUFE = 80
 MAX_TITEL = 120
 MAX_TEXT = 500
 MAX_GEBIETE = 5
 MAX_ANSICHTEN = 50
 #: URL-Parameter einer Ansicht (zusätzlich „kommune“).
-URL_SCHLUESSEL = ("kommune", "seite", "ebene", "periode", "indikator", "gebiet", "gebiete", "index", "titel", "text")
+URL_SCHLUESSEL = (
+    "kommune", "seite", "ebene", "periode", "indikator", "gebiet", "gebiete", "index", "titel", "text",
+    "merkmal", "gruppe_a", "gruppe_b", "mass", "tabelle", "von", "nach",
+)  # fmt: skip
+#: Felder der Gruppenlücke (nur Karte) und der Übergangsquote (nur Übergänge)
+LUECKEN_FELDER = ("merkmal", "gruppe_a", "gruppe_b", "mass")
+UEBERGANG_FELDER = ("tabelle", "von", "nach")
 #: URL-Parameter eines Geräts, das einer Vorführung folgt (`berichte.vorfuehrung`): `/sitzung?folgen=<Code>`
 FOLGEN_PARAMETER = "folgen"
 #: Parameter der App, die eine Ansicht nicht beschreiben und ignoriert werden.
@@ -66,7 +91,9 @@ FREMDE_SCHLUESSEL = frozenset(
 )
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _KOMMUNE_ID = re.compile(r"^[a-z][a-z0-9_\-]{0,63}$")
-_ANSICHT_SCHLUESSEL = {"titel", "seite", "ebene", "indikator", "gebiete", "index", "periode", "text"}
+_ANSICHT_SCHLUESSEL = {
+    "titel", "seite", "ebene", "indikator", "gebiete", "index", "periode", "text", *LUECKEN_FELDER, *UEBERGANG_FELDER,
+}  # fmt: skip
 _SITZUNG_SCHLUESSEL = {"titel", "kommune", "beschreibung", "ansicht"}
 
 
@@ -86,6 +113,20 @@ class Ansicht:
     index: str | None = None
     periode: str | None = None
     text: str = ""
+    #: seite = "karte": Lücke zwischen zwei Gruppen eines Merkmals (alle None: der Wert selbst)
+    merkmal: str | None = None
+    gruppe_a: str | None = None
+    gruppe_b: str | None = None
+    mass: str | None = None
+    #: seite = "uebergaenge": Übergangstabelle, Herkunft und Ziel der Quote
+    tabelle: str | None = None
+    von: str | None = None
+    nach: str | None = None
+
+    @property
+    def luecke(self) -> bool:
+        """Zeigt die Karte die Lücke zwischen zwei Gruppen?"""
+        return self.merkmal is not None
 
     def mit(self, **felder: Any) -> Ansicht:
         """Eine geänderte Kopie (z. B. live im Ausschuss: anderes Gebiet), neu geprüft."""
@@ -148,10 +189,36 @@ def ansicht_validieren(a: Ansicht, wo: str = "") -> None:
     _text_pruefen(a.text, "text", MAX_TEXT, wo=wo)
     if a.seite not in SEITEN:
         raise SitzungsFehler(f"„seite“{wo} muss eine von {', '.join(SEITEN)} sein, nicht „{str(a.seite)[:40]}“.")
-    for name in ("ebene", "indikator", "index", "periode"):
+    for name in ("ebene", "indikator", "index", "periode", "merkmal", "gruppe_a", "gruppe_b", "tabelle"):
         w = getattr(a, name)
         if w is not None:
             _id_pruefen(w, name, wo)
+    for name in ("von", "nach"):
+        w = getattr(a, name)
+        if w is not None:
+            _text_pruefen(w, name, MAX_STUFE, pflicht=True, wo=wo)
+    if a.mass is not None and a.mass not in LUECKEN_MASSE:
+        raise SitzungsFehler(f"„mass“{wo} muss „differenz“ oder „verhaeltnis“ sein, nicht „{str(a.mass)[:40]}“.")
+    gesetzt = [n for n in LUECKEN_FELDER if getattr(a, n) is not None]
+    if gesetzt and a.seite != "karte":
+        raise SitzungsFehler(f"„{gesetzt[0]}“{wo} gibt es nur für die Seite „Karte“ (Lücke zwischen Gruppen).")
+    if gesetzt:
+        fehlt = [n for n in ("merkmal", "gruppe_a", "gruppe_b") if getattr(a, n) is None]
+        if fehlt:
+            raise SitzungsFehler(f"Die Lücke zwischen Gruppen braucht „merkmal“, „gruppe_a“ und „gruppe_b“{wo}; "
+                                 f"es fehlt „{fehlt[0]}“.")
+        if a.gruppe_a == a.gruppe_b:
+            raise SitzungsFehler(f"„gruppe_a“ und „gruppe_b“{wo} müssen verschiedene Gruppen sein.")
+        if a.indikator is None:
+            raise SitzungsFehler(f"Die Lücke zwischen Gruppen braucht einen „indikator“{wo}.")
+    gesetzt = [n for n in UEBERGANG_FELDER if getattr(a, n) is not None]
+    if gesetzt and a.seite != "uebergaenge":
+        raise SitzungsFehler(f"„{gesetzt[0]}“{wo} gibt es nur für die Seite „Übergänge“.")
+    if a.seite == "uebergaenge":
+        fehlt = [n for n in UEBERGANG_FELDER if getattr(a, n) is None]
+        if fehlt:
+            raise SitzungsFehler(f"Die Seite „Übergänge“ braucht „tabelle“, „von“ und „nach“{wo}; "
+                                 f"es fehlt „{fehlt[0]}“.")
     if len(a.gebiete) > MAX_GEBIETE:
         raise SitzungsFehler(f"Es sind höchstens {MAX_GEBIETE} Gebiete möglich{wo}, nicht {len(a.gebiete)}.")
     for g in a.gebiete:
@@ -189,8 +256,60 @@ def ansicht_pruefen(a: Ansicht, kommune: Kommune) -> list[str]:
         vorhanden = presets_fuer(kommune)
         if a.index not in vorhanden:
             fehler.append(f"Das Index-Preset „{a.index}“ gibt es für {kommune.name} nicht.")
-    if a.periode is not None and a.periode not in kommune.perioden:
+    if a.periode is not None and a.periode not in kommune.perioden and a.seite != "uebergaenge":
         fehler.append(f"Die Periode „{a.periode}“ gibt es in {kommune.name} nicht.")
+    if a.luecke:
+        fehler += _luecke_pruefen(a, kommune)
+    if a.seite == "uebergaenge":
+        fehler += _uebergang_pruefen(a, kommune)
+    return fehler
+
+
+def luecke_familie(a: Ansicht, kommune: Kommune) -> Any:
+    """Die Familie (`kommune.merkmale.Familie`) der Gruppenlücke einer Ansicht; None, wenn es sie nicht gibt."""
+    from berichte.gruppen import familien_von
+
+    if a.indikator is None or a.indikator not in kommune.katalog.index:
+        return None
+    return next((f for f in familien_von(kommune, a.indikator) if f.merkmal == a.merkmal), None)
+
+
+def _luecke_pruefen(a: Ansicht, kommune: Kommune) -> list[str]:
+    m = kommune.konfiguration.merkmal(str(a.merkmal))
+    if m is None:
+        erklaert = ", ".join(x.id for x in kommune.konfiguration.merkmale) or "keine"
+        return [f"Das Merkmal „{a.merkmal}“ gibt es in {kommune.name} nicht (erklärt: {erklaert})."]
+    f = luecke_familie(a, kommune)
+    if f is None:
+        return [f"Der Indikator „{a.indikator}“ hat keine Gruppen nach „{m.name}“."]
+    return [
+        f"Die Gruppe „{g}“ gibt es für „{f.basis}“ nach „{m.name}“ nicht (vorhanden: {', '.join(f.auspraegungen)})."
+        for g in (a.gruppe_a, a.gruppe_b)
+        if g not in f.auspraegungen
+    ]
+
+
+def _uebergang_pruefen(a: Ansicht, kommune: Kommune) -> list[str]:
+    from berichte import uebergaenge as ueb
+
+    tabellen = dict(ueb.tabellen(kommune))
+    if a.tabelle not in tabellen:
+        return [
+            f"Die Übergangstabelle „{a.tabelle}“ gibt es in {kommune.name} nicht "
+            f"(vorhanden: {', '.join(tabellen) or 'keine'})."
+        ]
+    fehler = []
+    tid = str(a.tabelle)
+    if a.ebene is not None and a.ebene not in ueb.ebenen(kommune, tid):
+        fehler.append(f"Die Übergangstabelle „{tabellen[tid]}“ gibt es nicht auf der Ebene „{a.ebene}“.")
+    if a.periode is not None and a.periode not in ueb.perioden(kommune, tid):
+        fehler.append(f"Die Periode „{a.periode}“ gibt es in der Übergangstabelle „{tabellen[tid]}“ nicht.")
+    z = kommune.uebergaenge
+    z = z[z["tabelle"] == tid]
+    if a.von not in set(z["von"]):
+        fehler.append(f"Die Herkunft „{a.von}“ gibt es in der Übergangstabelle „{tabellen[tid]}“ nicht.")
+    elif a.nach not in set(z.loc[z["von"] == a.von, "nach"]):
+        fehler.append(f"Das Ziel „{a.nach}“ gibt es für „{a.von}“ in der Übergangstabelle „{tabellen[tid]}“ nicht.")
     return fehler
 
 
@@ -246,6 +365,7 @@ def _ansicht_aus_dict(roh: Any, nr: int) -> Ansicht:
         index=opt("index"),
         periode=opt("periode"),
         text=roh.get("text", ""),
+        **{n: opt(n) for n in (*LUECKEN_FELDER, *UEBERGANG_FELDER)},
     )
     ansicht_validieren(a, wo)
     return a
@@ -314,7 +434,7 @@ def sitzung_als_toml(sitzung: Sitzung) -> str:
         zeilen.append(f"beschreibung = {_toml_wert(sitzung.beschreibung)}")
     for a in sitzung.ansichten:
         zeilen += ["", "[[ansicht]]", f"titel = {_toml_wert(a.titel)}", f"seite = {_toml_wert(a.seite)}"]
-        for name in ("ebene", "indikator", "index", "periode"):
+        for name in ("ebene", "indikator", "index", "periode", *LUECKEN_FELDER, *UEBERGANG_FELDER):
             w = getattr(a, name)
             if w is not None:
                 zeilen.append(f"{name} = {_toml_wert(w)}")
@@ -419,7 +539,7 @@ def ansicht_zu_query(ansicht: Ansicht, kommune_id: str, *, mit_text: bool = True
     ansicht_validieren(ansicht)
     q = kommune_parameter(kommune_id)
     q["seite"] = ansicht.seite
-    for name in ("ebene", "periode", "indikator", "index"):
+    for name in ("ebene", "periode", "indikator", "index", *LUECKEN_FELDER, *UEBERGANG_FELDER):
         w = getattr(ansicht, name)
         if w is not None:
             q[name] = w
@@ -493,6 +613,7 @@ def query_zu_ansicht(params: Mapping[str, Any], *, streng: bool = True) -> Ansic
         index=_einzeln(params, "index"),
         periode=_einzeln(params, "periode"),
         text=_einzeln(params, "text") or "",
+        **{n: _einzeln(params, n) for n in (*LUECKEN_FELDER, *UEBERGANG_FELDER)},
     )
     ansicht_validieren(a, " in der Adresse")
     return a
@@ -581,7 +702,8 @@ def link_basis(
 
 def _gleicher_schritt(a: Ansicht, b: Ansicht) -> bool:
     """Beschreiben beide Ansichten denselben Schritt (Ebene und Gebiete dürfen live geändert sein)?"""
-    return (a.seite, a.titel, a.indikator, a.index, a.periode) == (b.seite, b.titel, b.indikator, b.index, b.periode)
+    felder = ("seite", "titel", "indikator", "index", "periode", *LUECKEN_FELDER, *UEBERGANG_FELDER)
+    return all(getattr(a, f) == getattr(b, f) for f in felder)
 
 
 def ansicht_aus_link(link: Ansicht, sitzung: Sitzung, schritt: int) -> Ansicht:
@@ -624,8 +746,12 @@ def qr_svg(url: str, *, massstab: int = 4, titel: str = "QR-Code zur aktuellen A
 
 __all__ = [
     "KOMMUNE_SITZUNGEN",
+    "LUECKEN_FELDER",
+    "LUECKEN_MASSE",
     "OEFFENTLICHE_URL_VARIABLE",
     "SEITEN",
+    "UEBERGANG_FELDER",
+    "URL_SCHLUESSEL",
     "Ansicht",
     "Linkbasis",
     "Sitzung",
@@ -641,6 +767,7 @@ __all__ = [
     "kurz_id",
     "link_basis",
     "link_braucht_text",
+    "luecke_familie",
     "qr_svg",
     "query_zu_ansicht",
     "sitzung_als_toml",

@@ -74,6 +74,10 @@ def kachel_html(k: Kachel, anmerkung: int | None = None) -> str:
         f'<div class="bm-kachel"><div class="titel" role="heading" aria-level="3">{escape(k.titel)}</div>',
         _wert_html(k),
         f'<div class="veraenderung">{veraenderung}</div>',
+    ]
+    if k.klartext:  # z. B. beide Gruppenwerte einer Gruppenlücke: sichtbar, nicht nur beim Überfahren
+        teile.append(f'<div class="klein">{escape(k.klartext)}</div>')
+    teile += [
         f'<div class="klein"><span class="ampel" style="background:{farbe}">Ampel: {escape(wort)}</span> '
         # „Ampel: ohne Ziel“ sagt schon alles; ein Satz dazu kostete am Beamer zwei Zeilen je Kachel
         f"{escape(k.ziel_text or ('' if k.ampel == 'grau' else k.ampel_text))}</div>",

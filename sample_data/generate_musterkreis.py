@@ -52,7 +52,7 @@ from generate_musterstadt import (
 )
 from generate_musterstadt import katalog_zeilen as _katalog_zeilen
 from generate_musterstadt import teilnahme_abschnitte as _teilnahme_abschnitte
-from gruppen_muster import gruppen_erzeugen, katalog_ergaenzen
+from gruppen_muster import KACHEL_LUECKE, gruppen_erzeugen, katalog_ergaenzen
 from gruppen_muster import toml_fuer as gruppen_toml
 from uebergaenge_muster import abschnitte as uebergaenge_abschnitte
 from uebergaenge_muster import schreiben as uebergaenge_schreiben
@@ -449,6 +449,7 @@ def toml_text() -> str:
     abschnitte += [("kachel", k) for k in KACHELN]
     abschnitte += gruppen_toml("gemeinde")
     abschnitte += uebergaenge_abschnitte("gemeinde", kachel=True)
+    abschnitte.append(("kachel", KACHEL_LUECKE))
     zeilen = toml_abschnitte(kopf, abschnitte, "# Synthetischer Beispiel-Landkreis, erzeugt von "
                              "sample_data/generate_musterkreis.py – nicht von Hand bearbeiten.")
     erreichbarkeit = {"verteilung": "raster", "raster": GITTER, "spalte": "Einwohner"}
@@ -512,7 +513,7 @@ def sitzung_text(werte: pd.DataFrame, gemeinden: gpd.GeoDataFrame) -> str:
     name = gemeinden.set_index("gemeinde_id").at[arm, "gemeinde_name"]
     kopf = {"titel": "Jugendhilfeausschuss Musterkreis – Bildungsmonitoring 2024", "kommune": "musterkreis",
             "beschreibung": "Beispielfolge: Überblick, Kinderarmut, Sozialindex, eine Gemeinde im Profil, "
-                            "Kita-Versorgung je Grundschulsprengel."}
+                            "Kita-Versorgung je Grundschulsprengel, Lücke zwischen Gruppen, Übergangsquote."}
     ansichten = [
         {"titel": "Überblick: Bildungscockpit", "seite": "cockpit",
          "text": "Die wichtigsten Kennzahlen des Kreises mit Ampel gegen die Ziele."},
@@ -524,6 +525,14 @@ def sitzung_text(werte: pd.DataFrame, gemeinden: gpd.GeoDataFrame) -> str:
          "text": "Die Gemeinde mit der höchsten Kinderarmut im Vergleich zum Kreis und zur Verbandsgemeinde."},
         {"titel": "Kita-Plätze je 100 Kinder unter 6 je Grundschulsprengel", "seite": "karte", "ebene": "sprengel",
          "indikator": "kita_plaetze", "text": "Die Sprengel kreuzen die Gemeindegrenzen; Kinder flächenanteilig."},
+        {"titel": "Lücke zwischen Gruppen: Übertritt an das Gymnasium", "seite": "karte", "ebene": "verbandsgemeinde",
+         "indikator": "gymnasialuebergang", "periode": PERIODEN[-1], "merkmal": "migration", "gruppe_a": "mit",
+         "gruppe_b": "ohne", "mass": "differenz",
+         "text": "Kinder mit minus Kinder ohne Migrationshintergrund, in Prozentpunkten; je Verbandsgemeinde, weil "
+                 "die Gruppen je Gemeinde zu klein sind. Grau: eine Gruppe ist zu klein (Geheimhaltung)."},
+        {"titel": "Übergangsquote: Grundschule → Gymnasium", "seite": "uebergaenge", "ebene": "verbandsgemeinde",
+         "tabelle": "uebertritt", "von": "Grundschule", "nach": "Gymnasium",
+         "text": "Anteil der Übertritte auf das Gymnasium an allen Übertritten nach der Grundschule."},
     ]
     return "\n".join(toml_abschnitte(kopf, [("ansicht", a) for a in ansichten],
                                      "# Erzeugt von sample_data/generate_musterkreis.py.")) + "\n"

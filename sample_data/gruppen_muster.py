@@ -31,6 +31,12 @@ GRUPPEN = [
      "Anteil an allen Übertretenden der Gruppe; die Lücke zwischen den Gruppen in Prozentpunkten."),
 ]
 SPALTEN = ["gebiet_id", "indikator", "periode", "wert", "zaehler", "nenner"]
+#: Cockpit-Kachel des Musterkreises: Lücke beim Übertritt ans Gymnasium nach Migrationshintergrund (Betrag in
+#: Prozentpunkten, kleiner ist besser)
+KACHEL_LUECKE = {"id": "luecke_gymnasium", "titel": "Lücke Übertritt Gymnasium (Migration)", "art": "gruppenluecke",
+                 "basis": "gymnasialuebergang", "merkmal": "migration", "gruppe_a": "mit", "gruppe_b": "ohne",
+                 "mass": "differenz", "ziel": 10.0, "ziel_richtung": "hoechstens",
+                 "ziel_quelle": "Beispiel: Bildungsleitbild des Kreises 2023", "gelb_toleranz": 5.0}  # fmt: skip
 
 
 def _auspraegungen(merkmal: str) -> list[str]:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from berichte.cockpit import cockpit_einstellungen, cockpit_text, kacheln_berechnen, top_und_flop
 from geodata.gebietswerte import gebietswerte
+from kommune.fehler import KommuneFehler
 from kommune.werte import neueste_periode
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import quellen_zeigen
@@ -19,20 +20,21 @@ auswahl = seitenleiste()
 if auswahl is None:
     st.stop()
 kommune = auswahl.kommune
-einstellungen = cockpit_einstellungen(kommune)
-st.title(einstellungen.titel or f"Bildungscockpit {kommune.name}")
-
-
 rolle = wirksame_rolle()
-
-
-# je Datenstand, Periode und ROLLE (die Rolle gehört in den Schlüssel: Werte sind geschützt)
-kacheln = abgeleitet(
-    kommune,
-    ("kacheln", auswahl.periode, rolle),
-    lambda: kacheln_berechnen(kommune, auswahl.periode, rolle=rolle),
-    "Kennzahlen werden berechnet …",
-)
+try:
+    einstellungen = cockpit_einstellungen(kommune)
+    st.title(einstellungen.titel or f"Bildungscockpit {kommune.name}")
+    # je Datenstand, Periode und ROLLE (die Rolle gehört in den Schlüssel: Werte sind geschützt)
+    kacheln = abgeleitet(
+        kommune,
+        ("kacheln", auswahl.periode, rolle),
+        lambda: kacheln_berechnen(kommune, auswahl.periode, rolle=rolle),
+        "Kennzahlen werden berechnet …",
+    )
+except KommuneFehler as e:  # falsche [[kachel]]/[cockpit]-Angaben: deutscher Satz statt Fehlerseite
+    st.title(f"Bildungscockpit {kommune.name}")
+    st.error(f"Die Kennzahlen ([[kachel]] und [cockpit] in der kommune.toml) sind fehlerhaft: {e.text}")
+    st.stop()
 
 
 if not kacheln:

@@ -11,11 +11,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from berichte import uebergaenge as ueb
 from berichte.cockpit import kacheln_berechnen
 from berichte.diagramme import punktvergleich, spine_chart
+from berichte.gruppen import gesamtluecke, luecke_und_maske
 from berichte.sitzung import (
     OEFFENTLICHE_URL_VARIABLE,
     SEITEN,
+    URL_SCHLUESSEL,
     Ansicht,
     Sitzung,
     SitzungsFehler,
@@ -26,6 +29,7 @@ from berichte.sitzung import (
     kurz_id,
     link_basis,
     link_braucht_text,
+    luecke_familie,
     qr_svg,
     query_zu_ansicht,
     sitzung_als_toml,
@@ -38,7 +42,9 @@ from geodata.klassen import SCHEMATA, klassierung_aus_codes
 from geodata.versorgung import versorgungsindikatoren
 from indices.berechnung import index_berechnen
 from indices.presets import presets_fuer
-from kommune.format import indikator_bezeichnung, ist_ganzzahlig, stand_text
+from kommune.fehler import KommuneFehler
+from kommune.format import indikator_bezeichnung, ist_ganzzahlig, stand_text, wert_mit_einheit
+from kommune.uebergaenge import GESAMT, tabelle_konf
 from kommune.werte import neueste_periode
 from oberflaeche.ablauf import eigener_ablauf
 from oberflaeche.auswahl import seitenleiste
@@ -156,7 +162,7 @@ if folgen is not None:
 if gefolgt is None and zurueck.button("◀ Zurück", disabled=schritt == 0, key="sitzung_zurueck", width="stretch"):
     st.session_state["sitzung_schritt"] = schritt - 1
     st.query_params["schritt"] = str(schritt - 1)
-    for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
+    for k in URL_SCHLUESSEL[1:]:  # die Ansicht aus der Adresse (außer der Kommune) gilt nicht mehr
         st.query_params.pop(k, None)
     st.rerun()
 if gefolgt is None and weiter.button(
@@ -164,7 +170,7 @@ if gefolgt is None and weiter.button(
 ):
     st.session_state["sitzung_schritt"] = schritt + 1
     st.query_params["schritt"] = str(schritt + 1)
-    for k in ("seite", "ebene", "indikator", "gebiet", "gebiete", "index", "titel", "text", "periode"):
+    for k in URL_SCHLUESSEL[1:]:  # die Ansicht aus der Adresse (außer der Kommune) gilt nicht mehr
         st.query_params.pop(k, None)
     st.rerun()
 
@@ -204,15 +210,98 @@ with inhalt:
     if ansicht.text:
         st.markdown(ansicht.text)
 
-# Sensible Indikatoren nur zusammengefasst: auf der gröbsten statistischen Ebene
-if ansicht.indikator in kommune.katalog.index and bool(kommune.katalog.loc[ansicht.indikator, "sensibel"]):
+# Sensible Indikatoren nur zusammengefasst: auf der gröbsten statistischen Ebene (bei einer Gruppenlücke auch,
+# wenn eine der beiden Gruppen sensibel ist)
+_familie = luecke_familie(ansicht, kommune) if ansicht.luecke else None
+_gezeigt = [ansicht.indikator, *(_familie.glied(g) for g in (ansicht.gruppe_a, ansicht.gruppe_b) if _familie and g)]
+if any(i in kommune.katalog.index and bool(kommune.katalog.loc[i, "sensibel"]) for i in _gezeigt):
     grobste = kommune.konfiguration.ebenen[-1].id
     if ansicht.ebene != grobste:
         inhalt.info("Sensibler Indikator: im Sitzungsmodus nur für die gröbste Ebene gezeigt.")
         ansicht = ansicht.mit(ebene=grobste, gebiete=())
 
 
+def _luecke(a: Ansicht) -> None:
+    """Karte der Lücke zwischen zwei Gruppen (geschützt: fehlt, wo einer der Gruppenwerte gesperrt ist)."""
+    ebene = a.ebene or auswahl.ebene
+    f = luecke_familie(a, kommune)
+    if f is None or a.gruppe_a not in f.auspraegungen or a.gruppe_b not in f.auspraegungen:
+        st.warning(f"Die Gruppen dieser Ansicht gibt es für {kommune.name} nicht.")
+        return
+    glied = str(f.glied(str(a.gruppe_a)))
+    p = neueste_periode(kommune, glied, a.periode) or ""
+    mass = a.mass or "differenz"
+    lu = luecke_und_maske(kommune, f, str(a.gruppe_a), str(a.gruppe_b), ebene, p, mass=mass, rolle=wirksame_rolle())
+    if a.gebiete:
+        st.session_state["wahl_gebiet"] = a.gebiete[0]
+    karte_zeigen(
+        auswahl,
+        lu.werte,
+        Darstellung(lu.titel, lu.einheit, stand_text(kommune.katalog.loc[glied, "stand"]) or stand_text(p), 0,
+                    lu.stellen),
+        kommune.angebote.iloc[0:0],
+        schluessel="sitzung",  # derselbe Platz wie die Wertkarte: Weiterblättern färbt nur um
+        ebene=ebene,
+        hoehe=kartenhoehe(KARTE_ABSTAND + 30),
+        tabelle=False,
+        gesperrt=lu.gesperrt,
+    )
+    gesamt = gesamtluecke(kommune, f, str(a.gruppe_a), str(a.gruppe_b), p, mass=mass, rolle=wirksame_rolle())
+    st.caption(
+        f"{kommune.konfiguration.gesamtgebiet} ({p}): {wert_mit_einheit(gesamt, lu.einheit, lu.stellen)}. "
+        + ("Differenz: erste Gruppe minus zweite. " if mass == "differenz" else "Verhältnis: erste ÷ zweite. ")
+        + "Ist einer der beiden Gruppenwerte gesperrt, fehlt die Lücke (Geheimhaltung)."
+    )
+
+
+def _uebergang(a: Ansicht) -> None:
+    """Karte einer Übergangsquote (von → nach) mit dem Wert der ganzen Kommune, geschützt."""
+    tabellen = dict(ueb.tabellen(kommune))
+    if a.tabelle not in tabellen:
+        st.warning(f"Die Übergangstabelle „{a.tabelle}“ gibt es für {kommune.name} nicht.")
+        return
+    tid, von, nach = str(a.tabelle), str(a.von), str(a.nach)
+    ebenen_t = ueb.ebenen(kommune, tid)
+    ebene = a.ebene if a.ebene in ebenen_t else ebenen_t[0]
+    if a.ebene is not None and a.ebene != ebene:
+        st.info(f"Diese Übergänge gibt es nicht je {kommune.schicht(a.ebene).name}; gezeigt: je "
+                f"{kommune.schicht(ebene).name}.")
+    perioden_t = ueb.perioden(kommune, tid)
+    p = a.periode if a.periode in perioden_t else perioden_t[-1]
+    rolle = wirksame_rolle()
+    quote, gesperrt = ueb.quote_je_gebiet(kommune, tid, ebene, p, von, nach, rolle=rolle)
+    if a.gebiete:
+        st.session_state["wahl_gebiet"] = a.gebiete[0]
+    ohne = nach in tabelle_konf(kommune.konfiguration, tid).ohne_anschluss
+    karte_zeigen(
+        auswahl,
+        quote,
+        Darstellung(f"{von} → {nach}", "%", f"Periode {p}", 1 if ohne else 0, 1),
+        kommune.angebote.iloc[0:0],
+        schluessel="sitzung",
+        ebene=ebene,
+        hoehe=kartenhoehe(KARTE_ABSTAND + 30),
+        tabelle=False,
+        gesperrt=gesperrt,
+    )
+    z = ueb.zellen(kommune, tid, GESAMT, p, rolle=rolle).zellen
+    zelle = z[(z["von"] == von) & (z["nach"] == nach)]
+    if zelle.empty:
+        gesamt = "keine Daten"
+    elif bool(zelle["gesperrt"].iloc[0]):
+        gesamt = "gesperrt (Geheimhaltung)"
+    else:
+        gesamt = wert_mit_einheit(float(zelle["anteil"].iloc[0]), "%", 1)
+    st.caption(
+        f"{tabellen[tid]}: Anteil „{nach}“ an allen aus „{von}“. {kommune.konfiguration.gesamtgebiet} ({p}): "
+        f"{gesamt}. Kleine Zellen sind gesperrt (Geheimhaltung)."
+    )
+
+
 def _karte(a: Ansicht) -> None:
+    if a.luecke:
+        _luecke(a)
+        return
     ebene = a.ebene or auswahl.ebene
     if a.indikator in kommune.katalog.index:
         e = kommune.katalog.loc[a.indikator]
@@ -282,6 +371,8 @@ with inhalt:
         _karte(ansicht)
     elif ansicht.seite == "index":
         _index(ansicht)
+    elif ansicht.seite == "uebergaenge":
+        _uebergang(ansicht)
     elif ansicht.seite == "gebietsprofil":
         if not ansicht.gebiete:
             st.info("Bitte unter „Ansicht live anpassen“ ein Gebiet wählen.")
@@ -299,8 +390,11 @@ with inhalt:
                 width="stretch",
             )
     elif ansicht.seite == "cockpit":
-        kacheln = kacheln_berechnen(kommune, ansicht.periode, rolle=wirksame_rolle())
-        st.markdown(kacheln_html(kacheln), unsafe_allow_html=True)
+        try:
+            st.markdown(kacheln_html(kacheln_berechnen(kommune, ansicht.periode, rolle=wirksame_rolle())),
+                        unsafe_allow_html=True)  # fmt: skip
+        except KommuneFehler as e:
+            st.error(f"Die Kennzahlen ([[kachel]] in der kommune.toml) sind fehlerhaft: {e.text}")
     else:
         st.warning(f"Die Seite „{SEITEN.get(ansicht.seite, ansicht.seite)}“ gibt es im Sitzungsmodus nicht.")
 

@@ -43,6 +43,19 @@ def _hagen_vorgabe(ziele: list[str]) -> list[str]:
     return [z for z in (erstes, zweites) if z]
 
 
+def _aus_adresse() -> dict[str, str]:
+    """Einmal je Sitzung: `?tabelle=…&von=…&nach=…&periode=…` (Deep Link, auch aus dem Sitzungsmodus) als
+    Vorauswahl der Felder; was es nicht gibt, übergehen die Felder (sie nehmen nur ihre eigenen Optionen)."""
+    if st.session_state.get("_ueb_url_gelesen"):
+        return {}
+    st.session_state["_ueb_url_gelesen"] = True
+    return {k: str(st.query_params[k]) for k in ("tabelle", "periode", "von", "nach") if k in st.query_params}
+
+
+def _index(optionen: list, wunsch: object, sonst: int = 0) -> int:
+    return optionen.index(wunsch) if wunsch in optionen else sonst
+
+
 auswahl = seitenleiste()
 st.title("Übergänge")
 if auswahl is None:
@@ -59,11 +72,20 @@ if not tabellen:
     st.stop()
 
 namen_tab = dict(tabellen)
+wunsch_url = _aus_adresse()
 a, b, c, d = st.columns([3, 1, 2, 3])
-tid = a.selectbox("Übergangstabelle", list(namen_tab), format_func=namen_tab.__getitem__, key="ueb_tabelle")
+tid = a.selectbox(
+    "Übergangstabelle",
+    list(namen_tab),
+    index=_index(list(namen_tab), wunsch_url.get("tabelle")),
+    format_func=namen_tab.__getitem__,
+    key="ueb_tabelle",
+)
 tk = tabelle_konf(konf, tid)
 perioden = ueb.perioden(kommune, tid)
-periode = b.selectbox("Periode", perioden, index=len(perioden) - 1, key=f"ueb_periode_{tid}")
+periode = b.selectbox(
+    "Periode", perioden, index=_index(perioden, wunsch_url.get("periode"), len(perioden) - 1), key=f"ueb_periode_{tid}"
+)
 ebenen = ueb.ebenen(kommune, tid)
 ebene = auswahl.ebene if auswahl.ebene in ebenen else ebenen[0]
 ebene = c.selectbox(
@@ -147,14 +169,20 @@ st.subheader(f"Übergangsquote je {schicht.name}")
 alle = ueb.rohzellen(kommune, tid, GESAMT, periode)
 herkuenfte = sorted(alle["von"].unique())
 k1, k2 = st.columns(2)
-von = k1.selectbox("von", herkuenfte, key=f"ueb_von_{tid}")
+von = k1.selectbox("von", herkuenfte, index=_index(herkuenfte, wunsch_url.get("von")), key=f"ueb_von_{tid}")
 ziele_von = [n for n in reihenfolge if n in set(alle.loc[alle["von"] == von, "nach"])]
 standard = next((n for n in ziele_von if n in tk.ohne_anschluss), None) or next(
     (n for n in ziele_von if n == "Gymnasium"), ziele_von[0] if ziele_von else None
 )
+if wunsch_url.get("nach") in ziele_von:
+    standard = wunsch_url["nach"]
 nach = k2.selectbox(
     "nach", ziele_von, index=ziele_von.index(standard) if standard in ziele_von else 0, key=f"ueb_nach_{tid}_{von}"
 )
+# die gezeigte Quote steht in der Adresse: ein Link öffnet dieselbe Ansicht
+for name, wert in (("tabelle", tid), ("von", von), ("nach", nach)):
+    if wert is not None:
+        st.query_params[name] = wert
 if nach is not None:
     quote, gesperrt = ueb.quote_je_gebiet(kommune, tid, ebene, periode, von, nach, rolle=rolle)
     karte_zeigen(

@@ -33,7 +33,7 @@ def test_kopierter_ordner_traegt_presets_und_ablauf_mit(kopie, tmp_path, capsys)
     assert set(presets_fuer(k)) == MUSTERSTADT_PRESETS
     assert preset_ordner(k) == kopie / "presets"
     sitzung = sitzung_fuer(k, str(kopie))
-    assert sitzung.titel == "Jugendhilfeausschuss Musterstadt – Bildungsmonitoring 2024" and len(sitzung) == 6
+    assert sitzung.titel == "Jugendhilfeausschuss Musterstadt – Bildungsmonitoring 2024" and len(sitzung) == 8
     assert sitzung_pruefen(sitzung, k) == []
     # die Kommandozeile mit dem Ordner statt eines Kurznamens
     assert indices_main(["presets", str(kopie)]) == 0

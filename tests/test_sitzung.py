@@ -34,6 +34,8 @@ TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs"), blacklist_characters="<>"), max_size=60
 ).map(lambda t: unicodedata.normalize("NFC", t))
 
+STUFE = TEXT.filter(lambda t: t.strip())
+
 
 @st.composite
 def ansichten(draw) -> Ansicht:
@@ -42,6 +44,14 @@ def ansichten(draw) -> Ansicht:
     gebiete = tuple(draw(st.lists(IDS, min_size=n, max_size=n, unique=True)))
     index = draw(IDS) if seite == "index" else draw(st.none() | IDS)
     indikator = draw(IDS) if seite == "karte" and index is None else draw(st.none() | IDS)
+    extra: dict = {}
+    if seite == "karte" and draw(st.booleans()):  # Lücke zwischen zwei Gruppen
+        a, b = draw(st.lists(IDS, min_size=2, max_size=2, unique=True))
+        indikator = draw(IDS)
+        extra = {"merkmal": draw(IDS), "gruppe_a": a, "gruppe_b": b,
+                 "mass": draw(st.none() | st.sampled_from(["differenz", "verhaeltnis"]))}  # fmt: skip
+    if seite == "uebergaenge":  # Herkunft und Ziel sind Texte (Umlaute, Leerzeichen, „→“)
+        extra = {"tabelle": draw(IDS), "von": draw(STUFE), "nach": draw(STUFE)}
     return Ansicht(
         titel=draw(TEXT.filter(lambda t: t.strip())),
         seite=seite,
@@ -51,6 +61,7 @@ def ansichten(draw) -> Ansicht:
         index=index,
         periode=draw(st.none() | st.from_regex(r"20[0-9]{2}", fullmatch=True)),
         text=draw(TEXT),
+        **extra,
     )
 
 
@@ -105,7 +116,7 @@ def test_app_parameter_werden_ignoriert():
 def test_beispielsitzungen_passen_zur_kommune(musterstadt, berlin):
     for kommune, kid in ((musterstadt, "musterstadt"), (berlin, "berlin")):
         s = beispiel_sitzung(kid)
-        assert 5 <= len(s) <= 7 and s.kommune == kid
+        assert 5 <= len(s) <= 8 and s.kommune == kid
         assert sitzung_pruefen(s, kommune) == []
         assert {a.seite for a in s.ansichten} >= {"karte", "gebietsprofil", "vergleich", "index", "cockpit"}
         for a in s.ansichten:
