@@ -7,7 +7,7 @@ ist ebenfalls gesperrt. Eine Lücke gibt es nur, wo beide Gruppenwerte sichtbar 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,44 @@ from kommune.merkmale import Familie, auspraegung_name, familien, gruppe_von, lu
 
 #: Was die Lücke zeigt
 MASSE = {"differenz": "Differenz", "verhaeltnis": "Verhältnis"}
+
+#: URL-Parameter einer Gruppenlücke (dieselben Namen wie die Felder einer Sitzungsansicht)
+LUECKEN_PARAMETER = ("merkmal", "gruppe_a", "gruppe_b", "mass")
+
+
+@dataclass(frozen=True)
+class LueckenWahl:
+    """Welche Lücke eine Ansicht zeigt: Familie, erste und zweite Gruppe, Maß."""
+
+    familie: Familie
+    a: str
+    b: str
+    mass: str = "differenz"
+
+    def parameter(self) -> dict[str, str]:
+        """Die URL-Parameter dieser Wahl (`merkmal, gruppe_a, gruppe_b, mass`)."""
+        return {"merkmal": self.familie.merkmal, "gruppe_a": self.a, "gruppe_b": self.b, "mass": self.mass}
+
+
+def luecke_aus_adresse(params: Mapping[str, object], moegliche: Sequence[Familie]) -> LueckenWahl | str | None:
+    """Die Lücke, die ein Link verlangt (`?merkmal=…&gruppe_a=…&gruppe_b=…&mass=…`), unter den Familien des Indikators.
+
+    None: der Link verlangt keine Lücke; ein Text: deutscher Hinweis, warum die verlangte hier nicht geht
+    (Merkmal, Gruppe oder Maß unbekannt, zweimal dieselbe Gruppe). Werte werden nur mit den Optionen verglichen.
+    """
+    roh = {k: params.get(k) for k in LUECKEN_PARAMETER}
+    if all(v in (None, "") for v in roh.values()):
+        return None
+    merkmal, a, b = (str(roh[k] or "") for k in ("merkmal", "gruppe_a", "gruppe_b"))
+    mass = str(roh["mass"] or "differenz")
+    f = next((f for f in moegliche if f.merkmal == merkmal), None)
+    if f is None:
+        return "Die Gruppenlücke aus dem Link gibt es für diesen Indikator nicht; gezeigt wird der Wert."
+    if a not in f.auspraegungen or b not in f.auspraegungen or a == b:
+        return "Die Gruppen aus dem Link passen nicht zu diesem Merkmal; gezeigt wird der Wert."
+    if mass not in MASSE:
+        return "Das Maß aus dem Link ist unbekannt (Differenz oder Verhältnis); gezeigt wird der Wert."
+    return LueckenWahl(f, a, b, mass)
 
 
 def familien_mit_werten(kommune: Kommune, periode: str | None) -> list[tuple[Familie, str]]:

@@ -5,20 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from berichte.grundlagen import gesamt_mit_text, mit_deckung
-from berichte.gruppen import MASSE, familien_von, gesamtluecke, luecke_und_maske
-from berichte.gruppen import titel as familie_titel
-from berichte.sitzung import Ansicht
+from berichte.gruppen import familien_von, gesamtluecke, luecke_und_maske
+from berichte.sitzung import MAX_TITEL, Ansicht
 from geodata.gebietswerte import gebietswerte
 from geodata.interpolation import ueberlagerungsbericht
 from geodata.karte import angebote_knopf
 from geodata.klassen import METHODEN, METHODEN_ERKLAERUNG
 from kommune.fehler import KommuneFehler
 from kommune.format import ist_ganzzahlig, mehrzahl, stand_text, wert_mit_einheit, zahl
-from kommune.merkmale import auspraegung_name
 from kommune.profil import rang
 from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
+from oberflaeche.gruppenwahl import lueckenwahl
 from oberflaeche.kartenblock import Darstellung, karte_zeigen
 from oberflaeche.kartenkomponente import kartenhoehe
 from oberflaeche.schutz import geschuetzt, wirksame_rolle
@@ -80,40 +79,19 @@ reihe, gesperrt = geschuetzt(kommune, indikator, ebene, periode, reihe, methode_
 stellen = 0 if ist_ganzzahlig(str(eintrag["einheit"]), str(eintrag["art"])) else 1
 titel_karte, einheit_karte, richtung_karte = str(eintrag["name"]), str(eintrag["einheit"]), int(eintrag["richtung"])
 luecke = None
-# Gruppen (kommune/merkmale.py): statt des Werts die Lücke zwischen zwei Gruppen zeigen
-gruppen_familien = familien_von(kommune, indikator)
+# Gruppen (kommune/merkmale.py): statt des Werts die Lücke zwischen zwei Gruppen zeigen (auch aus dem Link)
 gruppen_platz = st.container()  # immer da: sonst verschöbe der Schalter die Karte, und sie würde neu aufgebaut
-if gruppen_familien and gruppen_platz.toggle("Lücke zwischen zwei Gruppen zeigen", key="karte_luecke"):
-    spalten = gruppen_platz.columns(4)
-    fam = gruppen_familien[
-        spalten[0].selectbox(
-            "Aufschlüsselung",
-            range(len(gruppen_familien)),
-            format_func=lambda i: familie_titel(kommune, gruppen_familien[i]),
-            key=f"karte_luecke_familie_{indikator}",
-        )
-    ]
-    a = spalten[1].selectbox(
-        "Gruppe",
-        fam.auspraegungen,
-        format_func=lambda x: auspraegung_name(kommune, fam.merkmal, x),
-        key=f"karte_luecke_a_{fam.basis}_{fam.merkmal}",
+wahl = lueckenwahl(kommune, indikator, familien_von(kommune, indikator), gruppen_platz)
+if wahl is not None:
+    luecke = luecke_und_maske(
+        kommune, wahl.familie, wahl.a, wahl.b, ebene, periode, mass=wahl.mass, rolle=rolle, methode=methode_umrechnung
     )
-    andere = [x for x in fam.auspraegungen if x != a]
-    b = spalten[2].selectbox(
-        "verglichen mit",
-        andere,
-        format_func=lambda x: auspraegung_name(kommune, fam.merkmal, x),
-        key=f"karte_luecke_b_{fam.basis}_{fam.merkmal}_{a}",
-    )
-    mass = spalten[3].radio("Maß", list(MASSE), format_func=MASSE.__getitem__, horizontal=True, key="karte_mass")
-    luecke = luecke_und_maske(kommune, fam, a, b, ebene, periode, mass=mass, rolle=rolle, methode=methode_umrechnung)
     reihe, gesperrt, stellen = luecke.werte, luecke.gesperrt, luecke.stellen
     titel_karte, einheit_karte, richtung_karte = luecke.titel, luecke.einheit, 0
-    luecke_gesamt = gesamtluecke(kommune, fam, a, b, periode, mass=mass, rolle=rolle)
+    luecke_gesamt = gesamtluecke(kommune, wahl.familie, wahl.a, wahl.b, periode, mass=wahl.mass, rolle=rolle)
     gruppen_platz.caption(
         "Differenz: Wert der ersten Gruppe minus Wert der zweiten"
-        + (" (bei Anteilen in Prozentpunkten)" if mass == "differenz" else "")
+        + (" (bei Anteilen in Prozentpunkten)" if wahl.mass == "differenz" else "")
         + "; Verhältnis: erste ÷ zweite. Ist einer der beiden Werte gesperrt, fehlt die Lücke (Geheimhaltung)."
     )
 stand = stand_text(eintrag["stand"]) or stand_text(periode)
@@ -125,12 +103,13 @@ def ausgewaehlt(_klassen: object) -> None:
     gebiet = st.session_state.get("wahl_gebiet")
     hinzufuegen_knopf(
         Ansicht(
-            f"{eintrag['name']} je {schicht.name}",
+            f"{titel_karte} je {schicht.name}"[:MAX_TITEL],
             "karte",
             ebene=ebene,
             indikator=indikator,
             gebiete=(gebiet,) if gebiet in namen.index else (),
             periode=auswahl.periode,
+            **(wahl.parameter() if wahl else {}),
         ),
         "karte_zur_sitzung",
     )

@@ -7,9 +7,11 @@ import streamlit as st
 
 from berichte import uebergaenge as ueb
 from berichte.sankey_svg import sankey_svg, sankey_tabelle
+from berichte.sitzung import MAX_TITEL, Ansicht
 from kommune.format import eindeutige_namen, indikator_bezeichnung, mehrzahl, zahl
 from kommune.geheimhaltungsregeln import regeln_fuer
 from kommune.uebergaenge import GESAMT, tabelle_konf
+from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_optionen, quellen_zeigen
 from oberflaeche.export import csv_bytes, xlsx_bytes
@@ -194,6 +196,13 @@ if nach is not None:
         ebene=ebene,
         hoehe=kartenhoehe(300),
         gesperrt=gesperrt,
+    )
+    hinzufuegen_knopf(
+        Ansicht(
+            f"{von} → {nach} je {schicht.name}"[:MAX_TITEL],
+            "uebergaenge", ebene=ebene, periode=periode, tabelle=tid, von=von, nach=nach,
+        ),
+        "uebergang_zur_sitzung",
     )
 
 # -- Hagen-Analyse -----------------------------------------------------------------------------------------
