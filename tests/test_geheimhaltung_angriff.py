@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,8 @@ from kommune.werte import gesamtwert
 
 def _export(k):
     """Alle öffentlichen Tabellen aller Ebenen und Perioden: (Ebene, Gebiet, Indikator, Periode) → (sichtbar?, Wert)
-    – und zum Prüfen die wahren Werte (Rolle admin). Widersprechen sich zwei Exporte, schlägt der Test fehl."""
+    – und zum Prüfen die wahren Werte (Rolle admin) und die Sperrgründe. Widersprechen sich zwei Exporte, schlägt
+    der Test fehl."""
     zellen: dict[tuple, tuple[bool, float]] = {}
     wahr: dict[tuple, float] = {}
     grund: dict[tuple, str] = {}
@@ -50,8 +52,7 @@ def _export(k):
                     zellen[key] = neu
                     wahr[key] = float(r)
                     grund[key] = str(gr)
-    _export.gruende = grund  # type: ignore[attr-defined]
-    return zellen, wahr
+    return zellen, wahr, grund
 
 
 def _flaechenanteile(k, quelle: str, ziel: str) -> sparse.csc_matrix:
@@ -150,70 +151,101 @@ def _differenzen(zellen, wahr, gleichungen) -> dict[tuple, float]:
     return gefunden
 
 
+class Angriff(NamedTuple):
+    """Was der Angreifer hat (Export, Gleichungen) und womit der Test prüft (wahre Werte, Sperrgründe)."""
+
+    k: Any
+    zellen: dict[tuple, tuple[bool, float]]
+    wahr: dict[tuple, float]
+    gleichungen: list
+    gruende: dict[tuple, str]
+
+
+def _angreifen(k) -> Angriff:
+    zellen, wahr, gruende = _export(k)
+    return Angriff(k, zellen, wahr, _gleichungen(k, zellen, wahr), gruende)
+
+
 @pytest.fixture(scope="module", params=["musterstadt", "berlin"])
-def angriff(request):
-    k = request.getfixturevalue(request.param)
-    zellen, wahr = _export(k)
-    gleichungen = _gleichungen(k, zellen, wahr)
-    return k, zellen, wahr, gleichungen
+def angriff(request) -> Angriff:
+    return _angreifen(request.getfixturevalue(request.param))
 
 
-def test_perioden_und_ebenen_widerspruchsfrei(angriff):
-    k, zellen, _, _ = angriff
-    gesperrt = sum(not s for s, _ in zellen.values())
-    assert gesperrt > 100, k.name  # der Angriff hat etwas anzugreifen
+def _geheim(a: Angriff, x: tuple) -> bool:
+    """Zählt eine zurückgerechnete Zelle? Nullen nicht; nur mitgesperrte Einzugsbereiche sind Schätzungen, die
+    ihre Quellen schützen, und selbst kein Geheimnis."""
+    einzug = x[0] != "_gesamt" and a.k.schicht(x[0]).art == "einzugsbereich"
+    return a.wahr[x] != 0 and not (einzug and a.gruende.get(x) == gh.SEKUNDAER)
 
 
-def test_keine_differenz_deckt_eine_zelle_auf(angriff):
-    k, zellen, wahr, gleichungen = angriff
-    gefunden = _differenzen(zellen, wahr, gleichungen)
-    gruende = _export.gruende
-
-    def geheim(x: tuple) -> bool:  # nur mitgesperrte Einzugsbereiche sind Schätzungen, die Quellen schützen
-        return wahr[x] != 0 and not (x[0] != "_gesamt" and k.schicht(x[0]).art == "einzugsbereich"
-                                     and gruende.get(x) == gh.SEKUNDAER)  # fmt: skip
-
-    aufgedeckt = {x: w for x, w in gefunden.items() if not zellen[x][0] and geheim(x)}
-    schaetzungen = sum(1 for x in gefunden if not zellen[x][0] and not geheim(x) and wahr[x] != 0)
-    for x, w in aufgedeckt.items():
-        assert w == pytest.approx(wahr[x], abs=1e-6)  # der Angriff rechnet richtig …
-    assert aufgedeckt == {}, f"{k.name}: {len(aufgedeckt)} gesperrte Zellen zurückgerechnet"  # … und findet nichts
-    gesperrt = sum(not s for s, _ in zellen.values())
-    print(
-        f"\n{k.name}: {len(gleichungen)} Gleichungen, {gesperrt} gesperrt, 0 aufgedeckt "
-        f"({schaetzungen} nur mitgesperrte Einzugsbereichs-Schätzungen aus Bekanntem errechenbar)"
-    )
+def _durch_differenzen(a: Angriff) -> dict[tuple, float]:
+    """Die gesperrten (geheimen) Zellen, die Differenzen bis zum Fixpunkt zurückrechnen, mit ihrem Wert."""
+    gefunden = _differenzen(a.zellen, a.wahr, a.gleichungen)
+    return {x: w for x, w in gefunden.items() if not a.zellen[x][0] and _geheim(a, x)}
 
 
-def test_lp_audit_des_exports(angriff):
-    """Dasselbe Gleichungssystem als LP (Anzahlen ≥ 0): keine gesperrte Zelle liegt in einem zu schmalen Intervall.
+def _durch_lp(a: Angriff) -> list:
+    """Die gesperrten Zellen, deren Intervall im LP über alle Gleichungen (Anzahlen ≥ 0) zu schmal ist.
 
     Ganze Zahlen: Breite unter 1 (höchstens eine ganze Zahl passt). Einzugsbereiche sind Schätzungen: primär
     gesperrte (Fallzahl, Gebiet) müssen auf 10⁻⁶ des Werts offen bleiben; nur mitgesperrte schützen ihre Quellen
     (die prüft das LP als ganze Zahlen) und sind selbst kein Geheimnis – ein Splitter einer gesperrten Quelle kann
-    ihr Intervall fast auf null schrumpfen, ohne die Quelle zu verraten (gezählt in `Pruefung.einzug_schmal`)."""
-    k, zellen, wahr, gleichungen = angriff
-    gruende = _export.gruende
-    ganz = {x: k.schicht(x[0]).art != "einzugsbereich" if x[0] != "_gesamt" else True for x in zellen}
+    ihr Intervall fast auf null schrumpfen, ohne die Quelle zu verraten."""
     liste = []
-    for x, (sichtbar, _) in zellen.items():
-        w = wahr[x]
+    for x, (sichtbar, _) in a.zellen.items():
+        w = a.wahr[x]
         if w == 0:
             schutz = 0.0
-        elif ganz[x]:
+        elif x[0] == "_gesamt" or a.k.schicht(x[0]).art != "einzugsbereich":
             schutz = 1.0
         else:
-            schutz = 0.0 if gruende.get(x) == gh.SEKUNDAER else EXAKT * max(1.0, abs(w))
+            schutz = 0.0 if a.gruende.get(x) == gh.SEKUNDAER else EXAKT * max(1.0, abs(w))
         liste.append(Zelle(x, w, not sichtbar, schutz, 0.0 if w >= 0 else -math.inf))
-    beziehungen = [Beziehung(((g, 1.0), *((t, -a) for t, a in teile))) for g, teile in gleichungen]
-    e = pruefen_und_sperren(liste, beziehungen, sekundaer=False)
-    assert e.bericht.aufgedeckt_vorher == [], f"{k.name}: {e.bericht.aufgedeckt_vorher[:5]}"
+    beziehungen = [Beziehung(((g, 1.0), *((t, -f) for t, f in teile))) for g, teile in a.gleichungen]
+    return pruefen_und_sperren(liste, beziehungen, sekundaer=False).bericht.aufgedeckt_vorher
+
+
+def test_perioden_und_ebenen_widerspruchsfrei(angriff):
+    gesperrt = sum(not s for s, _ in angriff.zellen.values())
+    assert gesperrt > 100, angriff.k.name  # der Angriff hat etwas anzugreifen
+
+
+def test_keine_differenz_deckt_eine_zelle_auf(angriff):
+    aufgedeckt = _durch_differenzen(angriff)
+    for x, w in aufgedeckt.items():
+        assert w == pytest.approx(angriff.wahr[x], abs=1e-6)  # der Angriff rechnet richtig …
+    assert aufgedeckt == {}, f"{angriff.k.name}: {len(aufgedeckt)} Zellen zurückgerechnet"  # … und findet nichts
+    gesperrt = sum(not s for s, _ in angriff.zellen.values())
+    print(f"\n{angriff.k.name}: {len(angriff.gleichungen)} Gleichungen, {gesperrt} gesperrt, 0 aufgedeckt")
+
+
+def test_lp_audit_des_exports(angriff):
+    """Dasselbe Gleichungssystem als LP: keine gesperrte Zelle liegt in einem zu schmalen Intervall."""
+    aufgedeckt = _durch_lp(angriff)
+    assert aufgedeckt == [], f"{angriff.k.name}: {aufgedeckt[:5]}"
+
+
+@pytest.mark.parametrize("name", ["musterstadt", "berlin"])
+def test_ohne_lp_pruefung_deckt_der_angriff_zellen_auf(name, request, monkeypatch):
+    """Gegenprobe: mit nur den Regeln je Teiltabelle (ohne LP-Prüfung im Sperrplan) findet derselbe Angriff
+    Zellen – Differenzen wie LP rechnen sie richtig zurück. Der Angriff kann also scheitern."""
+    monkeypatch.setattr(gh, "LP_PRUEFUNG", False)
+    gh.cache_leeren()
+    try:
+        a = _angreifen(request.getfixturevalue(name))
+    finally:
+        gh.cache_leeren()  # die Pläne ohne Prüfung dürfen keinem späteren Test begegnen
+    differenzen, lp = _durch_differenzen(a), _durch_lp(a)
+    print(f"\n{a.k.name} ohne LP-Prüfung: {len(differenzen)} durch Differenzen, {len(lp)} durch das LP zurückgerechnet")
+    assert differenzen and len(lp) >= len(differenzen)
+    for x, w in differenzen.items():
+        assert w == pytest.approx(a.wahr[x], abs=1e-6)
 
 
 def test_sperrplaene_ohne_aufgedeckte_zellen(angriff):
     """Die Prüfung im Sperrplan (mit Anteilen auf der Zählerskala und Anteil ↔ Zähler) findet nach der
     Sekundärsperrung nichts mehr – in jeder Periode."""
-    k = angriff[0]
+    k = angriff.k
     for p in k.perioden:
         pruefung = gh.sperrplan(k, p, "oeffentlich").pruefung
         assert pruefung is not None and pruefung.aufgedeckt_nachher == 0, (k.name, p, pruefung.offen[:5])

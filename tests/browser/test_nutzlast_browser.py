@@ -1,8 +1,9 @@
 """Kein gesperrter Wert in dem, was der Browser der öffentlichen Rolle bekommt (Websocket, HTTP, Downloads).
 
-Für Musterstadt und Berlin öffnet Chromium jede Seite, die die öffentliche Rolle erreicht (Übersicht,
-Cockpit, Karte, Gebietsprofil mit Gebieten mit gesperrten Zellen, Vergleich, alle Schritte des
-Sitzungsmodus und geteilte Sitzungslinks auf Profil und Vergleich), zeichnet alle Websocket-Frames und
+Für Musterstadt, Musterkreis und Berlin öffnet Chromium jede Seite, die die öffentliche Rolle erreicht (Übersicht,
+Cockpit, Karte – auch mit einer Gruppenlücke aus dem Link –, Übergänge, Gebietsprofil mit Gebieten mit gesperrten
+Zellen, Vergleich, alle Schritte des Sitzungsmodus und geteilte Sitzungslinks auf Profil und Vergleich), zeichnet
+alle Websocket-Frames und
 HTTP-Antworten auf und lädt im Gebietsprofil SVG und HTML-Profil herunter. Gesucht wird zweifach:
 
 * **Nadeln** (`tests.test_schutz_ansichten.Nadeln`): voller Gleitkommatext, 8-Byte-Double (Arrow),
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.browser
 NUR_ZAEHLEN = os.environ.get("BILDUNGSMONITOR_NUTZLAST_NUR_ZAEHLEN") == "1"
 
 
-@pytest.fixture(scope="module", params=["musterstadt", "berlin"])
+@pytest.fixture(scope="module", params=["musterstadt", "musterkreis", "berlin"])
 def oeffentlich(request, tmp_path_factory, monkeypatch_modul) -> Iterator[tuple[str, StreamlitServer]]:
     """Ein Server ohne Demo-Modus: was eine anonyme Besucherin sieht (nur die öffentliche Rolle)."""
     kid = request.param
@@ -185,6 +186,22 @@ def _arrow_funde(tabellen, zu: dict) -> set[tuple]:
     return funde
 
 
+def _lueckenlinks(kommune, gesperrt) -> list[str]:
+    """URL-Teile für die Karte einer Gruppenlücke: Familien mit zwei Gruppen, die mit den meisten gesperrten
+    Gruppenzellen zuerst."""
+    from berichte.gruppen import LueckenWahl, familien_von
+    from kommune.merkmale import familien
+
+    je = gesperrt["indikator"].value_counts()
+    links = []
+    for f in familien(kommune):
+        if len(f.auspraegungen) >= 2 and familien_von(kommune, f.basis):
+            teile = LueckenWahl(f, f.auspraegungen[0], f.auspraegungen[1]).parameter()
+            link = "&".join(f"{k}={quote(v)}" for k, v in {"indikator": f.basis, **teile}.items())
+            links.append((-sum(int(je.get(g, 0)) for g in f.glieder), link))
+    return [link for _, link in sorted(links)]
+
+
 def _seiten(kommune, kid: str, gesperrt) -> list[tuple[str, str, bool]]:
     """(Name, Pfad, herunterladen) aller öffentlich erreichbaren Seiten, mit Gebieten mit Sperren."""
     from berichte.sitzung import beispiel_sitzung
@@ -199,6 +216,9 @@ def _seiten(kommune, kid: str, gesperrt) -> list[tuple[str, str, bool]]:
     profile = list(dict.fromkeys([*im_verlauf.index[:1], *meiste[:1]]))
     q = f"ebene={ebene}"
     seiten = [("Übersicht", "/", False), ("Cockpit", "/cockpit", False), ("Karte", f"/karte?{q}", False)]
+    seiten += [(f"Karte Lücke {lu}", f"/karte?{q}&{lu}", False) for lu in _lueckenlinks(kommune, teil)[:1]]
+    if kommune.konfiguration.uebergaenge:
+        seiten.append(("Übergänge", f"/uebergaenge?{q}", False))
     seiten += [(f"Gebietsprofil {g}", f"/gebietsprofil?{q}&gebiet={g}", True) for g in profile]
     seiten += [(f"Vergleich {meiste[0]}", f"/vergleich?{q}&gebiet={meiste[0]}", False)] if meiste else []
     sitzung = beispiel_sitzung(kid)
@@ -224,6 +244,8 @@ def test_keine_gesperrten_werte_in_der_nutzlast(browser, oeffentlich):
     for name, pfad, herunter in _seiten(kommune, kid, gesperrt):
         trenner = "&" if "?" in pfad else "?"
         auf = _laden(browser, f"{server.url}{pfad}{trenner}kommune={kid}", herunterladen=herunter)
+        if name.startswith("Karte Lücke"):  # die Lücke wird wirklich gezeigt, nicht nur der Hinweis zum Link
+            assert any(b"Wert der ersten Gruppe minus" in f for f in auf.frames), name
         funde = _arrow_funde(_tabellen(auf.frames), zu)
         if funde:
             print(f"    Arrow-Daten: {sorted(funde)[:3]}")
