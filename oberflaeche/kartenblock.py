@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from berichte import sperrhinweis
 from berichte.xlsx import xlsx_bytes
 from freigabe.geheimhaltung import extreme_gebiete
 from geodata.angebotsfinder import hintergrund_ebene, hintergrund_faerbung
@@ -233,3 +234,24 @@ def karte_zeigen(
                 key=f"{schluessel}_xlsx",
             )
     return klassen
+
+
+def ebene_vorschlagen(
+    auswahl: Auswahl, werte: pd.Series, gesperrt: pd.Series, werte_fn: sperrhinweis.WerteUndMaske
+) -> None:
+    """Ist mindestens die Hälfte der Gebiete gesperrt: ein Hinweis und, wenn es sie gibt, ein Knopf zur nächsten
+    gröberen Ebene, auf der mehr sichtbar ist (`berichte.sperrhinweis`)."""
+    kommune = auswahl.kommune
+    hier = sperrhinweis.sichtbarkeit(auswahl.ebene, werte, gesperrt)
+    dort = sperrhinweis.vorschlag(kommune, hier, werte_fn)
+    text = sperrhinweis.hinweis_text(kommune, hier, dort)
+    if text is None:
+        return
+    st.info(text)
+    if dort is not None:
+        schluessel = f"sb_ebene_{auswahl.kommune_id}"
+        st.button(
+            f"Je {kommune.schicht(dort.ebene).name} zeigen",
+            key="karte_groeber",
+            on_click=lambda: st.session_state.update({schluessel: dort.ebene, "wahl_ebene": dort.ebene}),
+        )

@@ -18,7 +18,7 @@ from oberflaeche.ablauf import hinzufuegen_knopf
 from oberflaeche.auswahl import seitenleiste
 from oberflaeche.bausteine import indikator_waehlen, quellen_zeigen
 from oberflaeche.gruppenwahl import lueckenwahl
-from oberflaeche.kartenblock import Darstellung, karte_zeigen
+from oberflaeche.kartenblock import Darstellung, ebene_vorschlagen, karte_zeigen
 from oberflaeche.kartenkomponente import kartenhoehe
 from oberflaeche.schutz import geschuetzt, wirksame_rolle
 
@@ -98,9 +98,18 @@ stand = stand_text(eintrag["stand"]) or stand_text(periode)
 namen = kommune.gebiete[ebene]["name"]
 
 
+def werte_auf_ebene(e: str) -> tuple[object, object]:
+    """Was die Karte zeigt (Wert oder Lücke), geschützt, auf einer anderen statistischen Ebene."""
+    if wahl is not None:
+        lu = luecke_und_maske(kommune, wahl.familie, wahl.a, wahl.b, e, periode, mass=wahl.mass, rolle=rolle)
+        return lu.werte, lu.gesperrt
+    return geschuetzt(kommune, indikator, e, periode, gebietswerte(kommune, indikator, e, periode))
+
+
 def ausgewaehlt(_klassen: object) -> None:
     """Rechte Spalte: das angeklickte Gebiet mit Wert, Gesamtgebiet und Rang; Ansicht für die Sitzung sammeln."""
     gebiet = st.session_state.get("wahl_gebiet")
+    ebene_vorschlagen(auswahl, reihe, gesperrt, werte_auf_ebene)
     hinzufuegen_knopf(
         Ansicht(
             f"{titel_karte} je {schicht.name}"[:MAX_TITEL],

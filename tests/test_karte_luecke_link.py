@@ -76,7 +76,8 @@ def test_link_oeffnet_die_luecke_wie_von_hand_gewaehlt(kid, mass):
     link = _app(kid, **parameter)
     link.run()
     link.switch_page("seiten/karte.py").run()
-    assert not link.exception and not link.error and not link.info, [i.value for i in link.info]
+    assert not link.exception and not link.error
+    assert not [i.value for i in link.info if "Link" in i.value]  # (ein Hinweis auf viele Sperren darf sein)
     assert link.toggle(key="karte_luecke").value is True
     assert link.radio(key="karte_mass").value == mass
     texte = [str(m.value) for m in link.markdown]
@@ -111,7 +112,7 @@ def test_zweite_familie_aus_dem_link(musterstadt):
               merkmal="geschlecht", gruppe_a="maennlich", gruppe_b="weiblich")
     at.run()
     at.switch_page("seiten/karte.py").run()
-    assert not at.exception and not at.info
+    assert not at.exception and not [i.value for i in at.info if "Link" in i.value]
     assert at.selectbox(key="karte_luecke_familie_einwohner").value == 1
     assert at.selectbox(key="karte_luecke_a_einwohner_geschlecht").value == "maennlich"
     assert any(" nach Geschlecht" in str(o) for o in at.selectbox(key="karte_luecke_familie_einwohner").options)
