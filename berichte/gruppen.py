@@ -163,6 +163,7 @@ class Luecke:
     titel: str
     einheit: str
     stellen: int
+    mitte: float = 0.0  # keine Lücke: 0 bei Differenzen, 1 bei Verhältnissen
 
 
 def luecke_und_maske(
@@ -195,7 +196,7 @@ def luecke_und_maske(
     name_a, name_b = auspraegung_name(kommune, f.merkmal, a), auspraegung_name(kommune, f.merkmal, b)
     basis = indikator_bezeichnung(kommune.katalog, f.basis)
     if mass == "verhaeltnis":
-        return Luecke(verhaeltnis.where(~gesperrt), gesperrt, f"{basis}: {name_a} ÷ {name_b}", "", 2)
+        return Luecke(verhaeltnis.where(~gesperrt), gesperrt, f"{basis}: {name_a} ÷ {name_b}", "", 2, 1.0)
     return Luecke(
         differenz.where(~gesperrt),
         gesperrt,

@@ -41,6 +41,10 @@ SCHEMATA: dict[str, dict[int, list[str]]] = {
         5: ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"],
         6: ["#4575b4", "#91bfdb", "#e0f3f8", "#fee090", "#fc8d59", "#d73027"],
         7: ["#4575b4", "#91bfdb", "#e0f3f8", "#ffffbf", "#fee090", "#fc8d59", "#d73027"],
+        # nur für Klassen um eine Mitte (`farben_um_mitte`): bis zu fünf Klassen auf einer Seite
+        9: ["#4575b4", "#74add1", "#abd9e9", "#e0f3f8", "#ffffbf", "#fee090", "#fdae61", "#f46d43", "#d73027"],
+        11: ["#313695", "#4575b4", "#74add1", "#abd9e9", "#e0f3f8", "#ffffbf", "#fee090", "#fdae61", "#f46d43",
+             "#d73027", "#a50026"],
     },
 }
 
@@ -92,18 +96,66 @@ class Klassierung:
         return replace(self, klasse=klasse, keine_daten=int((klasse == KLASSE_KEINE_DATEN).sum()))
 
 
-def schema_waehlen(richtung: int, werte: pd.Series) -> str:
-    """Divergierend für Werte um 0 (z. B. Veränderungen), sonst sequenziell nach Richtung."""
+#: Dieselbe Folge umgekehrt: die dunkelste Farbe beim kleinsten Wert (Lücken, die alle unter der Mitte liegen)
+SCHEMATA["YlOrRd_umgekehrt"] = {n: farben[::-1] for n, farben in SCHEMATA["YlOrRd"].items()}
+
+
+def schema_waehlen(richtung: int, werte: pd.Series, mitte: float | None = None) -> str:
+    """Divergierend für Werte um 0 (z. B. Veränderungen), sonst sequenziell nach Richtung.
+
+    Mit `mitte` (Lücke zwischen Gruppen: 0 bei Differenzen, 1 bei Verhältnissen) heißt dunkel „weit weg von der
+    Mitte“: divergierend, wenn Werte auf beiden Seiten liegen, sonst die Folge, deren dunkelste Farbe am weitesten
+    von der Mitte liegt – liegen alle darunter, also beim kleinsten Wert.
+    """
     w = werte.dropna()
+    if mitte is not None and len(w):
+        if w.min() < mitte < w.max():
+            return "RdYlBu_r"
+        return "YlOrRd_umgekehrt" if w.max() <= mitte else "YlOrRd"
     if len(w) and w.min() < 0 < w.max():
         return "RdYlBu_r"
     return "YlOrRd" if richtung >= 0 else "YlGnBu"
 
 
+#: Divergierende Schemata: die mittlere Farbe ist neutral, die Seiten bedeuten „unter“ bzw. „über“ der Mitte
+DIVERGIEREND = ("RdYlBu_r",)
+
+
+def farben_um_mitte(untere: list[float], obere: list[float], mitte: float, schema: str) -> tuple[str, ...] | None:
+    """Farben eines divergierenden Schemas so, dass die Seite das Vorzeichen zeigt: Klassen ganz unter `mitte`
+    bekommen die eine Seite, Klassen ganz darüber die andere (von der Mitte aus nach außen dunkler), eine Klasse
+    über die Mitte hinweg die neutrale Farbe. Hat eine Seite sechs Klassen (sieben Klassen, nur eine auf der
+    anderen Seite), bekommt ihre innerste die neutrale Farbe, ist die schon vergeben, teilen sich die äußersten
+    beiden die dunkelste; eine Farbe der falschen Seite bekommt nie eine Klasse.
+    None: keine Klasse liegt ganz auf einer Seite."""
+    unter = sum(1 for o in obere if o <= mitte)
+    ueber = sum(1 for u in untere if u >= mitte)
+    quer = len(obere) - unter - ueber
+    seite = min(max(unter, ueber), 5)
+    if quer > 1 or seite == 0:
+        return None
+    palette, c = SCHEMATA[schema][2 * seite + 1], seite
+    links = [c - unter + i for i in range(unter)]
+    rechts = [c + 1 + i for i in range(ueber)]
+    if unter > 5:
+        links = [max(0, i + 1 - quer) for i in links]
+    if ueber > 5:
+        rechts = [min(2 * c, i - 1 + quer) for i in rechts]
+    return tuple(palette[i] for i in [*links, *[c] * quer, *rechts])
+
+
 def klassen_bilden(
-    werte: pd.Series, methode: str = "quantile", k: int = 5, schema: str = "YlOrRd", stellen: int = 1
+    werte: pd.Series,
+    methode: str = "quantile",
+    k: int = 5,
+    schema: str = "YlOrRd",
+    stellen: int = 1,
+    mitte: float = 0.0,
 ) -> Klassierung:
-    """Gültige Werte in `k` Klassen einteilen; fehlende Werte bleiben Klasse -1."""
+    """Gültige Werte in `k` Klassen einteilen; fehlende Werte bleiben Klasse -1.
+
+    Bei einem divergierenden Schema liegt die neutrale Farbe bei `mitte` (0; bei Verhältnissen 1), nicht einfach
+    bei der mittleren Klasse (`farben_um_mitte`)."""
     gueltig = werte.dropna().astype(float)
     n_eindeutig = gueltig.nunique()
     klasse = pd.Series(-1, index=werte.index, dtype=int)
@@ -134,6 +186,8 @@ def klassen_bilden(
     palette = SCHEMATA[schema][max(3, min(n, 7))]
     farben = tuple(palette[:n]) if n >= 3 else tuple(palette[:: max(1, 3 - n)][:n])
     untere = [float(y.min())] + [float(g) for g in grenzen[:-1]]
+    if schema in DIVERGIEREND:
+        farben = farben_um_mitte(untere, [float(g) for g in grenzen], mitte, schema) or farben
     beschriftungen = tuple(
         f"{zahl(u, stellen)} bis {zahl(o, stellen)}" if i == 0 else f"über {zahl(u, stellen)} bis {zahl(o, stellen)}"
         for i, (u, o) in enumerate(zip(untere, grenzen, strict=True))

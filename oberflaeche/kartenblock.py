@@ -123,6 +123,7 @@ class Darstellung:
     stand: str
     richtung: int = 1
     stellen: int = 1
+    mitte: float | None = None  # Lücke zwischen Gruppen: dunkel = weit weg von der Mitte (geodata.klassen)
 
 
 def karte_zeigen(
@@ -151,7 +152,9 @@ def karte_zeigen(
     ebene = ebene or auswahl.ebene
     schicht = kommune.schicht(ebene)
     if klassen is None:
-        klassen = klassen_bilden(reihe, methode, k, schema_waehlen(darstellung.richtung, reihe), darstellung.stellen)
+        schema = schema_waehlen(darstellung.richtung, reihe, darstellung.mitte)
+        mitte = darstellung.mitte if darstellung.mitte is not None else 0.0
+        klassen = klassen_bilden(reihe, methode, k, schema, darstellung.stellen, mitte)
     klassen = klassen.mit_sperren(gesperrt)
     geometrie = karten_geometrie(kommune, ebene)
     gebiet = st.session_state.get("wahl_gebiet")

@@ -148,7 +148,7 @@ def ausgewaehlt(_klassen: object) -> None:
 karte_zeigen(
     auswahl,
     reihe,
-    Darstellung(titel_karte, einheit_karte, stand, richtung_karte, stellen),
+    Darstellung(titel_karte, einheit_karte, stand, richtung_karte, stellen, luecke.mitte if luecke else None),
     kommune.angebote[kommune.angebote["kategorie"].isin(zeigen)],
     methode=methode,
     k=k,

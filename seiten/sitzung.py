@@ -238,7 +238,7 @@ def _luecke(a: Ansicht) -> None:
         auswahl,
         lu.werte,
         Darstellung(lu.titel, lu.einheit, stand_text(kommune.katalog.loc[glied, "stand"]) or stand_text(p), 0,
-                    lu.stellen),
+                    lu.stellen, lu.mitte),
         kommune.angebote.iloc[0:0],
         schluessel="sitzung",  # derselbe Platz wie die Wertkarte: Weiterblättern färbt nur um
         ebene=ebene,

@@ -19,7 +19,15 @@ from geodata.kartendaten import (
     nur_neues,
     tooltip_text,
 )
-from geodata.klassen import GESPERRT, KEINE_DATEN, SCHEMATA, klassen_bilden, schema_waehlen
+from geodata.klassen import (
+    GESPERRT,
+    KEINE_DATEN,
+    METHODEN,
+    SCHEMATA,
+    farben_um_mitte,
+    klassen_bilden,
+    schema_waehlen,
+)
 from geodata.kodierung import ebene_kodieren, punkte_dekodieren
 from geodata.legende import kartentabelle, legende_html
 from tests.conftest import PROJEKT
@@ -61,6 +69,48 @@ def test_schema_divergierend_fuer_veraenderungen():
     assert schema_waehlen(1, pd.Series([-1.0, 2.0])) == "RdYlBu_r"
     assert schema_waehlen(1, pd.Series([1.0, 2.0])) == "YlOrRd"
     assert schema_waehlen(-1, pd.Series([1.0, 2.0])) == "YlGnBu"
+
+
+def test_schema_einer_luecke_dunkel_weit_weg_von_der_mitte():
+    """Lücken: liegen alle unter der Mitte, ist der kleinste Wert (die größte Lücke) am dunkelsten."""
+    alle_negativ = pd.Series([-27.1, -13.2, -5.9, -5.2], index=list("abcd"))
+    schema = schema_waehlen(0, alle_negativ, mitte=0.0)
+    assert schema == "YlOrRd_umgekehrt"
+    k = klassen_bilden(alle_negativ, "quantile", 4, schema)
+    assert k.farbe("a") == SCHEMATA["YlOrRd"][4][-1] and k.farbe("d") == SCHEMATA["YlOrRd"][4][0]
+    assert schema_waehlen(0, pd.Series([-2.0, 3.0]), mitte=0.0) == "RdYlBu_r"
+    assert schema_waehlen(0, pd.Series([0.4, 0.9]), mitte=1.0) == "YlOrRd_umgekehrt"  # Verhältnisse unter 1
+    assert schema_waehlen(0, pd.Series([0.4, 1.3]), mitte=1.0) == "RdYlBu_r"
+    assert schema_waehlen(0, pd.Series([1.1, 1.3]), mitte=1.0) == "YlOrRd"
+    assert schema_waehlen(0, pd.Series([np.nan]), mitte=0.0) == "YlOrRd"
+
+
+def test_divergierend_zeigt_die_seite_der_mitte():
+    """Die Seite der Farbe ist das Vorzeichen: kein Wert unter der Mitte bekommt eine Farbe der oberen Seite und
+    umgekehrt; neutral ist nur eine Klasse, die über die Mitte reicht (Musterkreis, Lücke je Verbandsgemeinde)."""
+    p7 = SCHEMATA["RdYlBu_r"][7]
+    farben = farben_um_mitte([-27.1, -18.2, -12.7, -5.6, 12.8], [-18.2, -12.7, -5.6, 12.8, 20.9], 0.0, "RdYlBu_r")
+    assert farben == (p7[0], p7[1], p7[2], p7[3], p7[4])  # drei unter, eine quer (neutral), eine darüber
+    assert farben_um_mitte([-1, 0], [0, 1], 0.0, "RdYlBu_r") == tuple(SCHEMATA["RdYlBu_r"][3][i] for i in (0, 2))
+    p9, p11 = SCHEMATA["RdYlBu_r"][9], SCHEMATA["RdYlBu_r"][11]
+    assert farben_um_mitte([-5, -4, -3, -2, 1], [-4, -3, -2, -1, 2], 0.0, "RdYlBu_r") == (*p9[:4], p9[5])
+    # sechs Klassen auf einer Seite: die innerste neutral; mit einer Klasse quer teilen sich die äußersten die dunkelste
+    assert farben_um_mitte([-1, *range(6)], [0, *range(1, 7)], 0.0, "RdYlBu_r") == (p11[4], *p11[5:])
+    assert farben_um_mitte([-1, *range(1, 7)], [1, *range(2, 8)], 0.0, "RdYlBu_r") == (p11[5], *p11[6:], p11[10])
+    assert farben_um_mitte([-1], [1], 0.0, "RdYlBu_r") is None
+    palette = [SCHEMATA["RdYlBu_r"][n] for n in (3, 5, 7, 9, 11)]
+    unten = {f for p in palette for f in p[: len(p) // 2]}
+    oben = {f for p in palette for f in p[len(p) // 2 + 1 :]}
+    assert not unten & oben
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        w = pd.Series(rng.normal(rng.uniform(-3, 3), 2, size=int(rng.integers(4, 40))))
+        if not w.min() < 0 < w.max():
+            continue
+        for methode in METHODEN:
+            k = klassen_bilden(w, methode, int(rng.integers(3, 8)), "RdYlBu_r")
+            for g, x in w.items():
+                assert not (x < 0 and k.farbe(g) in oben) and not (x > 0 and k.farbe(g) in unten), (methode, x)
 
 
 def test_legende_zeigt_anzahl_und_maskiert_kategorien(reihe):
