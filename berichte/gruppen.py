@@ -21,6 +21,12 @@ from kommune.merkmale import Familie, auspraegung_name, familien, gruppe_von, lu
 #: Was die Lücke zeigt
 MASSE = {"differenz": "Differenz", "verhaeltnis": "Verhältnis"}
 
+#: Erklärung unter jeder Lückentabelle (Gebietsprofil, Vergleich, HTML-Profil)
+LUECKEN_ERKLAERUNG = (
+    "Lücke: erste minus zweite Gruppe (bei Anteilen in % in Prozentpunkten); Verhältnis: erste ÷ zweite. „.“: einer "
+    "der beiden Gruppenwerte ist gesperrt (Geheimhaltung)."
+)
+
 #: URL-Parameter einer Gruppenlücke (dieselben Namen wie die Felder einer Sitzungsansicht)
 LUECKEN_PARAMETER = ("merkmal", "gruppe_a", "gruppe_b", "mass")
 
@@ -217,25 +223,38 @@ def gesamtluecke(
 
 
 def lueckentabelle(
-    kommune: Kommune, ebene: str, gebiete: list[str], periode: str | None, *, rolle: str = OEFFENTLICH
+    kommune: Kommune,
+    ebene: str,
+    gebiete: list[str],
+    periode: str | None,
+    *,
+    rolle: str = OEFFENTLICH,
+    masse: Iterable[str] = tuple(MASSE),
+    zusaetzlich_gesperrt: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Je Familie mit zwei oder mehr Gruppen: die Lücke erste − zweite Ausprägung je gewähltem Gebiet und gesamt.
+    """Je Familie mit genau zwei Gruppen (mit/ohne, weiblich/männlich …): die Lücke erste − zweite und erste ÷
+    zweite Ausprägung je gewähltem Gebiet und gesamt. Familien mit mehr Gruppen (Altersgruppen) haben kein Paar,
+    das „die“ Lücke wäre; ihre Lücken wählt man auf der Karte.
 
     Fertige Texte; „.“, wo einer der Gruppenwerte gesperrt ist. Spalten: „Lücke“, „Einheit“, je Gebiet, Gesamtgebiet.
+    `zusaetzlich_gesperrt`: Indikatoren, die in den Gebieten außerdem gesperrt sind (eigene Sperrregel eines
+    Berichts, wie bei `aufschluesselung`).
     """
     namen = kommune.gebiete[ebene]["name"]
+    extra = set(zusaetzlich_gesperrt)
     zeilen = []
     for f, p in familien_mit_werten(kommune, periode):
-        if len(f.auspraegungen) < 2:
+        if len(f.auspraegungen) != 2:
             continue
-        a, b = f.auspraegungen[:2]
-        lu = luecke_und_maske(kommune, f, a, b, ebene, p, rolle=rolle)
-        zeile = {"Lücke": f"{lu.titel} ({p})", "Einheit": lu.einheit}
-        for g in gebiete:
-            zeile[str(namen.get(g, g))] = (
-                "." if bool(lu.gesperrt.get(g, False)) else wert_mit_einheit(lu.werte.get(g), "", lu.stellen)
-            )
-        gesamt = gesamtluecke(kommune, f, a, b, p, rolle=rolle)
-        zeile[kommune.konfiguration.gesamtgebiet] = wert_mit_einheit(gesamt, "", lu.stellen)
-        zeilen.append(zeile)
+        a, b = f.auspraegungen
+        auch_gesperrt = bool(extra & {f.glied(a), f.glied(b)})
+        for mass in masse:
+            lu = luecke_und_maske(kommune, f, a, b, ebene, p, mass=mass, rolle=rolle)
+            zeile = {"Lücke": f"{lu.titel} ({p})", "Einheit": lu.einheit or MASSE[mass]}
+            for g in gebiete:
+                gesperrt = auch_gesperrt or bool(lu.gesperrt.get(g, False))
+                zeile[str(namen.get(g, g))] = "." if gesperrt else wert_mit_einheit(lu.werte.get(g), "", lu.stellen)
+            gesamt = gesamtluecke(kommune, f, a, b, p, mass=mass, rolle=rolle)
+            zeile[kommune.konfiguration.gesamtgebiet] = wert_mit_einheit(gesamt, "", lu.stellen)
+            zeilen.append(zeile)
     return pd.DataFrame(zeilen)

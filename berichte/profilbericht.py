@@ -89,7 +89,7 @@ def _gruppen_html(
     kommune: Kommune, schicht: str, gebiet: str, periode: str | None, rolle: str, gesperrt: set[str]
 ) -> list[str]:
     """Abschnitt „Aufschlüsselung nach Gruppen“ (berichte.gruppen): je Familie Gesamt, Gruppen, Anteil."""
-    from berichte.gruppen import aufschluesselung, familien_mit_werten, titel
+    from berichte.gruppen import LUECKEN_ERKLAERUNG, aufschluesselung, familien_mit_werten, lueckentabelle, titel
 
     familien = familien_mit_werten(kommune, periode)
     if not familien:
@@ -103,6 +103,11 @@ def _gruppen_html(
         '<p class="definition">Anteil = Anteil der Gruppe am Gesamtwert des Gebiets (nur bei Anzahlen); „.“ = '
         "gesperrt.</p>"
     )
+    luecken = lueckentabelle(kommune, schicht, [gebiet], periode, rolle=rolle, zusaetzlich_gesperrt=gesperrt)
+    if not luecken.empty:
+        teile += ["<h3>Lücken zwischen Gruppen</h3><table><thead>", _zeile("th", list(luecken)), "</thead><tbody>"]
+        teile += [*(_zeile("td", list(z)) for z in luecken.itertuples(index=False)), "</tbody></table>"]
+        teile.append(f'<p class="definition">{LUECKEN_ERKLAERUNG}</p>')
     return teile
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from berichte.diagramme import als_png, als_svg, spine_chart, zeitreihe
 from berichte.grundlagen import aggregationshinweis, mit_deckung, versorgung_und_maske
-from berichte.gruppen import aufschluesselung, familien_mit_werten
+from berichte.gruppen import LUECKEN_ERKLAERUNG, aufschluesselung, familien_mit_werten, lueckentabelle
 from berichte.gruppen import titel as familie_titel
 from berichte.profilbericht import profil_html
 from berichte.sitzung import Ansicht
@@ -139,6 +139,11 @@ with tab_werte:
             "Anteil = Anteil der Gruppe am Gesamtwert des Gebiets (nur bei Anzahlen). „.“ = gesperrt; ein Anteil ist "
             "auch gesperrt, wenn der Gesamtwert gesperrt ist."
         )
+        luecken = lueckentabelle(kommune, ebene, [gebiet], auswahl.periode, rolle=rolle)
+        if not luecken.empty:
+            st.markdown("**Lücken zwischen Gruppen**")
+            st.dataframe(luecken, hide_index=True, width="stretch")
+            st.caption(LUECKEN_ERKLAERUNG)
 
 with tab_lage:
     st.markdown(

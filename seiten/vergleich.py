@@ -7,7 +7,7 @@ import streamlit as st
 
 from berichte.diagramme import punktvergleich, zeitreihe
 from berichte.grundlagen import gesamt_mit_text, mit_deckung
-from berichte.gruppen import lueckentabelle
+from berichte.gruppen import LUECKEN_ERKLAERUNG, lueckentabelle
 from geodata.gebietswerte import gebietswerte
 from kommune.format import (
     eindeutige_namen,
@@ -70,10 +70,7 @@ luecken = lueckentabelle(kommune, ebene, gewaehlt, auswahl.periode, rolle=rolle)
 if not luecken.empty:
     st.subheader("Lücken zwischen Gruppen")
     st.dataframe(luecken, hide_index=True, width="stretch")
-    st.caption(
-        "Erste minus zweite Gruppe (bei Anteilen in % in Prozentpunkten). „.“: ein Gruppenwert ist gesperrt "
-        "(Geheimhaltung)."
-    )
+    st.caption(LUECKEN_ERKLAERUNG)
 
 st.subheader("Lage im Vergleich")
 st.caption(

@@ -506,6 +506,15 @@ def test_seite_gebietsprofil_zeigt_aufschluesselung(berlin):
     assert len(tabellen) == 7  # alle Familien Berlins, auch unvollständige (nur weiblich)
     mig = next(t for t in tabellen if "mit Migrationshintergrund" in set(t["Gruppe"]))
     assert mig.set_index("Gruppe").loc["mit Migrationshintergrund", "Anteil"] == "67,2 %"
+    luecken = next(d.value for d in at.dataframe if "Lücke" in d.value.columns).set_index("Einheit")
+    assert set(luecken.index) >= {"Personen", "Verhältnis"}
+    zeile = luecken[luecken["Lücke"].str.contains("mit Migrationshintergrund ÷ ohne")].iloc[0]
+    from kommune.werte import werte
+
+    mit, ohne = (werte(berlin, i, "planungsraum", "2024")["01100101"] for i in (
+        "inhabitants_with_migration_background", "inhabitants_germans_without_migration_background"))
+    assert mit > 0 and ohne > 0  # Werte aus den echten Berliner Tabellen
+    assert zeile.iloc[1] == zahl(mit / ohne, 2) == "2,04"  # 67,2 % mit Migrationshintergrund
 
 
 def test_seite_karte_luecke(musterstadt):
@@ -536,7 +545,9 @@ def test_lueckentabelle_und_vergleich(musterstadt):
     ohne = werte(musterstadt, "einwohner__migration_ohne", "viertel", "2024")[gross]
     zeile = t[t["Lücke"].str.startswith("Einwohnerinnen und Einwohner: mit")].iloc[0]
     assert zeile[namen[gross]] == zahl(mit - ohne, 0) and zeile[namen[klein]] == "."
-    assert list(t.index) == ["Personen", "Personen", "Personen", "Prozentpunkte"]
+    verhaeltnis = t[t["Lücke"].str.startswith("Einwohnerinnen und Einwohner: mit Migrationshintergrund ÷")].iloc[0]
+    assert verhaeltnis[namen[gross]] == zahl(mit / ohne, 2) and verhaeltnis[namen[klein]] == "."
+    assert list(t.index) == ["Personen", "Verhältnis"] * 3 + ["Prozentpunkte", "Verhältnis"]
     at = _app("musterstadt", ebene="viertel")
     at.run()
     at.switch_page("seiten/vergleich.py").run()
@@ -620,7 +631,8 @@ def test_profil_html_mit_aufschluesselung(musterstadt):
     html = profil_html(musterstadt, "viertel", klein, mit_diagrammen=False)
     teil = html[html.index("<h2>Aufschlüsselung nach Gruppen</h2>") :]
     teil = teil[: teil.index("<h2>", 5)]
-    assert teil.count("<table>") == 4
+    assert teil.count("<table>") == 5  # vier Familien und die Lücken der drei mit zwei Gruppen
+    assert "<h3>Lücken zwischen Gruppen</h3>" in teil and "Verhältnis: erste ÷ zweite" in teil
     mit = int(werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[klein])
     assert f">{mit} Personen<" not in teil and '<td class="zahl">.</td>' in teil
     # eine eigene Sperrregel des Berichts gilt auch für die Aufschlüsselung
@@ -629,6 +641,13 @@ def test_profil_html_mit_aufschluesselung(musterstadt):
     html = profil_html(musterstadt, "viertel", gross, mit_diagrammen=False, sperren=sperren)
     mit = int(werte(musterstadt, "einwohner__migration_mit", "viertel", "2024")[gross])
     assert f">{zahl(mit, 0)} Personen<" not in html
+    ohne = int(werte(musterstadt, "einwohner__migration_ohne", "viertel", "2024")[gross])
+    luecken = html[html.index("<h3>Lücken zwischen Gruppen</h3>") :]
+    luecken = luecken[: luecken.index("</table>")]
+    assert zahl(mit - ohne, 0) not in luecken and zahl(mit / ohne, 2) not in luecken  # die Lücke ebenso
+    assert luecken.count('<td class="zahl">.</td>') >= 4
+    ohne_regel = profil_html(musterstadt, "viertel", gross, mit_diagrammen=False)
+    assert f'<td class="zahl">{zahl(mit - ohne, 0)}</td>' in ohne_regel  # ohne die Regel steht sie da
 
 
 @pytest.mark.parametrize("seed", [0, 17, 29])
