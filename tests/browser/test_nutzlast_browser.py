@@ -94,6 +94,22 @@ def _ruhig(page) -> None:
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=120_000)
 
 
+def _herunterladen(page, ziel) -> bytes:
+    """Erst klicken, wenn die Seite ruht (sonst ersetzt ein laufender Seitenlauf den Knopf unter dem Klick);
+    bleibt der Download dennoch aus (2 Kerne unter Last), ein zweiter Klick – kommt auch dann keiner, scheitert es."""
+    for versuch in range(2):
+        _ruhig(page)
+        try:
+            with page.expect_download(timeout=60_000) as d:
+                ziel.click()
+            return Path(d.value.path()).read_bytes()
+        except Exception:
+            if versuch:
+                raise
+            print("    (Download blieb aus, zweiter Klick)")
+    raise AssertionError("unerreichbar")
+
+
 def _laden(browser, url: str, herunterladen: bool = False) -> Aufnahme:
     kontext = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE", accept_downloads=True)
     page = kontext.new_page()
@@ -116,9 +132,7 @@ def _laden(browser, url: str, herunterladen: bool = False) -> Aufnahme:
                 page.get_by_role("button", name=f"{knopf} erstellen").click()
                 ziel = page.get_by_role("button", name=f"{knopf} herunterladen")
                 ziel.wait_for(timeout=120_000)
-            with page.expect_download(timeout=120_000) as d:
-                ziel.click()
-            auf.downloads.append(Path(d.value.path()).read_bytes())
+            auf.downloads.append(_herunterladen(page, ziel))
     nur_localhost(page)
     kontext.close()
     return auf
