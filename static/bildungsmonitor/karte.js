@@ -428,6 +428,9 @@ function anlegen(L, parentElement, data) {
   // Ein Angebot darunter hat den Klick schon gesehen (`_bmGebiet`): dann nicht noch einmal wählen.
   map.on("click", (e) => {
     if (!z.geo || (e.originalEvent && e.originalEvent._bmGebiet)) return;
+    // Ortswahl: jeder Klick setzt den Ort, auch zwischen den Flächen (Python prüft ihn und sagt, wenn er außerhalb
+    // der Kommune liegt) – sonst bliebe ein Klick knapp daneben ohne jede Antwort
+    if (z.ortwahl) return ortSetzen(z, [e.latlng.lat, e.latlng.lng], true);
     const i = flaecheAn(z, e.latlng);
     if (i >= 0) gebietWaehlen(z, i, e.latlng);
   });
