@@ -188,6 +188,21 @@ def luecke_und_maske(
 
     Die Gruppenwerte kommen geschützt; die Lücke fehlt, wo einer gesperrt ist (die Maske nennt diese Gebiete).
     """
+    return luecken_und_maske(kommune, f, a, b, ebene, periode, rolle=rolle, methode=methode)[mass]
+
+
+def luecken_und_maske(
+    kommune: Kommune,
+    f: Familie,
+    a: str,
+    b: str,
+    ebene: str,
+    periode: str,
+    *,
+    rolle: str = OEFFENTLICH,
+    methode: str = "area",
+) -> dict[str, Luecke]:
+    """Beide Maße der Lücke (`MASSE`) aus einer Rechnung: die Gruppenwerte werden nur einmal geholt."""
     masken: list[pd.Series] = []
 
     def werte_fn(indikator: str, schicht: str, per: str) -> pd.Series:
@@ -201,15 +216,16 @@ def luecke_und_maske(
         gesperrt = gesperrt | m.reindex(differenz.index, fill_value=False).astype(bool)
     name_a, name_b = auspraegung_name(kommune, f.merkmal, a), auspraegung_name(kommune, f.merkmal, b)
     basis = indikator_bezeichnung(kommune.katalog, f.basis)
-    if mass == "verhaeltnis":
-        return Luecke(verhaeltnis.where(~gesperrt), gesperrt, f"{basis}: {name_a} ÷ {name_b}", "", 2, 1.0)
-    return Luecke(
-        differenz.where(~gesperrt),
-        gesperrt,
-        f"{basis}: {name_a} − {name_b}",
-        luecke_einheit(kommune, f.basis),
-        _stellen(kommune, f.basis),
-    )
+    return {
+        "differenz": Luecke(
+            differenz.where(~gesperrt),
+            gesperrt,
+            f"{basis}: {name_a} − {name_b}",
+            luecke_einheit(kommune, f.basis),
+            _stellen(kommune, f.basis),
+        ),
+        "verhaeltnis": Luecke(verhaeltnis.where(~gesperrt), gesperrt, f"{basis}: {name_a} ÷ {name_b}", "", 2, 1.0),
+    }
 
 
 def gesamtluecke(
@@ -229,7 +245,6 @@ def lueckentabelle(
     periode: str | None,
     *,
     rolle: str = OEFFENTLICH,
-    masse: Iterable[str] = tuple(MASSE),
     zusaetzlich_gesperrt: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Je Familie mit genau zwei Gruppen (mit/ohne, weiblich/männlich …): die Lücke erste − zweite und erste ÷
@@ -248,8 +263,7 @@ def lueckentabelle(
             continue
         a, b = f.auspraegungen
         auch_gesperrt = bool(extra & {f.glied(a), f.glied(b)})
-        for mass in masse:
-            lu = luecke_und_maske(kommune, f, a, b, ebene, p, mass=mass, rolle=rolle)
+        for mass, lu in luecken_und_maske(kommune, f, a, b, ebene, p, rolle=rolle).items():
             zeile = {"Lücke": f"{lu.titel} ({p})", "Einheit": lu.einheit or MASSE[mass]}
             for g in gebiete:
                 gesperrt = auch_gesperrt or bool(lu.gesperrt.get(g, False))

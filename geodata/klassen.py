@@ -132,7 +132,7 @@ def farben_um_mitte(untere: list[float], obere: list[float], mitte: float, schem
     ueber = sum(1 for u in untere if u >= mitte)
     quer = len(obere) - unter - ueber
     seite = min(max(unter, ueber), 5)
-    if quer > 1 or seite == 0:
+    if seite == 0:
         return None
     palette, c = SCHEMATA[schema][2 * seite + 1], seite
     links = [c - unter + i for i in range(unter)]

@@ -8,6 +8,7 @@ import pytest
 from berichte.gruppen import familien_von, luecke_und_maske
 from berichte.sperrhinweis import Sichtbarkeit, groebere_ebenen, hinweis_text, sichtbarkeit, vorschlag
 from kommune import kommune_laden
+from kommune.format import zahl
 from tests.test_merkmale import _app
 
 LINK = dict(indikator="gymnasialuebergang", merkmal="migration", gruppe_a="mit", gruppe_b="ohne", periode="2024")
@@ -81,3 +82,27 @@ def test_kein_hinweis_bei_wenigen_sperren():
     at.switch_page("seiten/karte.py").run()
     assert not at.exception
     assert not [i.value for i in at.info if "Geheimhaltung kleiner Zahlen" in i.value]
+
+
+@pytest.mark.parametrize("seed", [1, 3, 17, 29])
+def test_zufallskommunen_jede_ebene_jeder_indikator(seed, tmp_path):
+    """Erzeugte Kommunen (Landkreise mit 5-stelligen Schlüsseln, Einzugsbereiche, eine oder mehrere Perioden):
+    Hinweis und Vorschlag auf jeder Ebene für jeden Indikator ohne Fehler; ein Vorschlag ist immer eine gröbere
+    Ebene der Elternkette mit kleinerem gesperrtem Anteil."""
+    from berichte.grundlagen import werte_und_maske
+    from tests.daten.zufallskommune import zufallskommune
+
+    k = kommune_laden(zufallskommune(tmp_path / "k", seed).ordner)
+    p = k.perioden[-1]
+    gezeigt = 0
+    for ind in k.katalog.index:
+        for s in k.konfiguration.schichten:
+            hier = sichtbarkeit(s.id, *werte_und_maske(k, ind, s.id, p))
+            dort = vorschlag(k, hier, lambda e, ind=ind: werte_und_maske(k, ind, e, p))
+            text = hinweis_text(k, hier, dort)
+            assert (text is None) == (hier.mit_daten == 0 or hier.anteil_gesperrt < 0.5)
+            if dort is not None:
+                assert dort.ebene in groebere_ebenen(k, s.id) and dort.anteil_gesperrt < hier.anteil_gesperrt
+                assert text.endswith(f"{zahl(dort.sichtbar, 0)} von {zahl(dort.mit_daten, 0)} sichtbar.")
+                gezeigt += 1
+    print(f"\nZufallskommune {seed}: {gezeigt} Vorschläge")
